@@ -1,0 +1,15 @@
+# One interface target that carries warning, sanitizer and architecture flags to every SpikeWeave target.
+add_library(spikeweave_flags INTERFACE)
+target_compile_options(spikeweave_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                                                  -Wno-unknown-pragmas)
+if(SPIKEWEAVE_WERROR)
+  target_compile_options(spikeweave_flags INTERFACE -Werror)
+endif()
+if(SPIKEWEAVE_SANITIZE)
+  target_compile_options(spikeweave_flags INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                    -fno-sanitize-recover=undefined)
+  target_link_options(spikeweave_flags INTERFACE -fsanitize=address,undefined)
+endif()
+if(SPIKEWEAVE_NATIVE)
+  target_compile_options(spikeweave_flags INTERFACE -march=native)
+endif()

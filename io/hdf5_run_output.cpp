@@ -1,0 +1,168 @@
+#include "io/hdf5_run_output.hpp"
+
+#include <mpi.h>
+
+#include <numeric>
+
+#include "comm/mpi/mpi_context.hpp"
+#include "core/version.hpp"
+#include "io/hdf5_util.hpp"
+#include "io/output_path.hpp"
+
+namespace spikeweave::io {
+namespace {
+
+constexpr hsize_t kSpikeChunk = 1 << 16;  // rows per chunk of spike datasets
+constexpr hsize_t kReportChunkRows = 256;
+
+struct SpikeGroup {
+  Handle group, timestamps, node_ids;
+  hsize_t rows = 0;
+};
+
+struct Report {
+  ReportLayout layout;
+  Handle group, data;
+  hsize_t rows = 0;
+  hsize_t columns = 0;       // all ranks
+  hsize_t first_column = 0;  // this rank's first column
+};
+
+class Hdf5RunOutput final : public RunOutput {
+ public:
+  Hdf5RunOutput(comm::Context& context, std::string path,
+                const std::vector<SpikeGroupLayout>& spike_groups,
+                const std::vector<ReportLayout>& reports)
+      : context_(context), path_(std::move(path)) {
+    h5::silence_errors();
+    const std::string partial = partial_path(path_);
+    Handle access = plist_handle(H5Pcreate(H5P_FILE_ACCESS), path_);
+    check(H5Pset_fapl_mpio(access, comm::mpi::communicator_of(context), MPI_INFO_NULL), path_);
+    file_ = file_handle(H5Fcreate(partial.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access),
+                        partial + ": cannot create the output file");
+    transfer_ = plist_handle(H5Pcreate(H5P_DATASET_XFER), path_);
+    check(H5Pset_dxpl_mpio(transfer_, H5FD_MPIO_COLLECTIVE), path_);
+
+    Handle spikes = h5::create_group(file_, "spikes", path_);
+    for (const SpikeGroupLayout& layout : spike_groups) {
+      SpikeGroup g;
+      g.group = h5::create_group(spikes, layout.population, path_);
+      h5::write_attribute(g.group, "sorting", std::string("none"), path_);
+      h5::write_attribute(g.group, "n_nodes", static_cast<std::int64_t>(layout.size), path_);
+      g.timestamps = h5::create_extendible(g.group, "timestamps", H5T_IEEE_F64LE, {}, kSpikeChunk, path_);
+      h5::write_attribute(g.timestamps, "units", std::string("ms"), path_);
+      g.node_ids = h5::create_extendible(g.group, "node_ids", H5T_STD_U64LE, {}, kSpikeChunk, path_);
+      spike_groups_.push_back(std::move(g));
+    }
+    if (!reports.empty()) {
+      Handle report_root = h5::create_group(file_, "report", path_);
+      for (const ReportLayout& layout : reports) add_report(report_root, layout);
+    }
+  }
+
+  void append_spikes(int group, const std::vector<std::uint64_t>& node_ids,
+                     const std::vector<double>& times_ms) override {
+    SpikeGroup& g = spike_groups_.at(group);
+    const std::uint64_t local = node_ids.size();
+    const std::uint64_t before = context_.exclusive_prefix_sum(local);
+    const std::uint64_t total = context_.sum(local);
+    const std::string where = path_ + ":/spikes";
+    h5::write_block(g.timestamps, H5T_NATIVE_DOUBLE, times_ms.data(), g.rows + total, g.rows + before,
+                    local, 0, 1, transfer_, where);
+    h5::write_block(g.node_ids, H5T_NATIVE_UINT64, node_ids.data(), g.rows + total, g.rows + before,
+                    local, 0, 1, transfer_, where);
+    g.rows += total;
+  }
+
+  void append_report(int report, const std::vector<float>& values, std::uint64_t samples) override {
+    Report& r = reports_.at(report);
+    const hsize_t local_columns = r.layout.local_node_ids.size();
+    h5::write_block(r.data, H5T_NATIVE_FLOAT, values.data(), r.rows + samples, r.rows, samples,
+                    r.first_column, local_columns, transfer_, path_ + ":/report");
+    r.rows += samples;
+  }
+
+  void commit(const Provenance& p) override {
+    const std::string where = path_ + ":/provenance";
+    for (Report& r : reports_) {
+      Handle mapping = h5::open_group(r.group, "mapping", where);
+      Handle time = h5::create_fixed(mapping, "time", H5T_IEEE_F64LE, {3}, where);
+      const double t_stop = r.layout.t_start_ms + static_cast<double>(r.rows) * r.layout.every_ms;
+      const double values[3] = {r.layout.t_start_ms, t_stop, r.layout.every_ms};
+      h5::write_block(time, H5T_NATIVE_DOUBLE, values, 3, 0, context_.rank() == 0 ? 3 : 0, 0, 1,
+                      transfer_, where);
+      h5::write_attribute(time, "units", std::string("ms"), where);
+    }
+    {
+      Handle group = h5::create_group(file_, "provenance", where);
+      h5::write_attribute(group, "config_toml", p.config_toml, where);
+      h5::write_attribute(group, "command_line", p.command_line, where);
+      h5::write_attribute(group, "version", std::string(kVersion), where);
+      h5::write_attribute(group, "git_commit", std::string(kGitCommit), where);
+      h5::write_attribute(group, "ranks", static_cast<std::int64_t>(p.ranks), where);
+      h5::write_attribute(group, "backend", p.backend, where);
+      h5::write_attribute(group, "dt_ms", p.dt_ms, where);
+      h5::write_attribute(group, "t_stop_ms", p.t_stop_ms, where);
+      h5::write_attribute(group, "seed", static_cast<std::int64_t>(p.seed), where);
+      Handle timers = h5::create_group(group, "phase_seconds", where);
+      for (const auto& [name, seconds] : p.phase_seconds) h5::write_attribute(timers, name, seconds, where);
+      Handle counters = h5::create_group(group, "counters", where);
+      for (const auto& [name, value] : p.counters) h5::write_attribute(counters, name, value, where);
+    }
+    spike_groups_.clear();
+    reports_.clear();
+    transfer_.reset();
+    check(H5Fclose(file_.get()), path_ + ": cannot close the output file");
+    file_ = Handle();
+    commit_output_path(context_, path_);
+  }
+
+ private:
+  void add_report(hid_t root, const ReportLayout& layout) {
+    Report r;
+    r.layout = layout;
+    const std::uint64_t local = layout.local_node_ids.size();
+    r.first_column = context_.exclusive_prefix_sum(local);
+    r.columns = context_.sum(local);
+    const std::string where = path_ + ":/report/" + layout.population;
+    r.group = h5::create_group(root, layout.population, where);
+    r.data = h5::create_extendible(r.group, "data", H5T_IEEE_F32LE, {r.columns},
+                                   std::max<hsize_t>(1, std::min<hsize_t>(kReportChunkRows,
+                                                                          (1 << 20) / std::max<hsize_t>(1, r.columns))),
+                                   where);
+    h5::write_attribute(r.data, "units", std::string("mV"), where);
+    Handle mapping = h5::create_group(r.group, "mapping", where);
+    Handle node_ids = h5::create_fixed(mapping, "node_ids", H5T_STD_U64LE, {r.columns}, where);
+    h5::write_block(node_ids, H5T_NATIVE_UINT64, layout.local_node_ids.data(), r.columns,
+                    r.first_column, local, 0, 1, transfer_, where);
+    Handle element_ids = h5::create_fixed(mapping, "element_ids", H5T_STD_U32LE, {r.columns}, where);
+    const std::vector<std::uint32_t> zeros(local, 0);
+    h5::write_block(element_ids, H5T_NATIVE_UINT32, zeros.data(), r.columns, r.first_column, local,
+                    0, 1, transfer_, where);
+    Handle pointers = h5::create_fixed(mapping, "index_pointers", H5T_STD_U64LE, {r.columns + 1}, where);
+    std::vector<std::uint64_t> index(local + (context_.rank() == context_.size() - 1 ? 1 : 0));
+    std::iota(index.begin(), index.end(), r.first_column);
+    h5::write_block(pointers, H5T_NATIVE_UINT64, index.data(), r.columns + 1, r.first_column,
+                    index.size(), 0, 1, transfer_, where);
+    reports_.push_back(std::move(r));
+  }
+
+  comm::Context& context_;
+  std::string path_;
+  Handle file_;
+  Handle transfer_;
+  std::vector<SpikeGroup> spike_groups_;
+  std::vector<Report> reports_;
+};
+
+}  // namespace
+
+std::unique_ptr<RunOutput> create_hdf5_run_output(comm::Context& context, const std::string& path,
+                                                  bool overwrite,
+                                                  const std::vector<SpikeGroupLayout>& spike_groups,
+                                                  const std::vector<ReportLayout>& reports) {
+  check_output_path(context, path, overwrite);
+  return std::make_unique<Hdf5RunOutput>(context, path, spike_groups, reports);
+}
+
+}  // namespace spikeweave::io

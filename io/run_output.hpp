@@ -1,0 +1,49 @@
+#pragma once
+// What the engine writes during and after a run, as an interface: the HDF5 implementation lives
+// in hdf5_run_output.cpp; tests may use another. Every method is collective: all ranks call it,
+// in the same order, each with its own part (possibly empty).
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace spikeweave::io {
+
+struct SpikeGroupLayout {
+  std::string population;
+  std::uint64_t size = 0;  // neurons in the population
+};
+
+struct ReportLayout {
+  std::string population;
+  std::vector<std::uint64_t> local_node_ids;  // recorded neurons on this rank, increasing
+  double t_start_ms = 0.0;                    // time of the first sample
+  double every_ms = 0.1;                      // sampling interval
+};
+
+struct Provenance {
+  std::string config_toml;
+  std::string command_line;
+  int ranks = 1;
+  std::string backend;
+  double dt_ms = 0.1;
+  double t_stop_ms = 0.0;
+  std::uint64_t seed = 0;
+  std::map<std::string, double> phase_seconds;   // max over ranks
+  std::map<std::string, double> counters;        // e.g. synapses, spikes, build seconds
+};
+
+class RunOutput {
+ public:
+  virtual ~RunOutput() = default;
+  // Appends this rank's spikes of spike group `group` (node ids and times [ms]).
+  virtual void append_spikes(int group, const std::vector<std::uint64_t>& node_ids,
+                             const std::vector<double>& times_ms) = 0;
+  // Appends `samples` rows of this rank's recorded neurons of report `report`
+  // (row-major: samples x local recorded neurons) [mV].
+  virtual void append_report(int report, const std::vector<float>& values, std::uint64_t samples) = 0;
+  // Writes /provenance, closes the file and moves it to its final name.
+  virtual void commit(const Provenance& provenance) = 0;
+};
+
+}  // namespace spikeweave::io

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package SpikeWeave needs to build, test, benchmark and analyse.
+# Safe to run twice. Needs root (or sudo) and Debian's package archive.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+PACKAGES=(
+  cmake make g++ git ca-certificates
+  libopenmpi-dev openmpi-bin
+  libhdf5-openmpi-dev hdf5-tools
+  libtrilinos-kokkos-dev
+  libboost-program-options-dev
+  libgtest-dev libbenchmark-dev
+  libtomlplusplus-dev librandom123-dev
+  libmetis-dev
+  slurm-wlm munge
+  python3-h5py python3-numpy python3-matplotlib
+  clang-format
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${#missing[@]} Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all Debian packages present"
+fi

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds (warnings as errors) and runs the whole test suite: unit, MPI (1-4 ranks, oversubscribed),
+# io, validation, integration and slurm tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+cmake --preset ci
+cmake --build --preset ci
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+ctest --preset ci "$@"

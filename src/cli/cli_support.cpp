@@ -1,0 +1,64 @@
+#include "cli/cli_support.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "core/errors.hpp"
+
+namespace spikeweave::cli {
+
+std::string read_text_file_collectively(comm::Context& context, const std::string& path) {
+  std::string text, problem;
+  if (context.rank() == 0) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      problem = "cannot open the file (missing or unreadable)";
+    } else {
+      std::ostringstream buffer;
+      buffer << in.rdbuf();
+      if (in.bad()) problem = "cannot read the file";
+      text = buffer.str();
+    }
+  }
+  context.broadcast(problem, 0);
+  if (!problem.empty()) throw FileError(path, problem);
+  context.broadcast(text, 0);
+  return text;
+}
+
+ProgressPrinter::ProgressPrinter(const comm::Context& context, double dt_ms, bool quiet,
+                                 double every_seconds)
+    : enabled_(!quiet && context.rank() == 0), dt_ms_(dt_ms), every_seconds_(every_seconds) {}
+
+std::string format_seconds(double seconds) {
+  char text[64];
+  if (seconds < 60.0) {
+    std::snprintf(text, sizeof text, "%.1f s", seconds);
+  } else if (seconds < 3600.0) {
+    std::snprintf(text, sizeof text, "%d min %02d s", static_cast<int>(seconds / 60),
+                  static_cast<int>(std::fmod(seconds, 60.0)));
+  } else {
+    std::snprintf(text, sizeof text, "%d h %02d min", static_cast<int>(seconds / 3600),
+                  static_cast<int>(std::fmod(seconds, 3600.0) / 60));
+  }
+  return text;
+}
+
+void ProgressPrinter::operator()(const engine::Progress& p) {
+  if (!enabled_) return;
+  const bool last = p.steps_done >= p.steps_total;
+  if (!last && p.wall_seconds - last_print_ < every_seconds_) return;
+  last_print_ = p.wall_seconds;
+  const double simulated_ms = static_cast<double>(p.steps_done) * dt_ms_;
+  const double total_ms = static_cast<double>(p.steps_total) * dt_ms_;
+  const double fraction = p.steps_total > 0 ? static_cast<double>(p.steps_done) / p.steps_total : 1.0;
+  const double rtf = simulated_ms > 0 ? p.wall_seconds / (simulated_ms * 1e-3) : 0.0;
+  const double eta = fraction > 0 ? p.wall_seconds * (1.0 - fraction) / fraction : 0.0;
+  std::fprintf(stderr, "[spikeweave] t = %.1f / %.1f ms (%3.0f%%), steps %lld, real-time factor %.2f, ETA %s\n",
+               simulated_ms, total_ms, 100.0 * fraction, static_cast<long long>(p.steps_done), rtf,
+               format_seconds(eta).c_str());
+}
+
+}  // namespace spikeweave::cli

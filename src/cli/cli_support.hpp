@@ -1,0 +1,33 @@
+#pragma once
+// Pieces shared by the subcommands: reading the configuration once for all ranks, printing on
+// rank 0, progress lines.
+#include <chrono>
+#include <string>
+
+#include "comm/context.hpp"
+#include "engine/simulation.hpp"
+
+namespace spikeweave::cli {
+
+// Rank 0 reads the file and broadcasts it; a missing or unreadable file is a FileError on every
+// rank.
+std::string read_text_file_collectively(comm::Context& context, const std::string& path);
+
+// Prints "[spikeweave] t = 250.0 / 1000.0 ms (25%), real-time factor 3.2, ETA 7 s" on rank 0
+// at most every `every_seconds` of wall time, and always for the last interval.
+class ProgressPrinter {
+ public:
+  ProgressPrinter(const comm::Context& context, double dt_ms, bool quiet, double every_seconds = 2.0);
+  void operator()(const engine::Progress& progress);
+
+ private:
+  bool enabled_;
+  double dt_ms_;
+  double every_seconds_;
+  double last_print_ = -1e300;
+};
+
+// Formats a duration in seconds for people ("7.5 s", "3 min 20 s", "2 h 5 min").
+std::string format_seconds(double seconds);
+
+}  // namespace spikeweave::cli

@@ -1,0 +1,15 @@
+#pragma once
+// The subcommands of the `spikeweave` executable. Each parses its own options (Boost.PO) and
+// returns the process exit code; errors are thrown and handled in main.
+#include <string>
+#include <vector>
+
+#include "comm/context.hpp"
+
+namespace spikeweave::cli {
+
+int run_command(comm::Context& context, const std::vector<std::string>& args,
+                const std::string& command_line);
+int inspect_command(comm::Context& context, const std::vector<std::string>& args);
+
+}  // namespace spikeweave::cli

@@ -1,0 +1,56 @@
+// spikeweave inspect FILE.h5: per-population spike counts and mean rates of a run file.
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "core/errors.hpp"
+#include "io/run_file_reader.hpp"
+
+namespace po = boost::program_options;
+
+namespace spikeweave::cli {
+
+int inspect_command(comm::Context& context, const std::vector<std::string>& args) {
+  po::options_description options("Options");
+  options.add_options()("help,h", "show this help");
+  po::options_description hidden;
+  std::string path;
+  hidden.add_options()("file", po::value<std::string>(&path));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UserError("spikeweave inspect", std::string(e.what()) + " (see spikeweave inspect --help)");
+  }
+  if (vm.count("help")) {
+    if (context.rank() == 0) {
+      std::cout << "Usage: spikeweave inspect FILE.h5\n"
+                   "Prints the spike count and mean rate of every population in a run file.\n\n"
+                << options << "\n";
+    }
+    return 0;
+  }
+  if (path.empty()) throw UserError("spikeweave inspect", "missing FILE.h5 (see --help)");
+  if (context.rank() != 0) return 0;
+  const io::RunFileSummary summary = io::read_run_summary(path);
+  std::printf("%s: SpikeWeave %s (commit %s), %lld rank(s), %.1f ms simulated\n", path.c_str(),
+              summary.version.c_str(), summary.git_commit.c_str(),
+              static_cast<long long>(summary.ranks), summary.t_stop_ms);
+  std::printf("%-16s %12s %12s %14s\n", "population", "neurons", "spikes", "mean rate (Hz)");
+  for (const io::PopulationSpikeSummary& p : summary.populations) {
+    const double rate = summary.t_stop_ms > 0 && p.nodes > 0
+                            ? static_cast<double>(p.spikes) / (p.nodes * summary.t_stop_ms * 1e-3)
+                            : 0.0;
+    std::printf("%-16s %12llu %12llu %14.4f\n", p.name.c_str(), static_cast<unsigned long long>(p.nodes),
+                static_cast<unsigned long long>(p.spikes), rate);
+  }
+  return 0;
+}
+
+}  // namespace spikeweave::cli

@@ -1,0 +1,85 @@
+// The `spikeweave` executable: a thin layer over the library.
+//   spikeweave run NET.toml | inspect FILE.h5 | --help | --version
+// Error policy: configuration and file errors are detected identically on every rank (the
+// configuration is read once and broadcast, path checks are agreed collectively), so rank 0
+// prints them once and every rank exits 1. An error that only one rank saw during the time loop
+// is printed by that rank ("rank r: ...") and the others exit 1 silently. Anything else is a bug:
+// printed with its rank, then all ranks are aborted so that none hangs.
+#include <Kokkos_Core.hpp>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "comm/mpi/mpi_context.hpp"
+#include "core/errors.hpp"
+#include "core/version.hpp"
+#include "engine/simulation.hpp"
+
+namespace {
+
+const char* kUsage =
+    "SpikeWeave: distributed simulation of spiking networks with plasticity.\n"
+    "\n"
+    "Usage: spikeweave COMMAND [options]\n"
+    "Commands:\n"
+    "  run NET.toml      build and simulate a network, write spikes/reports to HDF5\n"
+    "  inspect FILE.h5   spike counts and mean rates of a run file\n"
+    "Options:\n"
+    "  --help            this help (COMMAND --help for a command's options)\n"
+    "  --version         version, git commit and Kokkos backend\n"
+    "Run on many ranks with: mpirun -np N spikeweave run NET.toml (or srun).\n";
+
+int dispatch(spikeweave::comm::Context& context, int argc, char** argv) {
+  using namespace spikeweave;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    if (context.rank() == 0) std::cout << kUsage;
+    return args.empty() ? 1 : 0;
+  }
+  if (args[0] == "--version") {
+    if (context.rank() == 0) {
+      std::cout << "spikeweave " << kVersion << " (commit " << kGitCommit << ", Kokkos backend "
+                << Kokkos::DefaultExecutionSpace::name() << ")\n";
+    }
+    return 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "run") return cli::run_command(context, args, command_line);
+  if (command == "inspect") return cli::inspect_command(context, args);
+  throw UserError("spikeweave", "unknown command '" + command + "' (expected run or inspect; see --help)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace spikeweave;
+  comm::mpi::Environment mpi(&argc, &argv);
+  int exit_code = 0;
+  {
+    Kokkos::ScopeGuard kokkos(argc, argv);
+    std::unique_ptr<comm::Context> context = comm::mpi::make_mpi_context();
+    const int rank = context->rank();
+    try {
+      exit_code = dispatch(*context, argc, argv);
+    } catch (const engine::PeerFailure&) {
+      exit_code = 1;
+    } catch (const engine::RankLocalError& e) {
+      std::fprintf(stderr, "spikeweave: rank %d: %s\n", rank, e.what());
+      exit_code = 1;
+    } catch (const UserError& e) {
+      if (rank == 0) std::fprintf(stderr, "spikeweave: error: %s\n", e.what());
+      exit_code = 1;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "spikeweave: rank %d: %s\n", rank, e.what());
+      std::fflush(stderr);
+      if (context->size() > 1) comm::abort_all_ranks(2);
+      exit_code = 2;
+    }
+  }
+  return exit_code;
+}

@@ -1,0 +1,114 @@
+// spikeweave run NET.toml: build the network, simulate, write the output file.
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/cli_support.hpp"
+#include "cli/commands.hpp"
+#include "core/errors.hpp"
+#include "engine/simulation.hpp"
+#include "io/hdf5_run_output.hpp"
+#include "io/output_path.hpp"
+#include "network/spec.hpp"
+
+namespace po = boost::program_options;
+
+namespace spikeweave::cli {
+
+namespace {
+const char* kRunUsage =
+    "Usage: spikeweave run NET.toml [options]\n"
+    "Builds the network of NET.toml on all ranks and simulates it to simulation.t_stop_ms.\n"
+    "Runs as one process without mpirun, or under mpirun/srun on any number of ranks.\n";
+}
+
+int run_command(comm::Context& context, const std::vector<std::string>& args,
+                const std::string& command_line) {
+  po::options_description options("Options");
+  std::vector<std::string> overrides;
+  std::string output;
+  options.add_options()("help,h", "show this help")(
+      "output,o", po::value<std::string>(&output), "output HDF5 file (overrides simulation.output)")(
+      "set", po::value<std::vector<std::string>>(&overrides)->composing(),
+      "override a configuration key, e.g. --set simulation.t_stop_ms=200 "
+      "--set 'projection[0].weight_pa=50' (repeatable)")(
+      "overwrite", "replace an existing output file (only once the new one is complete)")(
+      "quiet,q", "no progress or summary output");
+  po::options_description hidden;
+  std::string config_path;
+  hidden.add_options()("config", po::value<std::string>(&config_path));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("config", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UserError("spikeweave run", std::string(e.what()) + " (see spikeweave run --help)");
+  }
+  if (vm.count("help")) {
+    if (context.rank() == 0) std::cout << kRunUsage << "\n" << options << "\n";
+    return 0;
+  }
+  if (config_path.empty()) throw UserError("spikeweave run", "missing NET.toml (see --help)");
+  const bool quiet = vm.count("quiet") > 0;
+  const bool overwrite = vm.count("overwrite") > 0;
+  const bool talk = !quiet && context.rank() == 0;
+
+  const std::string text = read_text_file_collectively(context, config_path);
+  if (!output.empty()) overrides.push_back("simulation.output=\"" + output + "\"");
+  const network::NetworkSpec spec = network::parse_network(text, config_path, overrides);
+  const std::string& output_path = spec.simulation.output;
+  // Fail before the (possibly long) build if the output cannot be written.
+  if (!output_path.empty()) io::check_output_path(context, output_path, overwrite);
+
+  const auto build_start = std::chrono::steady_clock::now();
+  engine::Simulation simulation(spec, context);
+  const double build_seconds =
+      context.max(std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count());
+  std::vector<std::uint64_t> sizes = {simulation.local_neurons(), simulation.local_synapses()};
+  context.sum(sizes);
+  if (talk) {
+    std::fprintf(stderr,
+                 "[spikeweave] built %llu neurons and %llu synapses on %d rank(s) in %s; "
+                 "communication interval %d steps (%.2f ms)\n",
+                 static_cast<unsigned long long>(sizes[0]), static_cast<unsigned long long>(sizes[1]),
+                 context.size(), format_seconds(build_seconds).c_str(), simulation.interval_steps(),
+                 simulation.interval_steps() * spec.simulation.dt_ms);
+  }
+  std::unique_ptr<io::RunOutput> out;
+  if (!output_path.empty()) {
+    out = io::create_hdf5_run_output(context, output_path, overwrite, simulation.spike_layouts(),
+                                     simulation.report_layouts());
+    simulation.set_output(out.get());
+  }
+  const auto run_start = std::chrono::steady_clock::now();
+  simulation.run_to_end(ProgressPrinter(context, spec.simulation.dt_ms, quiet));
+  const double run_seconds =
+      context.max(std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count());
+  io::Provenance provenance = simulation.provenance(command_line);
+  provenance.counters["build_seconds"] = build_seconds;
+  provenance.counters["simulate_seconds"] = run_seconds;
+  if (out) out->commit(provenance);
+  const std::vector<std::uint64_t> counts = simulation.global_spike_counts();
+  if (talk) {
+    const double seconds_simulated = spec.simulation.t_stop_ms * 1e-3;
+    for (std::size_t p = 0; p < spec.populations.size(); ++p) {
+      const double rate = seconds_simulated > 0
+                              ? static_cast<double>(counts[p]) / (spec.populations[p].size * seconds_simulated)
+                              : 0.0;
+      std::fprintf(stderr, "[spikeweave] %-12s %10llu spikes, mean rate %8.3f Hz\n",
+                   spec.populations[p].name.c_str(), static_cast<unsigned long long>(counts[p]), rate);
+    }
+    std::fprintf(stderr, "[spikeweave] simulated %.1f ms in %s (real-time factor %.3f)%s%s\n",
+                 spec.simulation.t_stop_ms, format_seconds(run_seconds).c_str(),
+                 seconds_simulated > 0 ? run_seconds / seconds_simulated : 0.0,
+                 output_path.empty() ? "" : "; wrote ", output_path.c_str());
+  }
+  return 0;
+}
+
+}  // namespace spikeweave::cli

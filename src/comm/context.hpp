@@ -1,0 +1,74 @@
+#pragma once
+// The distributed context: everything the engine needs from "the other ranks", behind one
+// interface with a local (one process), an MPI and a dry-run implementation. Only
+// src/comm/mpi/ includes <mpi.h>; the engine sees this header alone.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace spikeweave::comm {
+
+class Context {
+ public:
+  virtual ~Context() = default;
+
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+  // "local", "mpi" or "dry-run": recorded in provenance and benchmark records.
+  virtual std::string kind() const = 0;
+
+  // Personalised all-to-all of 64-bit words. send_counts[r] words starting at
+  // send_offsets[r] go to rank r. On return recv holds the words from every rank, rank by
+  // rank, and recv_counts[r] how many came from rank r. `this_rank_failed` is piggybacked on
+  // the exchange: the call returns true on every rank if any rank passed true, and then moves
+  // no data, so that a rank that hit an error never leaves the others waiting.
+  virtual bool alltoallv(const std::vector<std::uint64_t>& send, const std::vector<int>& send_counts,
+                         std::vector<std::uint64_t>& recv, std::vector<int>& recv_counts,
+                         bool this_rank_failed) = 0;
+
+  // Element-wise reductions over ranks, in place.
+  virtual void sum(std::vector<double>& values) = 0;
+  virtual void sum(std::vector<std::uint64_t>& values) = 0;
+  virtual void max(std::vector<double>& values) = 0;
+  virtual void min(std::vector<double>& values) = 0;
+  // Sum of `value` over ranks below this one (0 on rank 0).
+  virtual std::uint64_t exclusive_prefix_sum(std::uint64_t value) = 0;
+  // True on every rank if `flag` is true on any rank.
+  virtual bool any(bool flag) = 0;
+  // Copies root's string to every rank.
+  virtual void broadcast(std::string& text, int root) = 0;
+  // Gathers one value from every rank, on every rank.
+  virtual std::vector<std::uint64_t> all_gather(std::uint64_t value) = 0;
+  virtual void barrier() = 0;
+
+  // A context over the ranks with the same colour, ordered by key (MPI_Comm_split).
+  virtual std::unique_ptr<Context> split(int color, int key) = 0;
+
+  double sum(double value) {
+    std::vector<double> v{value};
+    sum(v);
+    return v[0];
+  }
+  std::uint64_t sum(std::uint64_t value) {
+    std::vector<std::uint64_t> v{value};
+    sum(v);
+    return v[0];
+  }
+  double max(double value) {
+    std::vector<double> v{value};
+    max(v);
+    return v[0];
+  }
+};
+
+// One process, no MPI: rank 0 of 1.
+std::unique_ptr<Context> make_local_context();
+
+}  // namespace spikeweave::comm
+
+namespace spikeweave::comm {
+// Ends every rank of the job with `code` (MPI_Abort where MPI is initialised, else std::exit).
+// The last resort for an error that other ranks cannot know about.
+[[noreturn]] void abort_all_ranks(int code);
+}  // namespace spikeweave::comm

@@ -1,0 +1,31 @@
+#pragma once
+// Conversion of times in milliseconds to integer steps on the simulation grid.
+#include <cmath>
+#include <string>
+
+#include "core/errors.hpp"
+#include "core/ids.hpp"
+
+namespace spikeweave {
+
+// Relative tolerance for "is a multiple of dt": times given in decimal ms (0.1, 1.5) are not exact
+// in binary, so 1.5 / 0.1 = 14.999999999999998 must count as 15 steps.
+inline constexpr double kGridTolerance = 1e-9;
+
+// Steps for a duration; throws ConfigError naming `key` if it is not a multiple of dt.
+inline Step duration_to_steps(double duration_ms, double dt_ms, const std::string& key) {
+  const double ratio = duration_ms / dt_ms;
+  const double rounded = std::round(ratio);
+  if (std::fabs(ratio - rounded) > kGridTolerance * std::fmax(1.0, std::fabs(ratio))) {
+    throw ConfigError(key, std::to_string(duration_ms) + " ms is not a multiple of dt_ms " +
+                               std::to_string(dt_ms));
+  }
+  return static_cast<Step>(rounded);
+}
+
+// Nearest step for a point in time (used for spike times given by the user).
+inline Step time_to_nearest_step(double time_ms, double dt_ms) {
+  return static_cast<Step>(std::llround(time_ms / dt_ms));
+}
+
+}  // namespace spikeweave

@@ -1,0 +1,120 @@
+#include "engine/recorder.hpp"
+
+#include <algorithm>
+
+namespace spikeweave::engine {
+
+Recorder::Recorder(const network::NetworkSpec& net,
+                   const std::vector<std::unique_ptr<NeuronGroup>>& groups, int interval_steps)
+    : net_(net), groups_(groups), spike_group_of_(net.populations.size(), -1) {
+  for (int p : net.spike_record) {
+    spike_group_of_[p] = static_cast<int>(spikes_.size());
+    spikes_.push_back(SpikeBuffer{p, {}, {}});
+  }
+  for (const network::VoltageRecordSpec& spec : net.voltage_record) {
+    Report r;
+    r.population = spec.population;
+    r.every_steps = spec.every_steps;
+    r.every_ms = spec.every_ms;
+    const NeuronGroup& group = *groups[spec.population];
+    std::vector<std::uint32_t> locals;
+    const Gid first = group.spec().first_gid;
+    for (std::size_t i = 0; i < group.gids().size(); ++i) {
+      const NodeId node = group.gids()[i] - first;
+      if (std::binary_search(spec.node_ids.begin(), spec.node_ids.end(), node)) {
+        locals.push_back(static_cast<std::uint32_t>(i));
+        r.node_ids.push_back(node);
+      }
+    }
+    r.local_indices = kernels::View<std::uint32_t*>("report.local_indices", locals.size());
+    auto host = Kokkos::create_mirror_view(r.local_indices);
+    std::copy(locals.begin(), locals.end(), host.data());
+    Kokkos::deep_copy(r.local_indices, host);
+    const int max_samples = static_cast<int>((interval_steps + r.every_steps - 1) / r.every_steps) + 1;
+    r.interval_samples = kernels::View<float**>("report.samples", max_samples, locals.size());
+    reports_.push_back(std::move(r));
+  }
+}
+
+std::vector<io::SpikeGroupLayout> Recorder::spike_layouts() const {
+  std::vector<io::SpikeGroupLayout> layouts;
+  for (const SpikeBuffer& b : spikes_) {
+    layouts.push_back({net_.populations[b.population].name, net_.populations[b.population].size});
+  }
+  return layouts;
+}
+
+std::vector<io::ReportLayout> Recorder::report_layouts() const {
+  std::vector<io::ReportLayout> layouts;
+  for (const Report& r : reports_) {
+    layouts.push_back({net_.populations[r.population].name, r.node_ids,
+                       static_cast<double>(r.every_steps) * net_.simulation.dt_ms, r.every_ms});
+  }
+  return layouts;
+}
+
+void Recorder::add_spikes(int population, const std::uint64_t* packed, std::size_t n, Step first_step) {
+  const int g = spike_group_of_[population];
+  if (g < 0) return;
+  SpikeBuffer& b = spikes_[g];
+  const NeuronGroup& group = *groups_[population];
+  const Gid first = group.spec().first_gid;
+  const double dt = net_.simulation.dt_ms;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint64_t local = packed[k] >> 8;
+    const Step step = first_step + static_cast<Step>(packed[k] & 0xFF);
+    b.node_ids.push_back(group.gids()[local] - first);
+    // A spike emitted in step s carries the time at the end of that step, as in NEST.
+    b.times_ms.push_back(static_cast<double>(step + 1) * dt);
+  }
+}
+
+void Recorder::sample(Step step) {
+  for (Report& r : reports_) {
+    if ((step + 1) % r.every_steps != 0) continue;
+    const NeuronGroup& group = *groups_[r.population];
+    const auto v = group.v_rel_mv();
+    const auto indices = r.local_indices;
+    const auto samples = r.interval_samples;
+    const int row = r.samples_in_interval++;
+    const double e_l = group.e_l_mv();
+    Kokkos::parallel_for(
+        "spikeweave::record::v_m",
+        Kokkos::RangePolicy<kernels::ExecSpace>(0, static_cast<int>(indices.extent(0))),
+        KOKKOS_LAMBDA(const int j) { samples(row, j) = static_cast<float>(v(indices(j)) + e_l); });
+  }
+}
+
+void Recorder::end_interval() {
+  for (Report& r : reports_) {
+    if (r.samples_in_interval == 0) continue;
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r.interval_samples);
+    const std::size_t columns = r.node_ids.size();
+    for (int s = 0; s < r.samples_in_interval; ++s) {
+      for (std::size_t j = 0; j < columns; ++j) r.buffered.push_back(host(s, j));
+    }
+    r.buffered_samples += static_cast<std::uint64_t>(r.samples_in_interval);
+    r.samples_in_interval = 0;
+  }
+}
+
+void Recorder::flush() {
+  if (output_ != nullptr) {
+    for (std::size_t g = 0; g < spikes_.size(); ++g) {
+      output_->append_spikes(static_cast<int>(g), spikes_[g].node_ids, spikes_[g].times_ms);
+    }
+    for (std::size_t k = 0; k < reports_.size(); ++k) {
+      output_->append_report(static_cast<int>(k), reports_[k].buffered, reports_[k].buffered_samples);
+    }
+  }
+  for (SpikeBuffer& b : spikes_) {
+    b.node_ids.clear();
+    b.times_ms.clear();
+  }
+  for (Report& r : reports_) {
+    r.buffered.clear();
+    r.buffered_samples = 0;
+  }
+}
+
+}  // namespace spikeweave::engine

@@ -1,0 +1,57 @@
+#pragma once
+// Recording: spikes and membrane potentials are buffered in host memory during the run and
+// flushed collectively to the RunOutput every `flush_interval_ms` of model time.
+#include <memory>
+#include <vector>
+
+#include "engine/neuron_group.hpp"
+#include "io/run_output.hpp"
+
+namespace spikeweave::engine {
+
+class Recorder {
+ public:
+  Recorder(const network::NetworkSpec& net, const std::vector<std::unique_ptr<NeuronGroup>>& groups,
+           int interval_steps);
+
+  void set_output(io::RunOutput* output) { output_ = output; }
+  std::vector<io::SpikeGroupLayout> spike_layouts() const;
+  std::vector<io::ReportLayout> report_layouts() const;
+  bool records_spikes(int population) const { return spike_group_of_[population] >= 0; }
+
+  // Buffers population p's spikes of one interval (packed local << 8 | lag, on the host).
+  void add_spikes(int population, const std::uint64_t* packed, std::size_t n, Step first_step);
+  // Samples the membrane potentials due at the end of `step` (after the update of that step).
+  void sample(Step step);
+  // Copies this interval's samples to the host buffers.
+  void end_interval();
+  // Collective: writes everything buffered (no-op without an output).
+  void flush();
+
+ private:
+  struct Report {
+    int population = 0;
+    Step every_steps = 1;
+    kernels::View<std::uint32_t*> local_indices;
+    kernels::View<float**> interval_samples;  // (sample in interval, recorded neuron)
+    int samples_in_interval = 0;
+    std::vector<float> buffered;
+    std::uint64_t buffered_samples = 0;
+    std::vector<std::uint64_t> node_ids;
+    double every_ms = 0.1;
+  };
+  struct SpikeBuffer {
+    int population = 0;
+    std::vector<std::uint64_t> node_ids;
+    std::vector<double> times_ms;
+  };
+
+  const network::NetworkSpec& net_;
+  const std::vector<std::unique_ptr<NeuronGroup>>& groups_;
+  std::vector<int> spike_group_of_;  // per population: index into spikes_, or -1
+  std::vector<SpikeBuffer> spikes_;
+  std::vector<Report> reports_;
+  io::RunOutput* output_ = nullptr;
+};
+
+}  // namespace spikeweave::engine

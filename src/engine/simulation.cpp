@@ -1,0 +1,236 @@
+#include "engine/simulation.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "comm/spike.hpp"
+#include "core/errors.hpp"
+#include "kernels/compact.hpp"
+
+namespace spikeweave::engine {
+
+namespace {
+// Synapses in row `row` of a projection's tables.
+std::uint64_t row_synapses(const network::SynapseTables& t, std::uint64_t row) {
+  return t.segment_begin(t.row_begin(row + 1)) - t.segment_begin(t.row_begin(row));
+}
+}  // namespace
+
+Simulation::Simulation(const network::NetworkSpec& spec, comm::Context& context)
+    : spec_(spec),
+      context_(context),
+      partition_{spec.simulation.partition, spec.total_neurons, context.size()} {
+  PhaseTimers::Scope build(timers_, Phase::kBuild);
+  // The communication interval is the minimum delay: a spike emitted in an interval cannot be
+  // due before the next one, so ranks need to talk only once per interval.
+  const Step min_delay = spec.projections.empty() ? comm::kMaxIntervalSteps : spec.min_delay_steps();
+  interval_steps_ = static_cast<int>(std::min<Step>({min_delay, comm::kMaxIntervalSteps,
+                                                     std::max<Step>(1, spec.simulation.steps)}));
+  // Pending arrivals span at most max_delay slots beyond the interval being updated.
+  slots_ = static_cast<int>(spec.max_delay_steps()) + interval_steps_;
+  const auto flush_steps = static_cast<Step>(
+      std::llround(spec.simulation.flush_interval_ms / spec.simulation.dt_ms));
+  flush_every_intervals_ = static_cast<std::uint64_t>(std::max<Step>(1, flush_steps / interval_steps_));
+
+  const std::vector<network::LocalPopulation> locals =
+      network::local_populations(spec, partition_, context.rank());
+  std::vector<std::vector<Gid>> local_gids;
+  std::vector<Gid> first_gids;
+  for (std::size_t p = 0; p < spec.populations.size(); ++p) {
+    groups_.push_back(make_neuron_group(spec, static_cast<int>(p), locals[p].gids, interval_steps_, slots_));
+    local_gids.push_back(locals[p].gids);
+    first_gids.push_back(spec.populations[p].first_gid);
+    compacted_.emplace_back("compacted_spikes", std::max(16, groups_.back()->size()));
+  }
+  spike_counts_.assign(spec.populations.size(), 0);
+
+  std::vector<Gid> needed;
+  for (std::size_t i = 0; i < spec.projections.size(); ++i) {
+    const network::ProjectionSpec& p = spec.projections[i];
+    // Static projections with a constant weight store no per-synapse weight.
+    network::SynapseTables tables =
+        network::build_projection(spec, static_cast<int>(i), partition_, context.rank(), false);
+    projections_.push_back(std::make_unique<Projection>(spec, static_cast<int>(i), std::move(tables),
+                                                        groups_[p.target]->ring()));
+    const std::vector<Gid> sources = projections_.back()->source_gids(spec.populations[p.source].first_gid);
+    needed.insert(needed.end(), sources.begin(), sources.end());
+  }
+  std::sort(needed.begin(), needed.end());
+  needed.erase(std::unique(needed.begin(), needed.end()), needed.end());
+  router_ = std::make_unique<SpikeRouter>(context, partition_, local_gids, first_gids, needed);
+  stimuli_ = make_stimuli(spec, groups_);
+  recorder_ = std::make_unique<Recorder>(spec, groups_, interval_steps_);
+  received_device_ = kernels::View<std::uint64_t*>("received_spikes", 1024);
+  Kokkos::fence();
+}
+
+Simulation::~Simulation() = default;
+
+void Simulation::run(Step steps, const ProgressCallback& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  const Step end = step_ + steps;
+  const Step total = steps;
+  while (step_ < end) {
+    const int n = static_cast<int>(std::min<Step>(interval_steps_, end - step_));
+    // A rank that fails inside the interval says so in the spike exchange, so the others stop
+    // with it instead of waiting for it in a collective.
+    std::exception_ptr error;
+    try {
+      run_interval(n);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    bool any_failed = false;
+    {
+      PhaseTimers::Scope t(timers_, Phase::kExchange);
+      any_failed = router_->exchange(received_, error != nullptr);
+    }
+    if (any_failed) {
+      if (!error) throw PeerFailure();
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        throw RankLocalError(e.what());
+      }
+    }
+    deliver(step_);
+    step_ += n;
+    ++intervals_;
+    if (intervals_ % flush_every_intervals_ == 0 || step_ == end) {
+      PhaseTimers::Scope t(timers_, Phase::kIo);
+      recorder_->flush();
+    }
+    if (progress) {
+      progress(Progress{total - (end - step_), total,
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+    }
+  }
+}
+
+void Simulation::run_interval(int steps) {
+  {
+    PhaseTimers::Scope t(timers_, Phase::kStimulus);
+    for (auto& s : stimuli_) s->apply(step_, steps);
+    Kokkos::fence();
+  }
+  {
+    PhaseTimers::Scope t(timers_, Phase::kUpdate);
+    for (int lag = 0; lag < steps; ++lag) {
+      for (auto& g : groups_) g->update(step_ + lag, lag);
+      recorder_->sample(step_ + lag);
+    }
+    Kokkos::fence();
+  }
+  PhaseTimers::Scope t(timers_, Phase::kRecord);
+  for (std::size_t p = 0; p < groups_.size(); ++p) {
+    NeuronGroup& g = *groups_[p];
+    if (g.size() == 0) continue;
+    const std::size_t count = kernels::compact_spikes(g.fired(), steps, compacted_[p]);
+    if (count == 0) continue;
+    const auto host = Kokkos::create_mirror_view_and_copy(
+        Kokkos::HostSpace(), Kokkos::subview(compacted_[p], std::make_pair<std::size_t>(0, count)));
+    spike_counts_[p] += count;
+    for (std::size_t k = 0; k < count; ++k) {
+      router_->add(static_cast<int>(p), static_cast<std::uint32_t>(host(k) >> 8),
+                   static_cast<int>(host(k) & 0xFF));
+    }
+    recorder_->add_spikes(static_cast<int>(p), host.data(), count, step_);
+  }
+  recorder_->end_interval();
+}
+
+void Simulation::deliver(Step first_step) {
+  PhaseTimers::Scope t(timers_, Phase::kDeliver);
+  const std::size_t n = received_.size();
+  spikes_delivered_ += n;
+  if (n == 0) return;
+  // Received spikes are sorted by gid, so each source population's spikes form one run.
+  // Rewrite them as (node_id << 8 | lag) in place, remembering each population's run.
+  std::vector<std::pair<std::size_t, std::size_t>> runs(spec_.populations.size(), {0, 0});
+  for (std::size_t p = 0; p < spec_.populations.size(); ++p) {
+    const Gid first = spec_.populations[p].first_gid;
+    const Gid last = first + spec_.populations[p].size;
+    const auto lo = std::lower_bound(received_.begin(), received_.end(), comm::pack_spike(first, 0));
+    const auto hi = std::lower_bound(received_.begin(), received_.end(), comm::pack_spike(last, 0));
+    runs[p] = {static_cast<std::size_t>(lo - received_.begin()), static_cast<std::size_t>(hi - lo)};
+  }
+  for (std::size_t p = 0; p < runs.size(); ++p) {
+    const std::uint64_t offset = spec_.populations[p].first_gid << comm::kLagBits;
+    for (std::size_t k = runs[p].first; k < runs[p].first + runs[p].second; ++k) received_[k] -= offset;
+  }
+  if (received_device_.extent(0) < n) {
+    received_device_ = kernels::View<std::uint64_t*>("received_spikes", n + n / 2);
+  }
+  const auto device = Kokkos::subview(received_device_, std::make_pair<std::size_t>(0, n));
+  Kokkos::deep_copy(device, Kokkos::View<const std::uint64_t*, Kokkos::HostSpace,
+                                         Kokkos::MemoryTraits<Kokkos::Unmanaged>>(received_.data(), n));
+  for (auto& proj : projections_) {
+    const auto [begin, count] = runs[proj->source()];
+    if (count == 0) continue;
+    proj->deliver(Kokkos::subview(received_device_, std::make_pair(begin, begin + count)), count,
+                  first_step);
+    // Synaptic events: the row length of every delivered spike (host lookup, spikes only).
+    const network::SynapseTables& tables = proj->host_tables();
+    const std::uint32_t* rows_begin = tables.row_source.data();
+    const std::uint32_t* rows_end = rows_begin + tables.rows();
+    for (std::size_t k = begin; k < begin + count; ++k) {
+      const auto source = static_cast<std::uint32_t>(received_[k] >> comm::kLagBits);
+      const std::uint32_t* row = std::lower_bound(rows_begin, rows_end, source);
+      if (row != rows_end && *row == source) {
+        synaptic_events_ += row_synapses(tables, static_cast<std::uint64_t>(row - rows_begin));
+      }
+    }
+  }
+  Kokkos::fence();
+}
+
+std::vector<std::uint64_t> Simulation::global_spike_counts() {
+  std::vector<std::uint64_t> counts = spike_counts_;
+  context_.sum(counts);
+  return counts;
+}
+
+std::uint64_t Simulation::local_synapses() const {
+  std::uint64_t n = 0;
+  for (const auto& p : projections_) n += p->synapses();
+  return n;
+}
+
+std::uint64_t Simulation::local_neurons() const {
+  std::uint64_t n = 0;
+  for (const auto& g : groups_) n += static_cast<std::uint64_t>(g->size());
+  return n;
+}
+
+std::uint64_t Simulation::local_synapse_bytes() const {
+  std::uint64_t n = 0;
+  for (const auto& p : projections_) n += p->bytes();
+  return n;
+}
+
+io::Provenance Simulation::provenance(const std::string& command_line) {
+  io::Provenance p;
+  p.config_toml = spec_.toml_text;
+  p.command_line = command_line;
+  p.ranks = context_.size();
+  p.backend = kernels::ExecSpace::name();
+  p.dt_ms = spec_.simulation.dt_ms;
+  p.t_stop_ms = static_cast<double>(step_) * spec_.simulation.dt_ms;
+  p.seed = spec_.simulation.seed;
+  std::vector<double> seconds(timers_.all().begin(), timers_.all().end());
+  context_.max(seconds);
+  for (std::size_t i = 0; i < seconds.size(); ++i) p.phase_seconds[std::string(kPhaseNames[i])] = seconds[i];
+  std::vector<std::uint64_t> totals = {local_neurons(), local_synapses(), synaptic_events_};
+  context_.sum(totals);
+  p.counters["neurons"] = static_cast<double>(totals[0]);
+  p.counters["synapses"] = static_cast<double>(totals[1]);
+  p.counters["synaptic_events"] = static_cast<double>(totals[2]);
+  const std::vector<std::uint64_t> spikes = global_spike_counts();
+  std::uint64_t all = 0;
+  for (std::uint64_t s : spikes) all += s;
+  p.counters["spikes"] = static_cast<double>(all);
+  return p;
+}
+
+}  // namespace spikeweave::engine

@@ -1,0 +1,105 @@
+#pragma once
+// The simulation: owns the local neurons, synapses, stimuli, router and recorder of one rank and
+// runs the interval loop of DESIGN.md.
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "comm/context.hpp"
+#include "core/phase_timers.hpp"
+#include "engine/neuron_group.hpp"
+#include "engine/projection.hpp"
+#include "engine/recorder.hpp"
+#include "engine/spike_router.hpp"
+#include "engine/stimuli.hpp"
+#include "io/run_output.hpp"
+#include "network/spec.hpp"
+
+namespace spikeweave::engine {
+
+// Thrown on the ranks that did not fail themselves when another rank failed during the loop:
+// the failing rank reports its own error; these ranks only exit non-zero.
+class PeerFailure : public std::runtime_error {
+ public:
+  PeerFailure() : std::runtime_error("another rank failed") {}
+};
+
+// Thrown on a rank whose own work failed during the loop; the message is that rank's error.
+class RankLocalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Progress {
+  Step steps_done = 0;
+  Step steps_total = 0;
+  double wall_seconds = 0.0;
+};
+using ProgressCallback = std::function<void(const Progress&)>;
+
+class Simulation {
+ public:
+  // Builds this rank's part of the network. Collective.
+  Simulation(const network::NetworkSpec& spec, comm::Context& context);
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  // Output for recordings (may be null). Must outlive the run.
+  void set_output(io::RunOutput* output) { recorder_->set_output(output); }
+  std::vector<io::SpikeGroupLayout> spike_layouts() const { return recorder_->spike_layouts(); }
+  std::vector<io::ReportLayout> report_layouts() const { return recorder_->report_layouts(); }
+
+  // Advances the simulation by `steps` steps. Collective. The callback runs on every rank after
+  // each interval (the CLI prints progress on rank 0 only).
+  void run(Step steps, const ProgressCallback& progress = {});
+  // Runs to t_stop_ms of the configuration.
+  void run_to_end(const ProgressCallback& progress = {}) { run(spec_.simulation.steps - step_, progress); }
+
+  // Provenance of this run (timings reduced over ranks: collective).
+  io::Provenance provenance(const std::string& command_line);
+
+  Step step() const { return step_; }
+  int interval_steps() const { return interval_steps_; }
+  const network::NetworkSpec& spec() const { return spec_; }
+  comm::Context& context() { return context_; }
+  const PhaseTimers& timers() const { return timers_; }
+  // Spikes emitted by this rank's neurons of each population so far.
+  const std::vector<std::uint64_t>& local_spike_counts() const { return spike_counts_; }
+  // Sum over ranks (collective).
+  std::vector<std::uint64_t> global_spike_counts();
+  std::uint64_t local_synapses() const;
+  std::uint64_t local_neurons() const;
+  std::uint64_t local_synapse_bytes() const;
+  std::uint64_t spikes_delivered_local() const { return spikes_delivered_; }
+  std::uint64_t synaptic_events_local() const { return synaptic_events_; }
+  const std::vector<std::unique_ptr<NeuronGroup>>& groups() const { return groups_; }
+  const std::vector<std::unique_ptr<Projection>>& projections() const { return projections_; }
+
+ private:
+  void run_interval(int steps);
+  void deliver(Step first_step);
+
+  const network::NetworkSpec& spec_;
+  comm::Context& context_;
+  partition::Partition partition_;
+  int interval_steps_ = 1;
+  int slots_ = 1;
+  Step step_ = 0;
+  std::uint64_t intervals_ = 0;
+  std::uint64_t flush_every_intervals_ = 1;
+  PhaseTimers timers_;
+  std::vector<std::unique_ptr<NeuronGroup>> groups_;
+  std::vector<std::unique_ptr<Projection>> projections_;
+  std::vector<std::unique_ptr<Stimulus>> stimuli_;
+  std::unique_ptr<SpikeRouter> router_;
+  std::unique_ptr<Recorder> recorder_;
+  std::vector<std::uint64_t> spike_counts_;
+  std::vector<kernels::View<std::uint64_t*>> compacted_;  // per population
+  std::vector<std::uint64_t> received_;
+  kernels::View<std::uint64_t*> received_device_;
+  std::uint64_t spikes_delivered_ = 0;
+  std::uint64_t synaptic_events_ = 0;
+};
+
+}  // namespace spikeweave::engine

@@ -1,0 +1,39 @@
+#pragma once
+// View aliases and the fixed-point input format shared by every kernel.
+//
+// Synaptic input is accumulated in int64 fixed point (2^-32 units of mV or pA): integer
+// addition is associative, so the sum a neuron receives in a step does not depend on the order
+// in which spikes are delivered, on atomics racing under threads, or on the number of ranks.
+#include <Kokkos_Core.hpp>
+#include <cstdint>
+
+namespace spikeweave::kernels {
+
+using ExecSpace = Kokkos::DefaultExecutionSpace;
+using MemSpace = ExecSpace::memory_space;
+template <class T>
+using View = Kokkos::View<T, MemSpace>;
+template <class T>
+using HostMirror = typename View<T>::HostMirror;
+
+// Input ring buffer of one population: (port, slot, neuron), slot = arrival step mod slots.
+// LayoutRight on every backend: a slot's neurons are contiguous (delivery indexes from its base).
+using InputRing = Kokkos::View<std::int64_t***, Kokkos::LayoutRight, MemSpace>;
+// Fired flags of one population for the steps of one interval: (lag, neuron).
+using FiredFlags = Kokkos::View<std::uint8_t**, Kokkos::LayoutRight, MemSpace>;
+enum Port : int { kPortExcitatory = 0, kPortInhibitory = 1, kPortCurrent = 2, kPortCount = 3 };
+
+inline constexpr double kFixedPointScale = 4294967296.0;  // 2^32 units per mV or pA
+KOKKOS_INLINE_FUNCTION std::int64_t to_fixed(double value) {
+  return static_cast<std::int64_t>(value * kFixedPointScale);
+}
+KOKKOS_INLINE_FUNCTION double from_fixed(std::int64_t value) {
+  return static_cast<double>(value) * (1.0 / kFixedPointScale);
+}
+
+// Adds to a ring entry. Atomic where threads can race; a plain add on the Serial backend.
+KOKKOS_INLINE_FUNCTION void add_input(std::int64_t* entry, std::int64_t value) {
+  Kokkos::atomic_add(entry, value);
+}
+
+}  // namespace spikeweave::kernels

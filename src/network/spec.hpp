@@ -1,0 +1,121 @@
+#pragma once
+// The validated description of a network and its run, parsed from TOML. Every check that can
+// fail on user input happens while building this, identically on every rank, before any neuron
+// is created; the rest of the program can trust it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/distribution.hpp"
+#include "core/ids.hpp"
+#include "model/lif_params.hpp"
+#include "model/neuron_model.hpp"
+#include "model/source_params.hpp"
+#include "partition/partition.hpp"
+
+namespace spikeweave::network {
+
+struct SimulationSpec {
+  double dt_ms = 0.1;                // resolution [ms]
+  double t_stop_ms = 0.0;            // simulated time [ms]
+  std::uint64_t seed = 12345;        // seed of every random stream
+  std::string output;                // HDF5 output file ("" = none)
+  partition::Scheme partition = partition::Scheme::kRoundRobin;
+  double flush_interval_ms = 100.0;  // how often buffered recordings are written [ms of model time]
+  Step steps = 0;                    // t_stop_ms / dt_ms
+};
+
+struct InitSpec {
+  std::string variable;  // e.g. "v_m_mv"
+  Distribution value;
+};
+
+struct PopulationSpec {
+  std::string name;
+  std::uint64_t size = 0;
+  model::ModelKind model = model::ModelKind::kLifPscDelta;
+  model::LifParams lif;
+  model::PoissonSourceParams poisson;
+  model::SpikeSourceParams spike_source;
+  std::vector<InitSpec> init;
+  Gid first_gid = 0;  // gids of this population are first_gid .. first_gid + size - 1
+  std::string key;    // "population[i]" for messages
+};
+
+enum class ConnectRule {
+  kFixedIndegree,
+  kFixedOutdegree,
+  kFixedTotalNumber,
+  kPairwiseBernoulli,
+  kOneToOne,
+  kAllToAll
+};
+
+struct ConnectSpec {
+  ConnectRule rule = ConnectRule::kAllToAll;
+  std::uint64_t count = 0;   // indegree, outdegree or total number
+  double probability = 0.0;  // pairwise_bernoulli
+  bool allow_autapses = true;
+  bool allow_multapses = true;
+};
+
+// Port of the target neuron a synapse feeds: decided by the sign of the weight, as in NEST.
+enum class Receptor { kExcitatory = 0, kInhibitory = 1 };
+
+struct ProjectionSpec {
+  std::string name;
+  int source = 0;  // population index
+  int target = 0;
+  ConnectSpec connect;
+  Distribution weight;    // in the target model's unit (mV or pA)
+  Distribution delay_ms;  // [ms], every draw >= dt
+  Receptor receptor = Receptor::kExcitatory;
+  std::string key;  // "projection[i]"
+};
+
+enum class StimulusKind { kPoisson, kDc, kSpikeTimes };
+
+struct StimulusSpec {
+  StimulusKind kind = StimulusKind::kPoisson;
+  int target = 0;
+  double rate_hz = 0.0;       // poisson: rate of the independent train of each target neuron
+  double weight = 0.0;        // poisson, spike_times: in the target model's unit
+  double amplitude_pa = 0.0;  // dc
+  double start_ms = 0.0;
+  double stop_ms = 0.0;       // defaults to t_stop_ms
+  std::vector<double> times_ms;  // spike_times: arrival times at every target neuron [ms]
+  Receptor receptor = Receptor::kExcitatory;
+  std::string key;
+};
+
+struct VoltageRecordSpec {
+  int population = 0;
+  std::vector<NodeId> node_ids;  // recorded neurons, increasing
+  double every_ms = 0.1;         // sampling interval [ms], a multiple of dt
+  Step every_steps = 1;
+  std::string key;
+};
+
+struct NetworkSpec {
+  SimulationSpec simulation;
+  std::vector<PopulationSpec> populations;
+  std::vector<ProjectionSpec> projections;
+  std::vector<StimulusSpec> stimuli;
+  std::vector<int> spike_record;  // populations whose spikes are recorded
+  std::vector<VoltageRecordSpec> voltage_record;
+  std::string toml_text;  // the configuration as run (after --set overrides)
+  Gid total_neurons = 0;
+
+  int population_index(const std::string& name) const;  // -1 if absent
+  Step min_delay_steps() const;
+  Step max_delay_steps() const;
+};
+
+// Parses and validates a configuration; throws ConfigError naming the offending key.
+NetworkSpec parse_network(const std::string& toml_text, const std::string& source_name,
+                          const std::vector<std::string>& overrides = {});
+
+std::string connect_rule_name(ConnectRule rule);
+
+}  // namespace spikeweave::network

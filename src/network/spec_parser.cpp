@@ -1,0 +1,428 @@
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include "core/config_table.hpp"
+#include "core/errors.hpp"
+#include "core/time_grid.hpp"
+#include "network/spec.hpp"
+
+namespace spikeweave::network {
+namespace {
+
+using config::Table;
+
+std::string number_text(double value) {
+  std::string text = std::to_string(value);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  return text;
+}
+
+SimulationSpec parse_simulation(const Table& t) {
+  SimulationSpec s;
+  s.dt_ms = t.number("dt_ms", s.dt_ms);
+  if (!(s.dt_ms > 0.0)) throw ConfigError(t.key_path("dt_ms"), "must be > 0");
+  s.t_stop_ms = t.number("t_stop_ms");
+  if (!(s.t_stop_ms >= 0.0)) throw ConfigError(t.key_path("t_stop_ms"), "must be >= 0");
+  s.steps = duration_to_steps(s.t_stop_ms, s.dt_ms, t.key_path("t_stop_ms"));
+  const std::int64_t seed = t.integer("seed", static_cast<std::int64_t>(s.seed));
+  if (seed < 0) throw ConfigError(t.key_path("seed"), "must be >= 0");
+  s.seed = static_cast<std::uint64_t>(seed);
+  s.output = t.string("output", "");
+  s.partition = partition::parse_scheme(t.string("partition", "round_robin"), t.key_path("partition"));
+  s.flush_interval_ms = t.number("flush_interval_ms", s.flush_interval_ms);
+  if (!(s.flush_interval_ms > 0.0)) throw ConfigError(t.key_path("flush_interval_ms"), "must be > 0");
+  t.reject_unknown_keys();
+  return s;
+}
+
+PopulationSpec parse_population(const Table& t, double dt_ms) {
+  PopulationSpec p;
+  p.key = t.path();
+  p.name = t.string("name");
+  if (p.name.empty() || p.name.find_first_of("/. ") != std::string::npos) {
+    throw ConfigError(t.key_path("name"), "'" + p.name +
+                                              "' must be non-empty and contain no '/', '.' or space "
+                                              "(it names an HDF5 group)");
+  }
+  const std::int64_t size = t.integer("size");
+  if (size <= 0) throw ConfigError(t.key_path("size"), std::to_string(size) + " must be >= 1");
+  p.size = static_cast<std::uint64_t>(size);
+  p.model = model::parse_model_kind(t.string("model"), t.key_path("model"));
+  const toml::table empty;
+  const std::optional<Table> params = t.optional_table("params");
+  const Table params_table = params ? *params : Table(empty, t.key_path("params"));
+  switch (p.model) {
+    case model::ModelKind::kPoissonSource:
+      p.poisson = model::parse_poisson_source_params(params_table);
+      break;
+    case model::ModelKind::kSpikeSource:
+      p.spike_source = model::parse_spike_source_params(params_table, p.size);
+      for (const auto& times : p.spike_source.spike_times_ms) {
+        // A spike at t is emitted at the end of the step ending at t: t must be >= dt.
+        if (!times.empty() && times.front() < dt_ms * (1.0 - kGridTolerance)) {
+          throw ConfigError(params_table.key_path("spike_times_ms"),
+                            number_text(times.front()) + " ms is below dt_ms " + number_text(dt_ms));
+        }
+      }
+      break;
+    default:
+      p.lif = model::parse_lif_params(params_table, p.model);
+      model::lower_lif(p.lif, p.model, dt_ms, params_table.path());  // checks t_ref_ms on the grid
+      break;
+  }
+  if (const auto init = t.optional_table("init")) {
+    std::set<std::string> allowed;
+    if (model::is_lif(p.model)) allowed = {"v_m_mv"};
+    if (p.model == model::ModelKind::kLifPscExp || p.model == model::ModelKind::kLifPscAlpha) {
+      allowed.insert({"i_syn_ex_pa", "i_syn_in_pa"});
+    }
+    for (const std::string& variable : init->keys()) {
+      if (allowed.count(variable) == 0) {
+        std::string expected;
+        for (const auto& a : allowed) expected += (expected.empty() ? "" : ", ") + a;
+        throw ConfigError(init->key_path(variable),
+                          "model " + model::model_name(p.model) + " has no state variable '" +
+                              variable + "'" + (expected.empty() ? "" : "; expected one of: " + expected));
+      }
+      p.init.push_back({variable, parse_distribution(*init->node(variable), init->key_path(variable))});
+    }
+  }
+  t.reject_unknown_keys();
+  return p;
+}
+
+int find_population(const NetworkSpec& net, const Table& t, const char* key) {
+  const std::string name = t.string(key);
+  const int index = net.population_index(name);
+  if (index < 0) {
+    std::string known;
+    for (const auto& p : net.populations) known += (known.empty() ? "" : ", ") + p.name;
+    throw ConfigError(t.key_path(key), "unknown population '" + name + "'; known: " + known);
+  }
+  return index;
+}
+
+ConnectSpec parse_connect(const Table& t, const PopulationSpec& source, const PopulationSpec& target,
+                          bool same_population) {
+  ConnectSpec c;
+  const std::string rule = t.string("rule");
+  c.allow_autapses = t.boolean("allow_autapses", true);
+  c.allow_multapses = t.boolean("allow_multapses", true);
+  auto count = [&](const char* key) {
+    const std::int64_t value = t.integer(key);
+    if (value < 0) throw ConfigError(t.key_path(key), std::to_string(value) + " must be >= 0");
+    return static_cast<std::uint64_t>(value);
+  };
+  // Without multapses a target can take each source once (and not itself without autapses).
+  const std::uint64_t distinct_sources =
+      source.size - ((same_population && !c.allow_autapses) ? 1 : 0);
+  const std::uint64_t distinct_targets =
+      target.size - ((same_population && !c.allow_autapses) ? 1 : 0);
+  if (rule == "fixed_indegree") {
+    c.rule = ConnectRule::kFixedIndegree;
+    c.count = count("indegree");
+    if (!c.allow_multapses && c.count > distinct_sources) {
+      throw ConfigError(t.key_path("indegree"),
+                        std::to_string(c.count) + " exceeds the " + std::to_string(distinct_sources) +
+                            " distinct sources available in '" + source.name +
+                            "' without multapses (set allow_multapses = true or lower it)");
+    }
+    if (c.count > 0 && distinct_sources == 0) {
+      throw ConfigError(t.key_path("indegree"), "no source is available without autapses");
+    }
+  } else if (rule == "fixed_outdegree") {
+    c.rule = ConnectRule::kFixedOutdegree;
+    c.count = count("outdegree");
+    if (!c.allow_multapses && c.count > distinct_targets) {
+      throw ConfigError(t.key_path("outdegree"),
+                        std::to_string(c.count) + " exceeds the " + std::to_string(distinct_targets) +
+                            " distinct targets available in '" + target.name +
+                            "' without multapses");
+    }
+    if (c.count > 0 && distinct_targets == 0) {
+      throw ConfigError(t.key_path("outdegree"), "no target is available without autapses");
+    }
+  } else if (rule == "fixed_total_number") {
+    c.rule = ConnectRule::kFixedTotalNumber;
+    c.count = count("n");
+    if (!c.allow_multapses && c.count > distinct_sources * target.size) {
+      throw ConfigError(t.key_path("n"), "exceeds the number of distinct pairs without multapses");
+    }
+  } else if (rule == "pairwise_bernoulli") {
+    c.rule = ConnectRule::kPairwiseBernoulli;
+    c.probability = t.number("p");
+    if (!(c.probability >= 0.0 && c.probability <= 1.0)) {
+      throw ConfigError(t.key_path("p"), number_text(c.probability) + " is outside [0, 1]");
+    }
+  } else if (rule == "one_to_one") {
+    c.rule = ConnectRule::kOneToOne;
+    if (source.size != target.size) {
+      throw ConfigError(t.key_path("rule"), "one_to_one needs equal sizes, but '" + source.name +
+                                                "' has " + std::to_string(source.size) + " and '" +
+                                                target.name + "' " + std::to_string(target.size));
+    }
+  } else if (rule == "all_to_all") {
+    c.rule = ConnectRule::kAllToAll;
+  } else {
+    throw ConfigError(t.key_path("rule"),
+                      "unknown rule '" + rule +
+                          "'; expected fixed_indegree, fixed_outdegree, fixed_total_number, "
+                          "pairwise_bernoulli, one_to_one or all_to_all");
+  }
+  t.reject_unknown_keys();
+  return c;
+}
+
+// Reads the weight under the key whose unit matches the target model (weight_mv / weight_pa).
+Distribution parse_weight(const Table& t, const PopulationSpec& target) {
+  const std::string key = model::weight_key(target.model);
+  for (const char* other : {"weight_mv", "weight_pa"}) {
+    if (key != other && t.has(other)) {
+      throw ConfigError(t.key_path(other),
+                        "target population '" + target.name + "' is " + model::model_name(target.model) +
+                            ", whose synaptic weights are given as " + key);
+    }
+  }
+  const toml::node* node = t.node(key);
+  if (!node) throw ConfigError(t.key_path(key), "required key is missing");
+  return parse_distribution(*node, t.key_path(key));
+}
+
+Receptor parse_receptor(const Table& t, const Distribution& weight) {
+  const std::string name = t.string("receptor", "auto");
+  if (name == "auto") {
+    return weight.mean() < 0.0 ? Receptor::kInhibitory : Receptor::kExcitatory;
+  }
+  if (name == "excitatory") return Receptor::kExcitatory;
+  if (name == "inhibitory") return Receptor::kInhibitory;
+  throw ConfigError(t.key_path("receptor"),
+                    "expected \"auto\", \"excitatory\" or \"inhibitory\", got \"" + name + "\"");
+}
+
+Distribution parse_delay(const Table& t, double dt_ms) {
+  const std::string key = t.key_path("delay_ms");
+  const toml::node* node = t.node("delay_ms");
+  if (!node) throw ConfigError(key, "required key is missing");
+  Distribution d = parse_distribution(*node, key);
+  if (d.is_constant()) {
+    if (d.a < dt_ms * (1.0 - kGridTolerance)) {
+      throw ConfigError(key, number_text(d.a) + " is below dt_ms " + number_text(dt_ms));
+    }
+    duration_to_steps(d.a, dt_ms, key);
+  } else if (d.lowest() < dt_ms * (1.0 - kGridTolerance)) {
+    throw ConfigError(key, d.describe() + " can draw delays below dt_ms " + number_text(dt_ms) +
+                               "; add min = " + number_text(dt_ms));
+  }
+  const double max_delay_ms = dt_ms * 65535.0;
+  if (d.highest() > max_delay_ms) {
+    throw ConfigError(key, "delays above " + number_text(max_delay_ms) +
+                               " ms (65535 steps) are not supported; add max = ...");
+  }
+  return d;
+}
+
+ProjectionSpec parse_projection(const Table& t, const NetworkSpec& net, int index) {
+  ProjectionSpec p;
+  p.key = t.path();
+  p.source = find_population(net, t, "source");
+  p.target = find_population(net, t, "target");
+  const PopulationSpec& source = net.populations[p.source];
+  const PopulationSpec& target = net.populations[p.target];
+  if (!model::is_lif(target.model)) {
+    throw ConfigError(t.key_path("target"), "population '" + target.name + "' is a " +
+                                                model::model_name(target.model) +
+                                                " and cannot receive synapses");
+  }
+  p.name = t.string("name", source.name + "_to_" + target.name);
+  if (p.name.find_first_of("/. ") != std::string::npos) {
+    throw ConfigError(t.key_path("name"), "must contain no '/', '.' or space");
+  }
+  p.connect = parse_connect(t.table("connect"), source, target, p.source == p.target);
+  p.weight = parse_weight(t, target);
+  p.receptor = parse_receptor(t, p.weight);
+  p.delay_ms = parse_delay(t, net.simulation.dt_ms);
+  (void)index;
+  t.reject_unknown_keys();
+  return p;
+}
+
+StimulusSpec parse_stimulus(const Table& t, const NetworkSpec& net) {
+  StimulusSpec s;
+  s.key = t.path();
+  s.target = find_population(net, t, "target");
+  const PopulationSpec& target = net.populations[s.target];
+  if (!model::is_lif(target.model)) {
+    throw ConfigError(t.key_path("target"), "population '" + target.name + "' cannot receive input");
+  }
+  const std::string kind = t.string("kind");
+  s.start_ms = t.number("start_ms", 0.0);
+  s.stop_ms = t.number("stop_ms", net.simulation.t_stop_ms);
+  if (!(s.stop_ms >= s.start_ms)) throw ConfigError(t.key_path("stop_ms"), "must be >= start_ms");
+  if (kind == "poisson") {
+    s.kind = StimulusKind::kPoisson;
+    s.rate_hz = t.number("rate_hz");
+    if (!(s.rate_hz >= 0.0)) throw ConfigError(t.key_path("rate_hz"), "must be >= 0");
+    const Distribution w = parse_weight(t, target);
+    if (!w.is_constant()) throw ConfigError(t.key_path(model::weight_key(target.model)), "must be a number");
+    s.weight = w.a;
+    s.receptor = parse_receptor(t, w);
+  } else if (kind == "dc") {
+    s.kind = StimulusKind::kDc;
+    s.amplitude_pa = t.number("amplitude_pa");
+  } else if (kind == "spike_times") {
+    s.kind = StimulusKind::kSpikeTimes;
+    s.times_ms = t.number_array("times_ms");
+    std::sort(s.times_ms.begin(), s.times_ms.end());
+    if (!s.times_ms.empty() && s.times_ms.front() < net.simulation.dt_ms) {
+      throw ConfigError(t.key_path("times_ms"), "times must be >= dt_ms");
+    }
+    const Distribution w = parse_weight(t, target);
+    if (!w.is_constant()) throw ConfigError(t.key_path(model::weight_key(target.model)), "must be a number");
+    s.weight = w.a;
+    s.receptor = parse_receptor(t, w);
+  } else {
+    throw ConfigError(t.key_path("kind"),
+                      "unknown stimulus '" + kind + "'; expected poisson, dc or spike_times");
+  }
+  t.reject_unknown_keys();
+  return s;
+}
+
+void parse_record(const Table& t, NetworkSpec& net) {
+  if (const toml::node* spikes = t.node("spikes")) {
+    std::vector<std::string> names;
+    if (spikes->is_string() && spikes->value<std::string>() == "all") {
+      for (const auto& p : net.populations) names.push_back(p.name);
+    } else {
+      names = t.string_array("spikes");
+    }
+    for (const std::string& name : names) {
+      const int index = net.population_index(name);
+      if (index < 0) throw ConfigError(t.key_path("spikes"), "unknown population '" + name + "'");
+      if (std::find(net.spike_record.begin(), net.spike_record.end(), index) == net.spike_record.end()) {
+        net.spike_record.push_back(index);
+      }
+    }
+  }
+  if (t.has("v_m")) {
+    const Table v = t.table("v_m");
+    VoltageRecordSpec r;
+    r.key = v.path();
+    r.population = find_population(net, v, "population");
+    const PopulationSpec& pop = net.populations[r.population];
+    if (!model::is_lif(pop.model)) {
+      throw ConfigError(v.key_path("population"), "'" + pop.name + "' has no membrane potential");
+    }
+    if (v.has("node_ids")) {
+      for (double id : v.number_array("node_ids")) {
+        if (id < 0 || id >= static_cast<double>(pop.size) || id != std::floor(id)) {
+          throw ConfigError(v.key_path("node_ids"), number_text(id) + " is not a node id of '" +
+                                                        pop.name + "' (0.." +
+                                                        std::to_string(pop.size - 1) + ")");
+        }
+        r.node_ids.push_back(static_cast<NodeId>(id));
+      }
+    } else {
+      const std::int64_t count = v.integer("count", 1);
+      if (count < 1 || static_cast<std::uint64_t>(count) > pop.size) {
+        throw ConfigError(v.key_path("count"), "must be between 1 and the population size");
+      }
+      for (std::int64_t i = 0; i < count; ++i) r.node_ids.push_back(static_cast<NodeId>(i));
+    }
+    std::sort(r.node_ids.begin(), r.node_ids.end());
+    r.node_ids.erase(std::unique(r.node_ids.begin(), r.node_ids.end()), r.node_ids.end());
+    r.every_ms = v.number("every_ms", net.simulation.dt_ms);
+    r.every_steps = duration_to_steps(r.every_ms, net.simulation.dt_ms, v.key_path("every_ms"));
+    if (r.every_steps < 1) throw ConfigError(v.key_path("every_ms"), "must be >= dt_ms");
+    v.reject_unknown_keys();
+    net.voltage_record.push_back(r);
+  }
+  t.reject_unknown_keys();
+}
+
+}  // namespace
+
+int NetworkSpec::population_index(const std::string& name) const {
+  for (std::size_t i = 0; i < populations.size(); ++i) {
+    if (populations[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Step NetworkSpec::min_delay_steps() const {
+  Step d = 0;
+  for (const auto& p : projections) {
+    const Step s = std::max<Step>(1, std::llround(p.delay_ms.lowest() / simulation.dt_ms));
+    d = d == 0 ? s : std::min(d, s);
+  }
+  return d == 0 ? 1 : d;
+}
+
+Step NetworkSpec::max_delay_steps() const {
+  Step d = 1;
+  for (const auto& p : projections) {
+    d = std::max<Step>(d, std::llround(p.delay_ms.highest() / simulation.dt_ms));
+  }
+  return d;
+}
+
+std::string connect_rule_name(ConnectRule rule) {
+  switch (rule) {
+    case ConnectRule::kFixedIndegree: return "fixed_indegree";
+    case ConnectRule::kFixedOutdegree: return "fixed_outdegree";
+    case ConnectRule::kFixedTotalNumber: return "fixed_total_number";
+    case ConnectRule::kPairwiseBernoulli: return "pairwise_bernoulli";
+    case ConnectRule::kOneToOne: return "one_to_one";
+    case ConnectRule::kAllToAll: return "all_to_all";
+  }
+  return "?";
+}
+
+NetworkSpec parse_network(const std::string& toml_text, const std::string& source_name,
+                          const std::vector<std::string>& overrides) {
+  toml::table root = config::parse_toml(toml_text, source_name);
+  for (const std::string& assignment : overrides) config::apply_override(root, assignment);
+  NetworkSpec net;
+  {
+    std::ostringstream text;
+    text << root;
+    net.toml_text = overrides.empty() ? toml_text : text.str();
+  }
+  const Table top(root, "");
+  net.simulation = parse_simulation(top.table("simulation"));
+  const std::vector<Table> populations = top.array_of_tables("population");
+  if (populations.empty()) throw ConfigError("population", "at least one [[population]] is required");
+  Gid next_gid = 0;
+  for (const Table& t : populations) {
+    PopulationSpec p = parse_population(t, net.simulation.dt_ms);
+    if (net.population_index(p.name) >= 0) {
+      throw ConfigError(t.key_path("name"), "population '" + p.name + "' is defined twice");
+    }
+    p.first_gid = next_gid;
+    next_gid += p.size;
+    if (next_gid > kMaxNeurons) {
+      throw ConfigError(t.key_path("size"), "the network exceeds 2^32 neurons");
+    }
+    net.populations.push_back(std::move(p));
+  }
+  net.total_neurons = next_gid;
+  const std::vector<Table> projections = top.array_of_tables("projection");
+  std::set<std::string> projection_names;
+  for (std::size_t i = 0; i < projections.size(); ++i) {
+    ProjectionSpec p = parse_projection(projections[i], net, static_cast<int>(i));
+    if (!projection_names.insert(p.name).second) {
+      throw ConfigError(projections[i].key_path("name"),
+                        "projection name '" + p.name + "' is used twice; give each a distinct name");
+    }
+    net.projections.push_back(std::move(p));
+  }
+  for (const Table& t : top.array_of_tables("stimulus")) net.stimuli.push_back(parse_stimulus(t, net));
+  for (const Table& t : top.array_of_tables("record")) parse_record(t, net);
+  top.reject_unknown_keys();
+  return net;
+}
+
+}  // namespace spikeweave::network
