@@ -6,6 +6,7 @@
 
 #include "comm/spike.hpp"
 #include "core/errors.hpp"
+#include "core/memory_usage.hpp"
 #include "kernels/compact.hpp"
 
 namespace spikeweave::engine {
@@ -221,11 +222,16 @@ io::Provenance Simulation::provenance(const std::string& command_line) {
   std::vector<double> seconds(timers_.all().begin(), timers_.all().end());
   context_.max(seconds);
   for (std::size_t i = 0; i < seconds.size(); ++i) p.phase_seconds[std::string(kPhaseNames[i])] = seconds[i];
-  std::vector<std::uint64_t> totals = {local_neurons(), local_synapses(), synaptic_events_};
+  std::vector<std::uint64_t> totals = {local_neurons(), local_synapses(), synaptic_events_,
+                                       peak_rss_bytes(), local_synapse_bytes()};
   context_.sum(totals);
   p.counters["neurons"] = static_cast<double>(totals[0]);
   p.counters["synapses"] = static_cast<double>(totals[1]);
   p.counters["synaptic_events"] = static_cast<double>(totals[2]);
+  p.counters["peak_rss_bytes_sum"] = static_cast<double>(totals[3]);
+  p.counters["synapse_table_bytes"] = static_cast<double>(totals[4]);
+  p.counters["peak_rss_bytes_max_rank"] = context_.max(static_cast<double>(peak_rss_bytes()));
+  p.counters["interval_steps"] = interval_steps_;
   const std::vector<std::uint64_t> spikes = global_spike_counts();
   std::uint64_t all = 0;
   for (std::uint64_t s : spikes) all += s;
