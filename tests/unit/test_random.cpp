@@ -67,7 +67,8 @@ void check_poisson(double mean) {
   const double m = sum / n, var = sum_sq / n - m * m;
   // Standard error of the mean sqrt(mean/n); of the variance about mean*sqrt(2/n): 5 errors.
   EXPECT_NEAR(m, mean, 5 * std::sqrt(mean / n)) << "mean " << mean;
-  EXPECT_NEAR(var, mean, 5 * mean * std::sqrt(2.0 / n) + 5 * std::sqrt(mean / n)) << "mean " << mean;
+  EXPECT_NEAR(var, mean, 5 * mean * std::sqrt(2.0 / n) + 5 * std::sqrt(mean / n))
+      << "mean " << mean;
 }
 
 TEST(RandomStream, PoissonHasEqualMeanAndVarianceForSmallAndLargeMeans) {
