@@ -24,8 +24,8 @@ class MemoryRunOutput final : public io::RunOutput {
     std::uint64_t samples = 0;
   };
 
-  MemoryRunOutput(std::size_t spike_groups, std::size_t reports)
-      : spikes(spike_groups), reports(reports) {}
+  MemoryRunOutput(std::size_t spike_group_count, std::size_t report_count)
+      : spikes(spike_group_count), reports(report_count) {}
 
   void append_spikes(int group, const std::vector<std::uint64_t>& node_ids,
                      const std::vector<double>& times_ms) override {
@@ -41,8 +41,8 @@ class MemoryRunOutput final : public io::RunOutput {
   void commit(const io::Provenance&) override { committed = true; }
 
   // All ranks' spikes of `group` as sorted (node_id, step) pairs, on every rank. Collective.
-  std::vector<std::pair<std::uint64_t, std::int64_t>> gather_sorted(comm::Context& context, int group,
-                                                                     double dt_ms) const {
+  std::vector<std::pair<std::uint64_t, std::int64_t>> gather_sorted(comm::Context& context,
+                                                                    int group, double dt_ms) const {
     const Spikes& s = spikes.at(group);
     // Pack (node_id, step) in one word each for an all-to-all-based gather.
     std::vector<std::uint64_t> mine;
