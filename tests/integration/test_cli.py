@@ -1,0 +1,211 @@
+"""End-to-end tests of the spikeweave executable: the output file, the CLI and error handling.
+
+Run by CTest as: /usr/bin/python3 test_cli.py SPIKEWEAVE MPIEXEC [mpiexec flags...]
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+SPIKEWEAVE = sys.argv[1]
+MPIEXEC = sys.argv[2]
+MPI_FLAGS = sys.argv[3:]
+HERE = os.path.dirname(os.path.abspath(__file__))
+NET = os.path.join(HERE, "small_net.toml")
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+
+
+def run(args, ranks=None, cwd=None):
+    cmd = [SPIKEWEAVE] + args
+    if ranks is not None:
+        cmd = [MPIEXEC, "-np", str(ranks)] + MPI_FLAGS + cmd
+    return subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=240)
+
+
+class OutputFile(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="spikeweave-cli-")
+        cls.path = os.path.join(cls.dir, "small.h5")
+        cls.result = run(["run", NET, "--output", cls.path], ranks=2)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_run_succeeds_and_reports_progress(self):
+        self.assertEqual(self.result.returncode, 0, self.result.stderr)
+        self.assertIn("real-time factor", self.result.stderr)
+        self.assertIn("ETA", self.result.stderr)
+        self.assertFalse(os.path.exists(self.path + ".partial"))
+
+    def reported_counts(self):
+        # "[spikeweave] exc   1234 spikes, mean rate ..." from the run's summary.
+        return {m.group(1): int(m.group(2))
+                for m in re.finditer(r"\[spikeweave\] (\w+)\s+(\d+) spikes", self.result.stderr)}
+
+    def test_h5py_reads_sonata_layout_with_engine_counts(self):
+        counts = self.reported_counts()
+        self.assertEqual(set(counts), {"exc", "inh"})
+        with h5py.File(self.path, "r") as f:
+            for pop, size in (("exc", 400), ("inh", 100)):
+                g = f["spikes"][pop]
+                t = g["timestamps"][:]
+                n = g["node_ids"][:]
+                self.assertEqual(t.dtype, np.float64)
+                self.assertEqual(n.dtype, np.uint64)
+                self.assertEqual(g["timestamps"].attrs["units"], "ms")
+                self.assertEqual(len(t), counts[pop])
+                self.assertGreater(len(t), 0)
+                self.assertTrue(np.all((t > 0) & (t <= 200.0 + 1e-9)))
+                self.assertTrue(np.all(n < size))
+                # Times lie on the 0.1 ms grid.
+                self.assertTrue(np.allclose(t * 10, np.round(t * 10), atol=1e-6))
+            prov = f["provenance"]
+            self.assertEqual(int(prov.attrs["ranks"]), 2)
+            self.assertIn("[[population]]", prov.attrs["config_toml"])
+            self.assertIn("update", prov["phase_seconds"].attrs)
+            self.assertEqual(int(prov["counters"].attrs["spikes"]), counts["exc"] + counts["inh"])
+
+    def test_voltage_report_layout(self):
+        with h5py.File(self.path, "r") as f:
+            r = f["report"]["exc"]
+            data = r["data"][:]
+            self.assertEqual(data.shape, (200, 10))  # every 1 ms for 200 ms, 10 neurons
+            self.assertEqual(sorted(r["mapping"]["node_ids"][:].tolist()), list(range(10)))
+            np.testing.assert_allclose(r["mapping"]["time"][:], [1.0, 201.0, 1.0])
+            # Potentials stay between the lowest plausible value and threshold.
+            self.assertTrue(np.all(data < -50.0 + 1e-9) and np.all(data > -100.0))
+
+    def test_h5dump_reads_the_file(self):
+        out = subprocess.run(["h5dump", "-H", self.path], capture_output=True, text=True)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn('DATASET "timestamps"', out.stdout)
+
+    def test_inspect_prints_counts_and_rates(self):
+        out = run(["inspect", self.path])
+        self.assertEqual(out.returncode, 0, out.stderr)
+        counts = self.reported_counts()
+        for pop in ("exc", "inh"):
+            line = next(l for l in out.stdout.splitlines() if l.startswith(pop))
+            fields = line.split()
+            self.assertEqual(int(fields[2]), counts[pop])
+            size = 400 if pop == "exc" else 100
+            self.assertAlmostEqual(float(fields[3]), counts[pop] / (size * 0.2), places=3)
+
+    def test_one_and_two_ranks_write_the_same_spikes(self):
+        one = os.path.join(self.dir, "one.h5")
+        result = run(["run", NET, "--output", one, "--quiet"])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stderr, "")  # --quiet prints nothing on success
+        with h5py.File(one, "r") as a, h5py.File(self.path, "r") as b:
+            for pop in ("exc", "inh"):
+                ka = np.lexsort((a["spikes"][pop]["timestamps"][:], a["spikes"][pop]["node_ids"][:]))
+                kb = np.lexsort((b["spikes"][pop]["timestamps"][:], b["spikes"][pop]["node_ids"][:]))
+                np.testing.assert_array_equal(a["spikes"][pop]["node_ids"][:][ka], b["spikes"][pop]["node_ids"][:][kb])
+                np.testing.assert_array_equal(a["spikes"][pop]["timestamps"][:][ka], b["spikes"][pop]["timestamps"][:][kb])
+            np.testing.assert_array_equal(np.sort(a["report"]["exc"]["data"][:], axis=1),
+                                          np.sort(b["report"]["exc"]["data"][:], axis=1))
+
+
+class Errors(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="spikeweave-err-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def bad_config(self, old, new):
+        with open(NET) as f:
+            text = f.read()
+        self.assertIn(old, text)
+        return self.write("bad.toml", text.replace(old, new, 1))
+
+    def expect_failure(self, args, fragment, ranks=2):
+        result = run(args, ranks=ranks)
+        self.assertNotEqual(result.returncode, 0, result.stderr)
+        self.assertIn(fragment, result.stderr)
+        # Reported once, not once per rank.
+        self.assertEqual(result.stderr.count(fragment), 1, result.stderr)
+        return result
+
+    def test_missing_toml_file(self):
+        self.expect_failure(["run", os.path.join(self.dir, "nope.toml")], "nope.toml: cannot open the file")
+
+    def test_bad_value_names_the_key_on_every_rank_count(self):
+        bad = self.bad_config("delay_ms = 0.8", "delay_ms = 0.05")
+        for ranks in (1, 3):
+            self.expect_failure(["run", bad, "-o", os.path.join(self.dir, "x.h5")],
+                                "projection[2].delay_ms: 0.05 is below dt_ms 0.1", ranks=ranks)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "x.h5")))
+
+    def test_unknown_key_and_wrong_type(self):
+        self.expect_failure(["run", self.bad_config("seed = 11", "seed = 11\nsteed = 1")],
+                            "simulation.steed: unknown key")
+        self.expect_failure(["run", self.bad_config("size = 100", "size = \"many\"")],
+                            "population[1].size: expected an integer")
+
+    def test_existing_output_is_kept_without_overwrite(self):
+        out = os.path.join(self.dir, "keep.h5")
+        with open(out, "w") as f:
+            f.write("earlier result")
+        self.expect_failure(["run", NET, "--output", out], "--overwrite")
+        with open(out) as f:
+            self.assertEqual(f.read(), "earlier result")
+        result = run(["run", NET, "--output", out, "--overwrite", "--quiet"], ranks=2)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with h5py.File(out, "r") as f:
+            self.assertIn("spikes", f)
+
+    def test_unwritable_output_directory(self):
+        locked = os.path.join(self.dir, "locked")
+        os.mkdir(locked)
+        os.chmod(locked, 0o555)
+        os.chmod(self.dir, 0o755)
+        args = ["run", NET, "--output", os.path.join(locked, "x.h5")]
+        if os.geteuid() == 0:
+            # root may write anywhere: run as the unprivileged user `nobody` instead, if that
+            # user can reach the executable and the configuration (not under /root, say).
+            as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", SPIKEWEAVE]
+            probe = subprocess.run(as_nobody + ["--version"], env=ENV, capture_output=True, text=True)
+            if probe.returncode != 0 or not os.access(NET, os.R_OK, effective_ids=False):
+                self.skipTest("user nobody cannot run the build tree's executable here")
+            result = subprocess.run(as_nobody + args, env=ENV, capture_output=True, text=True, timeout=120)
+        else:
+            result = run(args)
+        self.assertNotEqual(result.returncode, 0, result.stderr)
+        self.assertIn("is not writable", result.stderr)
+        self.assertEqual(os.listdir(locked), [])
+
+    def test_output_path_that_cannot_be_a_directory(self):
+        blocker = self.write("file", "x")
+        self.expect_failure(["run", NET, "--output", os.path.join(blocker, "x.h5")], "cannot be created")
+
+    def test_unknown_command_and_help(self):
+        self.expect_failure(["frobnicate"], "unknown command 'frobnicate'", ranks=None)
+        for args in (["--help"], ["run", "--help"], ["inspect", "--help"]):
+            result = run(args)
+            self.assertEqual(result.returncode, 0)
+            self.assertIn("Usage", result.stdout)
+        version = run(["--version"])
+        self.assertEqual(version.returncode, 0)
+        self.assertRegex(version.stdout, r"spikeweave \d+\.\d+\.\d+")
+
+    def test_inspect_rejects_a_non_hdf5_file(self):
+        self.expect_failure(["inspect", self.write("plain.txt", "hello")], "not an HDF5 file", ranks=None)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
