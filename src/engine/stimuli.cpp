@@ -44,7 +44,7 @@ class PoissonStimulus final : public Stimulus {
     kernel_.stimulus = static_cast<std::uint32_t>(index);
     kernel_.port = port_of(s.receptor);
     kernel_.mean_per_step = s.rate_hz * net.simulation.dt_ms * 1e-3;
-    kernel_.exp_minus_mean = std::exp(-kernel_.mean_per_step);
+    kernel_.table = kernels::PoissonTable::make(kernel_.mean_per_step);
     kernel_.weight_fixed = kernels::to_fixed(s.weight);
     kernel_.slots = target.slots();
   }

@@ -21,8 +21,59 @@ KOKKOS_INLINE_FUNCTION double step_uniform(std::uint64_t seed, rng::Purpose purp
   return rng::Stream::to_unit_open(w.v[pair], w.v[pair + 1]);
 }
 
+// Four 32-bit words from one Philox block; draws for steps 4k .. 4k+3 share a block.
+KOKKOS_INLINE_FUNCTION rng::Philox::ctr_type step_block(std::uint64_t seed, rng::Purpose purpose,
+                                                        std::uint32_t object, std::uint32_t gid,
+                                                        std::int64_t block) {
+  rng::Philox philox;
+  const rng::Philox::key_type key = {
+      {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
+  const rng::Philox::ctr_type ctr = {{(static_cast<std::uint32_t>(purpose) << 24) | object, gid,
+                                      static_cast<std::uint32_t>(block),
+                                      static_cast<std::uint32_t>(block >> 32)}};
+  return philox(ctr, key);
+}
+
+// Poisson inversion by counting: the count for a uniform word w is the number of k with
+// w > threshold[k], threshold[k] = floor(P(K <= k) 2^32 - 1/2), which equals the textbook
+// inversion of u = (w + 1/2) 2^-32 exactly, but has no divisions and no data-dependent branches
+// (a fixed-length compare-and-add loop that compilers vectorise). The table stops where the
+// remaining mass is below 2^-40, far under the 2^-32 resolution of the uniforms; for means below
+// rng::kPoissonInversionMax it fits in kCapacity entries.
+struct PoissonTable {
+  static constexpr int kCapacity = 64;
+  static constexpr int kFast = 32;  // means below about 9 need at most 32 entries
+  Kokkos::Array<std::uint32_t, kCapacity> threshold;
+  int size = 0;
+
+  static PoissonTable make(double mean) {
+    PoissonTable t;
+    for (int k = 0; k < kCapacity; ++k) t.threshold[k] = 0xFFFFFFFFu;  // never exceeded
+    double p = std::exp(-mean), sum = 0.0;
+    for (int k = 0; k < kCapacity; ++k) {
+      sum += p;
+      const double scaled = std::floor(sum * 0x1.0p32 - 0.5);
+      t.threshold[k] = scaled >= 4294967295.0 ? 0xFFFFFFFFu : static_cast<std::uint32_t>(scaled);
+      t.size = k + 1;
+      if (sum >= 1.0 - 0x1.0p-40) break;
+      p *= mean / (k + 1);
+    }
+    return t;
+  }
+  KOKKOS_INLINE_FUNCTION std::uint32_t invert(std::uint32_t w) const {
+    std::uint32_t count = 0;
+    if (size <= kFast) {
+      for (int k = 0; k < kFast; ++k) count += w > threshold[k] ? 1u : 0u;
+    } else {
+      for (int k = 0; k < size; ++k) count += w > threshold[k] ? 1u : 0u;
+    }
+    return count;
+  }
+};
+
 // Independent Poisson input per target neuron: count ~ Poisson(rate dt) per step, each event
-// adding `weight_fixed` to the port.
+// adding `weight_fixed` to the port. The count of (stimulus, gid, step) is word step mod 4 of
+// the Philox block (seed, stimulus, gid, step / 4): a pure function of those ids.
 struct PoissonInput {
   InputRing ring;
   View<const std::uint32_t*> gids;  // gid of each local neuron of the target population
@@ -30,7 +81,7 @@ struct PoissonInput {
   std::uint32_t stimulus = 0;
   int port = kPortExcitatory;
   double mean_per_step = 0.0;
-  double exp_minus_mean = 1.0;
+  PoissonTable table;
   std::int64_t weight_fixed = 0;
   std::int64_t first_step = 0;  // steps [first_step, first_step + steps) of this interval
   int steps = 0;
@@ -39,19 +90,27 @@ struct PoissonInput {
 
   KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
     const std::uint32_t gid = gids(i);
-    for (int lag = 0; lag < steps; ++lag) {
-      const std::int64_t step = first_step + lag;
-      std::uint32_t count;
-      if (mean_per_step < rng::kPoissonInversionMax) {
-        const double u = step_uniform(seed, rng::Purpose::kPoissonInput, stimulus, gid, step);
-        count = rng::poisson_by_inversion(u, exp_minus_mean, mean_per_step);
-      } else {
-        rng::Stream stream(seed, rng::Purpose::kPoissonLarge, stimulus, gid,
-                           static_cast<std::uint32_t>(step));
-        count = rng::poisson_ptrs(stream, mean_per_step);
-      }
-      if (count != 0) {
-        add_input(&ring(port, static_cast<int>(step % slots), i), weight_fixed * count);
+    const std::size_t stride = ring.extent(2);
+    std::int64_t* const base = &ring(port, 0, i);
+    int slot = static_cast<int>(first_step % slots);
+    std::int64_t step = first_step;
+    const std::int64_t end = first_step + steps;
+    const bool small_mean = mean_per_step < rng::kPoissonInversionMax;
+    while (step < end) {
+      const rng::Philox::ctr_type words =
+          small_mean ? step_block(seed, rng::Purpose::kPoissonInput, stimulus, gid, step >> 2)
+                     : rng::Philox::ctr_type{};
+      for (int w = static_cast<int>(step & 3); w < 4 && step < end; ++w, ++step) {
+        std::uint32_t count;
+        if (small_mean) {
+          count = table.invert(words.v[w]);
+        } else {
+          rng::Stream stream(seed, rng::Purpose::kPoissonLarge, stimulus, gid,
+                             static_cast<std::uint32_t>(step));
+          count = rng::poisson_ptrs(stream, mean_per_step);
+        }
+        if (count != 0) add_input(base + static_cast<std::size_t>(slot) * stride, weight_fixed * count);
+        if (++slot == slots) slot = 0;
       }
     }
   }
