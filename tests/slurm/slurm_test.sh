@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# CTest driver of the `slurm` tests: brings up a private single-node SLURM cluster
+# (slurm/local-cluster/up.sh), submits jobs from slurm/templates/ with `sbatch --wait`, checks their
+# exit codes, logs and output files, and brings the cluster down again, also when a check fails.
+#
+#   slurm_test.sh SCENARIO SPIKEWEAVE SOURCE_DIR WORK_DIR PYTHON
+#     SCENARIO    cluster | srun | mpirun | bad_config | requeue | scaling | dataset
+#     SPIKEWEAVE  the spikeweave executable ($<TARGET_FILE:spikeweave>)
+#     SOURCE_DIR  the repository (templates, env files, local-cluster scripts, test inputs)
+#     WORK_DIR    where job scripts run and write (emptied first; kept for inspection)
+#     PYTHON      a python3 with h5py (Debian's /usr/bin/python3)
+# Exit codes: 0 pass, 1 fail, 77 skipped (not root, or slurm/munge not installed: CTest's
+# SKIP_RETURN_CODE). Every cluster lives in its own /tmp/spikeweave-slurm-test.XXXXXX with random
+# ports, so tests may run in parallel; clusters left behind by a killed run are stopped first.
+set -uo pipefail
+
+SCENARIO="$1"
+SPIKEWEAVE="$(readlink -f "$2")"
+SOURCE_DIR="$(readlink -f "$3")"
+WORK="$4/$1"
+PYTHON="$5"
+CLUSTER="$SOURCE_DIR/slurm/local-cluster"
+TEMPLATES="$SOURCE_DIR/slurm/templates"
+HERE="$SOURCE_DIR/tests/slurm"
+export PATH="$PATH:/usr/sbin"
+# A job still running after this long is a failure (each takes seconds here).
+JOB_TIMEOUT_S=240
+
+say() { echo "slurm_test[$SCENARIO]: $*"; }
+fail() {
+  say "FAILED: $*"
+  exit 1
+}
+skip() {
+  say "SKIPPED: $*"
+  exit 77
+}
+
+[ "$(id -u)" = 0 ] || skip "needs root (slurmd runs jobs as root here; CI runs as root)"
+for tool in munged mungekey slurmctld slurmd sbatch srun scontrol; do
+  command -v "$tool" > /dev/null || skip "$tool not installed (scripts/setup.sh installs slurm-wlm and munge)"
+done
+[ -x "$SPIKEWEAVE" ] || fail "spikeweave executable '$2' not found"
+
+if [ "$SCENARIO" = dataset ]; then
+  "$SPIKEWEAVE" dataset --help > /dev/null 2>&1 || skip "this spikeweave has no dataset command yet"
+fi
+
+# Clusters of earlier runs whose driver died (CTest timeout, kill -9) still have daemons: stop them.
+for old in /tmp/spikeweave-slurm-test.*; do
+  [ -d "$old" ] || continue
+  owner="$(cat "$old/owner.pid" 2> /dev/null || true)"
+  if [ -z "$owner" ] || ! kill -0 "$owner" 2> /dev/null; then
+    say "stopping a stale test cluster in $old"
+    "$CLUSTER/down.sh" "$old" --purge > /dev/null 2>&1 || true
+  fi
+done
+
+STATE="$(mktemp -d /tmp/spikeweave-slurm-test.XXXXXX)"
+echo $$ > "$STATE/owner.pid"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+# shellcheck disable=SC2317  # run by the EXIT trap
+cleanup() {
+  local rc=$?
+  if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
+    for f in "$STATE/log/slurmctld.log" "$STATE/log/slurmd.log"; do
+      [ -s "$f" ] && cp "$f" "$WORK/" && { echo "--- last lines of $f"; tail -n 20 "$f"; }
+    done
+  fi
+  "$CLUSTER/down.sh" "$STATE" --purge 2>&1 | sed "s/^/slurm_test[$SCENARIO]: /"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+up_output="$("$CLUSTER/up.sh" "$STATE")" || fail "up.sh failed"
+eval "$up_output"
+[ "$SLURM_CONF" = "$STATE/slurm.conf" ] || fail "up.sh printed '$up_output'"
+say "cluster up in $STATE"
+cd "$WORK" || fail "cannot enter $WORK"
+
+# submit NAME TEMPLATE [sbatch options...]: sbatch --wait with the job's output in NAME.log.
+# Sets JOB_RC (the job's exit code as sbatch --wait returns it) and prints the log.
+submit() {
+  local name="$1" template="$2"
+  shift 2
+  say "sbatch --wait $* $(basename "$template")"
+  timeout "$JOB_TIMEOUT_S" sbatch --wait --quiet --job-name="sw-$name" --output="$WORK/$name.log" \
+    --chdir="$WORK" --nodes=1 --cpus-per-task=1 --time=10 "$@" "$template"
+  JOB_RC=$?
+  [ "$JOB_RC" != 124 ] || fail "job $name still running after ${JOB_TIMEOUT_S}s"
+  echo "----- $name.log (exit code $JOB_RC)"
+  cat "$WORK/$name.log" 2> /dev/null
+  echo "-----"
+}
+
+# A one-process run of the same network outside SLURM: what every launch mode must reproduce.
+reference_run() {
+  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+    "$SPIKEWEAVE" run "$HERE/tiny_net.toml" --quiet --output "$WORK/reference.h5" ||
+    fail "reference run outside SLURM failed"
+}
+
+check_run() { # check_run FILE RANKS
+  "$SPIKEWEAVE" inspect "$1" || fail "spikeweave inspect $1 failed"
+  "$SPIKEWEAVE" inspect "$1" | grep -q "$2 rank(s)" || fail "inspect does not report $2 ranks"
+  "$PYTHON" "$HERE/check_run_file.py" "$1" "$WORK/reference.h5" --ranks "$2" --t-stop-ms 200 \
+    --population exc=200 --population inh=200 || fail "$1 does not match the reference run"
+}
+
+export SPIKEWEAVE SPIKEWEAVE_ENV="$SOURCE_DIR/slurm/env/local.sh"
+
+case "$SCENARIO" in
+  cluster)
+    # up.sh is idempotent: a second call finds the same daemons and prints the same line.
+    pids_before="$(cat "$STATE/run/slurmctld.pid" "$STATE/run/slurmd.pid" "$STATE/munge/munged.pid")"
+    [ "$("$CLUSTER/up.sh" "$STATE")" = "$up_output" ] || fail "second up.sh printed something else"
+    [ "$(cat "$STATE/run/slurmctld.pid" "$STATE/run/slurmd.pid" "$STATE/munge/munged.pid")" = "$pids_before" ] ||
+      fail "second up.sh restarted daemons"
+    grep -q '^CommunicationParameters=NoCtldInAddrAny,NoInAddrAny' "$SLURM_CONF" ||
+      fail "slurm.conf does not bind to loopback only"
+    [ "$(sinfo -h -o '%P %D %t')" = "debug* 1 idle" ] || fail "sinfo: $(sinfo -h -o '%P %D %t')"
+    out="$(srun -N1 -n2 hostname)" || fail "srun hostname failed"
+    [ "$(echo "$out" | wc -l)" = 2 ] || fail "srun -n2 printed '$out'"
+    # A crashed controller (kill -9) is noticed: up.sh stops the leftovers and starts afresh.
+    ctld_pid="$(cat "$STATE/run/slurmctld.pid")"
+    kill -9 "$ctld_pid"
+    while kill -0 "$ctld_pid" 2> /dev/null; do sleep 0.1; done
+    up_output="$("$CLUSTER/up.sh" "$STATE")" || fail "up.sh after a crash failed"
+    eval "$up_output"
+    [ "$(cat "$STATE/run/slurmctld.pid")" != "$ctld_pid" ] || fail "slurmctld was not restarted"
+    srun -N1 -n1 true || fail "srun after the restart failed"
+    # down.sh stops every daemon by its pid file and removes the pid files.
+    pids="$(cat "$STATE/run/slurmctld.pid" "$STATE/run/slurmd.pid" "$STATE/munge/munged.pid")"
+    "$CLUSTER/down.sh" "$STATE" || fail "down.sh failed"
+    for pid in $pids; do
+      ! kill -0 "$pid" 2> /dev/null || fail "daemon $pid still alive after down.sh"
+    done
+    for f in "$STATE/run/slurmctld.pid" "$STATE/run/slurmd.pid" "$STATE/munge/munged.pid"; do
+      [ ! -e "$f" ] || fail "down.sh left $f"
+    done
+    say "up.sh idempotent, restart after a crash, down.sh by pid files: ok"
+    ;;
+
+  srun | mpirun)
+    reference_run
+    template="$TEMPLATES/run.sbatch"
+    [ "$SCENARIO" = srun ] || template="$TEMPLATES/run_mpirun.sbatch"
+    NET="$HERE/tiny_net.toml" OUTPUT="$WORK/tiny.h5" submit "$SCENARIO" "$template" --ntasks-per-node=2
+    [ "$JOB_RC" = 0 ] || fail "the $SCENARIO job exited with $JOB_RC"
+    grep -q "built 400 neurons and 20000 synapses on 2 rank(s)" "$SCENARIO.log" ||
+      fail "the job's log does not show a 2-rank build"
+    [ ! -e "$WORK/tiny.h5.partial" ] || fail "tiny.h5.partial left behind"
+    check_run "$WORK/tiny.h5" 2
+    say "2-rank job via $SCENARIO: exit 0, output identical to a 1-process run"
+    ;;
+
+  bad_config)
+    # An existing file at the output path must survive a failed job untouched.
+    echo "earlier results" > "$WORK/precious.h5"
+    for mode in srun mpirun; do
+      template="$TEMPLATES/run.sbatch"
+      [ "$mode" = srun ] || template="$TEMPLATES/run_mpirun.sbatch"
+      NET="$HERE/bad_net.toml" OUTPUT="$WORK/precious.h5" RUN_ARGS="--overwrite" \
+        submit "bad_$mode" "$template" --ntasks-per-node=2
+      [ "$JOB_RC" != 0 ] || fail "a job with a bad configuration exited 0 ($mode)"
+      errors="$(grep -c 'spikeweave: error: projection\[2\].delay_ms: 0.05 is below dt_ms 0.1' "bad_$mode.log")"
+      [ "$errors" = 1 ] || fail "expected the error naming projection[2].delay_ms once in bad_$mode.log, found $errors"
+      [ "$(cat "$WORK/precious.h5")" = "earlier results" ] || fail "the failed job touched the existing output"
+      [ ! -e "$WORK/precious.h5.partial" ] || fail "a .partial file was left behind ($mode)"
+    done
+    # A missing network file: also an error naming the file, not a hang or a crash.
+    NET="$WORK/no_such_net.toml" submit bad_missing "$TEMPLATES/run.sbatch" --ntasks-per-node=2
+    [ "$JOB_RC" != 0 ] || fail "a job with a missing network file exited 0"
+    grep -q "spikeweave: error: .*no_such_net.toml" bad_missing.log || fail "no error naming the missing file"
+    say "bad configuration and missing file: non-zero exit, one clear error, existing output kept"
+    ;;
+
+  requeue)
+    # requeue.sbatch with a resumable stand-in command: interrupt it as the time-limit signal
+    # would (SIGUSR1 to the batch shell only), check that it requeues itself and that the second
+    # slice continues from the saved progress to the end.
+    total=40
+    jobid="$(COMMAND="$HERE/resumable_counter.sh $WORK/progress $total" sbatch --parsable --job-name=sw-requeue \
+      --output="$WORK/requeue.log" --chdir="$WORK" --nodes=1 --ntasks-per-node=1 --cpus-per-task=1 --time=10 \
+      "$TEMPLATES/requeue.sbatch")" || fail "sbatch failed"
+    job_field() { scontrol show job "$jobid" 2> /dev/null | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
+    for _ in $(seq 1 300); do
+      [ "$(head -n 1 progress 2> /dev/null || echo 0)" -ge 5 ] 2> /dev/null && break
+      sleep 0.1
+    done
+    first="$(head -n 1 progress 2> /dev/null || echo 0)"
+    [ "$first" -ge 5 ] 2> /dev/null || fail "the counter did not start (progress '$first')"
+    scancel --batch --signal=USR1 "$jobid" || fail "scancel --signal=USR1 failed"
+    for _ in $(seq 1 $((JOB_TIMEOUT_S * 2))); do
+      case "$(job_field JobState)" in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL) break ;; esac
+      sleep 0.5
+    done
+    echo "----- requeue.log"
+    cat requeue.log
+    echo "-----"
+    [ "$(job_field JobState)" = COMPLETED ] || fail "job state $(job_field JobState), expected COMPLETED"
+    [ "$(job_field ExitCode)" = "0:0" ] || fail "exit code $(job_field ExitCode)"
+    [ "$(job_field Restarts)" = 1 ] || fail "Restarts=$(job_field Restarts), expected 1"
+    grep -q "requeueing job $jobid" requeue.log || fail "no requeue message in the log"
+    resumed="$(sed -n 's/^counter: resuming at \([0-9]*\) of .*SLURM_RESTART_COUNT=1)$/\1/p' requeue.log)"
+    [ -n "$resumed" ] || fail "no second slice in the log"
+    [ "$resumed" -ge "$first" ] ||
+      fail "the second slice did not continue (resumed at '$resumed', progress before the signal $first)"
+    [ "$(tail -n 1 progress)" = "done $total" ] || fail "the command did not finish: $(cat progress)"
+    say "USR1 -> step stopped -> requeued -> resumed at $resumed of $total -> completed"
+    ;;
+
+  scaling)
+    # Strong: the same network at 1 and 2 ranks. Weak: neurons grow with the ranks (SCALE per rank).
+    NET="$HERE/tiny_net.toml" NODE_COUNTS=1 RANKS_PER_NODE="1 2" RESULTS="$WORK/results" \
+      submit strong "$TEMPLATES/scaling_strong.sbatch" --ntasks-per-node=2
+    [ "$JOB_RC" = 0 ] || fail "scaling_strong job exited with $JOB_RC"
+    # shellcheck disable=SC2016  # COMMAND is expanded by the job, per point
+    NET="$HERE/tiny_net.toml" NODE_COUNTS=1 RANKS_PER_NODE="1 2" RESULTS="$WORK/results" SCALE=100 LAUNCHER=mpirun \
+      COMMAND='$LAUNCH "$SPIKEWEAVE" run "$NET" --quiet --overwrite --output "$RESULTS/$RUN_NAME.h5" --set population[0].size=$((SCALE / 2)) --set population[1].size=$((SCALE / 2))' \
+      submit weak "$TEMPLATES/scaling_weak.sbatch" --ntasks-per-node=2
+    [ "$JOB_RC" = 0 ] || fail "scaling_weak job exited with $JOB_RC"
+    "$PYTHON" - "$WORK/results" << 'EOF' || fail "the scaling records are wrong"
+import json, os, sys
+import h5py
+results = sys.argv[1]
+expect = {"strong": {1: 400, 2: 400}, "weak": {1: 100, 2: 200}}  # neurons per point
+for kind, neurons_by_ranks in expect.items():
+    with open(os.path.join(results, f"{kind}-tiny_net.jsonl")) as f:
+        records = [json.loads(line) for line in f]
+    assert [r["ranks"] for r in records] == [1, 2], records
+    for r in records:
+        assert r["kind"] == kind and r["nodes"] == 1 and r["threads"] == 1 and r["exit_code"] == 0, r
+        assert r["run"] == f"{kind}-tiny_net-n1-r{r['ranks']}-t1-rep1", r["run"]
+        assert r["wall_seconds"] > 0, r
+        with h5py.File(os.path.join(results, r["run"] + ".h5"), "r") as h:
+            assert int(h["provenance"].attrs["ranks"]) == r["ranks"], r["run"]
+            n = sum(len(set(h["spikes"][p]["node_ids"][:])) > 0 for p in ("exc", "inh"))
+            assert n == 2, r["run"]
+            neurons = int(h["provenance"]["counters"].attrs["neurons"])
+            assert neurons == neurons_by_ranks[r["ranks"]], (r["run"], neurons)
+    if kind == "weak":
+        assert [r["scale"] for r in records] == [100, 200], records
+    print(kind, "records ok:", [(r["ranks"], r["wall_seconds"]) for r in records])
+EOF
+    say "strong and weak series: one JSON record per point, outputs of the right size and rank count"
+    ;;
+
+  dataset)
+    fail "dataset scenario not written yet"
+    ;;
+
+  *) fail "unknown scenario '$SCENARIO'" ;;
+esac
+exit 0
