@@ -12,22 +12,31 @@ daemon_alive() {
   tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$STATE/"
 }
 
-# Sends TERM to the daemon of pid file $1 (named $2 in messages), then KILL after 10 s.
+# stop_daemon PIDFILE NAME [PIDFILE NAME ...]: sends SIGTERM to each daemon at once (they take
+# 1-2 s each to shut down), waits up to 10 s, then SIGKILLs whatever is left; removes the pid files.
 stop_daemon() {
-  local pidfile="$1" name="$2" pid _
-  if daemon_alive "$pidfile"; then
-    pid="$(cat "$pidfile")"
-    kill -TERM "$pid" 2> /dev/null || true
-    for _ in $(seq 1 100); do
-      [ -d "/proc/$pid" ] || break
-      sleep 0.1
-    done
-    if [ -d "/proc/$pid" ]; then
-      echo "local-cluster: $name (pid $pid) ignored SIGTERM; sending SIGKILL" >&2
-      kill -KILL "$pid" 2> /dev/null || true
+  local pids=() names=() pid _ i
+  while [ $# -ge 2 ]; do
+    if daemon_alive "$1"; then
+      pid="$(cat "$1")"
+      kill -TERM "$pid" 2> /dev/null || true
+      pids+=("$pid")
+      names+=("$2")
     fi
-  fi
-  rm -f "$pidfile"
+    rm -f "$1"
+    shift 2
+  done
+  for _ in $(seq 1 100); do
+    for i in "${!pids[@]}"; do
+      [ -d "/proc/${pids[$i]}" ] || unset "pids[$i]"
+    done
+    [ ${#pids[@]} -gt 0 ] || return 0
+    sleep 0.1
+  done
+  for i in "${!pids[@]}"; do
+    echo "local-cluster: ${names[$i]} (pid ${pids[$i]}) ignored SIGTERM; sending SIGKILL" >&2
+    kill -KILL "${pids[$i]}" 2> /dev/null || true
+  done
 }
 
 ctld_up() { scontrol ping 2> /dev/null | grep -q 'is UP'; }

@@ -29,9 +29,8 @@ if [ -f "$SLURM_CONF" ] && daemon_alive "$STATE/run/slurmctld.pid"; then
     wait_for "jobs to end" 15 no_running_jobs || true
   fi
 fi
-stop_daemon "$STATE/run/slurmd.pid" slurmd
-stop_daemon "$STATE/run/slurmctld.pid" slurmctld
-stop_daemon "$STATE/munge/munged.pid" munged
+stop_daemon "$STATE/run/slurmd.pid" slurmd "$STATE/run/slurmctld.pid" slurmctld
+stop_daemon "$STATE/munge/munged.pid" munged  # last: the others authenticate through it
 echo "local-cluster: stopped ($STATE)" >&2
 if [ "$PURGE" = "--purge" ]; then
   rm -rf "$STATE"

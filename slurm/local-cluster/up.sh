@@ -138,8 +138,7 @@ for attempt in 1 2 3; do
     break
   fi
   log "attempt $attempt with ports $ctld_port/$slurmd_port failed; retrying"
-  stop_daemon "$STATE/run/slurmd.pid" slurmd
-  stop_daemon "$STATE/run/slurmctld.pid" slurmctld
+  stop_daemon "$STATE/run/slurmd.pid" slurmd "$STATE/run/slurmctld.pid" slurmctld
 done
 [ "$started" = 1 ] || die "slurmctld/slurmd did not come up (logs in $STATE/log)"
 echo "export SLURM_CONF=$CONF" > "$STATE/env.sh"
