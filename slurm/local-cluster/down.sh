@@ -31,6 +31,17 @@ if [ -f "$SLURM_CONF" ] && daemon_alive "$STATE/run/slurmctld.pid"; then
 fi
 stop_daemon "$STATE/run/slurmd.pid" slurmd "$STATE/run/slurmctld.pid" slurmctld
 stop_daemon "$STATE/munge/munged.pid" munged  # last: the others authenticate through it
+# Clients of this cluster that would otherwise retry forever (an `sbatch --wait` whose caller was
+# killed): only sbatch/srun/salloc processes whose environment names this cluster's slurm.conf.
+for environ in /proc/[0-9]*/environ; do
+  pid="${environ#/proc/}"
+  pid="${pid%/environ}"
+  case "$(cat "/proc/$pid/comm" 2> /dev/null)" in sbatch | srun | salloc) ;; *) continue ;; esac
+  if tr '\0' '\n' < "$environ" 2> /dev/null | grep -qxF "SLURM_CONF=$SLURM_CONF"; then
+    echo "local-cluster: stopping client $(cat "/proc/$pid/comm") (pid $pid)" >&2
+    kill -TERM "$pid" 2> /dev/null || true
+  fi
+done
 echo "local-cluster: stopped ($STATE)" >&2
 if [ "$PURGE" = "--purge" ]; then
   rm -rf "$STATE"

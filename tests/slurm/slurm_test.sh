@@ -47,10 +47,17 @@ if [ "$SCENARIO" = dataset ]; then
 fi
 
 # Clusters of earlier runs whose driver died (CTest timeout, kill -9) still have daemons: stop them.
+# A driver counts as alive only if its pid runs this script and is not a zombie (a killed driver
+# whose parent has not reaped it yet still answers kill -0).
+driver_alive() {
+  local pid="$1"
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  [ "$(awk '{ print $3 }' "/proc/$pid/stat" 2> /dev/null)" != Z ] || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q 'slurm_test\.sh'
+}
 for old in /tmp/spikeweave-slurm-test.*; do
   [ -d "$old" ] || continue
-  owner="$(cat "$old/owner.pid" 2> /dev/null || true)"
-  if [ -z "$owner" ] || ! kill -0 "$owner" 2> /dev/null; then
+  if ! driver_alive "$(cat "$old/owner.pid" 2> /dev/null || true)"; then
     say "stopping a stale test cluster in $old"
     "$CLUSTER/down.sh" "$old" --purge > /dev/null 2>&1 || true
   fi
