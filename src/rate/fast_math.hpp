@@ -84,7 +84,11 @@ KOKKOS_FORCEINLINE_FUNCTION void fast_sincos_2pi(float u, float& s, float& c) {
 
 // tanh in the precision of the simulation: the fast approximation in float, the library
 // function in double (the gradient checks need double precision).
-KOKKOS_FORCEINLINE_FUNCTION float tanh_of(float x) { return fast_tanh(x); }
-KOKKOS_FORCEINLINE_FUNCTION double tanh_of(double x) { return ::tanh(x); }
+KOKKOS_FORCEINLINE_FUNCTION float tanh_of(float x) {
+  return fast_tanh(x);
+}
+KOKKOS_FORCEINLINE_FUNCTION double tanh_of(double x) {
+  return ::tanh(x);
+}
 
 }  // namespace spikeweave::rate

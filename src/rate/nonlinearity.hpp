@@ -17,9 +17,12 @@ Nonlinearity parse_nonlinearity(const std::string& name, const std::string& key)
 template <class Real>
 KOKKOS_FORCEINLINE_FUNCTION Real phi(Nonlinearity kind, Real h) {
   switch (kind) {
-    case Nonlinearity::kRelu: return h > Real(0) ? h : Real(0);
-    case Nonlinearity::kSigmoid: return Real(0.5) + Real(0.5) * tanh_of(Real(0.5) * h);
-    default: return tanh_of(h);
+    case Nonlinearity::kRelu:
+      return h > Real(0) ? h : Real(0);
+    case Nonlinearity::kSigmoid:
+      return Real(0.5) + Real(0.5) * tanh_of(Real(0.5) * h);
+    default:
+      return tanh_of(h);
   }
 }
 
@@ -27,9 +30,12 @@ KOKKOS_FORCEINLINE_FUNCTION Real phi(Nonlinearity kind, Real h) {
 template <class Real>
 KOKKOS_FORCEINLINE_FUNCTION Real phi_prime(Nonlinearity kind, Real h, Real x) {
   switch (kind) {
-    case Nonlinearity::kRelu: return h > Real(0) ? Real(1) : Real(0);
-    case Nonlinearity::kSigmoid: return x * (Real(1) - x);
-    default: return Real(1) - x * x;
+    case Nonlinearity::kRelu:
+      return h > Real(0) ? Real(1) : Real(0);
+    case Nonlinearity::kSigmoid:
+      return x * (Real(1) - x);
+    default:
+      return Real(1) - x * x;
   }
 }
 

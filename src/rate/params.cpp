@@ -9,9 +9,12 @@ namespace spikeweave::rate {
 
 std::string nonlinearity_name(Nonlinearity phi) {
   switch (phi) {
-    case Nonlinearity::kRelu: return "relu";
-    case Nonlinearity::kSigmoid: return "sigmoid";
-    default: return "tanh";
+    case Nonlinearity::kRelu:
+      return "relu";
+    case Nonlinearity::kSigmoid:
+      return "sigmoid";
+    default:
+      return "tanh";
   }
 }
 
@@ -32,7 +35,8 @@ std::string str(double v) {
 
 void validate(const Dynamics& d, const std::string& where) {
   if (d.neurons < 1) throw ConfigError(where + ".neurons", "expected at least 1 neuron");
-  if (d.neurons > 1 << 20) throw ConfigError(where + ".neurons", "at most 2^20 neurons per network");
+  if (d.neurons > 1 << 20)
+    throw ConfigError(where + ".neurons", "at most 2^20 neurons per network");
   if (d.trials < 1) throw ConfigError(where + ".trials", "expected at least 1 trial");
   if (d.steps < 1) throw ConfigError(where + ".steps", "expected at least 1 step");
   if (!(d.dt_ms > 0.0) || !std::isfinite(d.dt_ms)) {
@@ -41,7 +45,8 @@ void validate(const Dynamics& d, const std::string& where) {
   // The noise counter's last word numbers the 8-block groups of all steps of one trial.
   const double groups = static_cast<double>(padded(d.neurons) / kPad) * 8.0 * d.steps;
   if (groups >= 4294967296.0) {
-    throw ConfigError(where + ".steps", "steps x neurons is too large for one noise stream (< 1.7e10)");
+    throw ConfigError(where + ".steps",
+                      "steps x neurons is too large for one noise stream (< 1.7e10)");
   }
 }
 
@@ -49,7 +54,8 @@ void validate(const NetworkParams& p, const Dynamics& d, const std::string& wher
   auto fail = [&](const std::string& key, const std::string& what) {
     throw ConfigError(where.empty() ? key : where + ": " + key, what);
   };
-  if (!(p.gain >= 0.0) || !std::isfinite(p.gain)) fail("gain", "expected a gain >= 0, got " + str(p.gain));
+  if (!(p.gain >= 0.0) || !std::isfinite(p.gain))
+    fail("gain", "expected a gain >= 0, got " + str(p.gain));
   if (!(p.sparsity > 0.0 && p.sparsity <= 1.0)) {
     fail("sparsity", "expected a connection probability in (0, 1], got " + str(p.sparsity));
   }
@@ -59,15 +65,20 @@ void validate(const NetworkParams& p, const Dynamics& d, const std::string& wher
     }
     const int n_exc = excitatory_count(p, d.neurons);
     if (p.balanced && (n_exc == 0 || n_exc == d.neurons)) {
-      fail("balanced", "a balanced Dale network needs both excitatory and inhibitory neurons (f_E = " +
-                           str(p.excitatory_fraction) + ", N = " + std::to_string(d.neurons) + ")");
+      fail("balanced",
+           "a balanced Dale network needs both excitatory and inhibitory neurons (f_E = " +
+               str(p.excitatory_fraction) + ", N = " + std::to_string(d.neurons) + ")");
     }
   }
-  if (!(p.noise >= 0.0) || !std::isfinite(p.noise)) fail("noise", "expected sigma >= 0, got " + str(p.noise));
+  if (!(p.noise >= 0.0) || !std::isfinite(p.noise))
+    fail("noise", "expected sigma >= 0, got " + str(p.noise));
   if (!std::isfinite(p.input_mean)) fail("input_mean", "expected a finite number");
-  if (!(p.input_std >= 0.0) || !std::isfinite(p.input_std)) fail("input_std", "expected >= 0, got " + str(p.input_std));
-  if (!(p.h0_std >= 0.0) || !std::isfinite(p.h0_std)) fail("h0_std", "expected >= 0, got " + str(p.h0_std));
-  if (!(p.tau_ms > 0.0) || !std::isfinite(p.tau_ms)) fail("tau_ms", "expected tau > 0, got " + str(p.tau_ms));
+  if (!(p.input_std >= 0.0) || !std::isfinite(p.input_std))
+    fail("input_std", "expected >= 0, got " + str(p.input_std));
+  if (!(p.h0_std >= 0.0) || !std::isfinite(p.h0_std))
+    fail("h0_std", "expected >= 0, got " + str(p.h0_std));
+  if (!(p.tau_ms > 0.0) || !std::isfinite(p.tau_ms))
+    fail("tau_ms", "expected tau > 0, got " + str(p.tau_ms));
   if (d.dt_ms > p.tau_ms) {
     fail("tau_ms", "Euler integration needs dt_ms <= tau_ms (dt_ms " + str(d.dt_ms) + ", tau_ms " +
                        str(p.tau_ms) + ")");

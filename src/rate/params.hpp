@@ -13,16 +13,16 @@
 namespace spikeweave::rate {
 
 struct NetworkParams {
-  double gain = 1.5;         // g: the weights' second moment is g^2 / N
-  double sparsity = 1.0;     // p: probability that W[i][j] != 0 (1 = dense)
-  bool dale = false;         // column signs fixed by Dale's law
+  double gain = 1.5;                 // g: the weights' second moment is g^2 / N
+  double sparsity = 1.0;             // p: probability that W[i][j] != 0 (1 = dense)
+  bool dale = false;                 // column signs fixed by Dale's law
   double excitatory_fraction = 0.8;  // f_E: the first round(f_E N) columns are excitatory
-  bool balanced = false;     // Dale: inhibitory magnitudes scaled so E[sum_j W[i][j]] = 0
-  double noise = 0.0;        // sigma [h / sqrt(ms)]
-  double input_mean = 0.0;   // I[i] = input_mean + input_std z[i]  [h]
-  double input_std = 0.0;    // [h]
-  double h0_std = 1.0;       // h[0] ~ N(0, h0_std^2) per neuron and trial [h]
-  double tau_ms = 10.0;      // time constant [ms]
+  bool balanced = false;             // Dale: inhibitory magnitudes scaled so E[sum_j W[i][j]] = 0
+  double noise = 0.0;                // sigma [h / sqrt(ms)]
+  double input_mean = 0.0;           // I[i] = input_mean + input_std z[i]  [h]
+  double input_std = 0.0;            // [h]
+  double h0_std = 1.0;               // h[0] ~ N(0, h0_std^2) per neuron and trial [h]
+  double tau_ms = 10.0;              // time constant [ms]
 };
 
 struct Dynamics {

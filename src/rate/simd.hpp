@@ -18,24 +18,34 @@
 #endif
 #if defined(SPIKEWEAVE_RATE_VECTOR_EXTENSIONS) && defined(__AVX2__)
 #define SPIKEWEAVE_RATE_AVX2 1
+// GCC 12's AVX-512 headers trip -Wuninitialized on their own _mm512_undefined_* placeholders
+// (GCC bug 105593); the warnings point into the header, so silencing them here is enough.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
+#pragma GCC diagnostic pop
+#endif
+#if defined(SPIKEWEAVE_RATE_AVX2) && defined(__AVX512F__) && defined(__AVX512DQ__)
+#define SPIKEWEAVE_RATE_AVX512 1
 #endif
 
 namespace spikeweave::rate::simd {
 
+// Bytes of one vector register: 64 with AVX-512, 32 with AVX, else 16 (SSE2 and devices).
+#if defined(SPIKEWEAVE_RATE_AVX512)
+inline constexpr int kVectorBytes = 64;
+#elif defined(__AVX__) && defined(SPIKEWEAVE_RATE_VECTOR_EXTENSIONS)
+inline constexpr int kVectorBytes = 32;
+#else
+inline constexpr int kVectorBytes = 16;
+#endif
+
 #if defined(SPIKEWEAVE_RATE_VECTOR_EXTENSIONS)
-// 32-byte vectors: one AVX register (two SSE registers where AVX is absent).
 template <class Real>
-struct Vec;
-template <>
-struct Vec<float> {
-  typedef float type __attribute__((vector_size(32)));
-  static constexpr int kWidth = 8;
-};
-template <>
-struct Vec<double> {
-  typedef double type __attribute__((vector_size(32)));
-  static constexpr int kWidth = 4;
+struct Vec {
+  typedef Real type __attribute__((vector_size(kVectorBytes)));
+  static constexpr int kWidth = kVectorBytes / static_cast<int>(sizeof(Real));
 };
 
 template <class Real>
