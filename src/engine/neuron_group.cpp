@@ -107,8 +107,9 @@ class PoissonSourceGroup final : public NeuronGroup {
     update_.spike_probability = -std::expm1(-p.rate_hz * dt * 1e-3);
     // Active in steps whose interval (s dt, (s+1) dt] lies in [start, stop).
     first_step_ = static_cast<Step>(std::ceil(p.start_ms / dt - kGridTolerance));
-    stop_step_ = std::isinf(p.stop_ms) ? std::numeric_limits<Step>::max()
-                                       : static_cast<Step>(std::floor(p.stop_ms / dt + kGridTolerance));
+    stop_step_ = std::isinf(p.stop_ms)
+                     ? std::numeric_limits<Step>::max()
+                     : static_cast<Step>(std::floor(p.stop_ms / dt + kGridTolerance));
   }
   void update(Step step, int lag) override {
     update_.step = step;
@@ -169,19 +170,21 @@ class SpikeSourceGroup final : public NeuronGroup {
 }  // namespace
 
 std::unique_ptr<NeuronGroup> make_neuron_group(const network::NetworkSpec& net, int index,
-                                               std::vector<Gid> gids, int interval_steps, int slots) {
+                                               std::vector<Gid> gids, int interval_steps,
+                                               int slots) {
   switch (net.populations[index].model) {
     case model::ModelKind::kLifPscDelta:
       return std::make_unique<LifGroup<kernels::LifPscDeltaUpdate>>(net, index, std::move(gids),
-                                                                   interval_steps, slots);
+                                                                    interval_steps, slots);
     case model::ModelKind::kLifPscExp:
       return std::make_unique<LifGroup<kernels::LifPscExpUpdate>>(net, index, std::move(gids),
-                                                                 interval_steps, slots);
+                                                                  interval_steps, slots);
     case model::ModelKind::kLifPscAlpha:
       return std::make_unique<LifGroup<kernels::LifPscAlphaUpdate>>(net, index, std::move(gids),
-                                                                   interval_steps, slots);
+                                                                    interval_steps, slots);
     case model::ModelKind::kPoissonSource:
-      return std::make_unique<PoissonSourceGroup>(net, index, std::move(gids), interval_steps, slots);
+      return std::make_unique<PoissonSourceGroup>(net, index, std::move(gids), interval_steps,
+                                                  slots);
     case model::ModelKind::kSpikeSource:
       return std::make_unique<SpikeSourceGroup>(net, index, std::move(gids), interval_steps, slots);
   }

@@ -44,6 +44,7 @@ class NeuronGroup {
 };
 
 std::unique_ptr<NeuronGroup> make_neuron_group(const network::NetworkSpec& net, int index,
-                                               std::vector<Gid> gids, int interval_steps, int slots);
+                                               std::vector<Gid> gids, int interval_steps,
+                                               int slots);
 
 }  // namespace spikeweave::engine

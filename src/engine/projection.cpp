@@ -1,47 +1,92 @@
 #include "engine/projection.hpp"
 
+#include "engine/neuron_group.hpp"
+#include "engine/plastic_projection.hpp"
+#include "kernels/deliver.hpp"
+
 namespace spikeweave::engine {
 
-namespace {
-template <class T>
-kernels::View<const T*> to_device(const network::HostView<T*>& host) {
-  return Kokkos::create_mirror_view_and_copy(kernels::MemSpace(), host);
-}
-}  // namespace
-
-Projection::Projection(const network::NetworkSpec& net, int index, network::SynapseTables tables,
-                       kernels::InputRing target_ring)
-    : tables_(std::move(tables)) {
-  const network::ProjectionSpec& spec = net.projections[index];
-  source_ = spec.source;
-  target_ = spec.target;
-  kernels::DeviceSynapses& d = deliver_.syn;
-  d.row_source = to_device(tables_.row_source);
-  d.row_begin = to_device(tables_.row_begin);
-  d.segment_delay = to_device(tables_.segment_delay);
-  d.segment_begin = to_device(tables_.segment_begin);
-  d.target = to_device(tables_.target);
-  d.weight = to_device(tables_.weight);
-  d.homogeneous = tables_.homogeneous();
-  d.homogeneous_weight = tables_.homogeneous_weight;
-  d.rows = tables_.rows();
-  deliver_.ring = target_ring;
-  deliver_.port = spec.receptor == network::Receptor::kInhibitory ? kernels::kPortInhibitory
-                                                                  : kernels::kPortExcitatory;
-  deliver_.slots = static_cast<int>(target_ring.extent(1));
-}
-
-void Projection::deliver(const kernels::View<const std::uint64_t*>& spikes, std::size_t n,
-                         Step first_step) {
-  deliver_.spikes = spikes;
-  deliver_.first_step = first_step;
-  deliver_.run(n);
-}
+Projection::Projection(const network::NetworkSpec& net, int index, network::SynapseTables tables)
+    : tables_(std::move(tables)),
+      index_(index),
+      source_(net.projections[index].source),
+      target_(net.projections[index].target) {}
 
 std::vector<Gid> Projection::source_gids(Gid source_first_gid) const {
   std::vector<Gid> gids(tables_.rows());
   for (std::size_t r = 0; r < gids.size(); ++r) gids[r] = source_first_gid + tables_.row_source(r);
   return gids;
+}
+
+std::vector<double> Projection::weights(const std::vector<std::uint64_t>& synapses) const {
+  std::vector<double> values;
+  values.reserve(synapses.size());
+  for (std::uint64_t k : synapses) {
+    values.push_back(tables_.weight_at(k));
+  }
+  return values;
+}
+
+kernels::DeviceSynapses device_synapses(const network::SynapseTables& t) {
+  auto to_device = [](const auto& host) {
+    return Kokkos::create_mirror_view_and_copy(kernels::MemSpace(), host);
+  };
+  kernels::DeviceSynapses d;
+  d.row_source = to_device(t.row_source);
+  d.row_begin = to_device(t.row_begin);
+  d.segment_delay = to_device(t.segment_delay);
+  d.segment_begin = to_device(t.segment_begin);
+  d.target = to_device(t.target);
+  d.weight = to_device(t.weight);
+  d.homogeneous = t.homogeneous();
+  d.homogeneous_weight = t.homogeneous_weight;
+  d.rows = t.rows();
+  return d;
+}
+
+int port_of(const network::ProjectionSpec& spec) {
+  return spec.receptor == network::Receptor::kInhibitory ? kernels::kPortInhibitory
+                                                         : kernels::kPortExcitatory;
+}
+
+namespace {
+
+class StaticProjection final : public Projection {
+ public:
+  StaticProjection(const network::NetworkSpec& net, int index, network::SynapseTables tables,
+                   kernels::InputRing target_ring)
+      : Projection(net, index, std::move(tables)) {
+    deliver_.syn = device_synapses(tables_);
+    deliver_.ring = target_ring;
+    deliver_.port = port_of(net.projections[index]);
+    deliver_.slots = static_cast<int>(target_ring.extent(1));
+  }
+
+  void deliver(const SpikeBatch& batch, Step first_step) override {
+    deliver_.spikes = batch.spikes;
+    deliver_.first_step = first_step;
+    deliver_.run(batch.count);
+  }
+
+ private:
+  kernels::StaticDeliver deliver_;
+};
+
+}  // namespace
+
+std::unique_ptr<Projection> make_projection(const network::NetworkSpec& net, int index,
+                                            const partition::Partition& partition, int rank,
+                                            NeuronGroup& target, PostHistories& histories) {
+  const network::ProjectionSpec& spec = net.projections[index];
+  // Static projections with a constant weight store no per-synapse weight.
+  using network::WeightStorage;
+  const WeightStorage storage = !spec.plasticity ? WeightStorage::kHomogeneousIfConstant
+                                : spec.plasticity->double_weights ? WeightStorage::kDouble
+                                                                  : WeightStorage::kFloat;
+  network::SynapseTables tables = network::build_projection(net, index, partition, rank, storage);
+  if (spec.plasticity)
+    return make_plastic_projection(net, index, std::move(tables), target, histories);
+  return std::make_unique<StaticProjection>(net, index, std::move(tables), target.ring());
 }
 
 }  // namespace spikeweave::engine

@@ -1,33 +1,63 @@
 #pragma once
 // One projection on this rank: its synapse tables in the execution space's memory and the
-// kernel that delivers spikes through them into the target population's ring.
-#include "kernels/deliver.hpp"
+// kernel that delivers spikes through them into the target population's input ring. Static and
+// plastic projections share this interface.
+#include <memory>
+#include <vector>
+
+#include "kernels/views.hpp"
 #include "network/build.hpp"
 
 namespace spikeweave::engine {
 
+class NeuronGroup;
+class PostHistories;
+
+// This interval's spikes of one source population on the device: (node_id << 8 | lag), sorted,
+// and the offsets of the runs of equal source (for rules that must see a source's spikes in order).
+struct SpikeBatch {
+  kernels::View<const std::uint64_t*> spikes;
+  std::size_t count = 0;
+  kernels::View<const std::uint32_t*> run_begin;
+  std::size_t runs = 0;
+};
+
 class Projection {
  public:
-  Projection(const network::NetworkSpec& net, int index, network::SynapseTables tables,
-             kernels::InputRing target_ring);
+  virtual ~Projection() = default;
 
-  // Delivers the spikes of the source population (packed node_id << 8 | lag, sorted) that were
-  // emitted in the interval starting at `first_step`.
-  void deliver(const kernels::View<const std::uint64_t*>& spikes, std::size_t n, Step first_step);
+  // Delivers spikes emitted in the interval starting at `first_step`.
+  virtual void deliver(const SpikeBatch& batch, Step first_step) = 0;
+  // Plastic projections: bring idle synapses up to date (see StdpSweep). `stamp` is the end of
+  // the interval just delivered.
+  virtual void sweep(Step stamp) { (void)stamp; }
+  virtual bool plastic() const { return false; }
+  // Plastic projections take their target's postsynaptic history once it is allocated.
+  virtual void bind(const PostHistories& histories) { (void)histories; }
+  // Current weights of the given local synapses.
+  virtual std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const;
 
+  int index() const { return index_; }
   int source() const { return source_; }
   int target() const { return target_; }
   std::uint64_t synapses() const { return tables_.synapses; }
-  std::uint64_t bytes() const { return tables_.bytes(); }
+  virtual std::uint64_t bytes() const { return tables_.bytes(); }
   const network::SynapseTables& host_tables() const { return tables_; }
   // Source gids with at least one synapse here.
   std::vector<Gid> source_gids(Gid source_first_gid) const;
 
- private:
+ protected:
+  Projection(const network::NetworkSpec& net, int index, network::SynapseTables tables);
+
   network::SynapseTables tables_;  // host; aliases the device views on host backends
-  kernels::StaticDeliver deliver_;
+  int index_;
   int source_;
   int target_;
 };
+
+// Builds the projection's synapses on this rank and the matching delivery kernel.
+std::unique_ptr<Projection> make_projection(const network::NetworkSpec& net, int index,
+                                            const partition::Partition& partition, int rank,
+                                            NeuronGroup& target, PostHistories& histories);
 
 }  // namespace spikeweave::engine

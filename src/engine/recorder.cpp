@@ -30,7 +30,8 @@ Recorder::Recorder(const network::NetworkSpec& net,
     auto host = Kokkos::create_mirror_view(r.local_indices);
     std::copy(locals.begin(), locals.end(), host.data());
     Kokkos::deep_copy(r.local_indices, host);
-    const int max_samples = static_cast<int>((interval_steps + r.every_steps - 1) / r.every_steps) + 1;
+    const int max_samples =
+        static_cast<int>((interval_steps + r.every_steps - 1) / r.every_steps) + 1;
     r.interval_samples = kernels::View<float**>("report.samples", max_samples, locals.size());
     reports_.push_back(std::move(r));
   }
@@ -53,7 +54,8 @@ std::vector<io::ReportLayout> Recorder::report_layouts() const {
   return layouts;
 }
 
-void Recorder::add_spikes(int population, const std::uint64_t* packed, std::size_t n, Step first_step) {
+void Recorder::add_spikes(int population, const std::uint64_t* packed, std::size_t n,
+                          Step first_step) {
   const int g = spike_group_of_[population];
   if (g < 0) return;
   SpikeBuffer& b = spikes_[g];
@@ -104,7 +106,8 @@ void Recorder::flush() {
       output_->append_spikes(static_cast<int>(g), spikes_[g].node_ids, spikes_[g].times_ms);
     }
     for (std::size_t k = 0; k < reports_.size(); ++k) {
-      output_->append_report(static_cast<int>(k), reports_[k].buffered, reports_[k].buffered_samples);
+      output_->append_report(static_cast<int>(k), reports_[k].buffered,
+                             reports_[k].buffered_samples);
     }
   }
   for (SpikeBuffer& b : spikes_) {

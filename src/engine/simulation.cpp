@@ -25,21 +25,24 @@ Simulation::Simulation(const network::NetworkSpec& spec, comm::Context& context)
   PhaseTimers::Scope build(timers_, Phase::kBuild);
   // The communication interval is the minimum delay: a spike emitted in an interval cannot be
   // due before the next one, so ranks need to talk only once per interval.
-  const Step min_delay = spec.projections.empty() ? comm::kMaxIntervalSteps : spec.min_delay_steps();
-  interval_steps_ = static_cast<int>(std::min<Step>({min_delay, comm::kMaxIntervalSteps,
-                                                     std::max<Step>(1, spec.simulation.steps)}));
+  const Step min_delay =
+      spec.projections.empty() ? comm::kMaxIntervalSteps : spec.min_delay_steps();
+  interval_steps_ = static_cast<int>(std::min<Step>(
+      {min_delay, comm::kMaxIntervalSteps, std::max<Step>(1, spec.simulation.steps)}));
   // Pending arrivals span at most max_delay slots beyond the interval being updated.
   slots_ = static_cast<int>(spec.max_delay_steps()) + interval_steps_;
-  const auto flush_steps = static_cast<Step>(
-      std::llround(spec.simulation.flush_interval_ms / spec.simulation.dt_ms));
-  flush_every_intervals_ = static_cast<std::uint64_t>(std::max<Step>(1, flush_steps / interval_steps_));
+  const auto flush_steps =
+      static_cast<Step>(std::llround(spec.simulation.flush_interval_ms / spec.simulation.dt_ms));
+  flush_every_intervals_ =
+      static_cast<std::uint64_t>(std::max<Step>(1, flush_steps / interval_steps_));
 
   const std::vector<network::LocalPopulation> locals =
       network::local_populations(spec, partition_, context.rank());
   std::vector<std::vector<Gid>> local_gids;
   std::vector<Gid> first_gids;
   for (std::size_t p = 0; p < spec.populations.size(); ++p) {
-    groups_.push_back(make_neuron_group(spec, static_cast<int>(p), locals[p].gids, interval_steps_, slots_));
+    groups_.push_back(
+        make_neuron_group(spec, static_cast<int>(p), locals[p].gids, interval_steps_, slots_));
     local_gids.push_back(locals[p].gids);
     first_gids.push_back(spec.populations[p].first_gid);
     compacted_.emplace_back("compacted_spikes", std::max(16, groups_.back()->size()));
@@ -49,20 +52,21 @@ Simulation::Simulation(const network::NetworkSpec& spec, comm::Context& context)
   std::vector<Gid> needed;
   for (std::size_t i = 0; i < spec.projections.size(); ++i) {
     const network::ProjectionSpec& p = spec.projections[i];
-    // Static projections with a constant weight store no per-synapse weight.
-    network::SynapseTables tables =
-        network::build_projection(spec, static_cast<int>(i), partition_, context.rank(), false);
-    projections_.push_back(std::make_unique<Projection>(spec, static_cast<int>(i), std::move(tables),
-                                                        groups_[p.target]->ring()));
-    const std::vector<Gid> sources = projections_.back()->source_gids(spec.populations[p.source].first_gid);
+    projections_.push_back(make_projection(spec, static_cast<int>(i), partition_, context.rank(),
+                                           *groups_[p.target], histories_));
+    const std::vector<Gid> sources =
+        projections_.back()->source_gids(spec.populations[p.source].first_gid);
     needed.insert(needed.end(), sources.begin(), sources.end());
   }
+  histories_.allocate(groups_, spec.simulation.dt_ms);
+  for (auto& projection : projections_) projection->bind(histories_);
   std::sort(needed.begin(), needed.end());
   needed.erase(std::unique(needed.begin(), needed.end()), needed.end());
   router_ = std::make_unique<SpikeRouter>(context, partition_, local_gids, first_gids, needed);
   stimuli_ = make_stimuli(spec, groups_);
   recorder_ = std::make_unique<Recorder>(spec, groups_, interval_steps_);
   received_device_ = kernels::View<std::uint64_t*>("received_spikes", 1024);
+  run_begin_device_ = kernels::View<std::uint32_t*>("spike_runs", 1024);
   Kokkos::fence();
 }
 
@@ -97,19 +101,30 @@ void Simulation::run(Step steps, const ProgressCallback& progress) {
     }
     deliver(step_);
     step_ += n;
+    {
+      PhaseTimers::Scope t(timers_, Phase::kPlasticity);
+      for (auto& projection : projections_) projection->sweep(step_);
+    }
     ++intervals_;
     if (intervals_ % flush_every_intervals_ == 0 || step_ == end) {
       PhaseTimers::Scope t(timers_, Phase::kIo);
       recorder_->flush();
     }
     if (progress) {
-      progress(Progress{total - (end - step_), total,
-                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+      progress(Progress{
+          total - (end - step_), total,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
     }
   }
 }
 
 void Simulation::run_interval(int steps) {
+  if (histories_.take_overflow()) {
+    throw UserError("plasticity",
+                    "a postsynaptic spike history overflowed (a neuron fired more often than its "
+                    "history_capacity allows between synapse updates); raise history_capacity or "
+                    "lower sweep_interval_ms in the projection's plasticity table");
+  }
   {
     PhaseTimers::Scope t(timers_, Phase::kStimulus);
     for (auto& s : stimuli_) s->apply(step_, steps);
@@ -139,6 +154,10 @@ void Simulation::run_interval(int steps) {
     recorder_->add_spikes(static_cast<int>(p), host.data(), count, step_);
   }
   recorder_->end_interval();
+  if (!histories_.empty()) {
+    PhaseTimers::Scope p(timers_, Phase::kPlasticity);
+    histories_.append(groups_, step_, steps);
+  }
 }
 
 void Simulation::deliver(Step first_step) {
@@ -152,25 +171,62 @@ void Simulation::deliver(Step first_step) {
   for (std::size_t p = 0; p < spec_.populations.size(); ++p) {
     const Gid first = spec_.populations[p].first_gid;
     const Gid last = first + spec_.populations[p].size;
-    const auto lo = std::lower_bound(received_.begin(), received_.end(), comm::pack_spike(first, 0));
+    const auto lo =
+        std::lower_bound(received_.begin(), received_.end(), comm::pack_spike(first, 0));
     const auto hi = std::lower_bound(received_.begin(), received_.end(), comm::pack_spike(last, 0));
     runs[p] = {static_cast<std::size_t>(lo - received_.begin()), static_cast<std::size_t>(hi - lo)};
   }
   for (std::size_t p = 0; p < runs.size(); ++p) {
     const std::uint64_t offset = spec_.populations[p].first_gid << comm::kLagBits;
-    for (std::size_t k = runs[p].first; k < runs[p].first + runs[p].second; ++k) received_[k] -= offset;
+    for (std::size_t k = runs[p].first; k < runs[p].first + runs[p].second; ++k)
+      received_[k] -= offset;
   }
   if (received_device_.extent(0) < n) {
     received_device_ = kernels::View<std::uint64_t*>("received_spikes", n + n / 2);
   }
-  const auto device = Kokkos::subview(received_device_, std::make_pair<std::size_t>(0, n));
-  Kokkos::deep_copy(device, Kokkos::View<const std::uint64_t*, Kokkos::HostSpace,
-                                         Kokkos::MemoryTraits<Kokkos::Unmanaged>>(received_.data(), n));
+  // Runs of equal source inside each population's spikes, for rules that must see one source's
+  // spikes in order (offsets relative to the population's first spike, then its end).
+  run_begin_.clear();
+  std::vector<std::pair<std::size_t, std::size_t>> run_ranges(runs.size());
+  for (std::size_t p = 0; p < runs.size(); ++p) {
+    const std::size_t first = run_begin_.size();
+    const auto [begin, count] = runs[p];
+    for (std::size_t k = 0; k < count; ++k) {
+      if (k == 0 || (received_[begin + k] >> comm::kLagBits) !=
+                        (received_[begin + k - 1] >> comm::kLagBits)) {
+        run_begin_.push_back(static_cast<std::uint32_t>(k));
+      }
+    }
+    const std::size_t n_runs = run_begin_.size() - first;
+    run_begin_.push_back(static_cast<std::uint32_t>(count));
+    run_ranges[p] = {first, n_runs};
+  }
+  if (received_device_.extent(0) < n) {
+    received_device_ = kernels::View<std::uint64_t*>("received_spikes", n + n / 2);
+  }
+  if (run_begin_device_.extent(0) < run_begin_.size()) {
+    run_begin_device_ =
+        kernels::View<std::uint32_t*>("spike_runs", run_begin_.size() + run_begin_.size() / 2);
+  }
+  using HostUnmanaged = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
+  Kokkos::deep_copy(
+      Kokkos::subview(received_device_, std::make_pair<std::size_t>(0, n)),
+      Kokkos::View<const std::uint64_t*, Kokkos::HostSpace, HostUnmanaged>(received_.data(), n));
+  Kokkos::deep_copy(
+      Kokkos::subview(run_begin_device_, std::make_pair<std::size_t>(0, run_begin_.size())),
+      Kokkos::View<const std::uint32_t*, Kokkos::HostSpace, HostUnmanaged>(run_begin_.data(),
+                                                                           run_begin_.size()));
   for (auto& proj : projections_) {
     const auto [begin, count] = runs[proj->source()];
     if (count == 0) continue;
-    proj->deliver(Kokkos::subview(received_device_, std::make_pair(begin, begin + count)), count,
-                  first_step);
+    const auto [run_first, n_runs] = run_ranges[proj->source()];
+    SpikeBatch batch;
+    batch.spikes = Kokkos::subview(received_device_, std::make_pair(begin, begin + count));
+    batch.count = count;
+    batch.run_begin =
+        Kokkos::subview(run_begin_device_, std::make_pair(run_first, run_first + n_runs + 1));
+    batch.runs = n_runs;
+    proj->deliver(batch, first_step);
     // Synaptic events: the row length of every delivered spike (host lookup, spikes only).
     const network::SynapseTables& tables = proj->host_tables();
     const std::uint32_t* rows_begin = tables.row_source.data();
@@ -184,6 +240,31 @@ void Simulation::deliver(Step first_step) {
     }
   }
   Kokkos::fence();
+}
+
+std::vector<SynapseState> Simulation::synapse_states(int projection) const {
+  const Projection& proj = *projections_.at(projection);
+  const network::SynapseTables& t = proj.host_tables();
+  const NeuronGroup& target = *groups_[proj.target()];
+  const Gid target_first = target.spec().first_gid;
+  std::vector<SynapseState> states;
+  std::vector<std::uint64_t> indices;
+  for (std::uint64_t row = 0; row < t.rows(); ++row) {
+    for (std::uint64_t seg = t.row_begin(row); seg < t.row_begin(row + 1); ++seg) {
+      for (std::uint64_t k = t.segment_begin(seg); k < t.segment_begin(seg + 1); ++k) {
+        SynapseState s;
+        s.source = t.row_source(row);
+        s.target = target.gids()[t.target(k)] - target_first;
+        s.delay_steps = t.segment_delay(seg);
+        s.index = k;
+        states.push_back(s);
+        indices.push_back(k);
+      }
+    }
+  }
+  const std::vector<double> weights = proj.weights(indices);
+  for (std::size_t i = 0; i < states.size(); ++i) states[i].weight = weights[i];
+  return states;
 }
 
 std::vector<std::uint64_t> Simulation::global_spike_counts() {
@@ -207,7 +288,7 @@ std::uint64_t Simulation::local_neurons() const {
 std::uint64_t Simulation::local_synapse_bytes() const {
   std::uint64_t n = 0;
   for (const auto& p : projections_) n += p->bytes();
-  return n;
+  return n + histories_.bytes();
 }
 
 io::Provenance Simulation::provenance(const std::string& command_line) {
@@ -221,7 +302,8 @@ io::Provenance Simulation::provenance(const std::string& command_line) {
   p.seed = spec_.simulation.seed;
   std::vector<double> seconds(timers_.all().begin(), timers_.all().end());
   context_.max(seconds);
-  for (std::size_t i = 0; i < seconds.size(); ++i) p.phase_seconds[std::string(kPhaseNames[i])] = seconds[i];
+  for (std::size_t i = 0; i < seconds.size(); ++i)
+    p.phase_seconds[std::string(kPhaseNames[i])] = seconds[i];
   std::vector<std::uint64_t> totals = {local_neurons(), local_synapses(), synaptic_events_,
                                        peak_rss_bytes(), local_synapse_bytes()};
   context_.sum(totals);

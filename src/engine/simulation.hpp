@@ -8,6 +8,7 @@
 #include "comm/context.hpp"
 #include "core/phase_timers.hpp"
 #include "engine/neuron_group.hpp"
+#include "engine/post_histories.hpp"
 #include "engine/projection.hpp"
 #include "engine/recorder.hpp"
 #include "engine/spike_router.hpp"
@@ -28,6 +29,15 @@ class PeerFailure : public std::runtime_error {
 class RankLocalError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// One synapse of this rank, for tests and weight recording.
+struct SynapseState {
+  NodeId source = 0;  // node id in the source population
+  NodeId target = 0;  // node id in the target population
+  int delay_steps = 0;
+  double weight = 0.0;      // current weight (target model's unit)
+  std::uint64_t index = 0;  // position in the projection's local tables
 };
 
 struct Progress {
@@ -54,7 +64,9 @@ class Simulation {
   // each interval (the CLI prints progress on rank 0 only).
   void run(Step steps, const ProgressCallback& progress = {});
   // Runs to t_stop_ms of the configuration.
-  void run_to_end(const ProgressCallback& progress = {}) { run(spec_.simulation.steps - step_, progress); }
+  void run_to_end(const ProgressCallback& progress = {}) {
+    run(spec_.simulation.steps - step_, progress);
+  }
 
   // Provenance of this run (timings reduced over ranks: collective).
   io::Provenance provenance(const std::string& command_line);
@@ -74,6 +86,8 @@ class Simulation {
   std::uint64_t spikes_delivered_local() const { return spikes_delivered_; }
   std::uint64_t synaptic_events_local() const { return synaptic_events_; }
   const std::vector<std::unique_ptr<NeuronGroup>>& groups() const { return groups_; }
+  // This rank's synapses of projection p in table order (rows by source, then delay, target).
+  std::vector<SynapseState> synapse_states(int projection) const;
   const std::vector<std::unique_ptr<Projection>>& projections() const { return projections_; }
 
  private:
@@ -90,6 +104,7 @@ class Simulation {
   std::uint64_t flush_every_intervals_ = 1;
   PhaseTimers timers_;
   std::vector<std::unique_ptr<NeuronGroup>> groups_;
+  PostHistories histories_;
   std::vector<std::unique_ptr<Projection>> projections_;
   std::vector<std::unique_ptr<Stimulus>> stimuli_;
   std::unique_ptr<SpikeRouter> router_;
@@ -98,6 +113,8 @@ class Simulation {
   std::vector<kernels::View<std::uint64_t*>> compacted_;  // per population
   std::vector<std::uint64_t> received_;
   kernels::View<std::uint64_t*> received_device_;
+  std::vector<std::uint32_t> run_begin_;  // per population: runs of equal source, then the end
+  kernels::View<std::uint32_t*> run_begin_device_;
   std::uint64_t spikes_delivered_ = 0;
   std::uint64_t synaptic_events_ = 0;
 };

@@ -36,18 +36,21 @@ SpikeRouter::SpikeRouter(comm::Context& context, const partition::Partition& par
     const auto pop = static_cast<std::size_t>(
         std::upper_bound(population_first_gid.begin(), population_first_gid.end(), g) -
         population_first_gid.begin() - 1);
-    return population_offset_[pop] + partition::local_index(partition, g, population_first_gid[pop]);
+    return population_offset_[pop] +
+           partition::local_index(partition, g, population_first_gid[pop]);
   };
   destination_begin_.assign(flat_gid_.size() + 1, 0);
   for (std::uint64_t g : asked) ++destination_begin_[flat_index(g) + 1];
-  for (std::size_t i = 0; i < flat_gid_.size(); ++i) destination_begin_[i + 1] += destination_begin_[i];
+  for (std::size_t i = 0; i < flat_gid_.size(); ++i)
+    destination_begin_[i + 1] += destination_begin_[i];
   destination_rank_.resize(asked.size());
   std::vector<std::uint64_t> cursor(destination_begin_.begin(), destination_begin_.end() - 1);
   std::size_t k = 0;
   for (int r = 0; r < ranks; ++r) {
     for (int c = 0; c < asked_counts[r]; ++c, ++k) {
       const std::uint64_t flat = flat_index(asked[k]);
-      require_invariant(flat_gid_[flat] == asked[k], "a rank asked for a neuron this rank does not own");
+      require_invariant(flat_gid_[flat] == asked[k],
+                        "a rank asked for a neuron this rank does not own");
       destination_rank_[cursor[flat]++] = r;
     }
   }

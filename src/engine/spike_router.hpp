@@ -17,8 +17,7 @@ class SpikeRouter {
   // all sources with a synapse on this rank, sorted and unique. Collective.
   SpikeRouter(comm::Context& context, const partition::Partition& partition,
               const std::vector<std::vector<Gid>>& local_gids,
-              const std::vector<Gid>& population_first_gid,
-              const std::vector<Gid>& needed_sources);
+              const std::vector<Gid>& population_first_gid, const std::vector<Gid>& needed_sources);
 
   // Appends a spike of population p's local neuron `local` at `lag` to the send buffers.
   void add(int population, std::uint32_t local, int lag);
@@ -31,8 +30,9 @@ class SpikeRouter {
 
  private:
   comm::Context& context_;
-  std::vector<std::uint32_t> population_offset_;  // flat local index of each population's first neuron
-  std::vector<Gid> flat_gid_;                     // gid of each flat local index
+  std::vector<std::uint32_t>
+      population_offset_;      // flat local index of each population's first neuron
+  std::vector<Gid> flat_gid_;  // gid of each flat local index
   std::vector<std::uint64_t> destination_begin_;  // CSR over flat local indices
   std::vector<std::int32_t> destination_rank_;
   std::vector<std::vector<std::uint64_t>> outgoing_;  // per destination rank

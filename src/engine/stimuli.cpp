@@ -82,7 +82,8 @@ class ConstantStimulus final : public Stimulus {
       kernel_.port = port_of(s.receptor);
       kernel_.value_fixed = kernels::to_fixed(s.weight);
       for (double t : s.times_ms) {
-        if (t >= s.start_ms && t <= s.stop_ms) arrival_steps_.push_back(time_to_nearest_step(t, dt) - 1);
+        if (t >= s.start_ms && t <= s.stop_ms)
+          arrival_steps_.push_back(time_to_nearest_step(t, dt) - 1);
       }
       std::sort(arrival_steps_.begin(), arrival_steps_.end());
     }
@@ -91,7 +92,8 @@ class ConstantStimulus final : public Stimulus {
   void apply(Step first_step, int steps) override {
     std::vector<int> slots;
     if (is_dc_) {
-      for (Step s = std::max(first_step, dc_first_); s < std::min(first_step + steps, dc_stop_); ++s) {
+      for (Step s = std::max(first_step, dc_first_); s < std::min(first_step + steps, dc_stop_);
+           ++s) {
         slots.push_back(static_cast<int>(s % slots_count_));
       }
     } else {
@@ -122,8 +124,8 @@ class ConstantStimulus final : public Stimulus {
 
 }  // namespace
 
-std::vector<std::unique_ptr<Stimulus>> make_stimuli(const network::NetworkSpec& net,
-                                                    std::vector<std::unique_ptr<NeuronGroup>>& groups) {
+std::vector<std::unique_ptr<Stimulus>> make_stimuli(
+    const network::NetworkSpec& net, std::vector<std::unique_ptr<NeuronGroup>>& groups) {
   std::vector<std::unique_ptr<Stimulus>> stimuli;
   for (std::size_t i = 0; i < net.stimuli.size(); ++i) {
     NeuronGroup& target = *groups[net.stimuli[i].target];

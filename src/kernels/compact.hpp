@@ -11,8 +11,7 @@ KOKKOS_INLINE_FUNCTION std::uint64_t pack_local_spike(std::uint64_t local, int l
 
 // Writes the spikes of lags [0, lags) into `out` (grown when too small), ordered by lag then
 // local index; returns how many there are.
-inline std::size_t compact_spikes(const FiredFlags& fired, int lags,
-                                  View<std::uint64_t*>& out) {
+inline std::size_t compact_spikes(const FiredFlags& fired, int lags, View<std::uint64_t*>& out) {
   const int n = static_cast<int>(fired.extent(1));
   const std::int64_t total_flags = static_cast<std::int64_t>(lags) * n;
   for (;;) {

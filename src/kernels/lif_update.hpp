@@ -10,10 +10,10 @@ namespace spikeweave::kernels {
 
 // State of a LIF population; one View per field (structure of arrays).
 struct LifState {
-  View<double*> v_rel_mv;         // V_m - E_L [mV]
-  View<double*> i_syn_ex_pa;      // excitatory synaptic current [pA] (psc_exp, psc_alpha)
-  View<double*> i_syn_in_pa;      // inhibitory synaptic current [pA]
-  View<double*> di_syn_ex;        // alpha: derivative state [pA/ms]
+  View<double*> v_rel_mv;     // V_m - E_L [mV]
+  View<double*> i_syn_ex_pa;  // excitatory synaptic current [pA] (psc_exp, psc_alpha)
+  View<double*> i_syn_in_pa;  // inhibitory synaptic current [pA]
+  View<double*> di_syn_ex;    // alpha: derivative state [pA/ms]
   View<double*> di_syn_in;
   View<std::int32_t*> refractory_steps;  // steps of refractoriness left
 };

@@ -18,11 +18,10 @@ struct PoissonSourceUpdate {
   static constexpr const char* kLabel = "spikeweave::poisson_source::update";
 
   KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
-    fired(lag, i) =
-        active && step_uniform(seed, rng::Purpose::kSourceSpikes, population, gids(i), step) <
-                      spike_probability
-            ? 1
-            : 0;
+    fired(lag, i) = active && step_uniform(seed, rng::Purpose::kSourceSpikes, population, gids(i),
+                                           step) < spike_probability
+                        ? 1
+                        : 0;
   }
 };
 

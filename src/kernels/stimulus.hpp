@@ -109,7 +109,8 @@ struct PoissonInput {
                              static_cast<std::uint32_t>(step));
           count = rng::poisson_ptrs(stream, mean_per_step);
         }
-        if (count != 0) add_input(base + static_cast<std::size_t>(slot) * stride, weight_fixed * count);
+        if (count != 0)
+          add_input(base + static_cast<std::size_t>(slot) * stride, weight_fixed * count);
         if (++slot == slots) slot = 0;
       }
     }
@@ -126,7 +127,8 @@ struct ConstantInput {
   static constexpr const char* kLabel = "spikeweave::stimulus::constant";
 
   KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
-    for (std::size_t k = 0; k < slots.extent(0); ++k) add_input(&ring(port, slots(k), i), value_fixed);
+    for (std::size_t k = 0; k < slots.extent(0); ++k)
+      add_input(&ring(port, slots(k), i), value_fixed);
   }
 };
 

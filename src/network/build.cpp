@@ -129,19 +129,23 @@ void for_each_pair(const Context& cx, std::vector<std::uint8_t>& bitmap,
       case ConnectRule::kFixedTotalNumber:
         if (!c.allow_multapses && per_target[t] > cand.count) {
           throw ConfigError(cx.proj.key + ".connect.n",
-                            "target " + std::to_string(t) + " drew " + std::to_string(per_target[t]) +
+                            "target " + std::to_string(t) + " drew " +
+                                std::to_string(per_target[t]) +
                                 " synapses, more than its distinct sources; allow multapses");
         }
         draw_k(stream, cand, per_target[t], c.allow_multapses, bitmap, picked, emit);
         break;
-      case ConnectRule::kPairwiseBernoulli: draw_bernoulli(stream, cand, c.probability, emit); break;
+      case ConnectRule::kPairwiseBernoulli:
+        draw_bernoulli(stream, cand, c.probability, emit);
+        break;
       case ConnectRule::kOneToOne:
         if (!(same && !c.allow_autapses)) emit(t);
         break;
       case ConnectRule::kAllToAll:
         for (std::uint64_t i = 0; i < cand.count; ++i) emit(cand.node(i));
         break;
-      case ConnectRule::kFixedOutdegree: break;
+      case ConnectRule::kFixedOutdegree:
+        break;
     }
   }
 }
@@ -174,7 +178,7 @@ std::uint64_t SynapseTables::bytes() const {
   return row_source.span() * sizeof(std::uint32_t) + row_begin.span() * sizeof(std::uint64_t) +
          segment_delay.span() * sizeof(std::uint16_t) +
          segment_begin.span() * sizeof(std::uint64_t) + target.span() * sizeof(std::uint32_t) +
-         weight.span() * sizeof(float);
+         weight.span() * sizeof(float) + weight_double.span() * sizeof(double);
 }
 
 std::vector<std::uint32_t> total_number_split(std::uint64_t seed, int projection,
@@ -184,8 +188,8 @@ std::vector<std::uint32_t> total_number_split(std::uint64_t seed, int projection
   return counts;
 }
 
-std::vector<LocalPopulation> local_populations(const NetworkSpec& net, const partition::Partition& p,
-                                               int rank) {
+std::vector<LocalPopulation> local_populations(const NetworkSpec& net,
+                                               const partition::Partition& p, int rank) {
   std::vector<LocalPopulation> out;
   for (const PopulationSpec& pop : net.populations) {
     out.push_back({partition::owned_gids(p, rank, pop.first_gid, pop.first_gid + pop.size)});
@@ -194,14 +198,13 @@ std::vector<LocalPopulation> local_populations(const NetworkSpec& net, const par
 }
 
 SynapseTables build_projection(const NetworkSpec& net, int index, const partition::Partition& p,
-                               int rank, bool store_weights) {
+                               int rank, WeightStorage storage) {
   const ProjectionSpec& proj = net.projections.at(index);
   const PopulationSpec& source = net.populations[proj.source];
   const PopulationSpec& target = net.populations[proj.target];
   const std::vector<Gid> local_targets =
       partition::owned_gids(p, rank, target.first_gid, target.first_gid + target.size);
-  const Context cx{net,  proj,           source, target, index, net.simulation.seed,
-                   local_targets, p, rank};
+  const Context cx{net, proj, source, target, index, net.simulation.seed, local_targets, p, rank};
   std::vector<std::uint8_t> bitmap(std::max(source.size, target.size), 0);
   std::vector<std::uint32_t> picked;
 
@@ -209,15 +212,17 @@ SynapseTables build_projection(const NetworkSpec& net, int index, const partitio
   // keeps the peak memory of construction at the size of the final tables.
   std::vector<std::uint32_t> per_source(source.size, 0);
   std::uint64_t total = 0;
-  for_each_pair(cx, bitmap, picked, [](Gid) {}, [&](NodeId s, std::int64_t local) {
-    if (local >= 0) {
-      if (per_source[s] == UINT32_MAX) {
-        throw ConfigError(proj.key, "a source has more than 2^32 synapses on one rank");
-      }
-      ++per_source[s];
-      ++total;
-    }
-  });
+  for_each_pair(
+      cx, bitmap, picked, [](Gid) {},
+      [&](NodeId s, std::int64_t local) {
+        if (local >= 0) {
+          if (per_source[s] == UINT32_MAX) {
+            throw ConfigError(proj.key, "a source has more than 2^32 synapses on one rank");
+          }
+          ++per_source[s];
+          ++total;
+        }
+      });
 
   SynapseTables tables;
   tables.synapses = total;
@@ -242,9 +247,14 @@ SynapseTables build_projection(const NetworkSpec& net, int index, const partitio
 
   tables.target = HostView<std::uint32_t*>(
       Kokkos::view_alloc(Kokkos::WithoutInitializing, proj.name + ".target"), total);
-  const bool homogeneous = proj.weight.is_constant() && !store_weights;
+  const bool homogeneous =
+      proj.weight.is_constant() && storage == WeightStorage::kHomogeneousIfConstant;
+  const bool in_double = storage == WeightStorage::kDouble;
   if (homogeneous) {
     tables.homogeneous_weight = static_cast<float>(proj.weight.a);
+  } else if (in_double) {
+    tables.weight_double = HostView<double*>(
+        Kokkos::view_alloc(Kokkos::WithoutInitializing, proj.name + ".weight"), total);
   } else {
     tables.weight = HostView<float*>(
         Kokkos::view_alloc(Kokkos::WithoutInitializing, proj.name + ".weight"), total);
@@ -274,7 +284,11 @@ SynapseTables build_projection(const NetworkSpec& net, int index, const partitio
         if (local < 0) return;
         const std::uint64_t pos = row_cursor[per_source[s]]++;
         tables.target(pos) = static_cast<std::uint32_t>(local);
-        if (!homogeneous) tables.weight(pos) = static_cast<float>(w);
+        if (in_double) {
+          tables.weight_double(pos) = w;
+        } else if (!homogeneous) {
+          tables.weight(pos) = static_cast<float>(w);
+        }
         if (!constant_delay) delays[pos] = delay_steps(d, dt);
       });
 
@@ -289,7 +303,7 @@ SynapseTables build_projection(const NetworkSpec& net, int index, const partitio
   } else {
     std::vector<std::uint64_t> order;
     std::vector<std::uint32_t> scratch_target;
-    std::vector<float> scratch_weight;
+    std::vector<double> scratch_weight;
     for (std::uint64_t r = 0; r < rows; ++r) {
       const std::uint64_t begin = row_synapse_begin[r], end = row_synapse_begin[r + 1];
       order.resize(end - begin);
@@ -300,14 +314,18 @@ SynapseTables build_projection(const NetworkSpec& net, int index, const partitio
       scratch_weight.resize(order.size());
       for (std::size_t i = 0; i < order.size(); ++i) {
         scratch_target[i] = tables.target(order[i]);
-        if (!homogeneous) scratch_weight[i] = tables.weight(order[i]);
+        if (!homogeneous) scratch_weight[i] = tables.weight_at(order[i]);
       }
       std::vector<std::uint16_t> sorted_delays(order.size());
       for (std::size_t i = 0; i < order.size(); ++i) sorted_delays[i] = delays[order[i]];
       row_segments[r] = segment_delay.size();
       for (std::size_t i = 0; i < order.size(); ++i) {
         tables.target(begin + i) = scratch_target[i];
-        if (!homogeneous) tables.weight(begin + i) = scratch_weight[i];
+        if (in_double) {
+          tables.weight_double(begin + i) = scratch_weight[i];
+        } else if (!homogeneous) {
+          tables.weight(begin + i) = static_cast<float>(scratch_weight[i]);
+        }
         if (i == 0 || sorted_delays[i] != sorted_delays[i - 1]) {
           segment_delay.push_back(sorted_delays[i]);
           segment_begin.push_back(begin + i);
@@ -319,9 +337,11 @@ SynapseTables build_projection(const NetworkSpec& net, int index, const partitio
   }
   tables.row_begin = HostView<std::uint64_t*>(proj.name + ".row_begin", rows + 1);
   std::copy(row_segments.begin(), row_segments.end(), tables.row_begin.data());
-  tables.segment_delay = HostView<std::uint16_t*>(proj.name + ".segment_delay", segment_delay.size());
+  tables.segment_delay =
+      HostView<std::uint16_t*>(proj.name + ".segment_delay", segment_delay.size());
   std::copy(segment_delay.begin(), segment_delay.end(), tables.segment_delay.data());
-  tables.segment_begin = HostView<std::uint64_t*>(proj.name + ".segment_begin", segment_begin.size());
+  tables.segment_begin =
+      HostView<std::uint64_t*>(proj.name + ".segment_begin", segment_begin.size());
   std::copy(segment_begin.begin(), segment_begin.end(), tables.segment_begin.data());
   return tables;
 }

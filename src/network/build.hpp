@@ -15,13 +15,17 @@ struct LocalPopulation {
   std::vector<Gid> gids;
 };
 
-std::vector<LocalPopulation> local_populations(const NetworkSpec& net, const partition::Partition& p,
-                                               int rank);
+std::vector<LocalPopulation> local_populations(const NetworkSpec& net,
+                                               const partition::Partition& p, int rank);
 
-// Builds the local synapses of projection `index`. With `store_weights` false and a constant
-// weight, no per-synapse weight is stored (static projections with one weight).
+// How weights are kept: once for the projection when constant (static projections), or per
+// synapse in single or double precision (plastic projections).
+enum class WeightStorage { kHomogeneousIfConstant, kFloat, kDouble };
+
+// Builds the local synapses of projection `index`.
 SynapseTables build_projection(const NetworkSpec& net, int index, const partition::Partition& p,
-                               int rank, bool store_weights);
+                               int rank,
+                               WeightStorage storage = WeightStorage::kHomogeneousIfConstant);
 
 // Number of synapses of each target node of a fixed_total_number projection (all targets):
 // a multinomial split of the total drawn as a tree of binomials, the same on every rank.

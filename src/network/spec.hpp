@@ -13,14 +13,15 @@
 #include "model/neuron_model.hpp"
 #include "model/source_params.hpp"
 #include "partition/partition.hpp"
+#include "plasticity/plasticity_spec.hpp"
 
 namespace spikeweave::network {
 
 struct SimulationSpec {
-  double dt_ms = 0.1;                // resolution [ms]
-  double t_stop_ms = 0.0;            // simulated time [ms]
-  std::uint64_t seed = 12345;        // seed of every random stream
-  std::string output;                // HDF5 output file ("" = none)
+  double dt_ms = 0.1;          // resolution [ms]
+  double t_stop_ms = 0.0;      // simulated time [ms]
+  std::uint64_t seed = 12345;  // seed of every random stream
+  std::string output;          // HDF5 output file ("" = none)
   partition::Scheme partition = partition::Scheme::kRoundRobin;
   double flush_interval_ms = 100.0;  // how often buffered recordings are written [ms of model time]
   Step steps = 0;                    // t_stop_ms / dt_ms
@@ -71,6 +72,7 @@ struct ProjectionSpec {
   Distribution weight;    // in the target model's unit (mV or pA)
   Distribution delay_ms;  // [ms], every draw >= dt
   Receptor receptor = Receptor::kExcitatory;
+  std::optional<plasticity::PlasticitySpec> plasticity;
   std::string key;  // "projection[i]"
 };
 
@@ -83,7 +85,7 @@ struct StimulusSpec {
   double weight = 0.0;        // poisson, spike_times: in the target model's unit
   double amplitude_pa = 0.0;  // dc
   double start_ms = 0.0;
-  double stop_ms = 0.0;       // defaults to t_stop_ms
+  double stop_ms = 0.0;          // defaults to t_stop_ms
   std::vector<double> times_ms;  // spike_times: arrival times at every target neuron [ms]
   Receptor receptor = Receptor::kExcitatory;
   std::string key;

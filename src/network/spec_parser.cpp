@@ -31,9 +31,11 @@ SimulationSpec parse_simulation(const Table& t) {
   if (seed < 0) throw ConfigError(t.key_path("seed"), "must be >= 0");
   s.seed = static_cast<std::uint64_t>(seed);
   s.output = t.string("output", "");
-  s.partition = partition::parse_scheme(t.string("partition", "round_robin"), t.key_path("partition"));
+  s.partition =
+      partition::parse_scheme(t.string("partition", "round_robin"), t.key_path("partition"));
   s.flush_interval_ms = t.number("flush_interval_ms", s.flush_interval_ms);
-  if (!(s.flush_interval_ms > 0.0)) throw ConfigError(t.key_path("flush_interval_ms"), "must be > 0");
+  if (!(s.flush_interval_ms > 0.0))
+    throw ConfigError(t.key_path("flush_interval_ms"), "must be > 0");
   t.reject_unknown_keys();
   return s;
 }
@@ -43,9 +45,10 @@ PopulationSpec parse_population(const Table& t, double dt_ms) {
   p.key = t.path();
   p.name = t.string("name");
   if (p.name.empty() || p.name.find_first_of("/. ") != std::string::npos) {
-    throw ConfigError(t.key_path("name"), "'" + p.name +
-                                              "' must be non-empty and contain no '/', '.' or space "
-                                              "(it names an HDF5 group)");
+    throw ConfigError(t.key_path("name"),
+                      "'" + p.name +
+                          "' must be non-empty and contain no '/', '.' or space "
+                          "(it names an HDF5 group)");
   }
   const std::int64_t size = t.integer("size");
   if (size <= 0) throw ConfigError(t.key_path("size"), std::to_string(size) + " must be >= 1");
@@ -63,8 +66,9 @@ PopulationSpec parse_population(const Table& t, double dt_ms) {
       for (const auto& times : p.spike_source.spike_times_ms) {
         // A spike at t is emitted at the end of the step ending at t: t must be >= dt.
         if (!times.empty() && times.front() < dt_ms * (1.0 - kGridTolerance)) {
-          throw ConfigError(params_table.key_path("spike_times_ms"),
-                            number_text(times.front()) + " ms is below dt_ms " + number_text(dt_ms));
+          throw ConfigError(
+              params_table.key_path("spike_times_ms"),
+              number_text(times.front()) + " ms is below dt_ms " + number_text(dt_ms));
         }
       }
       break;
@@ -85,9 +89,11 @@ PopulationSpec parse_population(const Table& t, double dt_ms) {
         for (const auto& a : allowed) expected += (expected.empty() ? "" : ", ") + a;
         throw ConfigError(init->key_path(variable),
                           "model " + model::model_name(p.model) + " has no state variable '" +
-                              variable + "'" + (expected.empty() ? "" : "; expected one of: " + expected));
+                              variable + "'" +
+                              (expected.empty() ? "" : "; expected one of: " + expected));
       }
-      p.init.push_back({variable, parse_distribution(*init->node(variable), init->key_path(variable))});
+      p.init.push_back(
+          {variable, parse_distribution(*init->node(variable), init->key_path(variable))});
     }
   }
   t.reject_unknown_keys();
@@ -105,8 +111,8 @@ int find_population(const NetworkSpec& net, const Table& t, const char* key) {
   return index;
 }
 
-ConnectSpec parse_connect(const Table& t, const PopulationSpec& source, const PopulationSpec& target,
-                          bool same_population) {
+ConnectSpec parse_connect(const Table& t, const PopulationSpec& source,
+                          const PopulationSpec& target, bool same_population) {
   ConnectSpec c;
   const std::string rule = t.string("rule");
   c.allow_autapses = t.boolean("allow_autapses", true);
@@ -126,8 +132,9 @@ ConnectSpec parse_connect(const Table& t, const PopulationSpec& source, const Po
     c.count = count("indegree");
     if (!c.allow_multapses && c.count > distinct_sources) {
       throw ConfigError(t.key_path("indegree"),
-                        std::to_string(c.count) + " exceeds the " + std::to_string(distinct_sources) +
-                            " distinct sources available in '" + source.name +
+                        std::to_string(c.count) + " exceeds the " +
+                            std::to_string(distinct_sources) + " distinct sources available in '" +
+                            source.name +
                             "' without multapses (set allow_multapses = true or lower it)");
     }
     if (c.count > 0 && distinct_sources == 0) {
@@ -137,10 +144,10 @@ ConnectSpec parse_connect(const Table& t, const PopulationSpec& source, const Po
     c.rule = ConnectRule::kFixedOutdegree;
     c.count = count("outdegree");
     if (!c.allow_multapses && c.count > distinct_targets) {
-      throw ConfigError(t.key_path("outdegree"),
-                        std::to_string(c.count) + " exceeds the " + std::to_string(distinct_targets) +
-                            " distinct targets available in '" + target.name +
-                            "' without multapses");
+      throw ConfigError(t.key_path("outdegree"), std::to_string(c.count) + " exceeds the " +
+                                                     std::to_string(distinct_targets) +
+                                                     " distinct targets available in '" +
+                                                     target.name + "' without multapses");
     }
     if (c.count > 0 && distinct_targets == 0) {
       throw ConfigError(t.key_path("outdegree"), "no target is available without autapses");
@@ -181,9 +188,9 @@ Distribution parse_weight(const Table& t, const PopulationSpec& target) {
   const std::string key = model::weight_key(target.model);
   for (const char* other : {"weight_mv", "weight_pa"}) {
     if (key != other && t.has(other)) {
-      throw ConfigError(t.key_path(other),
-                        "target population '" + target.name + "' is " + model::model_name(target.model) +
-                            ", whose synaptic weights are given as " + key);
+      throw ConfigError(t.key_path(other), "target population '" + target.name + "' is " +
+                                               model::model_name(target.model) +
+                                               ", whose synaptic weights are given as " + key);
     }
   }
   const toml::node* node = t.node(key);
@@ -244,6 +251,23 @@ ProjectionSpec parse_projection(const Table& t, const NetworkSpec& net, int inde
   p.weight = parse_weight(t, target);
   p.receptor = parse_receptor(t, p.weight);
   p.delay_ms = parse_delay(t, net.simulation.dt_ms);
+  if (const auto table = t.optional_table("plasticity")) {
+    const std::string unit =
+        model::weight_unit(target.model) == model::WeightUnit::kMillivolt ? "mv" : "pa";
+    p.plasticity = plasticity::parse_plasticity(*table, unit);
+    if (p.weight.lowest() < 0.0) {
+      throw ConfigError(t.key_path(model::weight_key(target.model)),
+                        "plastic synapses need non-negative (excitatory) weights, but " +
+                            p.weight.describe() + " can be negative");
+    }
+    if (p.plasticity->rule == plasticity::RuleKind::kStdpDopamine) {
+      const std::string& da = p.plasticity->dopamine.dopamine_population;
+      if (net.population_index(da) < 0) {
+        throw ConfigError(table->key_path("dopamine_population"),
+                          "unknown population '" + da + "'");
+      }
+    }
+  }
   (void)index;
   t.reject_unknown_keys();
   return p;
@@ -255,7 +279,8 @@ StimulusSpec parse_stimulus(const Table& t, const NetworkSpec& net) {
   s.target = find_population(net, t, "target");
   const PopulationSpec& target = net.populations[s.target];
   if (!model::is_lif(target.model)) {
-    throw ConfigError(t.key_path("target"), "population '" + target.name + "' cannot receive input");
+    throw ConfigError(t.key_path("target"),
+                      "population '" + target.name + "' cannot receive input");
   }
   const std::string kind = t.string("kind");
   s.start_ms = t.number("start_ms", 0.0);
@@ -266,7 +291,8 @@ StimulusSpec parse_stimulus(const Table& t, const NetworkSpec& net) {
     s.rate_hz = t.number("rate_hz");
     if (!(s.rate_hz >= 0.0)) throw ConfigError(t.key_path("rate_hz"), "must be >= 0");
     const Distribution w = parse_weight(t, target);
-    if (!w.is_constant()) throw ConfigError(t.key_path(model::weight_key(target.model)), "must be a number");
+    if (!w.is_constant())
+      throw ConfigError(t.key_path(model::weight_key(target.model)), "must be a number");
     s.weight = w.a;
     s.receptor = parse_receptor(t, w);
   } else if (kind == "dc") {
@@ -280,7 +306,8 @@ StimulusSpec parse_stimulus(const Table& t, const NetworkSpec& net) {
       throw ConfigError(t.key_path("times_ms"), "times must be >= dt_ms");
     }
     const Distribution w = parse_weight(t, target);
-    if (!w.is_constant()) throw ConfigError(t.key_path(model::weight_key(target.model)), "must be a number");
+    if (!w.is_constant())
+      throw ConfigError(t.key_path(model::weight_key(target.model)), "must be a number");
     s.weight = w.a;
     s.receptor = parse_receptor(t, w);
   } else {
@@ -302,7 +329,8 @@ void parse_record(const Table& t, NetworkSpec& net) {
     for (const std::string& name : names) {
       const int index = net.population_index(name);
       if (index < 0) throw ConfigError(t.key_path("spikes"), "unknown population '" + name + "'");
-      if (std::find(net.spike_record.begin(), net.spike_record.end(), index) == net.spike_record.end()) {
+      if (std::find(net.spike_record.begin(), net.spike_record.end(), index) ==
+          net.spike_record.end()) {
         net.spike_record.push_back(index);
       }
     }
@@ -371,12 +399,18 @@ Step NetworkSpec::max_delay_steps() const {
 
 std::string connect_rule_name(ConnectRule rule) {
   switch (rule) {
-    case ConnectRule::kFixedIndegree: return "fixed_indegree";
-    case ConnectRule::kFixedOutdegree: return "fixed_outdegree";
-    case ConnectRule::kFixedTotalNumber: return "fixed_total_number";
-    case ConnectRule::kPairwiseBernoulli: return "pairwise_bernoulli";
-    case ConnectRule::kOneToOne: return "one_to_one";
-    case ConnectRule::kAllToAll: return "all_to_all";
+    case ConnectRule::kFixedIndegree:
+      return "fixed_indegree";
+    case ConnectRule::kFixedOutdegree:
+      return "fixed_outdegree";
+    case ConnectRule::kFixedTotalNumber:
+      return "fixed_total_number";
+    case ConnectRule::kPairwiseBernoulli:
+      return "pairwise_bernoulli";
+    case ConnectRule::kOneToOne:
+      return "one_to_one";
+    case ConnectRule::kAllToAll:
+      return "all_to_all";
   }
   return "?";
 }
@@ -394,7 +428,8 @@ NetworkSpec parse_network(const std::string& toml_text, const std::string& sourc
   const Table top(root, "");
   net.simulation = parse_simulation(top.table("simulation"));
   const std::vector<Table> populations = top.array_of_tables("population");
-  if (populations.empty()) throw ConfigError("population", "at least one [[population]] is required");
+  if (populations.empty())
+    throw ConfigError("population", "at least one [[population]] is required");
   Gid next_gid = 0;
   for (const Table& t : populations) {
     PopulationSpec p = parse_population(t, net.simulation.dt_ms);
@@ -414,12 +449,14 @@ NetworkSpec parse_network(const std::string& toml_text, const std::string& sourc
   for (std::size_t i = 0; i < projections.size(); ++i) {
     ProjectionSpec p = parse_projection(projections[i], net, static_cast<int>(i));
     if (!projection_names.insert(p.name).second) {
-      throw ConfigError(projections[i].key_path("name"),
-                        "projection name '" + p.name + "' is used twice; give each a distinct name");
+      throw ConfigError(
+          projections[i].key_path("name"),
+          "projection name '" + p.name + "' is used twice; give each a distinct name");
     }
     net.projections.push_back(std::move(p));
   }
-  for (const Table& t : top.array_of_tables("stimulus")) net.stimuli.push_back(parse_stimulus(t, net));
+  for (const Table& t : top.array_of_tables("stimulus"))
+    net.stimuli.push_back(parse_stimulus(t, net));
   for (const Table& t : top.array_of_tables("record")) parse_record(t, net);
   top.reject_unknown_keys();
   return net;

@@ -30,12 +30,12 @@ struct Synapse {
 
 // All synapses of projection 0, built rank by rank, as a sorted list.
 std::vector<Synapse> build_all(const NetworkSpec& net, partition::Scheme scheme, int ranks,
-                               bool store_weights = true) {
+                               network::WeightStorage storage = network::WeightStorage::kFloat) {
   const partition::Partition p{scheme, net.total_neurons, ranks};
   const PopulationSpec& target = net.populations[net.projections[0].target];
   std::vector<Synapse> all;
   for (int r = 0; r < ranks; ++r) {
-    const SynapseTables t = build_projection(net, 0, p, r, store_weights);
+    const SynapseTables t = build_projection(net, 0, p, r, storage);
     const std::vector<Gid> local =
         partition::owned_gids(p, r, target.first_gid, target.first_gid + target.size);
     std::uint64_t count = 0;
@@ -206,11 +206,11 @@ TEST(Connect, ConstantStaticWeightsAreStoredOnce) {
   const NetworkSpec net =
       network("{ rule = \"fixed_indegree\", indegree = 3 }", "weight_pa = 12.5\ndelay_ms = 1.5\n");
   const partition::Partition p{partition::Scheme::kRoundRobin, net.total_neurons, 1};
-  const SynapseTables t = build_projection(net, 0, p, 0, false);
+  const SynapseTables t = build_projection(net, 0, p, 0, WeightStorage::kHomogeneousIfConstant);
   EXPECT_TRUE(t.homogeneous());
   EXPECT_FLOAT_EQ(t.homogeneous_weight, 12.5f);
   EXPECT_EQ(t.segments(), t.rows());  // one delay: one segment per row
-  const SynapseTables stored = build_projection(net, 0, p, 0, true);
+  const SynapseTables stored = build_projection(net, 0, p, 0, WeightStorage::kFloat);
   EXPECT_FALSE(stored.homogeneous());
 }
 

@@ -1,0 +1,161 @@
+#include "engine/plastic_projection.hpp"
+
+#include <cmath>
+
+#include "core/errors.hpp"
+#include "engine/neuron_group.hpp"
+#include "kernels/stdp_deliver.hpp"
+
+namespace spikeweave::engine {
+namespace {
+
+using plasticity::Pairing;
+using plasticity::PlasticitySpec;
+using plasticity::RuleKind;
+
+// Trace-based STDP (pair, power-law, triplet) with weights stored as `Weight`.
+template <class Weight, class Rule>
+class StdpProjection final : public Projection {
+ public:
+  StdpProjection(const network::NetworkSpec& net, int index, network::SynapseTables tables,
+                 NeuronGroup& target, PostHistories& histories, const Rule& rule)
+      : Projection(net, index, std::move(tables)) {
+    const network::ProjectionSpec& spec = net.projections[index];
+    const PlasticitySpec& p = *spec.plasticity;
+    const double dt = net.simulation.dt_ms;
+    auto& s = deliver_.s;
+    s.syn = device_synapses(tables_);
+    s.rule = rule;
+    double tau_plus = 0, tau_minus = 0;
+    switch (p.rule) {
+      case RuleKind::kStdpPair:
+        tau_plus = p.pair.tau_plus_ms;
+        tau_minus = p.pair.tau_minus_ms;
+        s.pairing = static_cast<kernels::PairingMode>(p.pair.pairing);
+        break;
+      case RuleKind::kStdpPowerLaw:
+        tau_plus = p.power_law.tau_plus_ms;
+        tau_minus = p.power_law.tau_minus_ms;
+        break;
+      case RuleKind::kStdpTriplet:
+        tau_plus = p.triplet.tau_plus_ms;
+        tau_minus = p.triplet.tau_minus_ms;
+        s.triplet = true;
+        s.steps_per_tau_x = dt / p.triplet.tau_x_ms;
+        s.channel_triplet =
+            histories.require_channel(spec.target, p.triplet.tau_y_ms, p.history_capacity);
+        break;
+      default:
+        throw InternalError("StdpProjection built for a rule it does not implement");
+    }
+    s.steps_per_tau_plus = dt / tau_plus;
+    s.channel_minus = histories.require_channel(spec.target, tau_minus, p.history_capacity);
+    const std::string& name = spec.name;
+    const std::uint64_t n = tables_.synapses;
+    s.weight = kernels::View<Weight*>(name + ".weight", n);
+    {
+      auto host = Kokkos::create_mirror_view(s.weight);
+      for (std::uint64_t k = 0; k < n; ++k) host(k) = static_cast<Weight>(tables_.weight_at(k));
+      Kokkos::deep_copy(s.weight, host);
+    }
+    // The float table weights are no longer needed: the device weights are the truth now.
+    tables_.weight = network::HostView<float*>();
+    tables_.weight_double = network::HostView<double*>();
+    s.syn.weight = kernels::View<const float*>();
+    if (s.pairing == kernels::PairingMode::kNearestPreCentered) {
+      s.pre_centered_trace = kernels::View<double*>(name + ".pre_centered_trace", n);
+    }
+    const std::uint64_t rows = tables_.rows();
+    s.rows.t_last = kernels::View<std::int64_t*>(name + ".t_last", rows);
+    s.rows.t_done = kernels::View<std::int64_t*>(name + ".t_done", rows);
+    s.rows.r1 = kernels::View<double*>(name + ".r1", rows);
+    s.rows.r2 = kernels::View<double*>(name + ".r2", s.triplet ? rows : 0);
+    deliver_.ring = target.ring();
+    deliver_.port = port_of(spec);
+    deliver_.slots = static_cast<int>(target.ring().extent(1));
+    sweep_steps_ = std::max<Step>(1, std::llround(p.sweep_interval_ms / dt));
+  }
+
+  bool plastic() const override { return true; }
+  void bind(const PostHistories& histories) override {
+    deliver_.s.post = histories.history(target_);
+  }
+
+  void deliver(const SpikeBatch& batch, Step first_step) override {
+    deliver_.spikes = batch.spikes;
+    deliver_.run_begin = batch.run_begin;
+    deliver_.first_step = first_step;
+    deliver_.run(batch.runs);
+  }
+
+  void sweep(Step stamp) override {
+    if (stamp / sweep_steps_ == last_sweep_ / sweep_steps_) return;
+    kernels::StdpSweep<Weight, Rule> sweep{deliver_.s, stamp - sweep_steps_, stamp};
+    sweep.run();
+    last_sweep_ = stamp;
+  }
+
+  std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const override {
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), deliver_.s.weight);
+    std::vector<double> values;
+    values.reserve(synapses.size());
+    for (std::uint64_t k : synapses) values.push_back(static_cast<double>(host(k)));
+    return values;
+  }
+
+  std::uint64_t bytes() const override {
+    const auto& s = deliver_.s;
+    return tables_.bytes() + s.weight.span() * sizeof(Weight) +
+           s.pre_centered_trace.span() * sizeof(double) +
+           (s.rows.t_last.span() + s.rows.t_done.span()) * sizeof(std::int64_t) +
+           (s.rows.r1.span() + s.rows.r2.span()) * sizeof(double);
+  }
+
+ private:
+  kernels::StdpDeliver<Weight, Rule> deliver_;
+  Step sweep_steps_ = 1;
+  Step last_sweep_ = 0;
+};
+
+template <class Weight>
+std::unique_ptr<Projection> make_stdp(const network::NetworkSpec& net, int index,
+                                      network::SynapseTables tables, NeuronGroup& target,
+                                      PostHistories& histories) {
+  const PlasticitySpec& p = *net.projections[index].plasticity;
+  switch (p.rule) {
+    case RuleKind::kStdpPair: {
+      const kernels::PairWeightRule rule{p.pair.lambda, p.pair.alpha, p.pair.mu_plus,
+                                         p.pair.mu_minus, p.pair.w_max};
+      return std::make_unique<StdpProjection<Weight, kernels::PairWeightRule>>(
+          net, index, std::move(tables), target, histories, rule);
+    }
+    case RuleKind::kStdpPowerLaw: {
+      const kernels::PowerLawWeightRule rule{p.power_law.lambda, p.power_law.alpha, p.power_law.mu};
+      return std::make_unique<StdpProjection<Weight, kernels::PowerLawWeightRule>>(
+          net, index, std::move(tables), target, histories, rule);
+    }
+    case RuleKind::kStdpTriplet: {
+      const kernels::TripletWeightRule rule{p.triplet.a2_plus, p.triplet.a3_plus,
+                                            p.triplet.a2_minus, p.triplet.a3_minus,
+                                            p.triplet.w_max};
+      return std::make_unique<StdpProjection<Weight, kernels::TripletWeightRule>>(
+          net, index, std::move(tables), target, histories, rule);
+    }
+    default:
+      break;
+  }
+  throw ConfigError(p.key + ".rule", plasticity::rule_name(p.rule) + " is not available yet");
+}
+
+}  // namespace
+
+std::unique_ptr<Projection> make_plastic_projection(const network::NetworkSpec& net, int index,
+                                                    network::SynapseTables tables,
+                                                    NeuronGroup& target, PostHistories& histories) {
+  if (net.projections[index].plasticity->double_weights) {
+    return make_stdp<double>(net, index, std::move(tables), target, histories);
+  }
+  return make_stdp<float>(net, index, std::move(tables), target, histories);
+}
+
+}  // namespace spikeweave::engine

@@ -1,0 +1,126 @@
+#include "plasticity/plasticity_spec.hpp"
+
+#include "core/errors.hpp"
+
+namespace spikeweave::plasticity {
+namespace {
+
+using config::Table;
+
+double positive(const Table& t, const char* key, double fallback) {
+  const double value = t.number(key, fallback);
+  if (!(value > 0.0)) throw ConfigError(t.key_path(key), std::to_string(value) + " must be > 0");
+  return value;
+}
+
+double non_negative(const Table& t, const char* key, double fallback) {
+  const double value = t.number(key, fallback);
+  if (!(value >= 0.0)) throw ConfigError(t.key_path(key), std::to_string(value) + " must be >= 0");
+  return value;
+}
+
+Pairing parse_pairing(const Table& t) {
+  const std::string name = t.string("pairing", "all_to_all");
+  if (name == "all_to_all") return Pairing::kAllToAll;
+  if (name == "nearest" || name == "nearest_symmetric") return Pairing::kNearestSymmetric;
+  if (name == "nearest_pre_centered") return Pairing::kNearestPreCentered;
+  throw ConfigError(t.key_path("pairing"), "unknown pairing '" + name +
+                                               "'; expected all_to_all, nearest_symmetric (or "
+                                               "nearest) or nearest_pre_centered");
+}
+
+}  // namespace
+
+std::string rule_name(RuleKind rule) {
+  switch (rule) {
+    case RuleKind::kStdpPair:
+      return "stdp_pair";
+    case RuleKind::kStdpPowerLaw:
+      return "stdp_power_law";
+    case RuleKind::kStdpTriplet:
+      return "stdp_triplet";
+    case RuleKind::kStdpDopamine:
+      return "stdp_dopamine";
+  }
+  return "?";
+}
+
+PlasticitySpec parse_plasticity(const Table& t, const std::string& unit) {
+  PlasticitySpec p;
+  p.key = t.path();
+  const std::string rule = t.string("rule");
+  const std::string w_max_key = "w_max_" + unit;
+  const std::string w_min_key = "w_min_" + unit;
+  if (rule == "stdp_pair") {
+    p.rule = RuleKind::kStdpPair;
+    StdpPairParams& s = p.pair;
+    s.tau_plus_ms = positive(t, "tau_plus_ms", s.tau_plus_ms);
+    s.tau_minus_ms = positive(t, "tau_minus_ms", s.tau_minus_ms);
+    s.lambda = non_negative(t, "lambda", s.lambda);
+    s.alpha = non_negative(t, "alpha", s.alpha);
+    if (t.has("mu")) {
+      if (t.has("mu_plus") || t.has("mu_minus")) {
+        throw ConfigError(t.key_path("mu"), "give either mu or mu_plus and mu_minus");
+      }
+      s.mu_plus = s.mu_minus = non_negative(t, "mu", 0.0);
+    }
+    s.mu_plus = non_negative(t, "mu_plus", s.mu_plus);
+    s.mu_minus = non_negative(t, "mu_minus", s.mu_minus);
+    s.w_max = positive(t, w_max_key.c_str(), s.w_max);
+    s.pairing = parse_pairing(t);
+  } else if (rule == "stdp_power_law") {
+    p.rule = RuleKind::kStdpPowerLaw;
+    StdpPowerLawParams& s = p.power_law;
+    s.tau_plus_ms = positive(t, "tau_plus_ms", s.tau_plus_ms);
+    s.tau_minus_ms = positive(t, "tau_minus_ms", s.tau_minus_ms);
+    s.lambda = non_negative(t, "lambda", s.lambda);
+    s.alpha = non_negative(t, "alpha", s.alpha);
+    s.mu = non_negative(t, "mu", s.mu);
+  } else if (rule == "stdp_triplet") {
+    p.rule = RuleKind::kStdpTriplet;
+    StdpTripletParams& s = p.triplet;
+    s.tau_plus_ms = positive(t, "tau_plus_ms", s.tau_plus_ms);
+    s.tau_x_ms = positive(t, "tau_x_ms", s.tau_x_ms);
+    s.tau_minus_ms = positive(t, "tau_minus_ms", s.tau_minus_ms);
+    s.tau_y_ms = positive(t, "tau_y_ms", s.tau_y_ms);
+    s.a2_plus = non_negative(t, "a2_plus", s.a2_plus);
+    s.a3_plus = non_negative(t, "a3_plus", s.a3_plus);
+    s.a2_minus = non_negative(t, "a2_minus", s.a2_minus);
+    s.a3_minus = non_negative(t, "a3_minus", s.a3_minus);
+    s.w_max = positive(t, w_max_key.c_str(), s.w_max);
+  } else if (rule == "stdp_dopamine") {
+    p.rule = RuleKind::kStdpDopamine;
+    StdpDopamineParams& s = p.dopamine;
+    s.dopamine_population = t.string("dopamine_population");
+    s.tau_plus_ms = positive(t, "tau_plus_ms", s.tau_plus_ms);
+    s.tau_minus_ms = positive(t, "tau_minus_ms", s.tau_minus_ms);
+    s.a_plus = non_negative(t, "a_plus", s.a_plus);
+    s.a_minus = non_negative(t, "a_minus", s.a_minus);
+    s.tau_c_ms = positive(t, "tau_c_ms", s.tau_c_ms);
+    s.tau_n_ms = positive(t, "tau_n_ms", s.tau_n_ms);
+    s.b = non_negative(t, "b", s.b);
+    s.w_min = t.number(w_min_key, s.w_min);
+    s.w_max = t.number(w_max_key, s.w_max);
+    if (!(s.w_max > s.w_min)) throw ConfigError(t.key_path(w_max_key), "must exceed " + w_min_key);
+  } else {
+    throw ConfigError(t.key_path("rule"), "unknown plasticity rule '" + rule +
+                                              "'; expected stdp_pair, stdp_power_law, "
+                                              "stdp_triplet or stdp_dopamine");
+  }
+  const std::string weight_type = t.string("weight_type", "float");
+  if (weight_type != "float" && weight_type != "double") {
+    throw ConfigError(t.key_path("weight_type"),
+                      "expected \"float\" or \"double\", got \"" + weight_type + "\"");
+  }
+  p.double_weights = weight_type == "double";
+  const std::int64_t capacity = t.integer("history_capacity", p.history_capacity);
+  if (capacity < 2 || capacity > 65536) {
+    throw ConfigError(t.key_path("history_capacity"), "must be between 2 and 65536");
+  }
+  p.history_capacity = static_cast<int>(capacity);
+  p.sweep_interval_ms = positive(t, "sweep_interval_ms", p.sweep_interval_ms);
+  t.reject_unknown_keys();
+  return p;
+}
+
+}  // namespace spikeweave::plasticity
