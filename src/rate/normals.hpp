@@ -427,18 +427,24 @@ KOKKOS_INLINE_FUNCTION void random_normals_pair(const StreamKey& key_a, std::uin
 // e < count, with the groups processed four at a time.
 KOKKOS_INLINE_FUNCTION void fill_normal_sequence(const StreamKey& key, long count, float* out) {
   const long full = count / kGroupSize;
-  long g = 0;
-  for (; g + 4 <= full; g += 4) {
+  const long quads = full / 4;
+  for (long q = 0; q < quads; ++q) {
+    const long g = 4 * q;
     random_normals_pair(key, static_cast<std::uint32_t>(g), out + g * kGroupSize, key,
                         static_cast<std::uint32_t>(g + 1), out + (g + 1) * kGroupSize);
     random_normals_pair(key, static_cast<std::uint32_t>(g + 2), out + (g + 2) * kGroupSize, key,
                         static_cast<std::uint32_t>(g + 3), out + (g + 3) * kGroupSize);
   }
-  for (; g < full; ++g) random_normals(key, static_cast<std::uint32_t>(g), out + g * kGroupSize);
-  if (full * kGroupSize < count) {
+  const int left = static_cast<int>(full - 4 * quads);
+  for (int r = 0; r < left; ++r) {
+    const long g = 4 * quads + r;
+    random_normals(key, static_cast<std::uint32_t>(g), out + g * kGroupSize);
+  }
+  const int rest = static_cast<int>(count - full * kGroupSize);
+  if (rest > 0) {
     float tail[kGroupSize];
     random_normals(key, static_cast<std::uint32_t>(full), tail);
-    for (long e = full * kGroupSize; e < count; ++e) out[e] = tail[e - full * kGroupSize];
+    for (int l = 0; l < rest && l < kGroupSize; ++l) out[full * kGroupSize + l] = tail[l];
   }
 }
 
