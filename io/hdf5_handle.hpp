@@ -46,12 +46,26 @@ inline void check(herr_t status, const std::string& what) {
   if (status < 0) throw FileError(what, "HDF5 call failed");
 }
 
-inline Handle file_handle(hid_t id, const std::string& what) { return Handle(id, H5Fclose, what); }
-inline Handle group_handle(hid_t id, const std::string& what) { return Handle(id, H5Gclose, what); }
-inline Handle dataset_handle(hid_t id, const std::string& what) { return Handle(id, H5Dclose, what); }
-inline Handle space_handle(hid_t id, const std::string& what) { return Handle(id, H5Sclose, what); }
-inline Handle plist_handle(hid_t id, const std::string& what) { return Handle(id, H5Pclose, what); }
-inline Handle type_handle(hid_t id, const std::string& what) { return Handle(id, H5Tclose, what); }
-inline Handle attribute_handle(hid_t id, const std::string& what) { return Handle(id, H5Aclose, what); }
+inline Handle file_handle(hid_t id, const std::string& what) {
+  return Handle(id, H5Fclose, what);
+}
+inline Handle group_handle(hid_t id, const std::string& what) {
+  return Handle(id, H5Gclose, what);
+}
+inline Handle dataset_handle(hid_t id, const std::string& what) {
+  return Handle(id, H5Dclose, what);
+}
+inline Handle space_handle(hid_t id, const std::string& what) {
+  return Handle(id, H5Sclose, what);
+}
+inline Handle plist_handle(hid_t id, const std::string& what) {
+  return Handle(id, H5Pclose, what);
+}
+inline Handle type_handle(hid_t id, const std::string& what) {
+  return Handle(id, H5Tclose, what);
+}
+inline Handle attribute_handle(hid_t id, const std::string& what) {
+  return Handle(id, H5Aclose, what);
+}
 
 }  // namespace spikeweave::io

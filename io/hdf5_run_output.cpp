@@ -20,6 +20,14 @@ struct SpikeGroup {
   hsize_t rows = 0;
 };
 
+struct WeightGroup {
+  Handle group, time, weight;
+  hsize_t rows = 0;
+  hsize_t columns = 0;
+  hsize_t first_column = 0;
+  hsize_t local_columns = 0;
+};
+
 struct Report {
   ReportLayout layout;
   Handle group, data;
@@ -30,10 +38,10 @@ struct Report {
 
 class Hdf5RunOutput final : public RunOutput {
  public:
-  Hdf5RunOutput(comm::Context& context, std::string path,
-                const std::vector<SpikeGroupLayout>& spike_groups,
-                const std::vector<ReportLayout>& reports)
+  Hdf5RunOutput(comm::Context& context, std::string path, const RunOutputLayout& layout)
       : context_(context), path_(std::move(path)) {
+    const std::vector<SpikeGroupLayout>& spike_groups = layout.spike_groups;
+    const std::vector<ReportLayout>& reports = layout.reports;
     h5::silence_errors();
     const std::string partial = partial_path(path_);
     Handle access = plist_handle(H5Pcreate(H5P_FILE_ACCESS), path_);
@@ -44,20 +52,38 @@ class Hdf5RunOutput final : public RunOutput {
     check(H5Pset_dxpl_mpio(transfer_, H5FD_MPIO_COLLECTIVE), path_);
 
     Handle spikes = h5::create_group(file_, "spikes", path_);
-    for (const SpikeGroupLayout& layout : spike_groups) {
+    for (const SpikeGroupLayout& spike_group : spike_groups) {
       SpikeGroup g;
-      g.group = h5::create_group(spikes, layout.population, path_);
+      g.group = h5::create_group(spikes, spike_group.population, path_);
       h5::write_attribute(g.group, "sorting", std::string("none"), path_);
-      h5::write_attribute(g.group, "n_nodes", static_cast<std::int64_t>(layout.size), path_);
-      g.timestamps = h5::create_extendible(g.group, "timestamps", H5T_IEEE_F64LE, {}, kSpikeChunk, path_);
+      h5::write_attribute(g.group, "n_nodes", static_cast<std::int64_t>(spike_group.size), path_);
+      g.timestamps =
+          h5::create_extendible(g.group, "timestamps", H5T_IEEE_F64LE, {}, kSpikeChunk, path_);
       h5::write_attribute(g.timestamps, "units", std::string("ms"), path_);
-      g.node_ids = h5::create_extendible(g.group, "node_ids", H5T_STD_U64LE, {}, kSpikeChunk, path_);
+      g.node_ids =
+          h5::create_extendible(g.group, "node_ids", H5T_STD_U64LE, {}, kSpikeChunk, path_);
       spike_groups_.push_back(std::move(g));
     }
     if (!reports.empty()) {
       Handle report_root = h5::create_group(file_, "report", path_);
-      for (const ReportLayout& layout : reports) add_report(report_root, layout);
+      for (const ReportLayout& report : reports) add_report(report_root, report);
     }
+    if (!layout.weights.empty()) {
+      Handle weight_root = h5::create_group(file_, "weights", path_);
+      for (const WeightLayout& weights : layout.weights) add_weights(weight_root, weights);
+    }
+  }
+
+  void append_weights(int group, const std::vector<double>& values,
+                      const std::vector<double>& times_ms) override {
+    WeightGroup& g = weight_groups_.at(group);
+    const hsize_t samples = times_ms.size();
+    const std::string where = path_ + ":/weights";
+    h5::write_block(g.time, H5T_NATIVE_DOUBLE, times_ms.data(), g.rows + samples, g.rows,
+                    context_.rank() == 0 ? samples : 0, 0, 1, transfer_, where);
+    h5::write_block(g.weight, H5T_NATIVE_DOUBLE, values.data(), g.rows + samples, g.rows, samples,
+                    g.first_column, g.local_columns, transfer_, where);
+    g.rows += samples;
   }
 
   void append_spikes(int group, const std::vector<std::uint64_t>& node_ids,
@@ -67,8 +93,8 @@ class Hdf5RunOutput final : public RunOutput {
     const std::uint64_t before = context_.exclusive_prefix_sum(local);
     const std::uint64_t total = context_.sum(local);
     const std::string where = path_ + ":/spikes";
-    h5::write_block(g.timestamps, H5T_NATIVE_DOUBLE, times_ms.data(), g.rows + total, g.rows + before,
-                    local, 0, 1, transfer_, where);
+    h5::write_block(g.timestamps, H5T_NATIVE_DOUBLE, times_ms.data(), g.rows + total,
+                    g.rows + before, local, 0, 1, transfer_, where);
     h5::write_block(g.node_ids, H5T_NATIVE_UINT64, node_ids.data(), g.rows + total, g.rows + before,
                     local, 0, 1, transfer_, where);
     g.rows += total;
@@ -105,12 +131,15 @@ class Hdf5RunOutput final : public RunOutput {
       h5::write_attribute(group, "t_stop_ms", p.t_stop_ms, where);
       h5::write_attribute(group, "seed", static_cast<std::int64_t>(p.seed), where);
       Handle timers = h5::create_group(group, "phase_seconds", where);
-      for (const auto& [name, seconds] : p.phase_seconds) h5::write_attribute(timers, name, seconds, where);
+      for (const auto& [name, seconds] : p.phase_seconds)
+        h5::write_attribute(timers, name, seconds, where);
       Handle counters = h5::create_group(group, "counters", where);
-      for (const auto& [name, value] : p.counters) h5::write_attribute(counters, name, value, where);
+      for (const auto& [name, value] : p.counters)
+        h5::write_attribute(counters, name, value, where);
     }
     spike_groups_.clear();
     reports_.clear();
+    weight_groups_.clear();
     transfer_.reset();
     check(H5Fclose(file_.get()), path_ + ": cannot close the output file");
     file_ = Handle();
@@ -126,25 +155,53 @@ class Hdf5RunOutput final : public RunOutput {
     r.columns = context_.sum(local);
     const std::string where = path_ + ":/report/" + layout.population;
     r.group = h5::create_group(root, layout.population, where);
-    r.data = h5::create_extendible(r.group, "data", H5T_IEEE_F32LE, {r.columns},
-                                   std::max<hsize_t>(1, std::min<hsize_t>(kReportChunkRows,
-                                                                          (1 << 20) / std::max<hsize_t>(1, r.columns))),
-                                   where);
+    r.data = h5::create_extendible(
+        r.group, "data", H5T_IEEE_F32LE, {r.columns},
+        std::max<hsize_t>(
+            1, std::min<hsize_t>(kReportChunkRows, (1 << 20) / std::max<hsize_t>(1, r.columns))),
+        where);
     h5::write_attribute(r.data, "units", std::string("mV"), where);
     Handle mapping = h5::create_group(r.group, "mapping", where);
     Handle node_ids = h5::create_fixed(mapping, "node_ids", H5T_STD_U64LE, {r.columns}, where);
     h5::write_block(node_ids, H5T_NATIVE_UINT64, layout.local_node_ids.data(), r.columns,
                     r.first_column, local, 0, 1, transfer_, where);
-    Handle element_ids = h5::create_fixed(mapping, "element_ids", H5T_STD_U32LE, {r.columns}, where);
+    Handle element_ids =
+        h5::create_fixed(mapping, "element_ids", H5T_STD_U32LE, {r.columns}, where);
     const std::vector<std::uint32_t> zeros(local, 0);
     h5::write_block(element_ids, H5T_NATIVE_UINT32, zeros.data(), r.columns, r.first_column, local,
                     0, 1, transfer_, where);
-    Handle pointers = h5::create_fixed(mapping, "index_pointers", H5T_STD_U64LE, {r.columns + 1}, where);
+    Handle pointers =
+        h5::create_fixed(mapping, "index_pointers", H5T_STD_U64LE, {r.columns + 1}, where);
     std::vector<std::uint64_t> index(local + (context_.rank() == context_.size() - 1 ? 1 : 0));
     std::iota(index.begin(), index.end(), r.first_column);
     h5::write_block(pointers, H5T_NATIVE_UINT64, index.data(), r.columns + 1, r.first_column,
                     index.size(), 0, 1, transfer_, where);
     reports_.push_back(std::move(r));
+  }
+
+  void add_weights(hid_t root, const WeightLayout& layout) {
+    WeightGroup g;
+    g.local_columns = layout.local_sources.size();
+    g.first_column = context_.exclusive_prefix_sum(g.local_columns);
+    g.columns = context_.sum(static_cast<std::uint64_t>(g.local_columns));
+    const std::string where = path_ + ":/weights/" + layout.projection;
+    g.group = h5::create_group(root, layout.projection, where);
+    for (const auto& [name, ids] : {std::pair<const char*, const std::vector<std::uint64_t>*>{
+                                        "source", &layout.local_sources},
+                                    std::pair<const char*, const std::vector<std::uint64_t>*>{
+                                        "target", &layout.local_targets}}) {
+      Handle ids_set = h5::create_fixed(g.group, name, H5T_STD_U64LE, {g.columns}, where);
+      h5::write_block(ids_set, H5T_NATIVE_UINT64, ids->data(), g.columns, g.first_column,
+                      ids->size(), 0, 1, transfer_, where);
+    }
+    g.time = h5::create_extendible(g.group, "time_ms", H5T_IEEE_F64LE, {}, 1024, where);
+    h5::write_attribute(g.time, "units", std::string("ms"), where);
+    g.weight = h5::create_extendible(
+        g.group, "weight", H5T_IEEE_F64LE, {g.columns},
+        std::max<hsize_t>(1, std::min<hsize_t>(64, (1 << 20) / std::max<hsize_t>(1, g.columns))),
+        where);
+    h5::write_attribute(g.weight, "units", layout.units, where);
+    weight_groups_.push_back(std::move(g));
   }
 
   comm::Context& context_;
@@ -153,16 +210,15 @@ class Hdf5RunOutput final : public RunOutput {
   Handle transfer_;
   std::vector<SpikeGroup> spike_groups_;
   std::vector<Report> reports_;
+  std::vector<WeightGroup> weight_groups_;
 };
 
 }  // namespace
 
 std::unique_ptr<RunOutput> create_hdf5_run_output(comm::Context& context, const std::string& path,
-                                                  bool overwrite,
-                                                  const std::vector<SpikeGroupLayout>& spike_groups,
-                                                  const std::vector<ReportLayout>& reports) {
+                                                  bool overwrite, const RunOutputLayout& layout) {
   check_output_path(context, path, overwrite);
-  return std::make_unique<Hdf5RunOutput>(context, path, spike_groups, reports);
+  return std::make_unique<Hdf5RunOutput>(context, path, layout);
 }
 
 }  // namespace spikeweave::io

@@ -2,7 +2,9 @@
 
 namespace spikeweave::io::h5 {
 
-void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void silence_errors() {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 Handle create_group(hid_t parent, const std::string& name, const std::string& where) {
   return group_handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -36,20 +38,22 @@ Handle create_extendible(hid_t parent, const std::string& name, hid_t type,
     chunk.push_back(t == 0 ? 1 : t);
   }
   const std::string what = where + ": cannot create dataset " + name;
-  Handle space = space_handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max_dims.data()), what);
+  Handle space = space_handle(
+      H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max_dims.data()), what);
   Handle plist = plist_handle(H5Pcreate(H5P_DATASET_CREATE), what);
   check(H5Pset_chunk(plist, static_cast<int>(chunk.size()), chunk.data()), what);
   if (deflate_level > 0) check(H5Pset_deflate(plist, static_cast<unsigned>(deflate_level)), what);
-  return dataset_handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, plist, H5P_DEFAULT),
-                        what);
+  return dataset_handle(
+      H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, plist, H5P_DEFAULT), what);
 }
 
 Handle create_fixed(hid_t parent, const std::string& name, hid_t type,
                     const std::vector<hsize_t>& dims, const std::string& where) {
   const std::string what = where + ": cannot create dataset " + name;
-  Handle space = space_handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), what);
-  return dataset_handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                        what);
+  Handle space =
+      space_handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), what);
+  return dataset_handle(
+      H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), what);
 }
 
 namespace {
@@ -65,7 +69,8 @@ void write_scalar_attribute(hid_t object, const std::string& name, hid_t type, c
   const std::string what = where + ": cannot write attribute " + name;
   if (H5Aexists(object, name.c_str()) > 0) check(H5Adelete(object, name.c_str()), what);
   Handle space = space_handle(H5Screate(H5S_SCALAR), what);
-  Handle attr = attribute_handle(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), what);
+  Handle attr = attribute_handle(
+      H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), what);
   check(H5Awrite(attr, type, value), what);
 }
 }  // namespace
@@ -77,7 +82,8 @@ void write_attribute(hid_t object, const std::string& name, const std::string& v
   write_scalar_attribute(object, name, type, &text, where);
 }
 
-void write_attribute(hid_t object, const std::string& name, double value, const std::string& where) {
+void write_attribute(hid_t object, const std::string& name, double value,
+                     const std::string& where) {
   write_scalar_attribute(object, name, H5T_NATIVE_DOUBLE, &value, where);
 }
 
@@ -86,7 +92,9 @@ void write_attribute(hid_t object, const std::string& name, std::int64_t value,
   write_scalar_attribute(object, name, H5T_NATIVE_INT64, &value, where);
 }
 
-bool has_attribute(hid_t object, const std::string& name) { return H5Aexists(object, name.c_str()) > 0; }
+bool has_attribute(hid_t object, const std::string& name) {
+  return H5Aexists(object, name.c_str()) > 0;
+}
 
 std::string read_string_attribute(hid_t object, const std::string& name, const std::string& where) {
   const std::string what = where + ": cannot read attribute " + name;
@@ -125,8 +133,8 @@ std::int64_t read_int_attribute(hid_t object, const std::string& name, const std
 }
 
 void write_block(hid_t dataset, hid_t memory_type, const void* data, hsize_t total_rows,
-                 hsize_t first_row, hsize_t rows, hsize_t first_col, hsize_t cols,
-                 hid_t transfer, const std::string& where) {
+                 hsize_t first_row, hsize_t rows, hsize_t first_col, hsize_t cols, hid_t transfer,
+                 const std::string& where) {
   const std::string what = where + ": cannot write";
   Handle current = space_handle(H5Dget_space(dataset), what);
   const int rank = H5Sget_simple_extent_ndims(current);
@@ -142,7 +150,8 @@ void write_block(hid_t dataset, hid_t memory_type, const void* data, hsize_t tot
   const hsize_t count[2] = {rows, cols};
   const bool empty = rows == 0 || (rank == 2 && cols == 0);
   const hsize_t placeholder[2] = {1, 1};  // a valid shape for ranks that select nothing
-  Handle memory_space = space_handle(H5Screate_simple(rank, empty ? placeholder : count, nullptr), what);
+  Handle memory_space =
+      space_handle(H5Screate_simple(rank, empty ? placeholder : count, nullptr), what);
   if (empty) {
     check(H5Sselect_none(file_space), what);
     check(H5Sselect_none(memory_space), what);
@@ -154,7 +163,8 @@ void write_block(hid_t dataset, hid_t memory_type, const void* data, hsize_t tot
 
 namespace {
 template <class T>
-std::vector<T> read_all(hid_t parent, const std::string& name, hid_t type, const std::string& where) {
+std::vector<T> read_all(hid_t parent, const std::string& name, hid_t type,
+                        const std::string& where) {
   const std::string what = where + ": cannot read dataset " + name;
   Handle dataset = dataset_handle(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), what);
   Handle space = space_handle(H5Dget_space(dataset), what);
@@ -170,7 +180,8 @@ std::vector<double> read_doubles(hid_t parent, const std::string& name, const st
   return read_all<double>(parent, name, H5T_NATIVE_DOUBLE, where);
 }
 
-std::vector<std::uint64_t> read_uint64s(hid_t parent, const std::string& name, const std::string& where) {
+std::vector<std::uint64_t> read_uint64s(hid_t parent, const std::string& name,
+                                        const std::string& where) {
   return read_all<std::uint64_t>(parent, name, H5T_NATIVE_UINT64, where);
 }
 
@@ -179,10 +190,12 @@ std::vector<std::string> child_names(hid_t group, const std::string& where) {
   check(H5Gget_info(group, &info), where + ": cannot list group");
   std::vector<std::string> names;
   for (hsize_t i = 0; i < info.nlinks; ++i) {
-    const ssize_t length = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    const ssize_t length =
+        H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
     if (length < 0) throw FileError(where, "cannot list group");
     std::string name(static_cast<std::size_t>(length) + 1, '\0');
-    H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
+    H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
+                       H5P_DEFAULT);
     name.resize(static_cast<std::size_t>(length));
     names.push_back(name);
   }

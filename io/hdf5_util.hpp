@@ -38,12 +38,13 @@ bool has_attribute(hid_t object, const std::string& name);
 // of a 1-D or 2-D dataset, growing it to `total_rows` first. Collective: every rank calls it,
 // ranks with nothing to write pass rows = 0 (or cols = 0).
 void write_block(hid_t dataset, hid_t memory_type, const void* data, hsize_t total_rows,
-                 hsize_t first_row, hsize_t rows, hsize_t first_col, hsize_t cols,
-                 hid_t transfer, const std::string& where);
+                 hsize_t first_row, hsize_t rows, hsize_t first_col, hsize_t cols, hid_t transfer,
+                 const std::string& where);
 
 // Reads a whole 1-D dataset.
 std::vector<double> read_doubles(hid_t parent, const std::string& name, const std::string& where);
-std::vector<std::uint64_t> read_uint64s(hid_t parent, const std::string& name, const std::string& where);
+std::vector<std::uint64_t> read_uint64s(hid_t parent, const std::string& name,
+                                        const std::string& where);
 std::vector<std::string> child_names(hid_t group, const std::string& where);
 
 }  // namespace spikeweave::io::h5

@@ -11,7 +11,9 @@
 
 namespace spikeweave::io {
 
-std::string partial_path(const std::string& final_path) { return final_path + ".partial"; }
+std::string partial_path(const std::string& final_path) {
+  return final_path + ".partial";
+}
 
 namespace {
 // Returns "" if writable, else the reason.
@@ -26,7 +28,8 @@ std::string output_problem(const std::string& final_path, bool overwrite) {
     return "the directory '" + directory.string() + "' does not exist and cannot be created";
   }
   if (::access(directory.c_str(), W_OK) != 0) {
-    return "the directory '" + directory.string() + "' is not writable (" + std::strerror(errno) + ")";
+    return "the directory '" + directory.string() + "' is not writable (" + std::strerror(errno) +
+           ")";
   }
   if (fs::exists(path, ec) && !overwrite) {
     return "the file exists; pass --overwrite to replace it (it is replaced only when the new "
@@ -46,7 +49,8 @@ void check_output_path(comm::Context& context, const std::string& final_path, bo
 void commit_output_path(comm::Context& context, const std::string& final_path) {
   context.barrier();
   std::string problem;
-  if (context.rank() == 0 && std::rename(partial_path(final_path).c_str(), final_path.c_str()) != 0) {
+  if (context.rank() == 0 &&
+      std::rename(partial_path(final_path).c_str(), final_path.c_str()) != 0) {
     problem = std::string("cannot rename the finished output into place: ") + std::strerror(errno);
   }
   context.broadcast(problem, 0);

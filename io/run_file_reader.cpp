@@ -31,7 +31,8 @@ RunFileSummary read_run_summary(const std::string& path) {
     PopulationSpikeSummary p;
     p.name = name;
     p.nodes = static_cast<std::uint64_t>(h5::read_int_attribute(group, "n_nodes", path));
-    Handle dataset = dataset_handle(H5Dopen2(group, "node_ids", H5P_DEFAULT), path + ":/spikes/" + name);
+    Handle dataset =
+        dataset_handle(H5Dopen2(group, "node_ids", H5P_DEFAULT), path + ":/spikes/" + name);
     Handle space = space_handle(H5Dget_space(dataset), path);
     p.spikes = static_cast<std::uint64_t>(H5Sget_simple_extent_npoints(space));
     summary.populations.push_back(p);

@@ -21,6 +21,13 @@ struct ReportLayout {
   double every_ms = 0.1;                      // sampling interval
 };
 
+struct WeightLayout {
+  std::string projection;
+  std::vector<std::uint64_t> local_sources;  // source node ids of this rank's recorded synapses
+  std::vector<std::uint64_t> local_targets;  // target node ids, same order
+  std::string units;                         // "pA" or "mV"
+};
+
 struct Provenance {
   std::string config_toml;
   std::string command_line;
@@ -29,8 +36,15 @@ struct Provenance {
   double dt_ms = 0.1;
   double t_stop_ms = 0.0;
   std::uint64_t seed = 0;
-  std::map<std::string, double> phase_seconds;   // max over ranks
-  std::map<std::string, double> counters;        // e.g. synapses, spikes, build seconds
+  std::map<std::string, double> phase_seconds;  // max over ranks
+  std::map<std::string, double> counters;       // e.g. synapses, spikes, build seconds
+};
+
+// Everything a run will write, declared when the file is created.
+struct RunOutputLayout {
+  std::vector<SpikeGroupLayout> spike_groups;
+  std::vector<ReportLayout> reports;
+  std::vector<WeightLayout> weights;
 };
 
 class RunOutput {
@@ -41,7 +55,12 @@ class RunOutput {
                              const std::vector<double>& times_ms) = 0;
   // Appends `samples` rows of this rank's recorded neurons of report `report`
   // (row-major: samples x local recorded neurons) [mV].
-  virtual void append_report(int report, const std::vector<float>& values, std::uint64_t samples) = 0;
+  virtual void append_report(int report, const std::vector<float>& values,
+                             std::uint64_t samples) = 0;
+  // Appends `samples` rows of this rank's recorded synapses of weight group `group`
+  // (row-major: samples x local synapses), taken at `times_ms` (one per row).
+  virtual void append_weights(int group, const std::vector<double>& values,
+                              const std::vector<double>& times_ms) = 0;
   // Writes /provenance, closes the file and moves it to its final name.
   virtual void commit(const Provenance& provenance) = 0;
 };

@@ -29,7 +29,8 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
   std::vector<std::string> overrides;
   std::string output;
   options.add_options()("help,h", "show this help")(
-      "output,o", po::value<std::string>(&output), "output HDF5 file (overrides simulation.output)")(
+      "output,o", po::value<std::string>(&output),
+      "output HDF5 file (overrides simulation.output)")(
       "set", po::value<std::vector<std::string>>(&overrides)->composing(),
       "override a configuration key, e.g. --set simulation.t_stop_ms=200 "
       "--set 'projection[0].weight_pa=50' (repeatable)")(
@@ -67,28 +68,28 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
 
   const auto build_start = std::chrono::steady_clock::now();
   engine::Simulation simulation(spec, context);
-  const double build_seconds =
-      context.max(std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count());
+  const double build_seconds = context.max(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count());
   std::vector<std::uint64_t> sizes = {simulation.local_neurons(), simulation.local_synapses()};
   context.sum(sizes);
   if (talk) {
     std::fprintf(stderr,
                  "[spikeweave] built %llu neurons and %llu synapses on %d rank(s) in %s; "
                  "communication interval %d steps (%.2f ms)\n",
-                 static_cast<unsigned long long>(sizes[0]), static_cast<unsigned long long>(sizes[1]),
-                 context.size(), format_seconds(build_seconds).c_str(), simulation.interval_steps(),
+                 static_cast<unsigned long long>(sizes[0]),
+                 static_cast<unsigned long long>(sizes[1]), context.size(),
+                 format_seconds(build_seconds).c_str(), simulation.interval_steps(),
                  simulation.interval_steps() * spec.simulation.dt_ms);
   }
   std::unique_ptr<io::RunOutput> out;
   if (!output_path.empty()) {
-    out = io::create_hdf5_run_output(context, output_path, overwrite, simulation.spike_layouts(),
-                                     simulation.report_layouts());
+    out = io::create_hdf5_run_output(context, output_path, overwrite, simulation.output_layout());
     simulation.set_output(out.get());
   }
   const auto run_start = std::chrono::steady_clock::now();
   simulation.run_to_end(ProgressPrinter(context, spec.simulation.dt_ms, quiet));
-  const double run_seconds =
-      context.max(std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count());
+  const double run_seconds = context.max(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count());
   io::Provenance provenance = simulation.provenance(command_line);
   provenance.counters["build_seconds"] = build_seconds;
   provenance.counters["simulate_seconds"] = run_seconds;
@@ -97,11 +98,12 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
   if (talk) {
     const double seconds_simulated = spec.simulation.t_stop_ms * 1e-3;
     for (std::size_t p = 0; p < spec.populations.size(); ++p) {
-      const double rate = seconds_simulated > 0
-                              ? static_cast<double>(counts[p]) / (spec.populations[p].size * seconds_simulated)
-                              : 0.0;
+      const double rate = seconds_simulated > 0 ? static_cast<double>(counts[p]) /
+                                                      (spec.populations[p].size * seconds_simulated)
+                                                : 0.0;
       std::fprintf(stderr, "[spikeweave] %-12s %10llu spikes, mean rate %8.3f Hz\n",
-                   spec.populations[p].name.c_str(), static_cast<unsigned long long>(counts[p]), rate);
+                   spec.populations[p].name.c_str(), static_cast<unsigned long long>(counts[p]),
+                   rate);
     }
     std::fprintf(stderr, "[spikeweave] simulated %.1f ms in %s (real-time factor %.3f)%s%s\n",
                  spec.simulation.t_stop_ms, format_seconds(run_seconds).c_str(),

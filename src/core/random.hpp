@@ -27,6 +27,7 @@ enum class Purpose : std::uint32_t {
   kRateNetwork = 9,    // rate-network weights and noise
   kPlasticity = 10,    // stochastic plasticity rules
   kDataset = 11,       // dataset / sweep parameter draws
+  kSampling = 12,      // which synapses a weight recording samples
 };
 
 using Philox = r123::Philox4x32;

@@ -54,6 +54,39 @@ std::vector<io::ReportLayout> Recorder::report_layouts() const {
   return layouts;
 }
 
+std::vector<io::WeightLayout> Recorder::weight_layouts() const {
+  std::vector<io::WeightLayout> layouts;
+  for (const WeightGroup& g : weight_groups_) {
+    layouts.push_back(
+        {net_.projections[g.projection->index()].name, g.sources, g.targets, g.units});
+  }
+  return layouts;
+}
+
+void Recorder::add_weight_group(const network::WeightRecordSpec& spec, const Projection* projection,
+                                std::vector<std::uint64_t> synapses,
+                                std::vector<std::uint64_t> sources,
+                                std::vector<std::uint64_t> targets) {
+  WeightGroup g;
+  g.projection = projection;
+  g.every_steps = spec.every_steps;
+  g.synapses = std::move(synapses);
+  g.sources = std::move(sources);
+  g.targets = std::move(targets);
+  const auto& target = net_.populations[projection->target()];
+  g.units = model::weight_unit(target.model) == model::WeightUnit::kMillivolt ? "mV" : "pA";
+  weight_groups_.push_back(std::move(g));
+}
+
+void Recorder::sample_weights(Step previous_step, Step step, bool initial) {
+  for (WeightGroup& g : weight_groups_) {
+    if (!initial && step / g.every_steps == previous_step / g.every_steps) continue;
+    const std::vector<double> values = g.projection->weights(g.synapses);
+    g.buffered.insert(g.buffered.end(), values.begin(), values.end());
+    g.times_ms.push_back(static_cast<double>(step) * net_.simulation.dt_ms);
+  }
+}
+
 void Recorder::add_spikes(int population, const std::uint64_t* packed, std::size_t n,
                           Step first_step) {
   const int g = spike_group_of_[population];
@@ -109,6 +142,14 @@ void Recorder::flush() {
       output_->append_report(static_cast<int>(k), reports_[k].buffered,
                              reports_[k].buffered_samples);
     }
+    for (std::size_t k = 0; k < weight_groups_.size(); ++k) {
+      output_->append_weights(static_cast<int>(k), weight_groups_[k].buffered,
+                              weight_groups_[k].times_ms);
+    }
+  }
+  for (WeightGroup& g : weight_groups_) {
+    g.buffered.clear();
+    g.times_ms.clear();
   }
   for (SpikeBuffer& b : spikes_) {
     b.node_ids.clear();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/neuron_group.hpp"
+#include "engine/projection.hpp"
 #include "io/run_output.hpp"
 
 namespace spikeweave::engine {
@@ -17,6 +18,13 @@ class Recorder {
   void set_output(io::RunOutput* output) { output_ = output; }
   std::vector<io::SpikeGroupLayout> spike_layouts() const;
   std::vector<io::ReportLayout> report_layouts() const;
+  std::vector<io::WeightLayout> weight_layouts() const;
+  // Records the weights of `synapses` (local indices, with their node ids) of a projection.
+  void add_weight_group(const network::WeightRecordSpec& spec, const Projection* projection,
+                        std::vector<std::uint64_t> synapses, std::vector<std::uint64_t> sources,
+                        std::vector<std::uint64_t> targets);
+  // Samples weights whose sampling time lies in (previous_step, step].
+  void sample_weights(Step previous_step, Step step, bool initial);
   bool records_spikes(int population) const { return spike_group_of_[population] >= 0; }
 
   // Buffers population p's spikes of one interval (packed local << 8 | lag, on the host).
@@ -40,6 +48,14 @@ class Recorder {
     std::vector<std::uint64_t> node_ids;
     double every_ms = 0.1;
   };
+  struct WeightGroup {
+    const Projection* projection = nullptr;
+    Step every_steps = 1;
+    std::vector<std::uint64_t> synapses, sources, targets;
+    std::vector<double> buffered;
+    std::vector<double> times_ms;
+    std::string units;
+  };
   struct SpikeBuffer {
     int population = 0;
     std::vector<std::uint64_t> node_ids;
@@ -51,6 +67,7 @@ class Recorder {
   std::vector<int> spike_group_of_;  // per population: index into spikes_, or -1
   std::vector<SpikeBuffer> spikes_;
   std::vector<Report> reports_;
+  std::vector<WeightGroup> weight_groups_;
   io::RunOutput* output_ = nullptr;
 };
 

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 
 #include "comm/spike.hpp"
 #include "core/errors.hpp"
 #include "core/memory_usage.hpp"
+#include "core/random.hpp"
 #include "kernels/compact.hpp"
 
 namespace spikeweave::engine {
@@ -65,6 +67,7 @@ Simulation::Simulation(const network::NetworkSpec& spec, comm::Context& context)
   router_ = std::make_unique<SpikeRouter>(context, partition_, local_gids, first_gids, needed);
   stimuli_ = make_stimuli(spec, groups_);
   recorder_ = std::make_unique<Recorder>(spec, groups_, interval_steps_);
+  select_recorded_weights();
   received_device_ = kernels::View<std::uint64_t*>("received_spikes", 1024);
   run_begin_device_ = kernels::View<std::uint32_t*>("spike_runs", 1024);
   Kokkos::fence();
@@ -72,8 +75,56 @@ Simulation::Simulation(const network::NetworkSpec& spec, comm::Context& context)
 
 Simulation::~Simulation() = default;
 
+// Chooses the synapses each [[record]] weights entry samples: the `sample` synapses with the
+// smallest hash of (seed, projection, source gid, target gid, ordinal among equal pairs), a
+// choice that does not depend on the number of ranks. Collective.
+void Simulation::select_recorded_weights() {
+  for (const network::WeightRecordSpec& r : spec_.weight_record) {
+    const std::vector<SynapseState> states = synapse_states(r.projection);
+    const network::ProjectionSpec& proj = spec_.projections[r.projection];
+    const Gid source_first = spec_.populations[proj.source].first_gid;
+    const Gid target_first = spec_.populations[proj.target].first_gid;
+    std::vector<std::uint64_t> hashes(states.size());
+    std::map<std::pair<NodeId, NodeId>, std::uint32_t> ordinal;
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      const std::uint32_t k = ordinal[{states[i].source, states[i].target}]++;
+      rng::Stream stream(spec_.simulation.seed, rng::Purpose::kSampling,
+                         static_cast<std::uint32_t>(r.projection),
+                         static_cast<std::uint32_t>(source_first + states[i].source),
+                         static_cast<std::uint32_t>(target_first + states[i].target), k);
+      hashes[i] = (std::uint64_t{stream.next_u32()} << 32) | stream.next_u32();
+    }
+    std::uint64_t threshold = UINT64_MAX;
+    if (r.sample > 0) {
+      // Every rank sends its `sample` smallest hashes to every rank; the sample-th smallest of
+      // all of them is the global threshold.
+      std::vector<std::uint64_t> smallest = hashes;
+      std::sort(smallest.begin(), smallest.end());
+      if (smallest.size() > r.sample) smallest.resize(r.sample);
+      const int ranks = context_.size();
+      std::vector<std::uint64_t> send, all;
+      for (int q = 0; q < ranks; ++q) send.insert(send.end(), smallest.begin(), smallest.end());
+      std::vector<int> counts(ranks, static_cast<int>(smallest.size())), received;
+      context_.alltoallv(send, counts, all, received, false);
+      std::sort(all.begin(), all.end());
+      if (all.size() >= r.sample) threshold = all[r.sample - 1];
+    }
+    std::vector<std::uint64_t> synapses, sources, targets;
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      if (hashes[i] <= threshold) {
+        synapses.push_back(states[i].index);
+        sources.push_back(states[i].source);
+        targets.push_back(states[i].target);
+      }
+    }
+    recorder_->add_weight_group(r, projections_[r.projection].get(), std::move(synapses),
+                                std::move(sources), std::move(targets));
+  }
+}
+
 void Simulation::run(Step steps, const ProgressCallback& progress) {
   const auto start = std::chrono::steady_clock::now();
+  if (step_ == 0) recorder_->sample_weights(0, 0, true);
   const Step end = step_ + steps;
   const Step total = steps;
   while (step_ < end) {
@@ -104,6 +155,10 @@ void Simulation::run(Step steps, const ProgressCallback& progress) {
     {
       PhaseTimers::Scope t(timers_, Phase::kPlasticity);
       for (auto& projection : projections_) projection->sweep(step_);
+    }
+    {
+      PhaseTimers::Scope t(timers_, Phase::kRecord);
+      recorder_->sample_weights(step_ - n, step_, false);
     }
     ++intervals_;
     if (intervals_ % flush_every_intervals_ == 0 || step_ == end) {

@@ -59,6 +59,10 @@ class Simulation {
   void set_output(io::RunOutput* output) { recorder_->set_output(output); }
   std::vector<io::SpikeGroupLayout> spike_layouts() const { return recorder_->spike_layouts(); }
   std::vector<io::ReportLayout> report_layouts() const { return recorder_->report_layouts(); }
+  std::vector<io::WeightLayout> weight_layouts() const { return recorder_->weight_layouts(); }
+  io::RunOutputLayout output_layout() const {
+    return {spike_layouts(), report_layouts(), weight_layouts()};
+  }
 
   // Advances the simulation by `steps` steps. Collective. The callback runs on every rank after
   // each interval (the CLI prints progress on rank 0 only).
@@ -92,6 +96,7 @@ class Simulation {
 
  private:
   void run_interval(int steps);
+  void select_recorded_weights();
   void deliver(Step first_step);
 
   const network::NetworkSpec& spec_;

@@ -99,6 +99,14 @@ struct VoltageRecordSpec {
   std::string key;
 };
 
+struct WeightRecordSpec {
+  int projection = 0;
+  double every_ms = 100.0;  // sampling interval [ms]
+  Step every_steps = 1000;
+  std::uint64_t sample = 0;  // number of synapses to record; 0 = all
+  std::string key;
+};
+
 struct NetworkSpec {
   SimulationSpec simulation;
   std::vector<PopulationSpec> populations;
@@ -106,10 +114,12 @@ struct NetworkSpec {
   std::vector<StimulusSpec> stimuli;
   std::vector<int> spike_record;  // populations whose spikes are recorded
   std::vector<VoltageRecordSpec> voltage_record;
+  std::vector<WeightRecordSpec> weight_record;
   std::string toml_text;  // the configuration as run (after --set overrides)
   Gid total_neurons = 0;
 
   int population_index(const std::string& name) const;  // -1 if absent
+  int projection_index(const std::string& name) const;  // -1 if absent
   Step min_delay_steps() const;
   Step max_delay_steps() const;
 };

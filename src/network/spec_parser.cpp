@@ -368,6 +368,34 @@ void parse_record(const Table& t, NetworkSpec& net) {
     v.reject_unknown_keys();
     net.voltage_record.push_back(r);
   }
+  if (t.has("weights")) {
+    const Table w = t.table("weights");
+    WeightRecordSpec r;
+    r.key = w.path();
+    const std::string name = w.string("projection");
+    r.projection = net.projection_index(name);
+    if (r.projection < 0) {
+      std::string known;
+      for (const auto& p : net.projections) known += (known.empty() ? "" : ", ") + p.name;
+      throw ConfigError(w.key_path("projection"),
+                        "unknown projection '" + name + "'; known: " + known);
+    }
+    r.every_ms = w.number("every_ms", r.every_ms);
+    r.every_steps = duration_to_steps(r.every_ms, net.simulation.dt_ms, w.key_path("every_ms"));
+    if (r.every_steps < 1) throw ConfigError(w.key_path("every_ms"), "must be >= dt_ms");
+    if (const toml::node* sample = w.node("sample")) {
+      if (sample->is_string() && sample->value<std::string>() == "all") {
+        r.sample = 0;
+      } else if (const auto n = sample->value<std::int64_t>(); sample->is_integer() && *n >= 1) {
+        r.sample = static_cast<std::uint64_t>(*n);
+      } else {
+        throw ConfigError(w.key_path("sample"),
+                          "expected a positive number of synapses or \"all\"");
+      }
+    }
+    w.reject_unknown_keys();
+    net.weight_record.push_back(r);
+  }
   t.reject_unknown_keys();
 }
 
@@ -376,6 +404,13 @@ void parse_record(const Table& t, NetworkSpec& net) {
 int NetworkSpec::population_index(const std::string& name) const {
   for (std::size_t i = 0; i < populations.size(); ++i) {
     if (populations[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int NetworkSpec::projection_index(const std::string& name) const {
+  for (std::size_t i = 0; i < projections.size(); ++i) {
+    if (projections[i].name == name) return static_cast<int>(i);
   }
   return -1;
 }

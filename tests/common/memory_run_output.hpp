@@ -24,8 +24,14 @@ class MemoryRunOutput final : public io::RunOutput {
     std::uint64_t samples = 0;
   };
 
-  MemoryRunOutput(std::size_t spike_group_count, std::size_t report_count)
-      : spikes(spike_group_count), reports(report_count) {}
+  struct Weights {
+    std::vector<double> values;  // samples x local synapses, row-major
+    std::vector<double> times_ms;
+  };
+
+  MemoryRunOutput(std::size_t spike_group_count, std::size_t report_count,
+                  std::size_t weight_groups = 0)
+      : spikes(spike_group_count), reports(report_count), weights(weight_groups) {}
 
   void append_spikes(int group, const std::vector<std::uint64_t>& node_ids,
                      const std::vector<double>& times_ms) override {
@@ -37,6 +43,12 @@ class MemoryRunOutput final : public io::RunOutput {
     auto& r = reports.at(report);
     r.values.insert(r.values.end(), values.begin(), values.end());
     r.samples += samples;
+  }
+  void append_weights(int group, const std::vector<double>& values,
+                      const std::vector<double>& times_ms) override {
+    auto& w = weights.at(group);
+    w.values.insert(w.values.end(), values.begin(), values.end());
+    w.times_ms.insert(w.times_ms.end(), times_ms.begin(), times_ms.end());
   }
   void commit(const io::Provenance&) override { committed = true; }
 
@@ -67,6 +79,7 @@ class MemoryRunOutput final : public io::RunOutput {
 
   std::vector<Spikes> spikes;
   std::vector<Report> reports;
+  std::vector<Weights> weights;
   bool committed = false;
 };
 
