@@ -41,7 +41,8 @@ void write_fit_file(const std::string& path, const FitRecord& r) {
     file = Handle();
   }
   if (std::rename(partial.c_str(), path.c_str()) != 0) {
-    throw FileError(path, std::string("cannot rename the finished output into place: ") + std::strerror(errno));
+    throw FileError(
+        path, std::string("cannot rename the finished output into place: ") + std::strerror(errno));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -87,59 +88,80 @@ Handle params_type(const RateDatasetLayout& layout, bool file, const std::string
   return type;
 }
 
-// Selects, in a [M, tail...] file space, the rows `indices` (sorted), whole.
-void select_rows(hid_t space, const std::vector<std::uint64_t>& indices, const std::string& where) {
-  const int rank = H5Sget_simple_extent_ndims(space);
-  std::vector<hsize_t> dims(rank);
-  check(H5Sget_simple_extent_dims(space, dims.data(), nullptr), where);
-  if (indices.empty()) {
-    check(H5Sselect_none(space), where);
-    return;
-  }
-  std::vector<hsize_t> start(rank, 0), count(dims);
-  // Runs of consecutive indices become one hyperslab each.
-  bool first = true;
-  std::size_t e = 0;
-  while (e < indices.size()) {
+// Runs of consecutive indices (sorted input): (first, count) pairs.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> runs_of(
+    const std::vector<std::uint64_t>& indices) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> runs;
+  for (std::size_t e = 0; e < indices.size();) {
     std::size_t end = e + 1;
     while (end < indices.size() && indices[end] == indices[end - 1] + 1) ++end;
-    start[0] = indices[e];
-    count[0] = end - e;
-    check(H5Sselect_hyperslab(space, first ? H5S_SELECT_SET : H5S_SELECT_OR, start.data(), nullptr,
-                              count.data(), nullptr),
-          where);
-    first = false;
+    runs.emplace_back(indices[e], end - e);
     e = end;
+  }
+  return runs;
+}
+
+// Writes (or reads) whole rows of a [M, tail...] dataset from a packed buffer, one call per run of
+// consecutive rows, each with a memory space of the run's own shape (HDF5's fast path: a file
+// hyperslab against a memory space of equal shape maps chunks without visiting elements).
+// Collective when `calls` (the same on every rank) exceeds this rank's runs: the extra calls
+// select nothing.
+void transfer_rows(hid_t dataset, hid_t memory_type, void* data,
+                   const std::vector<std::uint64_t>& indices, int calls, hid_t transfer, bool write,
+                   const std::string& where) {
+  Handle file_space = space_handle(H5Dget_space(dataset), where);
+  const int rank = H5Sget_simple_extent_ndims(file_space);
+  std::vector<hsize_t> dims(rank);
+  check(H5Sget_simple_extent_dims(file_space, dims.data(), nullptr), where);
+  std::size_t row_bytes = H5Tget_size(memory_type);
+  for (int d = 1; d < rank; ++d) row_bytes *= dims[d];
+  const auto runs = runs_of(indices);
+  std::size_t offset = 0;
+  for (int c = 0; c < calls; ++c) {
+    std::vector<hsize_t> start(rank, 0), count(dims);
+    Handle memory_space;
+    if (c < static_cast<int>(runs.size())) {
+      start[0] = runs[c].first;
+      count[0] = runs[c].second;
+      check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                                nullptr),
+            where);
+      memory_space = space_handle(H5Screate_simple(rank, count.data(), nullptr), where);
+    } else {
+      check(H5Sselect_none(file_space), where);
+      count[0] = 1;
+      memory_space = space_handle(H5Screate_simple(rank, count.data(), nullptr), where);
+      check(H5Sselect_none(memory_space), where);
+    }
+    unsigned char* at =
+        c < static_cast<int>(runs.size()) ? static_cast<unsigned char*>(data) + offset : nullptr;
+    if (write) {
+      check(H5Dwrite(dataset, memory_type, memory_space, file_space, transfer, at), where);
+    } else {
+      check(H5Dread(dataset, memory_type, memory_space, file_space, transfer, at), where);
+    }
+    if (c < static_cast<int>(runs.size())) offset += runs[c].second * row_bytes;
   }
 }
 
-// Collective write of whole rows `indices` of a dataset from a packed buffer.
-void write_rows(hid_t dataset, hid_t memory_type, const void* data,
-                const std::vector<std::uint64_t>& indices, hid_t transfer,
-                const std::string& where) {
-  Handle file_space = space_handle(H5Dget_space(dataset), where);
-  select_rows(file_space, indices, where);
-  const hssize_t points = H5Sget_select_npoints(file_space);
-  const hsize_t memory_points = points > 0 ? static_cast<hsize_t>(points) : 1;
-  Handle memory_space = space_handle(H5Screate_simple(1, &memory_points, nullptr), where);
-  if (points <= 0) check(H5Sselect_none(memory_space), where);
-  check(H5Dwrite(dataset, memory_type, memory_space, file_space, transfer,
-                 points > 0 ? data : nullptr),
-        where);
+// The number of calls every rank makes for its rows: the most runs any rank has.
+int agreed_calls(comm::Context* context, const std::vector<std::uint64_t>& indices) {
+  const double runs = static_cast<double>(runs_of(indices).size());
+  return static_cast<int>(context != nullptr ? context->max(runs) : runs);
 }
 
-void read_rows(hid_t dataset, hid_t memory_type, void* data,
+void write_rows(comm::Context& context, hid_t dataset, hid_t memory_type, const void* data,
+                const std::vector<std::uint64_t>& indices, hid_t transfer,
+                const std::string& where) {
+  transfer_rows(dataset, memory_type, const_cast<void*>(data), indices,
+                agreed_calls(&context, indices), transfer, true, where);
+}
+
+void read_rows(comm::Context* context, hid_t dataset, hid_t memory_type, void* data,
                const std::vector<std::uint64_t>& indices, hid_t transfer,
                const std::string& where) {
-  Handle file_space = space_handle(H5Dget_space(dataset), where);
-  select_rows(file_space, indices, where);
-  const hssize_t points = H5Sget_select_npoints(file_space);
-  const hsize_t memory_points = points > 0 ? static_cast<hsize_t>(points) : 1;
-  Handle memory_space = space_handle(H5Screate_simple(1, &memory_points, nullptr), where);
-  if (points <= 0) check(H5Sselect_none(memory_space), where);
-  check(H5Dread(dataset, memory_type, memory_space, file_space, transfer,
-                points > 0 ? data : nullptr),
-        where);
+  transfer_rows(dataset, memory_type, data, indices, agreed_calls(context, indices), transfer,
+                false, where);
 }
 
 std::map<std::string, std::string> spec_entries(const std::string& text) {
@@ -395,7 +417,7 @@ RateDatasetWriter::RateDatasetWriter(comm::Context& context, std::string path,
         indices.push_back(e);
       }
       Handle mtype = params_type(layout, false, where);
-      write_rows(s.params, mtype, rows.data(), indices, s.transfer, creating + ":/params");
+      write_rows(context, s.params, mtype, rows.data(), indices, s.transfer, creating + ":/params");
       s.close_all();
     }
     std::string problem;
@@ -431,22 +453,24 @@ void RateDatasetWriter::write(const RateDatasetBlock& b) {
   require_invariant(std::is_sorted(b.indices.begin(), b.indices.end()),
                     "dataset block indices must be sorted");
   const hid_t real = real_type(s.layout);
-  write_rows(s.w, real, b.w.data(), b.indices, s.transfer, where + ":/W");
-  write_rows(s.input, real, b.input.data(), b.indices, s.transfer, where + ":/input");
-  write_rows(s.h0, real, b.h0.data(), b.indices, s.transfer, where + ":/h0");
-  write_rows(s.activity, H5T_NATIVE_FLOAT, b.activity.data(), b.indices, s.transfer,
+  write_rows(s.context, s.w, real, b.w.data(), b.indices, s.transfer, where + ":/W");
+  write_rows(s.context, s.input, real, b.input.data(), b.indices, s.transfer, where + ":/input");
+  write_rows(s.context, s.h0, real, b.h0.data(), b.indices, s.transfer, where + ":/h0");
+  write_rows(s.context, s.activity, H5T_NATIVE_FLOAT, b.activity.data(), b.indices, s.transfer,
              where + ":/activity");
   if (s.layout.record_h)
-    write_rows(s.h, H5T_NATIVE_FLOAT, b.h.data(), b.indices, s.transfer, where + ":/h");
+    write_rows(s.context, s.h, H5T_NATIVE_FLOAT, b.h.data(), b.indices, s.transfer, where + ":/h");
   if (s.layout.lyapunov) {
-    write_rows(s.lyapunov, H5T_NATIVE_DOUBLE, b.lyapunov.data(), b.indices, s.transfer,
+    write_rows(s.context, s.lyapunov, H5T_NATIVE_DOUBLE, b.lyapunov.data(), b.indices, s.transfer,
                where + ":/lyapunov_per_ms");
   }
   // Every rank's data is written (returned from the collective writes) before any flag is set.
   s.context.barrier();
   const std::vector<std::uint8_t> ones(b.indices.size(), 1);
-  write_rows(s.done, H5T_NATIVE_UINT8, ones.data(), b.indices, s.transfer, where + ":/done");
-  check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), where + ": cannot flush");
+  write_rows(s.context, s.done, H5T_NATIVE_UINT8, ones.data(), b.indices, s.transfer,
+             where + ":/done");
+  if (!std::getenv("SW_NOFLUSH"))
+    check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), where + ": cannot flush");
   bytes_written_ += b.bytes();
 }
 
@@ -478,8 +502,9 @@ void RateDatasetWriter::commit() {
     auto copy = [&](hid_t from, hid_t to, hid_t type, std::size_t row_bytes,
                     const std::vector<std::uint64_t>& rows, const char* name) {
       buffer.resize(std::max<std::size_t>(1, rows.size() * row_bytes));
-      read_rows(from, type, buffer.data(), rows, transfer, partial_path(s.path) + ":/" + name);
-      write_rows(to, type, buffer.data(), rows, transfer, target + ":/" + name);
+      read_rows(&s.context, from, type, buffer.data(), rows, transfer,
+                partial_path(s.path) + ":/" + name);
+      write_rows(s.context, to, type, buffer.data(), rows, transfer, target + ":/" + name);
     };
     Handle ptype = params_type(l, false, target);
     for (std::uint64_t round = 0; round < rounds; ++round) {
@@ -559,7 +584,7 @@ std::vector<T> read_network(hid_t file, const std::string& path, const char* nam
   std::size_t count = 1;
   for (int d = 1; d < rank; ++d) count *= dims[d];
   std::vector<T> values(count);
-  read_rows(dataset, type, values.data(), {m}, H5P_DEFAULT, where);
+  read_rows(nullptr, dataset, type, values.data(), {m}, H5P_DEFAULT, where);
   return values;
 }
 }  // namespace
@@ -591,7 +616,7 @@ double RateDatasetReader::param(std::uint64_t m, const std::string& name) const 
   check(H5Tinsert(type, name.c_str(), 0, H5T_NATIVE_DOUBLE), where);
   double value = 0.0;
   if (m >= networks_) throw FileError(path_, "network " + std::to_string(m) + " does not exist");
-  read_rows(dataset, type, &value, {m}, H5P_DEFAULT, where);
+  read_rows(nullptr, dataset, type, &value, {m}, H5P_DEFAULT, where);
   return value;
 }
 

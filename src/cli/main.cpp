@@ -26,6 +26,8 @@ const char* kUsage =
     "Commands:\n"
     "  run NET.toml      build and simulate a network, write spikes/reports to HDF5\n"
     "  inspect FILE.h5   spike counts and mean rates of a run file\n"
+    "  dataset rate|spiking ...  many random networks and their activity into one HDF5 file\n"
+    "  fit DATA.h5 --network M   recover a rate network's W from its activity (BPTT + Adam)\n"
     "Options:\n"
     "  --help            this help (COMMAND --help for a command's options)\n"
     "  --version         version, git commit and Kokkos backend\n"
@@ -51,7 +53,10 @@ int dispatch(spikeweave::comm::Context& context, int argc, char** argv) {
   args.erase(args.begin());
   if (command == "run") return cli::run_command(context, args, command_line);
   if (command == "inspect") return cli::inspect_command(context, args);
-  throw UserError("spikeweave", "unknown command '" + command + "' (expected run or inspect; see --help)");
+  if (command == "dataset") return cli::dataset_command(context, args, command_line);
+  if (command == "fit") return cli::fit_command(context, args, command_line);
+  throw UserError("spikeweave",
+                  "unknown command '" + command + "' (expected run or inspect; see --help)");
 }
 
 }  // namespace

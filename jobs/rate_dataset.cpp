@@ -1,0 +1,228 @@
+#include "jobs/rate_dataset.hpp"
+
+#include <Kokkos_Core.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include "core/errors.hpp"
+#include "io/dataset_rate_file.hpp"
+#include "jobs/work_queue.hpp"
+#include "rate/lyapunov.hpp"
+#include "rate/simulator.hpp"
+
+namespace spikeweave::jobs {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string duration_text(double seconds) {
+  char text[48];
+  if (seconds < 60.0) {
+    std::snprintf(text, sizeof text, "%.1f s", seconds);
+  } else if (seconds < 3600.0) {
+    std::snprintf(text, sizeof text, "%d min %02d s", static_cast<int>(seconds / 60),
+                  static_cast<int>(seconds) % 60);
+  } else {
+    std::snprintf(text, sizeof text, "%d h %02d min", static_cast<int>(seconds / 3600),
+                  static_cast<int>(seconds / 60) % 60);
+  }
+  return text;
+}
+
+template <class T>
+void append_bytes(std::vector<unsigned char>& out, const T* data, std::size_t count) {
+  const std::size_t at = out.size();
+  out.resize(at + count * sizeof(T));
+  std::memcpy(out.data() + at, data, count * sizeof(T));
+}
+
+template <class Real>
+RateDatasetReport run(comm::Context& context, const RateDatasetSpec& spec,
+                      const RateDatasetOptions& options) {
+  const auto start = Clock::now();
+  const bool talk = !options.quiet && context.rank() == 0;
+  const rate::Dynamics& d = spec.dynamics;
+  io::RateDatasetLayout layout;
+  layout.networks = spec.networks;
+  layout.neurons = d.neurons;
+  layout.trials = d.trials;
+  layout.steps = d.steps;
+  layout.double_precision = spec.double_precision;
+  layout.record_h = spec.record_h;
+  layout.lyapunov = spec.lyapunov;
+  layout.deflate = spec.deflate;
+  layout.param_columns = param_columns();
+  layout.spec_toml = canonical_toml(spec);
+  layout.command_line = options.command_line;
+  layout.backend = options.backend;
+  io::RateDatasetWriter writer(
+      context, spec.output, layout, options.overwrite,
+      [&](std::uint64_t m, double* row) { param_row(draw_network_params(spec, m), row); });
+  RateDatasetReport report;
+  report.networks = spec.networks;
+  if (writer.state() == io::DatasetState::kComplete) {
+    report.already_done = spec.networks;
+    report.complete = true;
+    if (talk) {
+      std::fprintf(
+          stderr,
+          "[spikeweave] dataset %s is complete (%llu networks, same parameters): nothing to do\n",
+          spec.output.c_str(), static_cast<unsigned long long>(spec.networks));
+    }
+    return report;
+  }
+  std::vector<std::uint64_t> pending;
+  for (std::uint64_t m = 0; m < spec.networks; ++m) {
+    if (!writer.done_at_open()[m]) pending.push_back(m);
+  }
+  report.already_done = spec.networks - pending.size();
+  if (talk) {
+    std::fprintf(
+        stderr,
+        "[spikeweave] dataset %s: %s, %llu networks of N = %d, K = %d, T = %d on %d rank(s)\n",
+        spec.output.c_str(), writer.state() == io::DatasetState::kResumed ? "resuming" : "new",
+        static_cast<unsigned long long>(spec.networks), d.neurons, d.trials, d.steps,
+        context.size());
+    if (report.already_done > 0) {
+      std::fprintf(stderr, "[spikeweave] %llu networks already done, %zu to go\n",
+                   static_cast<unsigned long long>(report.already_done), pending.size());
+    }
+  }
+
+  const std::uint64_t per_network = rate::BatchSimulator<Real>::bytes_per_network(d, spec.record_h);
+  const double buffer_bytes = options.buffer_mb * 1048576.0;
+  int batch = options.batch > 0
+                  ? options.batch
+                  : std::max(1, std::min(256, Kokkos::DefaultExecutionSpace().concurrency()));
+  // The simulator's buffers get at most half the memory budget.
+  batch = static_cast<int>(
+      std::max<double>(1.0, std::min<double>(batch, 0.5 * buffer_bytes / per_network)));
+  rate::BatchSimulator<Real> simulator(d, batch, spec.record_h);
+
+  const std::size_t n = d.neurons, k = d.trials, t = d.steps;
+  const std::size_t trace = k * t * n;
+  WorkQueue queue(context, pending.size());
+  io::RateDatasetBlock block;
+  std::vector<Real> scratch(std::max(n * n, k * n));
+  bool exhausted = false;
+  double simulate_seconds = 0.0, write_seconds = 0.0, last_print = -1e300;
+  std::uint64_t computed_total = 0, bytes_total = 0;
+  for (;;) {
+    const auto round_start = Clock::now();
+    while (!exhausted) {
+      const double next_bytes =
+          static_cast<double>(block.bytes()) + batch * (trace * 4.0 * (spec.record_h ? 2 : 1));
+      if (!block.indices.empty() &&
+          (since(round_start) >= options.round_seconds || next_bytes > buffer_bytes))
+        break;
+      const auto [first, claimed] = queue.take(static_cast<std::uint64_t>(batch));
+      if (claimed == 0) {
+        exhausted = true;
+        break;
+      }
+      const auto sim_start = Clock::now();
+      std::vector<std::uint64_t> indices(pending.begin() + first,
+                                         pending.begin() + first + claimed);
+      std::vector<rate::NetworkParams> params;
+      for (std::uint64_t m : indices) params.push_back(draw_network_params(spec, m));
+      simulator.generate_and_run(spec.seed, indices, params);
+      for (int b = 0; b < simulator.count(); ++b) {
+        block.indices.push_back(indices[b]);
+        simulator.copy_weights(b, scratch.data());
+        append_bytes(block.w, scratch.data(), n * n);
+        rate::Network<Real> net;
+        if (spec.lyapunov) net.w.assign(scratch.begin(), scratch.begin() + n * n);
+        simulator.copy_input(b, scratch.data());
+        append_bytes(block.input, scratch.data(), n);
+        if (spec.lyapunov) net.input.assign(scratch.begin(), scratch.begin() + n);
+        simulator.copy_h0(b, scratch.data());
+        append_bytes(block.h0, scratch.data(), k * n);
+        if (spec.lyapunov) net.h0.assign(scratch.begin(), scratch.begin() + k * n);
+        block.activity.insert(block.activity.end(), simulator.activity(b),
+                              simulator.activity(b) + trace);
+        if (spec.record_h)
+          block.h.insert(block.h.end(), simulator.h_trace(b), simulator.h_trace(b) + trace);
+        if (spec.lyapunov) {
+          const rate::Coefficients c = rate::coefficients(params[b], d);
+          net.dynamics = d;
+          net.a = c.a;
+          net.noise_scale = c.noise_scale;
+          net.seed = spec.seed;
+          net.index = static_cast<std::uint32_t>(indices[b]);
+          rate::LyapunovOptions lo;
+          lo.steps = spec.lyapunov_steps;
+          lo.transient_steps = spec.lyapunov_transient_steps;
+          block.lyapunov.push_back(rate::largest_lyapunov_exponent(net, lo));
+        }
+      }
+      simulate_seconds += since(sim_start);
+    }
+    const auto write_start = Clock::now();
+    writer.write(block);
+    write_seconds += since(write_start);
+    ++report.rounds;
+    std::vector<std::uint64_t> counts = {block.indices.size(), block.bytes()};
+    context.sum(counts);
+    computed_total += counts[0];
+    bytes_total += counts[1];
+    block.clear();
+    const bool more = context.any(!exhausted);
+    if (talk && (!more || since(start) - last_print >= options.progress_seconds)) {
+      last_print = since(start);
+      const double elapsed = since(start);
+      const double rate = computed_total / std::max(elapsed, 1e-9);
+      const std::uint64_t done = report.already_done + computed_total;
+      const double eta = rate > 0 ? (spec.networks - done) / rate : 0.0;
+      std::fprintf(
+          stderr,
+          "[spikeweave] dataset: %llu / %llu networks (%.0f%%), %.1f networks/s, %.1f MB written "
+          "(%.1f MB/s), ETA %s\n",
+          static_cast<unsigned long long>(done), static_cast<unsigned long long>(spec.networks),
+          100.0 * done / spec.networks, rate, bytes_total / 1e6,
+          bytes_total / 1e6 / std::max(elapsed, 1e-9), duration_text(eta).c_str());
+    }
+    if (!more) break;
+    if (options.stop_after_rounds > 0 && report.rounds >= options.stop_after_rounds) {
+      report.computed = computed_total;
+      report.bytes_written = bytes_total;
+      report.seconds = since(start);
+      return report;  // the work file stays as a killed run would leave it
+    }
+  }
+  const auto commit_start = Clock::now();
+  writer.commit();
+  write_seconds += since(commit_start);
+  report.computed = computed_total;
+  report.bytes_written = bytes_total;
+  report.simulate_seconds = context.max(simulate_seconds);
+  report.write_seconds = context.max(write_seconds);
+  report.seconds = context.max(since(start));
+  report.complete = true;
+  if (talk) {
+    std::fprintf(stderr,
+                 "[spikeweave] dataset %s complete: %llu networks computed in %s (simulation %s, "
+                 "writing %s, max "
+                 "over ranks), %.1f MB\n",
+                 spec.output.c_str(), static_cast<unsigned long long>(computed_total),
+                 duration_text(report.seconds).c_str(),
+                 duration_text(report.simulate_seconds).c_str(),
+                 duration_text(report.write_seconds).c_str(), bytes_total / 1e6);
+  }
+  return report;
+}
+
+}  // namespace
+
+RateDatasetReport run_rate_dataset(comm::Context& context, const RateDatasetSpec& spec,
+                                   const RateDatasetOptions& options) {
+  if (spec.output.empty())
+    throw ConfigError("dataset.output", "an output file is required (--out data.h5)");
+  return spec.double_precision ? run<double>(context, spec, options)
+                               : run<float>(context, spec, options);
+}
+
+}  // namespace spikeweave::jobs

@@ -1,0 +1,219 @@
+// spikeweave dataset rate [CONFIG.toml] [options]      random rate networks and their activity
+// spikeweave dataset spiking NET.toml --networks M ... instances of a spiking network
+#include <Kokkos_Core.hpp>
+#include <boost/program_options.hpp>
+#include <iostream>
+
+#include "cli/cli_support.hpp"
+#include "cli/commands.hpp"
+#include "core/config_table.hpp"
+#include "core/errors.hpp"
+#include "jobs/rate_dataset.hpp"
+
+namespace po = boost::program_options;
+
+namespace spikeweave::cli {
+namespace {
+
+const char* kDatasetUsage =
+    "Usage: spikeweave dataset rate [CONFIG.toml] [options]\n"
+    "       spikeweave dataset spiking NET.toml --networks M [--vary key.path=DIST ...] --out "
+    "FILE.h5\n"
+    "Generates many random networks and their activity into one HDF5 file, on any number of ranks\n"
+    "(mpirun/srun). Rerunning the same command resumes an interrupted run; see "
+    "docs/rate_networks.md.\n";
+
+const char* kRateUsage =
+    "Usage: spikeweave dataset rate [CONFIG.toml] --networks M --neurons N --steps T --out FILE.h5 "
+    "[options]\n"
+    "M random rate networks  tau dh/dt = -h + W phi(h) + I + noise  (Euler), each with K trials of "
+    "T\n"
+    "steps, into one HDF5 file: /W, /input, /h0, /activity, /params, /done, /provenance.\n"
+    "Options override CONFIG.toml (the [dataset], [rate], [rate.network] tables). A DIST is a "
+    "number,\n"
+    "uniform:LOW,HIGH, or a TOML table such as '{ normal = [1.5, 0.2], min = 1, max = 2 }', drawn "
+    "per\n"
+    "network and stored in /params. Rerunning the same command resumes; different parameters are "
+    "refused.\n";
+
+// A TOML basic string.
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+int rate_dataset(comm::Context& context, const std::vector<std::string>& args,
+                 const std::string& command_line) {
+  po::options_description options("Options");
+  std::string networks, neurons, trials, steps, dt, tau, gain, sparsity, dale, noise, input_mean,
+      input_std, h0_std, nonlinearity, seed, precision, deflate, out;
+  std::vector<std::string> overrides;
+  jobs::RateDatasetOptions run;
+  auto text = [](std::string* target) { return po::value<std::string>(target); };
+  options.add_options()("help,h", "show this help")("networks", text(&networks),
+                                                    "M, the number of networks (dataset.networks)")(
+      "neurons", text(&neurons), "N, neurons per network (rate.neurons)")(
+      "trials", text(&trials),
+      "K, trials per network: initial states and noise (rate.trials, default 1)")(
+      "steps", text(&steps), "T, Euler steps per trial (rate.steps)")(
+      "dt-ms", text(&dt), "time step [ms] (rate.dt_ms, default 1)")(
+      "nonlinearity", text(&nonlinearity),
+      "tanh | relu | sigmoid (rate.nonlinearity, default tanh)")(
+      "gain", text(&gain), "DIST: gain g, W ~ N(0, g^2/N) (rate.network.gain, default 1.5)")(
+      "sparsity", text(&sparsity),
+      "DIST: connection probability p (rate.network.sparsity, default 1)")(
+      "dale", text(&dale),
+      "DIST: Dale's law with this excitatory fraction f_E (rate.network.dale)")(
+      "balanced",
+      "Dale networks: inhibition scaled so rows sum to zero on average (rate.network.balanced)")(
+      "noise", text(&noise), "DIST: noise sigma [h/sqrt(ms)] (rate.network.noise, default 0)")(
+      "tau-ms", text(&tau), "DIST: time constant [ms] (rate.network.tau_ms, default 10)")(
+      "input-mean", text(&input_mean),
+      "DIST: mean of the constant input I (rate.network.input_mean, default 0)")(
+      "input-std", text(&input_std),
+      "DIST: spread of I over neurons (rate.network.input_std, default 0)")(
+      "h0-std", text(&h0_std),
+      "DIST: spread of the initial state (rate.network.h0_std, default 1)")(
+      "seed", text(&seed), "seed of every draw (dataset.seed, default 1)")(
+      "precision", text(&precision), "float | double: simulation and stored W (dataset.precision)")(
+      "record-h", "also store h as /h (dataset.record_h)")(
+      "lyapunov", "also estimate each network's largest Lyapunov exponent (dataset.lyapunov)")(
+      "deflate", text(&deflate), "compression level 0..9 (dataset.deflate, default 0)")(
+      "out,o", text(&out), "output HDF5 file (dataset.output)")(
+      "set", po::value<std::vector<std::string>>(&overrides)->composing(),
+      "override any key, e.g. --set rate.network.gain=2.0 (repeatable)")(
+      "overwrite", "start again even if FILE.h5 or an unfinished run of it exists")(
+      "quiet,q", "no progress output")(
+      "batch", po::value<int>(&run.batch),
+      "networks per kernel launch (default: the backend's concurrency)")(
+      "round-seconds", po::value<double>(&run.round_seconds),
+      "simulation time between collective writes (default 2)")(
+      "buffer-mb", po::value<double>(&run.buffer_mb), "per-rank result buffer (default 512)");
+  po::options_description hidden;
+  std::string config_path;
+  hidden.add_options()("config", po::value<std::string>(&config_path));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("config", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UserError("spikeweave dataset rate",
+                    std::string(e.what()) + " (see spikeweave dataset rate --help)");
+  }
+  if (vm.count("help")) {
+    if (context.rank() == 0) std::cout << kRateUsage << "\n" << options << "\n";
+    return 0;
+  }
+  const std::string source = config_path.empty() ? "command line" : config_path;
+  const std::string config_text =
+      config_path.empty() ? "" : read_text_file_collectively(context, config_path);
+  toml::table root = config::parse_toml(config_text, source);
+  // Options first, then --set, in a fixed order: every rank builds the same table.
+  std::vector<std::string> assignments;
+  auto set = [&](const std::string& key, const std::string& value) {
+    if (!value.empty()) assignments.push_back(key + "=" + value);
+  };
+  set("dataset.networks", networks);
+  set("dataset.seed", seed);
+  if (!precision.empty()) set("dataset.precision", quoted(precision));
+  if (!out.empty()) set("dataset.output", quoted(out));
+  if (vm.count("record-h")) set("dataset.record_h", "true");
+  if (vm.count("lyapunov")) set("dataset.lyapunov", "true");
+  set("dataset.deflate", deflate);
+  set("rate.neurons", neurons);
+  set("rate.trials", trials);
+  set("rate.steps", steps);
+  set("rate.dt_ms", dt);
+  if (!nonlinearity.empty()) set("rate.nonlinearity", quoted(nonlinearity));
+  const std::pair<const char*, std::string*> distributions[] = {
+      {"gain", &gain},           {"sparsity", &sparsity}, {"dale", &dale},
+      {"noise", &noise},         {"tau_ms", &tau},        {"input_mean", &input_mean},
+      {"input_std", &input_std}, {"h0_std", &h0_std}};
+  for (const auto& [key, value] : distributions) {
+    if (!value->empty()) {
+      set(std::string("rate.network.") + key,
+          jobs::distribution_to_toml(*value, "--" + std::string(key)));
+    }
+  }
+  if (vm.count("balanced")) set("rate.network.balanced", "true");
+  for (const std::string& o : overrides) assignments.push_back(o);
+  for (const std::string& a : assignments) config::apply_override(root, a);
+  if (!root.contains("dataset") || !root.contains("rate")) {
+    throw ConfigError(
+        source,
+        "expected --networks, --neurons, --steps and --out (or a CONFIG.toml with [dataset] "
+        "and [rate]); see spikeweave dataset rate --help");
+  }
+  jobs::RateDatasetSpec spec;
+  try {
+    spec = jobs::parse_rate_dataset(root, source);
+  } catch (const ConfigError& e) {
+    // Name the option too where the key has one.
+    static const std::pair<const char*, const char*> kOptions[] = {
+        {"dataset.networks", "--networks"},
+        {"dataset.seed", "--seed"},
+        {"dataset.output", "--out"},
+        {"dataset.precision", "--precision"},
+        {"dataset.deflate", "--deflate"},
+        {"rate.neurons", "--neurons"},
+        {"rate.trials", "--trials"},
+        {"rate.steps", "--steps"},
+        {"rate.dt_ms", "--dt-ms"},
+        {"rate.nonlinearity", "--nonlinearity"},
+        {"rate.network.gain", "--gain"},
+        {"rate.network.sparsity", "--sparsity"},
+        {"rate.network.dale", "--dale"},
+        {"rate.network.balanced", "--balanced"},
+        {"rate.network.noise", "--noise"},
+        {"rate.network.tau_ms", "--tau-ms"},
+        {"rate.network.input_mean", "--input-mean"},
+        {"rate.network.input_std", "--input-std"},
+        {"rate.network.h0_std", "--h0-std"}};
+    for (const auto& [key, option] : kOptions) {
+      if (e.where() == key) {
+        const std::string what = std::string(e.what()).substr(e.where().size() + 2);
+        throw ConfigError(std::string(key) + " (" + option + ")", what);
+      }
+    }
+    throw;
+  }
+  run.overwrite = vm.count("overwrite") > 0;
+  run.quiet = vm.count("quiet") > 0;
+  run.command_line = command_line;
+  run.backend = Kokkos::DefaultExecutionSpace::name();
+  if (!(run.round_seconds > 0.0))
+    throw ConfigError("--round-seconds", "expected a positive number of seconds");
+  if (!(run.buffer_mb > 0.0)) throw ConfigError("--buffer-mb", "expected a positive size");
+  jobs::run_rate_dataset(context, spec, run);
+  return 0;
+}
+
+int spiking_dataset(comm::Context&, const std::vector<std::string>&, const std::string&) {
+  throw UserError("spikeweave dataset spiking", "not implemented yet");
+}
+
+}  // namespace
+
+int dataset_command(comm::Context& context, const std::vector<std::string>& args,
+                    const std::string& command_line) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    if (context.rank() == 0) std::cout << kDatasetUsage;
+    return args.empty() ? 1 : 0;
+  }
+  const std::string kind = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (kind == "rate") return rate_dataset(context, rest, command_line);
+  if (kind == "spiking") return spiking_dataset(context, rest, command_line);
+  throw UserError("spikeweave dataset",
+                  "unknown kind '" + kind + "' (expected rate or spiking; see --help)");
+}
+
+}  // namespace spikeweave::cli

@@ -1,0 +1,52 @@
+"""Helpers shared by the dataset integration tests (run with /usr/bin/python3)."""
+import argparse
+import os
+import shlex
+import subprocess
+
+
+def arguments(description):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--binary", required=True, help="path of the spikeweave executable")
+    parser.add_argument("--mpiexec", required=True)
+    parser.add_argument("--mpiexec-flags", default="", help="flags for mpiexec, one string")
+    parser.add_argument("--source-dir", default="")
+    parser.add_argument("--work-dir", required=True)
+    parser.add_argument("--seed", type=int, default=None)
+    return parser.parse_args()
+
+
+def environment():
+    env = dict(os.environ)
+    env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    return env
+
+
+def mpi_command(args, ranks, command):
+    return [args.mpiexec, "-np", str(ranks)] + shlex.split(args.mpiexec_flags) + command
+
+
+def run(command, timeout=120, check=True):
+    result = subprocess.run(command, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, timeout=timeout)
+    if check and result.returncode != 0:
+        raise SystemExit("command failed (%d): %s\n%s%s" % (result.returncode, " ".join(command), result.stdout,
+                                                          result.stderr))
+    return result
+
+
+DATASETS = ("W", "input", "h0", "activity", "h", "lyapunov_per_ms", "params", "done")
+
+
+def same_datasets(path_a, path_b):
+    """Compares every dataset byte for byte; returns a list of differences."""
+    import h5py
+    differences = []
+    with h5py.File(path_a, "r") as a, h5py.File(path_b, "r") as b:
+        for name in DATASETS:
+            if (name in a) != (name in b):
+                differences.append(name + ": present in one file only")
+            elif name in a and a[name][()].tobytes() != b[name][()].tobytes():
+                differences.append(name + ": contents differ")
+    return differences
