@@ -53,12 +53,15 @@ void ProgressPrinter::operator()(const engine::Progress& p) {
   last_print_ = p.wall_seconds;
   const double simulated_ms = static_cast<double>(p.steps_done) * dt_ms_;
   const double total_ms = static_cast<double>(p.steps_total) * dt_ms_;
-  const double fraction = p.steps_total > 0 ? static_cast<double>(p.steps_done) / p.steps_total : 1.0;
+  const double fraction =
+      p.steps_total > 0 ? static_cast<double>(p.steps_done) / p.steps_total : 1.0;
   const double rtf = simulated_ms > 0 ? p.wall_seconds / (simulated_ms * 1e-3) : 0.0;
   const double eta = fraction > 0 ? p.wall_seconds * (1.0 - fraction) / fraction : 0.0;
-  std::fprintf(stderr, "[spikeweave] t = %.1f / %.1f ms (%3.0f%%), steps %lld, real-time factor %.2f, ETA %s\n",
-               simulated_ms, total_ms, 100.0 * fraction, static_cast<long long>(p.steps_done), rtf,
-               format_seconds(eta).c_str());
+  std::fprintf(
+      stderr,
+      "[spikeweave] t = %.1f / %.1f ms (%3.0f%%), steps %lld, real-time factor %.2f, ETA %s\n",
+      simulated_ms, total_ms, 100.0 * fraction, static_cast<long long>(p.steps_done), rtf,
+      format_seconds(eta).c_str());
 }
 
 }  // namespace spikeweave::cli

@@ -26,7 +26,8 @@ int inspect_command(comm::Context& context, const std::vector<std::string>& args
     po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    throw UserError("spikeweave inspect", std::string(e.what()) + " (see spikeweave inspect --help)");
+    throw UserError("spikeweave inspect",
+                    std::string(e.what()) + " (see spikeweave inspect --help)");
   }
   if (vm.count("help")) {
     if (context.rank() == 0) {
@@ -47,8 +48,9 @@ int inspect_command(comm::Context& context, const std::vector<std::string>& args
     const double rate = summary.t_stop_ms > 0 && p.nodes > 0
                             ? static_cast<double>(p.spikes) / (p.nodes * summary.t_stop_ms * 1e-3)
                             : 0.0;
-    std::printf("%-16s %12llu %12llu %14.4f\n", p.name.c_str(), static_cast<unsigned long long>(p.nodes),
-                static_cast<unsigned long long>(p.spikes), rate);
+    std::printf("%-16s %12llu %12llu %14.4f\n", p.name.c_str(),
+                static_cast<unsigned long long>(p.nodes), static_cast<unsigned long long>(p.spikes),
+                rate);
   }
   return 0;
 }

@@ -66,7 +66,13 @@ int main(int argc, char** argv) {
   comm::mpi::Environment mpi(&argc, &argv);
   int exit_code = 0;
   {
-    Kokkos::ScopeGuard kokkos(argc, argv);
+    // Kokkos sees only its own --kokkos-* options: it would otherwise answer our --help.
+    std::vector<char*> kokkos_args{argv[0]};
+    for (int i = 1; i < argc; ++i) {
+      if (std::string(argv[i]).rfind("--kokkos-", 0) == 0) kokkos_args.push_back(argv[i]);
+    }
+    int kokkos_argc = static_cast<int>(kokkos_args.size());
+    Kokkos::ScopeGuard kokkos(kokkos_argc, kokkos_args.data());
     std::unique_ptr<comm::Context> context = comm::mpi::make_mpi_context();
     const int rank = context->rank();
     try {

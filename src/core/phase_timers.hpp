@@ -34,7 +34,8 @@ class PhaseTimers {
   // Adds the time from construction to destruction to one phase.
   class Scope {
    public:
-    Scope(PhaseTimers& timers, Phase phase) : timers_(timers), phase_(phase), start_(Clock::now()) {}
+    Scope(PhaseTimers& timers, Phase phase)
+        : timers_(timers), phase_(phase), start_(Clock::now()) {}
     ~Scope() { timers_.add(phase_, std::chrono::duration<double>(Clock::now() - start_).count()); }
     Scope(const Scope&) = delete;
     Scope& operator=(const Scope&) = delete;

@@ -8,26 +8,26 @@
 //   word 1: a (e.g. target gid)     word 2: b (e.g. step, or a sub-purpose)
 //   word 3: block index inside the stream (each block yields four 32-bit words)
 // and the key is the 64-bit user seed. Usable on host and device (KOKKOS_INLINE_FUNCTION).
-#include <Kokkos_Core.hpp>
 #include <Random123/philox.h>
+#include <Kokkos_Core.hpp>
 #include <cmath>
 #include <cstdint>
 
 namespace spikeweave::rng {
 
 enum class Purpose : std::uint32_t {
-  kConnectivity = 1,   // which sources a target receives (object: projection)
-  kWeight = 2,         // synaptic weights (object: projection)
-  kDelay = 3,          // synaptic delays (object: projection)
-  kPoissonInput = 4,   // Poisson stimulus counts (object: stimulus; a: gid; block from step)
-  kPoissonLarge = 5,   // Poisson counts with a large mean, rejection sampler (b: step)
-  kInitialState = 6,   // initial neuron state (object: population * 16 + state variable)
-  kTotalNumber = 7,    // fixed_total_number's split of the total count over targets
-  kSourceSpikes = 8,   // poisson_source populations' spikes (object: population; b: step)
-  kRateNetwork = 9,    // rate-network weights and noise
-  kPlasticity = 10,    // stochastic plasticity rules
-  kDataset = 11,       // dataset / sweep parameter draws
-  kSampling = 12,      // which synapses a weight recording samples
+  kConnectivity = 1,  // which sources a target receives (object: projection)
+  kWeight = 2,        // synaptic weights (object: projection)
+  kDelay = 3,         // synaptic delays (object: projection)
+  kPoissonInput = 4,  // Poisson stimulus counts (object: stimulus; a: gid; block from step)
+  kPoissonLarge = 5,  // Poisson counts with a large mean, rejection sampler (b: step)
+  kInitialState = 6,  // initial neuron state (object: population * 16 + state variable)
+  kTotalNumber = 7,   // fixed_total_number's split of the total count over targets
+  kSourceSpikes = 8,  // poisson_source populations' spikes (object: population; b: step)
+  kRateNetwork = 9,   // rate-network weights and noise
+  kPlasticity = 10,   // stochastic plasticity rules
+  kDataset = 11,      // dataset / sweep parameter draws
+  kSampling = 12,     // which synapses a weight recording samples
 };
 
 using Philox = r123::Philox4x32;
@@ -37,8 +37,8 @@ class Stream {
   KOKKOS_INLINE_FUNCTION Stream(std::uint64_t seed, Purpose purpose, std::uint32_t object,
                                 std::uint32_t a, std::uint32_t b, std::uint32_t first_block = 0) {
     key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-    ctr_ = {{(static_cast<std::uint32_t>(purpose) << 24) | (object & 0xFFFFFFu), a, b,
-             first_block}};
+    ctr_ = {
+        {(static_cast<std::uint32_t>(purpose) << 24) | (object & 0xFFFFFFu), a, b, first_block}};
     fill();
   }
 
@@ -96,7 +96,8 @@ class Stream {
   int used_ = 0;
 };
 
-// Poisson deviate by inversion; for small means (the sampler below switches at kPoissonInversionMax).
+// Poisson deviate by inversion; for small means (the sampler below switches at
+// kPoissonInversionMax).
 KOKKOS_INLINE_FUNCTION std::uint32_t poisson_by_inversion(double u, double exp_minus_mean,
                                                           double mean) {
   std::uint32_t k = 0;
@@ -138,7 +139,8 @@ inline constexpr double kPoissonInversionMax = 16.0;
 // Poisson deviate of any mean from a stream.
 KOKKOS_INLINE_FUNCTION std::uint32_t poisson(Stream& stream, double mean) {
   if (mean <= 0.0) return 0;
-  if (mean < kPoissonInversionMax) return poisson_by_inversion(stream.uniform(), ::exp(-mean), mean);
+  if (mean < kPoissonInversionMax)
+    return poisson_by_inversion(stream.uniform(), ::exp(-mean), mean);
   return poisson_ptrs(stream, mean);
 }
 

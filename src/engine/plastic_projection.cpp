@@ -1,6 +1,8 @@
 #include "engine/plastic_projection.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "core/errors.hpp"
 #include "engine/neuron_group.hpp"
@@ -18,7 +20,8 @@ template <class Weight, class Rule>
 class StdpProjection final : public Projection {
  public:
   StdpProjection(const network::NetworkSpec& net, int index, network::SynapseTables tables,
-                 NeuronGroup& target, PostHistories& histories, const Rule& rule)
+                 NeuronGroup& target, PostHistories& histories, const Rule& rule,
+                 int interval_steps)
       : Projection(net, index, std::move(tables)) {
     const network::ProjectionSpec& spec = net.projections[index];
     const PlasticitySpec& p = *spec.plasticity;
@@ -41,14 +44,14 @@ class StdpProjection final : public Projection {
         tau_plus = p.triplet.tau_plus_ms;
         tau_minus = p.triplet.tau_minus_ms;
         s.triplet = true;
-        s.steps_per_tau_x = dt / p.triplet.tau_x_ms;
+        s.decay_x = kernels::DecayTable::make(dt / p.triplet.tau_x_ms);
         s.channel_triplet =
             histories.require_channel(spec.target, p.triplet.tau_y_ms, p.history_capacity);
         break;
       default:
         throw InternalError("StdpProjection built for a rule it does not implement");
     }
-    s.steps_per_tau_plus = dt / tau_plus;
+    s.decay_plus = kernels::DecayTable::make(dt / tau_plus);
     s.channel_minus = histories.require_channel(spec.target, tau_minus, p.history_capacity);
     const std::string& name = spec.name;
     const std::uint64_t n = tables_.synapses;
@@ -70,6 +73,19 @@ class StdpProjection final : public Projection {
     s.rows.t_done = kernels::View<std::int64_t*>(name + ".t_done", rows);
     s.rows.r1 = kernels::View<double*>(name + ".r1", rows);
     s.rows.r2 = kernels::View<double*>(name + ".r2", s.triplet ? rows : 0);
+    // Postsynaptic times T - d of one interval's spikes span interval + (d_max - d_min) steps.
+    int d_min = 65535, d_max = 0;
+    for (std::uint64_t seg = 0; seg < tables_.segments(); ++seg) {
+      d_min = std::min<int>(d_min, tables_.segment_delay(seg));
+      d_max = std::max<int>(d_max, tables_.segment_delay(seg));
+    }
+    if (d_max < d_min) d_min = d_max = 1;
+    max_delay_steps_ = d_max;
+    s.kminus =
+        kernels::View<double**>(name + ".kminus", interval_steps + d_max - d_min, target.size());
+    kminus_table_.kminus = s.kminus;
+    kminus_table_.channel = s.channel_minus;
+    kminus_table_.nearest = s.pairing != kernels::PairingMode::kAllToAll;
     deliver_.ring = target.ring();
     deliver_.port = port_of(spec);
     deliver_.slots = static_cast<int>(target.ring().extent(1));
@@ -79,9 +95,18 @@ class StdpProjection final : public Projection {
   bool plastic() const override { return true; }
   void bind(const PostHistories& histories) override {
     deliver_.s.post = histories.history(target_);
+    kminus_table_.post = deliver_.s.post;
   }
 
   void deliver(const SpikeBatch& batch, Step first_step) override {
+    // Spikes emitted at steps first_step + lag have stamps first_step + lag + 1; their depression
+    // looks at the target's trace at stamp - d >= first_step + 1 - d_max.
+    kminus_table_.base = first_step + 1 - max_delay_steps_;
+    deliver_.s.kminus_base = kminus_table_.base;
+    Kokkos::parallel_for(
+        kernels::StdpKminusTable::kLabel,
+        Kokkos::RangePolicy<kernels::ExecSpace>(0, static_cast<int>(deliver_.s.kminus.extent(1))),
+        kminus_table_);
     deliver_.spikes = batch.spikes;
     deliver_.run_begin = batch.run_begin;
     deliver_.first_step = first_step;
@@ -105,7 +130,7 @@ class StdpProjection final : public Projection {
 
   std::uint64_t bytes() const override {
     const auto& s = deliver_.s;
-    return tables_.bytes() + s.weight.span() * sizeof(Weight) +
+    return tables_.bytes() + s.weight.span() * sizeof(Weight) + s.kminus.span() * sizeof(double) +
            s.pre_centered_trace.span() * sizeof(double) +
            (s.rows.t_last.span() + s.rows.t_done.span()) * sizeof(std::int64_t) +
            (s.rows.r1.span() + s.rows.r2.span()) * sizeof(double);
@@ -113,6 +138,8 @@ class StdpProjection final : public Projection {
 
  private:
   kernels::StdpDeliver<Weight, Rule> deliver_;
+  kernels::StdpKminusTable kminus_table_;
+  int max_delay_steps_ = 1;
   Step sweep_steps_ = 1;
   Step last_sweep_ = 0;
 };
@@ -120,26 +147,27 @@ class StdpProjection final : public Projection {
 template <class Weight>
 std::unique_ptr<Projection> make_stdp(const network::NetworkSpec& net, int index,
                                       network::SynapseTables tables, NeuronGroup& target,
-                                      PostHistories& histories) {
+                                      PostHistories& histories, int interval_steps) {
   const PlasticitySpec& p = *net.projections[index].plasticity;
   switch (p.rule) {
     case RuleKind::kStdpPair: {
       const kernels::PairWeightRule rule{p.pair.lambda, p.pair.alpha, p.pair.mu_plus,
                                          p.pair.mu_minus, p.pair.w_max};
       return std::make_unique<StdpProjection<Weight, kernels::PairWeightRule>>(
-          net, index, std::move(tables), target, histories, rule);
+          net, index, std::move(tables), target, histories, rule, interval_steps);
     }
     case RuleKind::kStdpPowerLaw: {
-      const kernels::PowerLawWeightRule rule{p.power_law.lambda, p.power_law.alpha, p.power_law.mu};
+      const kernels::PowerLawWeightRule rule{p.power_law.lambda, p.power_law.alpha, p.power_law.mu,
+                                             std::is_same_v<Weight, float>};
       return std::make_unique<StdpProjection<Weight, kernels::PowerLawWeightRule>>(
-          net, index, std::move(tables), target, histories, rule);
+          net, index, std::move(tables), target, histories, rule, interval_steps);
     }
     case RuleKind::kStdpTriplet: {
       const kernels::TripletWeightRule rule{p.triplet.a2_plus, p.triplet.a3_plus,
                                             p.triplet.a2_minus, p.triplet.a3_minus,
                                             p.triplet.w_max};
       return std::make_unique<StdpProjection<Weight, kernels::TripletWeightRule>>(
-          net, index, std::move(tables), target, histories, rule);
+          net, index, std::move(tables), target, histories, rule, interval_steps);
     }
     default:
       break;
@@ -151,11 +179,12 @@ std::unique_ptr<Projection> make_stdp(const network::NetworkSpec& net, int index
 
 std::unique_ptr<Projection> make_plastic_projection(const network::NetworkSpec& net, int index,
                                                     network::SynapseTables tables,
-                                                    NeuronGroup& target, PostHistories& histories) {
+                                                    NeuronGroup& target, PostHistories& histories,
+                                                    int interval_steps) {
   if (net.projections[index].plasticity->double_weights) {
-    return make_stdp<double>(net, index, std::move(tables), target, histories);
+    return make_stdp<double>(net, index, std::move(tables), target, histories, interval_steps);
   }
-  return make_stdp<float>(net, index, std::move(tables), target, histories);
+  return make_stdp<float>(net, index, std::move(tables), target, histories, interval_steps);
 }
 
 }  // namespace spikeweave::engine

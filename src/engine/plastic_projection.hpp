@@ -14,6 +14,7 @@ int port_of(const network::ProjectionSpec& spec);
 
 std::unique_ptr<Projection> make_plastic_projection(const network::NetworkSpec& net, int index,
                                                     network::SynapseTables tables,
-                                                    NeuronGroup& target, PostHistories& histories);
+                                                    NeuronGroup& target, PostHistories& histories,
+                                                    int interval_steps);
 
 }  // namespace spikeweave::engine

@@ -27,13 +27,17 @@ void PostHistories::allocate(const std::vector<std::unique_ptr<NeuronGroup>>& gr
     const int n = groups[population]->size();
     const std::string name = groups[population]->spec().name;
     kernels::PostHistory h;
-    h.capacity = request.capacity;
+    h.capacity = 1;
+    while (h.capacity < request.capacity) h.capacity *= 2;
+    h.mask = static_cast<std::uint64_t>(h.capacity - 1);
     h.channels = static_cast<int>(request.taus_ms.size());
-    for (int c = 0; c < h.channels; ++c) h.steps_per_tau[c] = dt_ms / request.taus_ms[c];
+    for (int c = 0; c < h.channels; ++c)
+      h.decay[c] = kernels::DecayTable::make(dt_ms / request.taus_ms[c]);
     h.stamp = kernels::View<std::int64_t**>(name + ".post_stamp", n, h.capacity);
     h.trace =
         kernels::View<double***>(name + ".post_trace", std::max(1, h.channels), n, h.capacity);
     h.count = kernels::View<std::uint64_t*>(name + ".post_count", n);
+    h.recent = decltype(h.recent)(name + ".post_recent", n);
     h.overflow = kernels::View<int*>(name + ".post_overflow", 1);
     histories_[population] = h;
   }
@@ -65,7 +69,7 @@ std::uint64_t PostHistories::bytes() const {
   std::uint64_t b = 0;
   for (const auto& [population, h] : histories_) {
     b += h.stamp.span() * sizeof(std::int64_t) + h.trace.span() * sizeof(double) +
-         h.count.span() * sizeof(std::uint64_t);
+         h.count.span() * sizeof(std::uint64_t) + h.recent.span() * sizeof(std::int64_t);
   }
   return b;
 }

@@ -39,7 +39,7 @@ kernels::DeviceSynapses device_synapses(const network::SynapseTables& t) {
   d.target = to_device(t.target);
   d.weight = to_device(t.weight);
   d.homogeneous = t.homogeneous();
-  d.homogeneous_weight = t.homogeneous_weight;
+  d.homogeneous_weight = static_cast<float>(t.homogeneous_weight);
   d.rows = t.rows();
   return d;
 }
@@ -76,16 +76,18 @@ class StaticProjection final : public Projection {
 
 std::unique_ptr<Projection> make_projection(const network::NetworkSpec& net, int index,
                                             const partition::Partition& partition, int rank,
-                                            NeuronGroup& target, PostHistories& histories) {
+                                            NeuronGroup& target, PostHistories& histories,
+                                            int interval_steps) {
   const network::ProjectionSpec& spec = net.projections[index];
   // Static projections with a constant weight store no per-synapse weight.
   using network::WeightStorage;
-  const WeightStorage storage = !spec.plasticity ? WeightStorage::kHomogeneousIfConstant
-                                : spec.plasticity->double_weights ? WeightStorage::kDouble
-                                                                  : WeightStorage::kFloat;
+  const WeightStorage storage = spec.plasticity && spec.plasticity->double_weights
+                                    ? WeightStorage::kDouble
+                                    : WeightStorage::kFloat;
   network::SynapseTables tables = network::build_projection(net, index, partition, rank, storage);
   if (spec.plasticity)
-    return make_plastic_projection(net, index, std::move(tables), target, histories);
+    return make_plastic_projection(net, index, std::move(tables), target, histories,
+                                   interval_steps);
   return std::make_unique<StaticProjection>(net, index, std::move(tables), target.ring());
 }
 

@@ -58,6 +58,7 @@ class Projection {
 // Builds the projection's synapses on this rank and the matching delivery kernel.
 std::unique_ptr<Projection> make_projection(const network::NetworkSpec& net, int index,
                                             const partition::Partition& partition, int rank,
-                                            NeuronGroup& target, PostHistories& histories);
+                                            NeuronGroup& target, PostHistories& histories,
+                                            int interval_steps);
 
 }  // namespace spikeweave::engine

@@ -55,7 +55,7 @@ Simulation::Simulation(const network::NetworkSpec& spec, comm::Context& context)
   for (std::size_t i = 0; i < spec.projections.size(); ++i) {
     const network::ProjectionSpec& p = spec.projections[i];
     projections_.push_back(make_projection(spec, static_cast<int>(i), partition_, context.rank(),
-                                           *groups_[p.target], histories_));
+                                           *groups_[p.target], histories_, interval_steps_));
     const std::vector<Gid> sources =
         projections_.back()->source_gids(spec.populations[p.source].first_gid);
     needed.insert(needed.end(), sources.begin(), sources.end());

@@ -4,6 +4,7 @@
 // postsynaptic trace just after each spike (trace = sum over spikes of exp(-(t - t_spike)/tau)).
 // Plastic synapses read it when a presynaptic spike reaches them (NEST's archiving node, with a
 // bounded ring per neuron). Written once per interval, read-only while spikes are delivered.
+#include "kernels/decay_table.hpp"
 #include "kernels/views.hpp"
 
 namespace spikeweave::kernels {
@@ -14,18 +15,23 @@ struct PostHistory {
   View<std::int64_t**> stamp;  // (neuron, slot): ring of spike stamps
   View<double***> trace;       // (channel, neuron, slot): trace value just after the spike
   View<std::uint64_t*> count;  // spikes so far per neuron (slot of spike k is k mod capacity)
-  View<int*> overflow;         // set to 1 if a read needed a spike the ring no longer holds
-  int capacity = 0;
+  // The last kRecent stamps of each neuron, newest first (0: none): a compact copy that keeps
+  // the common case of a plastic synapse's window (a spike or two) in cache.
+  static constexpr int kRecent = 4;
+  Kokkos::View<std::int64_t* [kRecent], Kokkos::LayoutRight, MemSpace> recent;
+  View<int*> overflow;  // set to 1 if a read needed a spike the ring no longer holds
+  int capacity = 0;     // a power of two, so that ring positions are masks, not divisions
+  std::uint64_t mask = 0;
   int channels = 0;
-  Kokkos::Array<double, kMaxTraceChannels> steps_per_tau;  // dt / tau of each channel
+  Kokkos::Array<DecayTable, kMaxTraceChannels> decay;  // exp(-k dt / tau) of each channel
 
   KOKKOS_INLINE_FUNCTION std::uint64_t spikes(int i) const { return count(i); }
   // Stamp of the k-th most recent spike (k = 0: newest); k < min(count, capacity).
   KOKKOS_INLINE_FUNCTION std::int64_t recent_stamp(int i, std::uint64_t n, int k) const {
-    return stamp(i, static_cast<int>((n - 1 - k) % capacity));
+    return stamp(i, static_cast<int>((n - 1 - k) & mask));
   }
   KOKKOS_INLINE_FUNCTION double recent_trace(int c, int i, std::uint64_t n, int k) const {
-    return trace(c, i, static_cast<int>((n - 1 - k) % capacity));
+    return trace(c, i, static_cast<int>((n - 1 - k) & mask));
   }
   KOKKOS_INLINE_FUNCTION int retained(std::uint64_t n) const {
     return n < static_cast<std::uint64_t>(capacity) ? static_cast<int>(n) : capacity;
@@ -56,8 +62,14 @@ struct PostHistory {
     const std::uint64_t n = count(i);
     const int k = newest_before(i, n, t);
     if (k < 0) return 0.0;
-    const double elapsed = static_cast<double>(t - recent_stamp(i, n, k));
-    return recent_trace(c, i, n, k) * ::exp(-elapsed * steps_per_tau[c]);
+    return recent_trace(c, i, n, k) * decay[c](t - recent_stamp(i, n, k));
+  }
+
+  // exp(-(t - t_post)/tau_c) of the newest spike before t alone (nearest-neighbour pairing).
+  KOKKOS_INLINE_FUNCTION double nearest_at(int c, int i, std::int64_t t) const {
+    const std::uint64_t n = count(i);
+    const int k = newest_before(i, n, t);
+    return k < 0 ? 0.0 : decay[c](t - recent_stamp(i, n, k));
   }
 };
 
@@ -75,17 +87,18 @@ struct PostHistoryAppend {
     for (int lag = 0; lag < steps; ++lag) {
       if (!fired(lag, i)) continue;
       const std::int64_t stamp = first_step + lag + 1;
-      const int slot = static_cast<int>(n % h.capacity);
+      const int slot = static_cast<int>(n & h.mask);
       for (int c = 0; c < h.channels; ++c) {
         double value = 1.0;
         if (n > 0) {
-          const int last = static_cast<int>((n - 1) % h.capacity);
-          value += h.trace(c, i, last) *
-                   ::exp(-static_cast<double>(stamp - h.stamp(i, last)) * h.steps_per_tau[c]);
+          const int last = static_cast<int>((n - 1) & h.mask);
+          value += h.trace(c, i, last) * h.decay[c](stamp - h.stamp(i, last));
         }
         h.trace(c, i, slot) = value;
       }
       h.stamp(i, slot) = stamp;
+      for (int r = PostHistory::kRecent - 1; r > 0; --r) h.recent(i, r) = h.recent(i, r - 1);
+      h.recent(i, 0) = stamp;
       ++n;
     }
     h.count(i) = n;

@@ -8,6 +8,7 @@
 //
 // One team per source with spikes in the interval, processing that source's spikes in time
 // order; the team's threads share the row's synapses, so no two threads touch one synapse.
+#include "kernels/decay_table.hpp"
 #include "kernels/deliver.hpp"
 #include "kernels/post_history.hpp"
 #include "kernels/stdp_rules.hpp"
@@ -34,54 +35,86 @@ struct StdpSynapses {
   Rule rule;
   PairingMode pairing = PairingMode::kAllToAll;
   bool triplet = false;
-  int channel_minus = 0;            // post trace channel of tau_minus (o1)
-  int channel_triplet = 0;          // post trace channel of tau_y (o2)
-  double steps_per_tau_plus = 0.0;  // dt / tau_plus
-  double steps_per_tau_x = 0.0;     // dt / tau_x
+  int channel_minus = 0;    // post trace channel of tau_minus (o1)
+  int channel_triplet = 0;  // post trace channel of tau_y (o2)
+  DecayTable decay_plus;    // exp(-k dt / tau_plus)
+  DecayTable decay_x;       // exp(-k dt / tau_x) (triplet)
+  // Depression trace of every target at the postsynaptic times T - d that this interval's
+  // presynaptic spikes need: kminus(t - kminus_base, target), filled by StdpKminusTable.
+  View<double**> kminus;
+  std::int64_t kminus_base = 0;
 
   // Facilitation for the postsynaptic spikes of `target` with stamps in (lo, hi] (pre-side
   // times lo + d, hi + d), pre spike history summarised by (t_last, r1).
   KOKKOS_INLINE_FUNCTION double facilitate(double w, std::uint64_t k, std::uint32_t target,
                                            int delay, std::int64_t lo, std::int64_t hi,
                                            std::int64_t t_last, double r1) const {
-    if (t_last == 0) return w;  // no presynaptic spike yet: nothing to pair with
+    if (t_last == 0) return w;                   // no presynaptic spike yet: nothing to pair with
+    if (post.recent(target, 0) <= lo) return w;  // no postsynaptic spike since: the common case
+    if (post.recent(target, PostHistory::kRecent - 1) <= lo) {
+      // The window's spikes are among the last few, kept compactly: no trip to the history.
+      int newer = 0;
+      while (newer < PostHistory::kRecent - 1 && post.recent(target, newer) > lo) ++newer;
+      const std::uint64_t n = triplet ? post.spikes(target) : 0;
+      for (int j = newer - 1; j >= 0; --j) {
+        const std::int64_t post_stamp = post.recent(target, j);
+        if (post_stamp > hi) break;
+        w = facilitate_one(w, k, target, n, j, post_stamp + delay - t_last, r1);
+      }
+      return w;
+    }
     const std::uint64_t n = post.spikes(target);
     const int newer = post.count_after(target, n, lo);
     for (int j = newer - 1; j >= 0; --j) {
       const std::int64_t post_stamp = post.recent_stamp(target, n, j);
       if (post_stamp > hi) break;
-      const double elapsed = static_cast<double>(post_stamp + delay - t_last);
-      const double decay = ::exp(-elapsed * steps_per_tau_plus);
-      double kplus;
-      if (pairing == PairingMode::kAllToAll) {
-        kplus = r1 * decay;
-      } else if (pairing == PairingMode::kNearestSymmetric) {
-        kplus = decay;
-      } else {
-        kplus = pre_centered_trace(k) * decay;
-        pre_centered_trace(k) = 0.0;  // pre spikes pair with the first post spike after them
-      }
-      const double o2_before =
-          triplet ? post.recent_trace(channel_triplet, target, n, j) - 1.0 : 0.0;
-      w = rule.facilitate(w, kplus, o2_before);
+      w = facilitate_one(w, k, target, n, j, post_stamp + delay - t_last, r1);
     }
     return w;
+  }
+
+  // One facilitation step for the j-th most recent postsynaptic spike, seen `elapsed` steps after
+  // the last presynaptic spike.
+  KOKKOS_INLINE_FUNCTION double facilitate_one(double w, std::uint64_t k, std::uint32_t target,
+                                               std::uint64_t n, int j, std::int64_t elapsed,
+                                               double r1) const {
+    const double decay = decay_plus(elapsed);
+    double kplus;
+    if (pairing == PairingMode::kAllToAll) {
+      kplus = r1 * decay;
+    } else if (pairing == PairingMode::kNearestSymmetric) {
+      kplus = decay;
+    } else {
+      kplus = pre_centered_trace(k) * decay;
+      pre_centered_trace(k) = 0.0;  // pre spikes pair with the first post spike after them
+    }
+    const double o2_before = triplet ? post.recent_trace(channel_triplet, target, n, j) - 1.0 : 0.0;
+    return rule.facilitate(w, kplus, o2_before);
   }
 
   // Depression at a presynaptic spike seen at pre-side time t (post time t - delay).
   KOKKOS_INLINE_FUNCTION double depress(double w, std::uint32_t target, std::int64_t post_time,
                                         double r2_before) const {
-    double kminus;
-    if (pairing == PairingMode::kAllToAll) {
-      kminus = post.trace_at(channel_minus, target, post_time);
-    } else {
-      const std::uint64_t n = post.spikes(target);
-      const int j = post.newest_before(target, n, post_time);
-      kminus = j < 0 ? 0.0
-                     : ::exp(-static_cast<double>(post_time - post.recent_stamp(target, n, j)) *
-                             post.steps_per_tau[channel_minus]);
+    return rule.depress(w, kminus(post_time - kminus_base, target), r2_before);
+  }
+};
+
+// Fills StdpSynapses::kminus for the postsynaptic times [kminus_base, kminus_base + rows): the
+// full trace (all-to-all pairing) or the nearest spike's contribution (nearest pairings).
+struct StdpKminusTable {
+  PostHistory post;
+  View<double**> kminus;
+  std::int64_t base = 0;
+  int channel = 0;
+  bool nearest = false;
+  static constexpr const char* kLabel = "spikeweave::stdp_synapse::kminus_table";
+
+  KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
+    const int rows = static_cast<int>(kminus.extent(0));
+    for (int r = 0; r < rows; ++r) {
+      kminus(r, i) =
+          nearest ? post.nearest_at(channel, i, base + r) : post.trace_at(channel, i, base + r);
     }
-    return rule.depress(w, kminus, r2_before);
   }
 };
 
@@ -110,10 +143,9 @@ struct StdpDeliver {
       const std::int64_t t_last = s.rows.t_last(row);
       const std::int64_t t_done = s.rows.t_done(row);
       const double r1 = s.rows.r1(row);
-      const double since_last = static_cast<double>(stamp - t_last);
       const double r2_before =
-          (s.triplet && t_last > 0) ? s.rows.r2(row) * ::exp(-since_last * s.steps_per_tau_x) : 0.0;
-      const double pre_decay = t_last > 0 ? ::exp(-since_last * s.steps_per_tau_plus) : 0.0;
+          (s.triplet && t_last > 0) ? s.rows.r2(row) * s.decay_x(stamp - t_last) : 0.0;
+      const double pre_decay = t_last > 0 ? s.decay_plus(stamp - t_last) : 0.0;
       for (std::uint64_t seg = s.syn.row_begin(row); seg < s.syn.row_begin(row + 1); ++seg) {
         const int delay = s.syn.segment_delay(seg);
         const int slot = static_cast<int>((emitted + delay) % slots);

@@ -32,13 +32,20 @@ struct PairWeightRule {
 };
 
 // Power-law STDP (Morrison et al. 2007): facilitation lambda w^mu K+, depression lambda alpha w K-.
+// With single-precision weights the power is taken in single precision too (powf is several
+// times cheaper than pow and exact to the weights' own precision).
 struct PowerLawWeightRule {
   double lambda = 0.1;
   double alpha = 1.0;
   double mu = 0.4;
+  bool single_precision = false;
 
   KOKKOS_INLINE_FUNCTION double facilitate(double w, double kplus, double) const {
-    return w + lambda * ::pow(w, mu) * kplus;
+    const double power =
+        single_precision
+            ? static_cast<double>(::powf(static_cast<float>(w), static_cast<float>(mu)))
+            : ::pow(w, mu);
+    return w + lambda * power * kplus;
   }
   KOKKOS_INLINE_FUNCTION double depress(double w, double kminus, double) const {
     const double next = w - lambda * alpha * w * kminus;

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "core/errors.hpp"
+#include "core/memory_usage.hpp"
 #include "core/random.hpp"
 
 namespace spikeweave::network {
@@ -247,17 +248,20 @@ SynapseTables build_projection(const NetworkSpec& net, int index, const partitio
 
   tables.target = HostView<std::uint32_t*>(
       Kokkos::view_alloc(Kokkos::WithoutInitializing, proj.name + ".target"), total);
-  const bool homogeneous =
-      proj.weight.is_constant() && storage == WeightStorage::kHomogeneousIfConstant;
-  const bool in_double = storage == WeightStorage::kDouble;
+  advise_huge_pages(tables.target.data(), total * sizeof(std::uint32_t));
+  // A constant weight is stored once, also for plastic projections: they copy it into their own
+  // per-synapse weights, and the construction saves the scattered writes.
+  const bool homogeneous = proj.weight.is_constant();
+  const bool in_double = !homogeneous && storage == WeightStorage::kDouble;
   if (homogeneous) {
-    tables.homogeneous_weight = static_cast<float>(proj.weight.a);
+    tables.homogeneous_weight = proj.weight.a;
   } else if (in_double) {
     tables.weight_double = HostView<double*>(
         Kokkos::view_alloc(Kokkos::WithoutInitializing, proj.name + ".weight"), total);
   } else {
     tables.weight = HostView<float*>(
         Kokkos::view_alloc(Kokkos::WithoutInitializing, proj.name + ".weight"), total);
+    advise_huge_pages(tables.weight.data(), total * sizeof(float));
   }
   const bool constant_delay = proj.delay_ms.is_constant();
   const double dt = net.simulation.dt_ms;

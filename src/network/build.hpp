@@ -18,14 +18,13 @@ struct LocalPopulation {
 std::vector<LocalPopulation> local_populations(const NetworkSpec& net,
                                                const partition::Partition& p, int rank);
 
-// How weights are kept: once for the projection when constant (static projections), or per
-// synapse in single or double precision (plastic projections).
-enum class WeightStorage { kHomogeneousIfConstant, kFloat, kDouble };
+// Precision of per-synapse weights drawn from a distribution. A constant weight is always stored
+// once per projection.
+enum class WeightStorage { kFloat, kDouble };
 
 // Builds the local synapses of projection `index`.
 SynapseTables build_projection(const NetworkSpec& net, int index, const partition::Partition& p,
-                               int rank,
-                               WeightStorage storage = WeightStorage::kHomogeneousIfConstant);
+                               int rank, WeightStorage storage = WeightStorage::kFloat);
 
 // Number of synapses of each target node of a fixed_total_number projection (all targets):
 // a multinomial split of the total drawn as a tree of binomials, the same on every rank.

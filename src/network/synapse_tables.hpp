@@ -19,7 +19,7 @@ struct SynapseTables {
   HostView<std::uint32_t*> target;         // local index of the target neuron, per synapse
   HostView<float*> weight;                 // per synapse; empty when homogeneous or double
   HostView<double*> weight_double;         // per synapse, for double-precision plastic weights
-  float homogeneous_weight = 0.0f;         // used when `weight` is empty
+  double homogeneous_weight = 0.0;         // used when the weight is constant
   std::uint64_t synapses = 0;
 
   std::uint64_t rows() const { return row_source.extent(0); }

@@ -49,8 +49,7 @@ std::vector<Synapse> build_all(const NetworkSpec& net, partition::Scheme scheme,
         }
         for (std::uint64_t k = t.segment_begin(seg); k < t.segment_begin(seg + 1); ++k) {
           all.push_back({t.row_source(row), local.at(t.target(k)),
-                         t.homogeneous() ? t.homogeneous_weight : t.weight(k),
-                         t.segment_delay(seg)});
+                         static_cast<float>(t.weight_at(k)), t.segment_delay(seg)});
           ++count;
         }
       }
@@ -202,16 +201,20 @@ TEST(Connect, WeightsAndDelaysFollowTheirDistributions) {
   EXPECT_NEAR(sum / s.size(), 10.0, 5 * 2.0 / std::sqrt(9000.0));
 }
 
-TEST(Connect, ConstantStaticWeightsAreStoredOnce) {
+TEST(Connect, ConstantWeightsAreStoredOnce) {
   const NetworkSpec net =
       network("{ rule = \"fixed_indegree\", indegree = 3 }", "weight_pa = 12.5\ndelay_ms = 1.5\n");
   const partition::Partition p{partition::Scheme::kRoundRobin, net.total_neurons, 1};
-  const SynapseTables t = build_projection(net, 0, p, 0, WeightStorage::kHomogeneousIfConstant);
+  const SynapseTables t = build_projection(net, 0, p, 0, WeightStorage::kFloat);
   EXPECT_TRUE(t.homogeneous());
   EXPECT_FLOAT_EQ(t.homogeneous_weight, 12.5f);
   EXPECT_EQ(t.segments(), t.rows());  // one delay: one segment per row
-  const SynapseTables stored = build_projection(net, 0, p, 0, WeightStorage::kFloat);
-  EXPECT_FALSE(stored.homogeneous());
+  const SynapseTables stored = build_projection(net, 0, p, 0, WeightStorage::kDouble);
+  EXPECT_TRUE(stored.homogeneous());
+  EXPECT_EQ(stored.homogeneous_weight, 12.5);
+  const NetworkSpec drawn = network("{ rule = \"fixed_indegree\", indegree = 3 }",
+                                    "weight_pa = { uniform = [1.0, 2.0] }\ndelay_ms = 1.5\n");
+  EXPECT_FALSE(build_projection(drawn, 0, p, 0, WeightStorage::kFloat).homogeneous());
 }
 
 }  // namespace
