@@ -34,6 +34,10 @@ class Projection {
   virtual bool plastic() const { return false; }
   // Plastic projections take their target's postsynaptic history once it is allocated.
   virtual void bind(const PostHistories& histories) { (void)histories; }
+  // A population whose spikes modulate this projection's plasticity (dopamine), or -1.
+  virtual int modulator_population() const { return -1; }
+  // Stamps (spike time in steps) of this interval's modulator spikes, increasing, with repeats.
+  virtual void add_modulator_spikes(const std::vector<Step>& stamps) { (void)stamps; }
   // Current weights of the given local synapses.
   virtual std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const;
 

@@ -60,10 +60,18 @@ Simulation::Simulation(const network::NetworkSpec& spec, comm::Context& context)
         projections_.back()->source_gids(spec.populations[p.source].first_gid);
     needed.insert(needed.end(), sources.begin(), sources.end());
   }
-  histories_.allocate(groups_, spec.simulation.dt_ms);
-  for (auto& projection : projections_) projection->bind(histories_);
+  // Modulator (dopamine) populations reach every rank that has a projection they modulate.
+  for (const auto& projection : projections_) {
+    const int m = projection->modulator_population();
+    if (m < 0) continue;
+    for (NodeId node = 0; node < spec.populations[m].size; ++node) {
+      needed.push_back(spec.populations[m].first_gid + node);
+    }
+  }
   std::sort(needed.begin(), needed.end());
   needed.erase(std::unique(needed.begin(), needed.end()), needed.end());
+  histories_.allocate(groups_, spec.simulation.dt_ms);
+  for (auto& projection : projections_) projection->bind(histories_);
   router_ = std::make_unique<SpikeRouter>(context, partition_, local_gids, first_gids, needed);
   stimuli_ = make_stimuli(spec, groups_);
   recorder_ = std::make_unique<Recorder>(spec, groups_, interval_steps_);
@@ -271,6 +279,18 @@ void Simulation::deliver(Step first_step) {
       Kokkos::subview(run_begin_device_, std::make_pair<std::size_t>(0, run_begin_.size())),
       Kokkos::View<const std::uint32_t*, Kokkos::HostSpace, HostUnmanaged>(run_begin_.data(),
                                                                            run_begin_.size()));
+  // Modulatory spikes first: a synapse updated at time T needs the dopamine up to T.
+  for (auto& proj : projections_) {
+    const int m = proj->modulator_population();
+    if (m < 0) continue;
+    std::vector<Step> stamps;
+    const auto [begin, count] = runs[m];
+    for (std::size_t k = begin; k < begin + count; ++k) {
+      stamps.push_back(first_step + static_cast<Step>(received_[k] & 0xFF) + 1);
+    }
+    std::sort(stamps.begin(), stamps.end());
+    proj->add_modulator_spikes(stamps);
+  }
   for (auto& proj : projections_) {
     const auto [begin, count] = runs[proj->source()];
     if (count == 0) continue;

@@ -28,6 +28,24 @@ struct ActiveSteps {
   }
 };
 
+// Local indices of the stimulus' target neurons on this rank (all, or those in node_ids).
+kernels::View<const std::uint32_t*> local_targets(const StimulusSpec& s,
+                                                  const NeuronGroup& target) {
+  std::vector<std::uint32_t> locals;
+  const Gid first = target.spec().first_gid;
+  for (std::size_t i = 0; i < target.gids().size(); ++i) {
+    if (s.node_ids.empty() ||
+        std::binary_search(s.node_ids.begin(), s.node_ids.end(), target.gids()[i] - first)) {
+      locals.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+  kernels::View<std::uint32_t*> view("stimulus.targets", locals.size());
+  auto host = Kokkos::create_mirror_view(view);
+  std::copy(locals.begin(), locals.end(), host.data());
+  Kokkos::deep_copy(view, host);
+  return view;
+}
+
 int port_of(network::Receptor receptor) {
   return receptor == network::Receptor::kInhibitory ? kernels::kPortInhibitory
                                                     : kernels::kPortExcitatory;
@@ -36,9 +54,11 @@ int port_of(network::Receptor receptor) {
 class PoissonStimulus final : public Stimulus {
  public:
   PoissonStimulus(const network::NetworkSpec& net, int index, NeuronGroup& target)
-      : active_(net.stimuli[index], net.simulation.dt_ms), n_(target.size()) {
+      : active_(net.stimuli[index], net.simulation.dt_ms) {
     const StimulusSpec& s = net.stimuli[index];
     kernel_.ring = target.ring();
+    kernel_.targets = local_targets(s, target);
+    n_ = static_cast<int>(kernel_.targets.extent(0));
     kernel_.gids = target.device_gids();
     kernel_.seed = net.simulation.seed;
     kernel_.stimulus = static_cast<std::uint32_t>(index);
@@ -60,17 +80,19 @@ class PoissonStimulus final : public Stimulus {
  private:
   kernels::PoissonInput kernel_;
   ActiveSteps active_;
-  int n_;
+  int n_ = 0;
 };
 
 // dc and spike_times: the same value into every target neuron at a list of steps.
 class ConstantStimulus final : public Stimulus {
  public:
   ConstantStimulus(const network::NetworkSpec& net, int index, NeuronGroup& target)
-      : n_(target.size()), slots_count_(target.slots()) {
+      : slots_count_(target.slots()) {
     const StimulusSpec& s = net.stimuli[index];
     const double dt = net.simulation.dt_ms;
     kernel_.ring = target.ring();
+    kernel_.targets = local_targets(s, target);
+    n_ = static_cast<int>(kernel_.targets.extent(0));
     if (s.kind == StimulusKind::kDc) {
       kernel_.port = kernels::kPortCurrent;
       kernel_.value_fixed = kernels::to_fixed(s.amplitude_pa);
@@ -118,7 +140,7 @@ class ConstantStimulus final : public Stimulus {
   std::vector<Step> arrival_steps_;
   Step dc_first_ = 0, dc_stop_ = 0;
   bool is_dc_ = false;
-  int n_;
+  int n_ = 0;
   int slots_count_;
 };
 

@@ -76,7 +76,8 @@ struct PoissonTable {
 // the Philox block (seed, stimulus, gid, step / 4): a pure function of those ids.
 struct PoissonInput {
   InputRing ring;
-  View<const std::uint32_t*> gids;  // gid of each local neuron of the target population
+  View<const std::uint32_t*> gids;     // gid of each local neuron of the target population
+  View<const std::uint32_t*> targets;  // local indices of the targeted neurons
   std::uint64_t seed = 0;
   std::uint32_t stimulus = 0;
   int port = kPortExcitatory;
@@ -88,7 +89,8 @@ struct PoissonInput {
   int slots = 1;
   static constexpr const char* kLabel = "spikeweave::stimulus::poisson";
 
-  KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
+  KOKKOS_INLINE_FUNCTION void operator()(const int t) const {
+    const int i = static_cast<int>(targets(t));
     const std::uint32_t gid = gids(i);
     const std::size_t stride = ring.extent(2);
     std::int64_t* const base = &ring(port, 0, i);
@@ -121,7 +123,8 @@ struct PoissonInput {
 // spike_times stimuli).
 struct ConstantInput {
   InputRing ring;
-  View<const int*> slots;  // ring slots to add to in this interval
+  View<const std::uint32_t*> targets;  // local indices of the targeted neurons
+  View<const int*> slots;              // ring slots to add to in this interval
   int port = kPortCurrent;
   std::int64_t value_fixed = 0;
   static constexpr const char* kLabel = "spikeweave::stimulus::constant";

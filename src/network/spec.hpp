@@ -87,6 +87,7 @@ struct StimulusSpec {
   double start_ms = 0.0;
   double stop_ms = 0.0;          // defaults to t_stop_ms
   std::vector<double> times_ms;  // spike_times: arrival times at every target neuron [ms]
+  std::vector<NodeId> node_ids;  // targeted neurons (increasing); empty: the whole population
   Receptor receptor = Receptor::kExcitatory;
   std::string key;
 };

@@ -286,6 +286,18 @@ StimulusSpec parse_stimulus(const Table& t, const NetworkSpec& net) {
   s.start_ms = t.number("start_ms", 0.0);
   s.stop_ms = t.number("stop_ms", net.simulation.t_stop_ms);
   if (!(s.stop_ms >= s.start_ms)) throw ConfigError(t.key_path("stop_ms"), "must be >= start_ms");
+  if (t.has("node_ids")) {
+    for (double id : t.number_array("node_ids")) {
+      if (id < 0 || id >= static_cast<double>(target.size) || id != std::floor(id)) {
+        throw ConfigError(t.key_path("node_ids"), number_text(id) + " is not a node id of '" +
+                                                      target.name + "' (0.." +
+                                                      std::to_string(target.size - 1) + ")");
+      }
+      s.node_ids.push_back(static_cast<NodeId>(id));
+    }
+    std::sort(s.node_ids.begin(), s.node_ids.end());
+    s.node_ids.erase(std::unique(s.node_ids.begin(), s.node_ids.end()), s.node_ids.end());
+  }
   if (kind == "poisson") {
     s.kind = StimulusKind::kPoisson;
     s.rate_hz = t.number("rate_hz");

@@ -99,6 +99,7 @@ PlasticitySpec parse_plasticity(const Table& t, const std::string& unit) {
     s.tau_c_ms = positive(t, "tau_c_ms", s.tau_c_ms);
     s.tau_n_ms = positive(t, "tau_n_ms", s.tau_n_ms);
     s.b = non_negative(t, "b", s.b);
+    s.dopamine_delay_ms = non_negative(t, "dopamine_delay_ms", s.dopamine_delay_ms);
     s.w_min = t.number(w_min_key, s.w_min);
     s.w_max = t.number(w_max_key, s.w_max);
     if (!(s.w_max > s.w_min)) throw ConfigError(t.key_path(w_max_key), "must exceed " + w_min_key);

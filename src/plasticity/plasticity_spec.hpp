@@ -66,6 +66,7 @@ struct StdpDopamineParams {
   double tau_c_ms = 1000.0;         // eligibility trace time constant [ms]
   double tau_n_ms = 200.0;          // dopamine trace time constant [ms]
   double b = 0.0;                   // dopamine baseline [1/ms]
+  double dopamine_delay_ms = 0.0;   // from a dopamine spike to its effect on n; 0 = dt
   double w_min = 0.0;
   double w_max = 200.0;
 };
