@@ -335,10 +335,11 @@ std::unique_ptr<Projection> make_stdp(const network::NetworkSpec& net, int index
       return std::make_unique<StdpProjection<Weight, kernels::TripletWeightRule>>(
           net, index, std::move(tables), target, histories, rule, interval_steps);
     }
-    default:
-      break;
+    case RuleKind::kStdpDopamine:
+      return std::make_unique<DopamineProjection<Weight>>(net, index, std::move(tables), target,
+                                                          histories, interval_steps);
   }
-  throw ConfigError(p.key + ".rule", plasticity::rule_name(p.rule) + " is not available yet");
+  throw InternalError("unknown plasticity rule");
 }
 
 }  // namespace
