@@ -9,6 +9,8 @@
 #include "core/config_table.hpp"
 #include "core/errors.hpp"
 #include "jobs/rate_dataset.hpp"
+#include "jobs/spiking_dataset.hpp"
+#include "network/spec.hpp"
 
 namespace po = boost::program_options;
 
@@ -196,8 +198,78 @@ int rate_dataset(comm::Context& context, const std::vector<std::string>& args,
   return 0;
 }
 
-int spiking_dataset(comm::Context&, const std::vector<std::string>&, const std::string&) {
-  throw UserError("spikeweave dataset spiking", "not implemented yet");
+const char* kSpikingUsage =
+    "Usage: spikeweave dataset spiking NET.toml --networks M [--vary key.path=DIST ...] --out "
+    "FILE.h5 [options]\n"
+    "M instances of the spiking network NET.toml, each with its own seed (drawn from --seed and "
+    "the instance\n"
+    "index) and its own draw of every --vary key, simulated on groups of --ranks-per-network ranks "
+    "and\n"
+    "written to one HDF5 file: /spikes/<population>, /connectivity/<projection> (source, target, "
+    "weight,\n"
+    "delay_ms), each with index_pointers [M+1], and /params, /done, /provenance. Finished "
+    "instances are\n"
+    "kept in FILE.h5.parts/ until all are done: rerunning the command resumes.\n";
+
+int spiking_dataset(comm::Context& context, const std::vector<std::string>& args,
+                    const std::string& command_line) {
+  po::options_description options("Options");
+  jobs::SpikingDatasetSpec spec;
+  jobs::SpikingDatasetOptions run;
+  std::vector<std::string> vary;
+  std::uint64_t networks = 0;
+  std::int64_t seed = -1;
+  options.add_options()("help,h", "show this help")("networks", po::value<std::uint64_t>(&networks),
+                                                    "M, the number of instances (required)")(
+      "vary", po::value<std::vector<std::string>>(&vary)->composing(),
+      "key.path=DIST drawn per instance, e.g. 'projection[0].weight_pa=uniform:50,100' "
+      "(repeatable)")("set", po::value<std::vector<std::string>>(&spec.set)->composing(),
+                      "override a key of NET.toml for every instance (repeatable)")(
+      "seed", po::value<std::int64_t>(&seed), "base seed (default: NET.toml's simulation.seed)")(
+      "ranks-per-network", po::value<int>(&run.ranks_per_network),
+      "ranks simulating one instance (default 1)")("out,o", po::value<std::string>(&spec.output),
+                                                   "output HDF5 file (required)")(
+      "overwrite", "start again even if FILE.h5 or an unfinished run of it exists")(
+      "quiet,q", "no progress output");
+  po::options_description hidden;
+  hidden.add_options()("config", po::value<std::string>(&spec.source));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("config", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UserError("spikeweave dataset spiking",
+                    std::string(e.what()) + " (see spikeweave dataset spiking --help)");
+  }
+  if (vm.count("help")) {
+    if (context.rank() == 0) std::cout << kSpikingUsage << "\n" << options << "\n";
+    return 0;
+  }
+  if (spec.source.empty())
+    throw UserError("spikeweave dataset spiking", "missing NET.toml (see --help)");
+  if (!vm.count("networks")) throw ConfigError("--networks", "required: the number of instances");
+  if (spec.output.empty()) throw ConfigError("--out", "required: the output HDF5 file");
+  spec.instances = networks;
+  spec.network_toml = read_text_file_collectively(context, spec.source);
+  for (const std::string& v : vary)
+    spec.vary.push_back(jobs::parse_varied_key(v, spec.network_toml));
+  if (seed >= 0) {
+    spec.seed = static_cast<std::uint64_t>(seed);
+  } else if (vm.count("seed")) {
+    throw ConfigError("--seed", "expected a seed >= 0");
+  } else {
+    spec.seed = network::parse_network(spec.network_toml, spec.source, spec.set).simulation.seed;
+  }
+  run.overwrite = vm.count("overwrite") > 0;
+  run.quiet = vm.count("quiet") > 0;
+  run.command_line = command_line;
+  run.backend = Kokkos::DefaultExecutionSpace::name();
+  jobs::run_spiking_dataset(context, spec, run);
+  return 0;
 }
 
 }  // namespace
