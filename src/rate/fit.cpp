@@ -38,8 +38,10 @@ FitResult<Real> fit(const Network<Real>& initial, const std::vector<Real>& targe
   Network<Real>& net = result.network;
   Adam<Real> adam_w(net.w.size(), options), adam_input(net.input.size(), options),
       adam_h0(net.h0.size(), options);
+  GradientWorkspace<Real> workspace(net.dynamics);
+  workspace.set_target(target);
   for (int it = 1; it <= options.iterations; ++it) {
-    const Gradient<Real> g = mse_gradient(net, target);
+    const Gradient<Real> g = workspace.gradient(net);
     result.loss.push_back(g.loss);
     if (!std::isfinite(g.loss)) break;
     if (options.progress && !options.progress(it - 1, g.loss)) break;
@@ -48,7 +50,7 @@ FitResult<Real> fit(const Network<Real>& initial, const std::vector<Real>& targe
     if (options.fit_input) adam_input.step(net.input, g.input, it);
     if (options.fit_h0) adam_h0.step(net.h0, g.h0, it);
   }
-  result.final_loss = mse_loss(net, target);
+  result.final_loss = workspace.loss(net);
   return result;
 }
 

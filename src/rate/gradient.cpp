@@ -4,11 +4,6 @@
 #include "rate/forward.hpp"
 
 namespace spikeweave::rate {
-namespace {
-
-// Steps of the trajectory whose outer products are summed together into dL/dW: the slices of
-// lambda and phi(h) they touch stay in the L2 cache.
-constexpr int kOuterChunkRows = 256;
 
 template <class Real>
 struct GradientBuffers {
@@ -30,6 +25,12 @@ struct GradientBuffers {
   DeviceView<Real*> dh0;     // [K][npad]
   DeviceView<double*> loss;  // [1]
 };
+
+namespace {
+
+// Steps of the trajectory whose outer products are summed together into dL/dW: the slices of
+// lambda and phi(h) they touch stay in the L2 cache.
+constexpr int kOuterChunkRows = 256;
 
 template <class Real, Nonlinearity Phi>
 struct GradientKernel {
@@ -135,11 +136,15 @@ struct GradientKernel {
         buf.dh0(row + i) = (Real(1) - a) * lambda[row + i] + a * d * v[row + i];
       }
     });
-    // dL/dI = a sum_{t,k} lambda[t + 1].
-    Kokkos::parallel_for(Kokkos::TeamThreadRange(member, npad), [&](int i) {
-      Real sum = 0;
-      for (long r = 0; r < static_cast<long>(T) * K; ++r) sum += lambda[r * npad + i];
-      buf.dinput(i) = a * sum;
+    // dL/dI = a sum_{t,k} lambda[t + 1], row by row (contiguous), in tiles of neurons.
+    Kokkos::parallel_for(Kokkos::TeamThreadRange(member, tiles), [&](int tile) {
+      const int i0 = tile * kRowTile<Real>;
+      Real sum[kRowTile<Real>] = {};
+      for (long r = 0; r < static_cast<long>(T) * K; ++r) {
+        const Real* row = lambda + r * npad + i0;
+        for (int i = 0; i < kRowTile<Real>; ++i) sum[i] += row[i];
+      }
+      for (int i = 0; i < kRowTile<Real>; ++i) buf.dinput(i0 + i) = a * sum[i];
     });
     // dL/dW = a sum over rows r = (t, k) of lambda[r][i] x[r][j], t < T, in chunks of rows.
     const long rows = static_cast<long>(T) * K;
@@ -157,47 +162,66 @@ struct GradientKernel {
   }
 };
 
-template <class Real>
-struct Run {
-  double loss = 0.0;
-  GradientBuffers<Real> buf;
-};
+}  // namespace
 
 template <class Real>
-Run<Real> run(const Network<Real>& net, const std::vector<Real>& target, bool backward) {
-  const Dynamics& d = net.dynamics;
+GradientWorkspace<Real>::GradientWorkspace(const Dynamics& d)
+    : dynamics_(d), buf_(std::make_unique<GradientBuffers<Real>>()) {
+  validate(d, "rate");
+  GradientBuffers<Real>& b = *buf_;
   const int n = d.neurons, npad = padded(n), K = d.trials, T = d.steps;
-  require_invariant(target.size() == static_cast<std::size_t>(K) * T * n,
-                    "mse: target must be [K][T][N]");
-  require_invariant(net.w.size() == static_cast<std::size_t>(n) * n, "mse: W must be [N][N]");
-  const long kn = static_cast<long>(K) * npad;
-  Run<Real> result;
-  GradientBuffers<Real>& b = result.buf;
+  const long kn = static_cast<long>(K) * npad, trace = static_cast<long>(K) * T * n;
   b.n = n;
   b.npad = npad;
   b.trials = K;
   b.steps = T;
+  auto uninitialised = [](const char* label) {
+    return Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label));
+  };
+  // Zero-filled once: the padding of W stays zero (only the first N rows and columns are set).
+  b.w_t = DeviceView<Real*>("spikeweave::rate::grad::w_t", static_cast<long>(n) * npad);
+  b.w = DeviceView<Real*>("spikeweave::rate::grad::w", static_cast<long>(n) * npad);
+  b.input = DeviceView<Real*>("spikeweave::rate::grad::input", npad);
+  b.h = DeviceView<Real*>("spikeweave::rate::grad::h", (T + 1) * kn);  // h[0]'s padding stays zero
+  b.x = DeviceView<Real*>(uninitialised("spikeweave::rate::grad::x"), (T + 1) * kn);
+  b.target = DeviceView<Real*>(uninitialised("spikeweave::rate::grad::target"), trace);
+  b.noise = DeviceView<float*>(uninitialised("spikeweave::rate::grad::noise"), trace);
+  b.loss = DeviceView<double*>("spikeweave::rate::grad::loss", 1);
+  b.lambda = DeviceView<Real*>(uninitialised("spikeweave::rate::grad::lambda"), T * kn);
+  b.v = DeviceView<Real*>(uninitialised("spikeweave::rate::grad::v"), kn);
+  b.dw = DeviceView<Real*>("spikeweave::rate::grad::dw", static_cast<long>(n) * npad);
+  b.dinput = DeviceView<Real*>(uninitialised("spikeweave::rate::grad::dinput"), npad);
+  b.dh0 = DeviceView<Real*>(uninitialised("spikeweave::rate::grad::dh0"), kn);
+}
+
+template <class Real>
+GradientWorkspace<Real>::~GradientWorkspace() = default;
+
+template <class Real>
+void GradientWorkspace<Real>::set_target(const std::vector<Real>& target) {
+  const Dynamics& d = dynamics_;
+  require_invariant(target.size() == static_cast<std::size_t>(d.trials) * d.steps * d.neurons,
+                    "mse: target must be [K][T][N]");
+  auto host = Kokkos::create_mirror_view(buf_->target);
+  for (std::size_t e = 0; e < target.size(); ++e) host(e) = target[e];
+  Kokkos::deep_copy(buf_->target, host);
+}
+
+template <class Real>
+double GradientWorkspace<Real>::run(const Network<Real>& net, bool backward) {
+  const Dynamics& d = net.dynamics;
+  GradientBuffers<Real>& b = *buf_;
+  require_invariant(d.neurons == dynamics_.neurons && d.trials == dynamics_.trials &&
+                        d.steps == dynamics_.steps && d.phi == dynamics_.phi,
+                    "gradient: the network's shape differs from the workspace's");
+  const int n = b.n, npad = b.npad, K = b.trials;
+  require_invariant(net.w.size() == static_cast<std::size_t>(n) * n, "mse: W must be [N][N]");
+  const long kn = static_cast<long>(K) * npad;
   b.backward = backward;
   b.seed = net.seed;
   b.index = net.index;
   b.a = static_cast<Real>(net.a);
   b.s = static_cast<Real>(net.noise_scale);
-  b.w_t = DeviceView<Real*>("spikeweave::rate::grad::w_t", static_cast<long>(n) * npad);
-  b.w = DeviceView<Real*>("spikeweave::rate::grad::w", static_cast<long>(n) * npad);
-  b.input = DeviceView<Real*>("spikeweave::rate::grad::input", npad);
-  b.h = DeviceView<Real*>("spikeweave::rate::grad::h", (T + 1) * kn);
-  b.x = DeviceView<Real*>("spikeweave::rate::grad::x", (T + 1) * kn);
-  b.target = DeviceView<Real*>("spikeweave::rate::grad::target", target.size());
-  b.noise = DeviceView<float*>("spikeweave::rate::grad::noise",
-                               net.noise_scale != 0.0 ? target.size() : 0);
-  b.loss = DeviceView<double*>("spikeweave::rate::grad::loss", 1);
-  if (backward) {
-    b.lambda = DeviceView<Real*>("spikeweave::rate::grad::lambda", T * kn);
-    b.v = DeviceView<Real*>("spikeweave::rate::grad::v", kn);
-    b.dw = DeviceView<Real*>("spikeweave::rate::grad::dw", static_cast<long>(n) * npad);
-    b.dinput = DeviceView<Real*>("spikeweave::rate::grad::dinput", npad);
-    b.dh0 = DeviceView<Real*>("spikeweave::rate::grad::dh0", kn);
-  }
   auto w_t = Kokkos::create_mirror_view(b.w_t);
   auto w = Kokkos::create_mirror_view(b.w);
   for (int i = 0; i < n; ++i) {
@@ -209,19 +233,17 @@ Run<Real> run(const Network<Real>& net, const std::vector<Real>& target, bool ba
   }
   auto input = Kokkos::create_mirror_view(b.input);
   for (int i = 0; i < n; ++i) input(i) = net.input[i];
-  // h[0] lives at the start of h.
-  auto h0 = Kokkos::create_mirror_view(Kokkos::subview(b.h, std::make_pair(0L, kn)));
+  const auto first = std::make_pair(0L, kn);
+  auto h0 = Kokkos::create_mirror_view(Kokkos::subview(b.h, first));
   for (int k = 0; k < K; ++k) {
     for (int i = 0; i < n; ++i)
       h0(static_cast<long>(k) * npad + i) = net.h0[static_cast<std::size_t>(k) * n + i];
   }
-  auto target_host = Kokkos::create_mirror_view(b.target);
-  for (std::size_t e = 0; e < target.size(); ++e) target_host(e) = target[e];
   Kokkos::deep_copy(b.w_t, w_t);
   Kokkos::deep_copy(b.w, w);
   Kokkos::deep_copy(b.input, input);
-  Kokkos::deep_copy(Kokkos::subview(b.h, std::make_pair(0L, kn)), h0);
-  Kokkos::deep_copy(b.target, target_host);
+  Kokkos::deep_copy(Kokkos::subview(b.h, first), h0);
+  if (backward) Kokkos::deep_copy(b.dw, Real(0));
   const Kokkos::TeamPolicy<ExecSpace> policy(1, Kokkos::AUTO);
   switch (d.phi) {
     case Nonlinearity::kRelu:
@@ -240,24 +262,21 @@ Run<Real> run(const Network<Real>& net, const std::vector<Real>& target, bool ba
   Kokkos::fence();
   auto loss = Kokkos::create_mirror_view(b.loss);
   Kokkos::deep_copy(loss, b.loss);
-  result.loss = loss(0);
-  return result;
+  return loss(0);
 }
 
-}  // namespace
-
 template <class Real>
-Gradient<Real> mse_gradient(const Network<Real>& net, const std::vector<Real>& target) {
-  Run<Real> r = run(net, target, true);
-  const int n = net.n(), npad = padded(n), K = net.dynamics.trials;
+Gradient<Real> GradientWorkspace<Real>::gradient(const Network<Real>& net) {
   Gradient<Real> g;
-  g.loss = r.loss;
-  auto dw = Kokkos::create_mirror_view(r.buf.dw);
-  auto dinput = Kokkos::create_mirror_view(r.buf.dinput);
-  auto dh0 = Kokkos::create_mirror_view(r.buf.dh0);
-  Kokkos::deep_copy(dw, r.buf.dw);
-  Kokkos::deep_copy(dinput, r.buf.dinput);
-  Kokkos::deep_copy(dh0, r.buf.dh0);
+  g.loss = run(net, true);
+  const GradientBuffers<Real>& b = *buf_;
+  const int n = b.n, npad = b.npad, K = b.trials;
+  auto dw = Kokkos::create_mirror_view(b.dw);
+  auto dinput = Kokkos::create_mirror_view(b.dinput);
+  auto dh0 = Kokkos::create_mirror_view(b.dh0);
+  Kokkos::deep_copy(dw, b.dw);
+  Kokkos::deep_copy(dinput, b.dinput);
+  Kokkos::deep_copy(dh0, b.dh0);
   g.w.resize(static_cast<std::size_t>(n) * n);
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j)
@@ -273,19 +292,17 @@ Gradient<Real> mse_gradient(const Network<Real>& net, const std::vector<Real>& t
 }
 
 template <class Real>
-double mse_loss(const Network<Real>& net, const std::vector<Real>& target) {
-  return run(net, target, false).loss;
+double GradientWorkspace<Real>::loss(const Network<Real>& net) {
+  return run(net, false);
 }
 
 template <class Real>
-std::vector<Real> trace_in_precision(const Network<Real>& net) {
-  const Dynamics& d = net.dynamics;
-  const int n = d.neurons, npad = padded(n), K = d.trials, T = d.steps;
-  const std::vector<Real> zeros(static_cast<std::size_t>(K) * T * n, Real(0));
-  Run<Real> r = run(net, zeros, false);
-  auto x = Kokkos::create_mirror_view(r.buf.x);
-  Kokkos::deep_copy(x, r.buf.x);
-  std::vector<Real> trace(zeros.size());
+std::vector<Real> GradientWorkspace<Real>::last_trace() const {
+  const GradientBuffers<Real>& b = *buf_;
+  const int n = b.n, npad = b.npad, K = b.trials, T = b.steps;
+  auto x = Kokkos::create_mirror_view(b.x);
+  Kokkos::deep_copy(x, b.x);
+  std::vector<Real> trace(static_cast<std::size_t>(K) * T * n);
   for (int k = 0; k < K; ++k) {
     for (int t = 0; t < T; ++t) {
       for (int i = 0; i < n; ++i) {
@@ -297,6 +314,32 @@ std::vector<Real> trace_in_precision(const Network<Real>& net) {
   return trace;
 }
 
+template <class Real>
+Gradient<Real> mse_gradient(const Network<Real>& net, const std::vector<Real>& target) {
+  GradientWorkspace<Real> workspace(net.dynamics);
+  workspace.set_target(target);
+  return workspace.gradient(net);
+}
+
+template <class Real>
+double mse_loss(const Network<Real>& net, const std::vector<Real>& target) {
+  GradientWorkspace<Real> workspace(net.dynamics);
+  workspace.set_target(target);
+  return workspace.loss(net);
+}
+
+template <class Real>
+std::vector<Real> trace_in_precision(const Network<Real>& net) {
+  const Dynamics& d = net.dynamics;
+  GradientWorkspace<Real> workspace(d);
+  workspace.set_target(
+      std::vector<Real>(static_cast<std::size_t>(d.trials) * d.steps * d.neurons, Real(0)));
+  workspace.loss(net);
+  return workspace.last_trace();
+}
+
+template class GradientWorkspace<float>;
+template class GradientWorkspace<double>;
 template Gradient<float> mse_gradient<float>(const Network<float>&, const std::vector<float>&);
 template Gradient<double> mse_gradient<double>(const Network<double>&, const std::vector<double>&);
 template double mse_loss<float>(const Network<float>&, const std::vector<float>&);

@@ -7,6 +7,7 @@
 //   lambda[t] = phi'(h[t]) (dL/dx[t] + a W^T lambda[t + 1]) + (1 - a) lambda[t + 1],  t = T .. 1
 //   dL/dW = a sum_{t=0}^{T-1} lambda[t + 1] phi(h[t])^T,  dL/dI = a sum_t lambda[t + 1],
 //   dL/dh[0] = (1 - a) lambda[1] + a phi'(h[0]) W^T lambda[1],  summed over trials.
+#include <memory>
 #include <vector>
 
 #include "rate/network.hpp"
@@ -19,6 +20,32 @@ struct Gradient {
   std::vector<Real> w;      // dL/dW [N][N] row-major
   std::vector<Real> input;  // dL/dI [N]
   std::vector<Real> h0;     // dL/dh0 [K][N]
+};
+
+template <class Real>
+struct GradientBuffers;
+
+// Buffers for repeated gradients of networks of one shape (a fit calls it thousands of times):
+// allocated once, never zero-filled more than needed.
+template <class Real>
+class GradientWorkspace {
+ public:
+  explicit GradientWorkspace(const Dynamics& dynamics);
+  ~GradientWorkspace();
+  GradientWorkspace(const GradientWorkspace&) = delete;
+  GradientWorkspace& operator=(const GradientWorkspace&) = delete;
+
+  // The target trace [K][T][N], kept until replaced.
+  void set_target(const std::vector<Real>& target);
+  Gradient<Real> gradient(const Network<Real>& network);
+  double loss(const Network<Real>& network);
+  // The trace x [K][T][N] of the last call, in the network's precision.
+  std::vector<Real> last_trace() const;
+
+ private:
+  double run(const Network<Real>& network, bool backward);
+  Dynamics dynamics_;
+  std::unique_ptr<GradientBuffers<Real>> buf_;
 };
 
 // target: [K][T][N]. Throws InternalError if the sizes do not match the network.
