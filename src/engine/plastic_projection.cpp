@@ -8,72 +8,108 @@
 #include "engine/neuron_group.hpp"
 #include "kernels/dopamine_deliver.hpp"
 #include "kernels/stdp_deliver.hpp"
+#include "kernels/tagging.hpp"
 
 namespace spikeweave::engine {
 namespace {
 
-using plasticity::Pairing;
 using plasticity::PlasticitySpec;
 using plasticity::RuleKind;
 
-// Trace-based STDP (pair, power-law, triplet) with weights stored as `Weight`.
-template <class Weight, class Rule>
-class StdpProjection final : public Projection {
+// What every plastic projection has: device weights, per-row state, the depression table, the
+// sweep cadence, optional homeostatic gain and tagging. `Synapses` is the kernel-side state
+// struct (StdpSynapses or DopamineSynapses), which derived classes run kernels on.
+template <class Weight, class Synapses>
+class PlasticProjection : public Projection {
  public:
-  StdpProjection(const network::NetworkSpec& net, int index, network::SynapseTables tables,
-                 NeuronGroup& target, PostHistories& histories, const Rule& rule,
-                 int interval_steps)
+  bool plastic() const override { return true; }
+
+  void bind(const PostHistories& histories, const PostRates& rates) override {
+    s_.post = histories.history(target_);
+    kminus_table_.post = s_.post;
+    s_.syn.gain = rates.gain(target_);
+    if (tagging_) {
+      protein_.rate_hz = rates.rate(target_, tagging_rate_trace_);
+    }
+  }
+
+  void deliver(const SpikeBatch& batch, Step first_step) override {
+    // Spikes emitted at steps first_step + lag have stamps first_step + lag + 1; their depression
+    // reads the target's trace at stamp - d >= first_step + 1 - d_max.
+    kminus_table_.base = first_step + 1 - max_delay_steps_;
+    s_.kminus_base = kminus_table_.base;
+    Kokkos::parallel_for(
+        kernels::StdpKminusTable::kLabel,
+        Kokkos::RangePolicy<kernels::ExecSpace>(0, static_cast<int>(s_.kminus.extent(1))),
+        kminus_table_);
+    run_deliver(batch, first_step);
+  }
+
+  void sweep(Step stamp) override {
+    if (stamp / sweep_steps_ != last_sweep_ / sweep_steps_) {
+      run_sweep(stamp - sweep_steps_, stamp);
+      last_sweep_ = stamp;
+    }
+    if (tagging_ && stamp / tagging_steps_ != last_tagging_ / tagging_steps_) {
+      protein_.dopamine_trigger = dopamine_above(stamp);
+      Kokkos::parallel_for(
+          kernels::ProteinUpdate::kLabel,
+          Kokkos::RangePolicy<kernels::ExecSpace>(0, static_cast<int>(protein_.protein.extent(0))),
+          protein_);
+      Kokkos::parallel_for(
+          kernels::TaggingUpdate<Weight>::kLabel,
+          Kokkos::RangePolicy<kernels::ExecSpace, Kokkos::IndexType<std::uint64_t>>(
+              0, tagging_update_.weight.extent(0)),
+          tagging_update_);
+      last_tagging_ = stamp;
+    }
+  }
+
+  std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const override {
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s_.weight);
+    const auto gain = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s_.syn.gain);
+    std::vector<double> values;
+    values.reserve(synapses.size());
+    for (std::uint64_t k : synapses) {
+      const double w = static_cast<double>(host(k));
+      values.push_back(gain.extent(0) > 0 ? w * gain(tables_.target(k)) : w);
+    }
+    return values;
+  }
+
+  std::uint64_t bytes() const override {
+    return tables_.bytes() + s_.weight.span() * sizeof(Weight) + s_.kminus.span() * sizeof(double) +
+           (s_.rows.t_last.span() + s_.rows.t_done.span()) * sizeof(std::int64_t) +
+           (s_.rows.r1.span() + s_.rows.r2.span()) * sizeof(double) +
+           (tagging_update_.late.span() + tagging_update_.baseline.span()) * sizeof(Weight) +
+           extra_bytes();
+  }
+
+ protected:
+  PlasticProjection(const network::NetworkSpec& net, int index, network::SynapseTables tables,
+                    NeuronGroup& target, PostHistories& histories, PostRates& rates,
+                    int interval_steps, double tau_minus_ms, bool nearest)
       : Projection(net, index, std::move(tables)) {
     const network::ProjectionSpec& spec = net.projections[index];
     const PlasticitySpec& p = *spec.plasticity;
     const double dt = net.simulation.dt_ms;
-    auto& s = deliver_.s;
-    s.syn = device_synapses(tables_);
-    s.rule = rule;
-    double tau_plus = 0, tau_minus = 0;
-    switch (p.rule) {
-      case RuleKind::kStdpPair:
-        tau_plus = p.pair.tau_plus_ms;
-        tau_minus = p.pair.tau_minus_ms;
-        s.pairing = static_cast<kernels::PairingMode>(p.pair.pairing);
-        break;
-      case RuleKind::kStdpPowerLaw:
-        tau_plus = p.power_law.tau_plus_ms;
-        tau_minus = p.power_law.tau_minus_ms;
-        break;
-      case RuleKind::kStdpTriplet:
-        tau_plus = p.triplet.tau_plus_ms;
-        tau_minus = p.triplet.tau_minus_ms;
-        s.triplet = true;
-        s.decay_x = kernels::DecayTable::make(dt / p.triplet.tau_x_ms);
-        s.channel_triplet =
-            histories.require_channel(spec.target, p.triplet.tau_y_ms, p.history_capacity);
-        break;
-      default:
-        throw InternalError("StdpProjection built for a rule it does not implement");
-    }
-    s.decay_plus = kernels::DecayTable::make(dt / tau_plus);
-    s.channel_minus = histories.require_channel(spec.target, tau_minus, p.history_capacity);
     const std::string& name = spec.name;
+    s_.syn = device_synapses(tables_);
     const std::uint64_t n = tables_.synapses;
-    s.weight = kernels::View<Weight*>(name + ".weight", n);
+    s_.weight = kernels::View<Weight*>(name + ".weight", n);
     {
-      auto host = Kokkos::create_mirror_view(s.weight);
+      auto host = Kokkos::create_mirror_view(s_.weight);
       for (std::uint64_t k = 0; k < n; ++k) host(k) = static_cast<Weight>(tables_.weight_at(k));
-      Kokkos::deep_copy(s.weight, host);
+      Kokkos::deep_copy(s_.weight, host);
     }
-    // The float table weights are no longer needed: the device weights are the truth now.
+    // The device weights are the truth from here on; the build's copy goes.
     tables_.weight = network::HostView<float*>();
     tables_.weight_double = network::HostView<double*>();
-    s.syn.weight = kernels::View<const float*>();
-    if (s.pairing == kernels::PairingMode::kNearestPreCentered) {
-      s.pre_centered_trace = kernels::View<double*>(name + ".pre_centered_trace", n);
-    }
+    s_.syn.weight = kernels::View<const float*>();
     const std::uint64_t rows = tables_.rows();
-    s.rows.t_last = kernels::View<std::int64_t*>(name + ".t_last", rows);
-    s.rows.t_done = kernels::View<std::int64_t*>(name + ".t_done", rows);
-    s.rows.r1 = kernels::View<double*>(name + ".r1", rows);
-    s.rows.r2 = kernels::View<double*>(name + ".r2", s.triplet ? rows : 0);
+    s_.rows.t_last = kernels::View<std::int64_t*>(name + ".t_last", rows);
+    s_.rows.t_done = kernels::View<std::int64_t*>(name + ".t_done", rows);
+    s_.rows.r1 = kernels::View<double*>(name + ".r1", rows);
     // Postsynaptic times T - d of one interval's spikes span interval + (d_max - d_min) steps.
     int d_min = 65535, d_max = 0;
     for (std::uint64_t seg = 0; seg < tables_.segments(); ++seg) {
@@ -82,151 +118,169 @@ class StdpProjection final : public Projection {
     }
     if (d_max < d_min) d_min = d_max = 1;
     max_delay_steps_ = d_max;
-    s.kminus =
+    s_.kminus =
         kernels::View<double**>(name + ".kminus", interval_steps + d_max - d_min, target.size());
-    kminus_table_.kminus = s.kminus;
-    kminus_table_.channel = s.channel_minus;
-    kminus_table_.nearest = s.pairing != kernels::PairingMode::kAllToAll;
-    deliver_.ring = target.ring();
-    deliver_.port = port_of(spec);
-    deliver_.slots = static_cast<int>(target.ring().extent(1));
+    kminus_table_.kminus = s_.kminus;
+    kminus_table_.channel =
+        histories.require_channel(spec.target, tau_minus_ms, p.history_capacity);
+    kminus_table_.nearest = nearest;
     sweep_steps_ = std::max<Step>(1, std::llround(p.sweep_interval_ms / dt));
+    if (p.homeostatic)
+      rates.require_gain(spec.target, *p.homeostatic, p.key + ".homeostatic_scaling");
+    if (p.tagging) set_up_tagging(*p.tagging, spec, target, rates, dt);
+    ring_ = target.ring();
+    port_ = port_of(spec);
   }
 
-  bool plastic() const override { return true; }
-  void bind(const PostHistories& histories) override {
-    deliver_.s.post = histories.history(target_);
-    kminus_table_.post = deliver_.s.post;
+  virtual void run_deliver(const SpikeBatch& batch, Step first_step) = 0;
+  virtual void run_sweep(Step idle_before, Step cut) = 0;
+  virtual bool dopamine_above(Step stamp) const {
+    (void)stamp;
+    return false;
+  }
+  virtual std::uint64_t extra_bytes() const { return 0; }
+
+  Synapses s_;
+  kernels::StdpKminusTable kminus_table_;
+  kernels::InputRing ring_;
+  int port_ = 0;
+  int max_delay_steps_ = 1;
+  std::optional<plasticity::TaggingParams> tagging_;
+
+ private:
+  void set_up_tagging(const plasticity::TaggingParams& g, const network::ProjectionSpec& spec,
+                      NeuronGroup& target, PostRates& rates, double dt) {
+    tagging_ = g;
+    const std::uint64_t n = tables_.synapses;
+    tagging_steps_ = std::max<Step>(1, std::llround(g.update_interval_ms / dt));
+    tagging_rate_trace_ =
+        rates.require_rate(spec.target, g.rate_tau_ms, 0.0, spec.key + ".plasticity.tagging");
+    protein_.protein = kernels::View<double*>(spec.name + ".protein", target.size());
+    protein_.rate_threshold_hz = g.protein_rate_threshold_hz;
+    const double u_ms = static_cast<double>(tagging_steps_) * dt;
+    protein_.keep = std::exp(-u_ms / g.tau_protein_ms);
+    tagging_update_.weight = s_.weight;
+    tagging_update_.late = kernels::View<Weight*>(spec.name + ".late_weight", n);
+    kernels::View<Weight*> baseline(spec.name + ".baseline_weight", n);
+    Kokkos::deep_copy(baseline, s_.weight);
+    tagging_update_.baseline = baseline;
+    tagging_update_.target = s_.syn.target;
+    tagging_update_.protein = protein_.protein;
+    tagging_update_.tag_threshold = g.tag_threshold;
+    tagging_update_.consolidate = -std::expm1(-u_ms / g.tau_consolidation_ms);
+    tagging_update_.early_keep = std::exp(-u_ms / g.tau_early_ms);
   }
 
-  void deliver(const SpikeBatch& batch, Step first_step) override {
-    // Spikes emitted at steps first_step + lag have stamps first_step + lag + 1; their depression
-    // looks at the target's trace at stamp - d >= first_step + 1 - d_max.
-    kminus_table_.base = first_step + 1 - max_delay_steps_;
-    deliver_.s.kminus_base = kminus_table_.base;
-    Kokkos::parallel_for(
-        kernels::StdpKminusTable::kLabel,
-        Kokkos::RangePolicy<kernels::ExecSpace>(0, static_cast<int>(deliver_.s.kminus.extent(1))),
-        kminus_table_);
+  Step sweep_steps_ = 1;
+  Step last_sweep_ = 0;
+  Step tagging_steps_ = 1;
+  Step last_tagging_ = 0;
+  int tagging_rate_trace_ = 0;
+  kernels::ProteinUpdate protein_;
+  kernels::TaggingUpdate<Weight> tagging_update_;
+};
+
+// Trace-based STDP (pair, power-law, triplet).
+template <class Weight, class Rule>
+class StdpProjection final : public PlasticProjection<Weight, kernels::StdpSynapses<Weight, Rule>> {
+  using Base = PlasticProjection<Weight, kernels::StdpSynapses<Weight, Rule>>;
+
+ public:
+  StdpProjection(const network::NetworkSpec& net, int index, network::SynapseTables tables,
+                 NeuronGroup& target, PostHistories& histories, PostRates& rates, const Rule& rule,
+                 int interval_steps, double tau_plus_ms, double tau_minus_ms,
+                 kernels::PairingMode pairing)
+      : Base(net, index, std::move(tables), target, histories, rates, interval_steps, tau_minus_ms,
+             pairing != kernels::PairingMode::kAllToAll) {
+    const PlasticitySpec& p = *net.projections[index].plasticity;
+    const double dt = net.simulation.dt_ms;
+    auto& s = this->s_;
+    s.rule = rule;
+    s.pairing = pairing;
+    s.channel_minus = this->kminus_table_.channel;
+    s.decay_plus = kernels::DecayTable::make(dt / tau_plus_ms);
+    if (p.rule == RuleKind::kStdpTriplet) {
+      s.triplet = true;
+      s.decay_x = kernels::DecayTable::make(dt / p.triplet.tau_x_ms);
+      s.channel_triplet =
+          histories.require_channel(this->target_, p.triplet.tau_y_ms, p.history_capacity);
+      s.rows.r2 = kernels::View<double*>(net.projections[index].name + ".r2", this->tables_.rows());
+    }
+    if (pairing == kernels::PairingMode::kNearestPreCentered) {
+      s.pre_centered_trace = kernels::View<double*>(
+          net.projections[index].name + ".pre_centered_trace", this->tables_.synapses);
+    }
+    deliver_.ring = this->ring_;
+    deliver_.port = this->port_;
+    deliver_.slots = static_cast<int>(this->ring_.extent(1));
+  }
+
+ protected:
+  void run_deliver(const SpikeBatch& batch, Step first_step) override {
+    deliver_.s = this->s_;
     deliver_.spikes = batch.spikes;
     deliver_.run_begin = batch.run_begin;
     deliver_.first_step = first_step;
     deliver_.run(batch.runs);
   }
-
-  void sweep(Step stamp) override {
-    if (stamp / sweep_steps_ == last_sweep_ / sweep_steps_) return;
-    kernels::StdpSweep<Weight, Rule> sweep{deliver_.s, stamp - sweep_steps_, stamp};
-    sweep.run();
-    last_sweep_ = stamp;
+  void run_sweep(Step idle_before, Step cut) override {
+    kernels::StdpSweep<Weight, Rule>{this->s_, idle_before, cut}.run();
   }
-
-  std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const override {
-    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), deliver_.s.weight);
-    std::vector<double> values;
-    values.reserve(synapses.size());
-    for (std::uint64_t k : synapses) values.push_back(static_cast<double>(host(k)));
-    return values;
-  }
-
-  std::uint64_t bytes() const override {
-    const auto& s = deliver_.s;
-    return tables_.bytes() + s.weight.span() * sizeof(Weight) + s.kminus.span() * sizeof(double) +
-           s.pre_centered_trace.span() * sizeof(double) +
-           (s.rows.t_last.span() + s.rows.t_done.span()) * sizeof(std::int64_t) +
-           (s.rows.r1.span() + s.rows.r2.span()) * sizeof(double);
+  std::uint64_t extra_bytes() const override {
+    return this->s_.pre_centered_trace.span() * sizeof(double);
   }
 
  private:
   kernels::StdpDeliver<Weight, Rule> deliver_;
-  kernels::StdpKminusTable kminus_table_;
-  int max_delay_steps_ = 1;
-  Step sweep_steps_ = 1;
-  Step last_sweep_ = 0;
 };
 
-// Postsynaptic times T - d of one interval's spikes span interval + (d_max - d_min) steps.
-std::pair<int, int> delay_range(const network::SynapseTables& tables) {
-  int d_min = 65535, d_max = 0;
-  for (std::uint64_t seg = 0; seg < tables.segments(); ++seg) {
-    d_min = std::min<int>(d_min, tables.segment_delay(seg));
-    d_max = std::max<int>(d_max, tables.segment_delay(seg));
-  }
-  if (d_max < d_min) d_min = d_max = 1;
-  return {d_min, d_max};
-}
-
-// Reward-modulated STDP with a dopamine signal from a designated population.
+// Reward-modulated STDP with the dopamine signal of a designated population.
 template <class Weight>
-class DopamineProjection final : public Projection {
+class DopamineProjection final
+    : public PlasticProjection<Weight, kernels::DopamineSynapses<Weight>> {
+  using Base = PlasticProjection<Weight, kernels::DopamineSynapses<Weight>>;
+
  public:
   DopamineProjection(const network::NetworkSpec& net, int index, network::SynapseTables tables,
-                     NeuronGroup& target, PostHistories& histories, int interval_steps)
-      : Projection(net, index, std::move(tables)) {
-    const network::ProjectionSpec& spec = net.projections[index];
-    const PlasticitySpec& p = *spec.plasticity;
+                     NeuronGroup& target, PostHistories& histories, PostRates& rates,
+                     int interval_steps)
+      : Base(net, index, std::move(tables), target, histories, rates, interval_steps,
+             net.projections[index].plasticity->dopamine.tau_minus_ms, false) {
+    const PlasticitySpec& p = *net.projections[index].plasticity;
     const plasticity::StdpDopamineParams& d = p.dopamine;
     const double dt = net.simulation.dt_ms;
-    auto& s = deliver_.s;
-    s.syn = device_synapses(tables_);
+    auto& s = this->s_;
     s.p = kernels::DopamineParams{d.a_plus, d.a_minus, d.tau_c_ms, d.tau_n_ms,
                                   d.b,      d.w_min,   d.w_max,    dt};
     s.decay_plus = kernels::DecayTable::make(dt / d.tau_plus_ms);
     s.dopamine.decay_n = kernels::DecayTable::make(dt / d.tau_n_ms);
+    s.eligibility = kernels::View<Weight*>(net.projections[index].name + ".eligibility",
+                                           this->tables_.synapses);
     tau_n_ms_ = d.tau_n_ms;
-    channel_ = histories.require_channel(spec.target, d.tau_minus_ms, p.history_capacity);
+    protein_dopamine_threshold_ = p.tagging ? p.tagging->protein_dopamine_threshold : 0.0;
     modulator_ = net.population_index(d.dopamine_population);
     delay_steps_ = d.dopamine_delay_ms > 0 ? std::llround(d.dopamine_delay_ms / dt) : 1;
-    const std::string& name = spec.name;
-    const std::uint64_t n = tables_.synapses;
-    s.weight = kernels::View<Weight*>(name + ".weight", n);
-    {
-      auto host = Kokkos::create_mirror_view(s.weight);
-      for (std::uint64_t k = 0; k < n; ++k) host(k) = static_cast<Weight>(tables_.weight_at(k));
-      Kokkos::deep_copy(s.weight, host);
-    }
-    tables_.weight = network::HostView<float*>();
-    tables_.weight_double = network::HostView<double*>();
-    s.syn.weight = kernels::View<const float*>();
-    s.eligibility = kernels::View<Weight*>(name + ".eligibility", n);
-    const std::uint64_t rows = tables_.rows();
-    s.rows.t_last = kernels::View<std::int64_t*>(name + ".t_last", rows);
-    s.rows.t_done = kernels::View<std::int64_t*>(name + ".t_done", rows);
-    s.rows.r1 = kernels::View<double*>(name + ".r1", rows);
-    const auto [d_min, d_max] = delay_range(tables_);
-    max_delay_steps_ = d_max;
-    s.kminus =
-        kernels::View<double**>(name + ".kminus", interval_steps + d_max - d_min, target.size());
-    kminus_table_.kminus = s.kminus;
-    kminus_table_.channel = channel_;
-    deliver_.ring = target.ring();
-    deliver_.port = port_of(spec);
-    deliver_.slots = static_cast<int>(target.ring().extent(1));
-    sweep_steps_ = std::max<Step>(1, std::llround(p.sweep_interval_ms / dt));
+    deliver_.ring = this->ring_;
+    deliver_.port = this->port_;
+    deliver_.slots = static_cast<int>(this->ring_.extent(1));
   }
 
-  bool plastic() const override { return true; }
   int modulator_population() const override { return modulator_; }
-
-  void bind(const PostHistories& histories) override {
-    deliver_.s.post = histories.history(target_);
-    kminus_table_.post = deliver_.s.post;
-  }
 
   void add_modulator_spikes(const std::vector<Step>& stamps) override {
     if (stamps.empty()) return;
+    const double jump = 1.0 / tau_n_ms_;
     for (Step stamp : stamps) {
       const Step effective = stamp + delay_steps_;
-      const double jump = 1.0 / tau_n_ms_;
       if (!stamps_.empty() && stamps_.back() == effective) {
         n_after_.back() += jump;
         continue;
       }
       double n = jump;
       if (!stamps_.empty()) {
-        n += n_after_.back() *
-             kernels::DecayTable::compute(effective - stamps_.back(),
-                                          deliver_.s.dopamine.decay_n.steps_per_tau);
+        n +=
+            n_after_.back() * kernels::DecayTable::compute(effective - stamps_.back(),
+                                                           this->s_.dopamine.decay_n.steps_per_tau);
       }
       stamps_.push_back(effective);
       n_after_.push_back(n);
@@ -234,29 +288,21 @@ class DopamineProjection final : public Projection {
     upload_signal();
   }
 
-  void deliver(const SpikeBatch& batch, Step first_step) override {
-    kminus_table_.base = first_step + 1 - max_delay_steps_;
-    deliver_.s.kminus_base = kminus_table_.base;
-    Kokkos::parallel_for(
-        kernels::StdpKminusTable::kLabel,
-        Kokkos::RangePolicy<kernels::ExecSpace>(0, static_cast<int>(deliver_.s.kminus.extent(1))),
-        kminus_table_);
+ protected:
+  void run_deliver(const SpikeBatch& batch, Step first_step) override {
+    deliver_.s = this->s_;
     deliver_.spikes = batch.spikes;
     deliver_.run_begin = batch.run_begin;
     deliver_.first_step = first_step;
     deliver_.run(batch.runs);
   }
 
-  void sweep(Step stamp) override {
-    if (stamp / sweep_steps_ == last_sweep_ / sweep_steps_) return;
-    kernels::DopamineSweep<Weight> sweep{deliver_.s, stamp - sweep_steps_, stamp};
-    sweep.run();
-    last_sweep_ = stamp;
-    // Every row is now integrated to at least stamp - sweep_steps: older dopamine spikes are
-    // needed only as the reference value of n (keep the last one before that time).
-    const Step oldest_needed = stamp - sweep_steps_;
+  void run_sweep(Step idle_before, Step cut) override {
+    kernels::DopamineSweep<Weight>{this->s_, idle_before, cut}.run();
+    // Every row is now integrated to at least idle_before: older dopamine spikes matter only as
+    // the reference value of n (keep the last one before that time).
     std::size_t keep_from = 0;
-    while (keep_from + 1 < stamps_.size() && stamps_[keep_from + 1] <= oldest_needed) ++keep_from;
+    while (keep_from + 1 < stamps_.size() && stamps_[keep_from + 1] <= idle_before) ++keep_from;
     if (keep_from > 0) {
       stamps_.erase(stamps_.begin(), stamps_.begin() + static_cast<long>(keep_from));
       n_after_.erase(n_after_.begin(), n_after_.begin() + static_cast<long>(keep_from));
@@ -264,20 +310,19 @@ class DopamineProjection final : public Projection {
     }
   }
 
-  std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const override {
-    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), deliver_.s.weight);
-    std::vector<double> values;
-    values.reserve(synapses.size());
-    for (std::uint64_t k : synapses) values.push_back(static_cast<double>(host(k)));
-    return values;
+  bool dopamine_above(Step stamp) const override {
+    if (protein_dopamine_threshold_ <= 0.0 || stamps_.empty()) return false;
+    std::size_t k = stamps_.size();
+    while (k > 0 && stamps_[k - 1] > stamp) --k;
+    if (k == 0) return false;
+    const double n =
+        n_after_[k - 1] * kernels::DecayTable::compute(stamp - stamps_[k - 1],
+                                                       this->s_.dopamine.decay_n.steps_per_tau);
+    return n > protein_dopamine_threshold_;
   }
 
-  std::uint64_t bytes() const override {
-    const auto& s = deliver_.s;
-    return tables_.bytes() + (s.weight.span() + s.eligibility.span()) * sizeof(Weight) +
-           s.kminus.span() * sizeof(double) +
-           (s.rows.t_last.span() + s.rows.t_done.span()) * sizeof(std::int64_t) +
-           s.rows.r1.span() * sizeof(double);
+  std::uint64_t extra_bytes() const override {
+    return this->s_.eligibility.span() * sizeof(Weight);
   }
 
  private:
@@ -292,54 +337,57 @@ class DopamineProjection final : public Projection {
     }
     Kokkos::deep_copy(stamp, host_stamp);
     Kokkos::deep_copy(n_after, host_n);
-    deliver_.s.dopamine.stamp = stamp;
-    deliver_.s.dopamine.n_after = n_after;
-    deliver_.s.dopamine.count = static_cast<int>(stamps_.size());
+    this->s_.dopamine.stamp = stamp;
+    this->s_.dopamine.n_after = n_after;
+    this->s_.dopamine.count = static_cast<int>(stamps_.size());
   }
 
   kernels::DopamineDeliver<Weight> deliver_;
-  kernels::StdpKminusTable kminus_table_;
   std::vector<Step> stamps_;
   std::vector<double> n_after_;
   double tau_n_ms_ = 200.0;
-  int channel_ = 0;
+  double protein_dopamine_threshold_ = 0.0;
   int modulator_ = -1;
   Step delay_steps_ = 1;
-  int max_delay_steps_ = 1;
-  Step sweep_steps_ = 1;
-  Step last_sweep_ = 0;
 };
 
 template <class Weight>
-std::unique_ptr<Projection> make_stdp(const network::NetworkSpec& net, int index,
+std::unique_ptr<Projection> make_rule(const network::NetworkSpec& net, int index,
                                       network::SynapseTables tables, NeuronGroup& target,
-                                      PostHistories& histories, int interval_steps) {
+                                      PostHistories& histories, PostRates& rates,
+                                      int interval_steps) {
   const PlasticitySpec& p = *net.projections[index].plasticity;
+  using kernels::PairingMode;
   switch (p.rule) {
     case RuleKind::kStdpPair: {
       const kernels::PairWeightRule rule{p.pair.lambda, p.pair.alpha, p.pair.mu_plus,
                                          p.pair.mu_minus, p.pair.w_max};
       return std::make_unique<StdpProjection<Weight, kernels::PairWeightRule>>(
-          net, index, std::move(tables), target, histories, rule, interval_steps);
+          net, index, std::move(tables), target, histories, rates, rule, interval_steps,
+          p.pair.tau_plus_ms, p.pair.tau_minus_ms, static_cast<PairingMode>(p.pair.pairing));
     }
     case RuleKind::kStdpPowerLaw: {
       const kernels::PowerLawWeightRule rule{p.power_law.lambda, p.power_law.alpha, p.power_law.mu,
                                              std::is_same_v<Weight, float>};
       return std::make_unique<StdpProjection<Weight, kernels::PowerLawWeightRule>>(
-          net, index, std::move(tables), target, histories, rule, interval_steps);
+          net, index, std::move(tables), target, histories, rates, rule, interval_steps,
+          p.power_law.tau_plus_ms, p.power_law.tau_minus_ms, PairingMode::kAllToAll);
     }
     case RuleKind::kStdpTriplet: {
       const kernels::TripletWeightRule rule{p.triplet.a2_plus, p.triplet.a3_plus,
                                             p.triplet.a2_minus, p.triplet.a3_minus,
                                             p.triplet.w_max};
       return std::make_unique<StdpProjection<Weight, kernels::TripletWeightRule>>(
-          net, index, std::move(tables), target, histories, rule, interval_steps);
+          net, index, std::move(tables), target, histories, rates, rule, interval_steps,
+          p.triplet.tau_plus_ms, p.triplet.tau_minus_ms, PairingMode::kAllToAll);
     }
     case RuleKind::kStdpDopamine:
       return std::make_unique<DopamineProjection<Weight>>(net, index, std::move(tables), target,
-                                                          histories, interval_steps);
+                                                          histories, rates, interval_steps);
+    case RuleKind::kNone:
+      break;
   }
-  throw InternalError("unknown plasticity rule");
+  throw InternalError("no plastic projection for this rule");
 }
 
 }  // namespace
@@ -347,11 +395,12 @@ std::unique_ptr<Projection> make_stdp(const network::NetworkSpec& net, int index
 std::unique_ptr<Projection> make_plastic_projection(const network::NetworkSpec& net, int index,
                                                     network::SynapseTables tables,
                                                     NeuronGroup& target, PostHistories& histories,
-                                                    int interval_steps) {
+                                                    PostRates& rates, int interval_steps) {
   if (net.projections[index].plasticity->double_weights) {
-    return make_stdp<double>(net, index, std::move(tables), target, histories, interval_steps);
+    return make_rule<double>(net, index, std::move(tables), target, histories, rates,
+                             interval_steps);
   }
-  return make_stdp<float>(net, index, std::move(tables), target, histories, interval_steps);
+  return make_rule<float>(net, index, std::move(tables), target, histories, rates, interval_steps);
 }
 
 }  // namespace spikeweave::engine

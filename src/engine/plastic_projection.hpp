@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "engine/post_histories.hpp"
+#include "engine/post_rates.hpp"
 #include "engine/projection.hpp"
 #include "kernels/deliver.hpp"
 
@@ -15,6 +16,6 @@ int port_of(const network::ProjectionSpec& spec);
 std::unique_ptr<Projection> make_plastic_projection(const network::NetworkSpec& net, int index,
                                                     network::SynapseTables tables,
                                                     NeuronGroup& target, PostHistories& histories,
-                                                    int interval_steps);
+                                                    PostRates& rates, int interval_steps);
 
 }  // namespace spikeweave::engine

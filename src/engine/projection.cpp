@@ -2,6 +2,7 @@
 
 #include "engine/neuron_group.hpp"
 #include "engine/plastic_projection.hpp"
+#include "engine/post_rates.hpp"
 #include "kernels/deliver.hpp"
 
 namespace spikeweave::engine {
@@ -51,21 +52,40 @@ int port_of(const network::ProjectionSpec& spec) {
 
 namespace {
 
+// Static synapses (optionally scaled by the target's homeostatic gain).
 class StaticProjection final : public Projection {
  public:
   StaticProjection(const network::NetworkSpec& net, int index, network::SynapseTables tables,
-                   kernels::InputRing target_ring)
+                   kernels::InputRing target_ring, PostRates& rates)
       : Projection(net, index, std::move(tables)) {
+    const network::ProjectionSpec& spec = net.projections[index];
+    if (spec.plasticity && spec.plasticity->homeostatic) {
+      rates.require_gain(spec.target, *spec.plasticity->homeostatic, spec.plasticity->key);
+    }
     deliver_.syn = device_synapses(tables_);
     deliver_.ring = target_ring;
     deliver_.port = port_of(net.projections[index]);
     deliver_.slots = static_cast<int>(target_ring.extent(1));
   }
 
+  void bind(const PostHistories&, const PostRates& rates) override {
+    deliver_.syn.gain = rates.gain(target_);
+  }
+
   void deliver(const SpikeBatch& batch, Step first_step) override {
     deliver_.spikes = batch.spikes;
     deliver_.first_step = first_step;
     deliver_.run(batch.count);
+  }
+
+  std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const override {
+    std::vector<double> values = Projection::weights(synapses);
+    const auto gain = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), deliver_.syn.gain);
+    if (gain.extent(0) > 0) {
+      for (std::size_t i = 0; i < synapses.size(); ++i)
+        values[i] *= gain(tables_.target(synapses[i]));
+    }
+    return values;
   }
 
  private:
@@ -77,7 +97,7 @@ class StaticProjection final : public Projection {
 std::unique_ptr<Projection> make_projection(const network::NetworkSpec& net, int index,
                                             const partition::Partition& partition, int rank,
                                             NeuronGroup& target, PostHistories& histories,
-                                            int interval_steps) {
+                                            PostRates& rates, int interval_steps) {
   const network::ProjectionSpec& spec = net.projections[index];
   // Static projections with a constant weight store no per-synapse weight.
   using network::WeightStorage;
@@ -85,10 +105,11 @@ std::unique_ptr<Projection> make_projection(const network::NetworkSpec& net, int
                                     ? WeightStorage::kDouble
                                     : WeightStorage::kFloat;
   network::SynapseTables tables = network::build_projection(net, index, partition, rank, storage);
-  if (spec.plasticity)
-    return make_plastic_projection(net, index, std::move(tables), target, histories,
+  if (spec.plasticity && spec.plasticity->rule != plasticity::RuleKind::kNone) {
+    return make_plastic_projection(net, index, std::move(tables), target, histories, rates,
                                    interval_steps);
-  return std::make_unique<StaticProjection>(net, index, std::move(tables), target.ring());
+  }
+  return std::make_unique<StaticProjection>(net, index, std::move(tables), target.ring(), rates);
 }
 
 }  // namespace spikeweave::engine

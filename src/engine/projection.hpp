@@ -12,6 +12,7 @@ namespace spikeweave::engine {
 
 class NeuronGroup;
 class PostHistories;
+class PostRates;
 
 // This interval's spikes of one source population on the device: (node_id << 8 | lag), sorted,
 // and the offsets of the runs of equal source (for rules that must see a source's spikes in order).
@@ -33,7 +34,10 @@ class Projection {
   virtual void sweep(Step stamp) { (void)stamp; }
   virtual bool plastic() const { return false; }
   // Plastic projections take their target's postsynaptic history once it is allocated.
-  virtual void bind(const PostHistories& histories) { (void)histories; }
+  virtual void bind(const PostHistories& histories, const PostRates& rates) {
+    (void)histories;
+    (void)rates;
+  }
   // A population whose spikes modulate this projection's plasticity (dopamine), or -1.
   virtual int modulator_population() const { return -1; }
   // Stamps (spike time in steps) of this interval's modulator spikes, increasing, with repeats.
@@ -63,6 +67,6 @@ class Projection {
 std::unique_ptr<Projection> make_projection(const network::NetworkSpec& net, int index,
                                             const partition::Partition& partition, int rank,
                                             NeuronGroup& target, PostHistories& histories,
-                                            int interval_steps);
+                                            PostRates& rates, int interval_steps);
 
 }  // namespace spikeweave::engine

@@ -55,7 +55,8 @@ Simulation::Simulation(const network::NetworkSpec& spec, comm::Context& context)
   for (std::size_t i = 0; i < spec.projections.size(); ++i) {
     const network::ProjectionSpec& p = spec.projections[i];
     projections_.push_back(make_projection(spec, static_cast<int>(i), partition_, context.rank(),
-                                           *groups_[p.target], histories_, interval_steps_));
+                                           *groups_[p.target], histories_, rates_,
+                                           interval_steps_));
     const std::vector<Gid> sources =
         projections_.back()->source_gids(spec.populations[p.source].first_gid);
     needed.insert(needed.end(), sources.begin(), sources.end());
@@ -71,7 +72,8 @@ Simulation::Simulation(const network::NetworkSpec& spec, comm::Context& context)
   std::sort(needed.begin(), needed.end());
   needed.erase(std::unique(needed.begin(), needed.end()), needed.end());
   histories_.allocate(groups_, spec.simulation.dt_ms);
-  for (auto& projection : projections_) projection->bind(histories_);
+  rates_.allocate(groups_, spec.simulation.dt_ms);
+  for (auto& projection : projections_) projection->bind(histories_, rates_);
   router_ = std::make_unique<SpikeRouter>(context, partition_, local_gids, first_gids, needed);
   stimuli_ = make_stimuli(spec, groups_);
   recorder_ = std::make_unique<Recorder>(spec, groups_, interval_steps_);
@@ -217,9 +219,10 @@ void Simulation::run_interval(int steps) {
     recorder_->add_spikes(static_cast<int>(p), host.data(), count, step_);
   }
   recorder_->end_interval();
-  if (!histories_.empty()) {
+  if (!histories_.empty() || !rates_.empty()) {
     PhaseTimers::Scope p(timers_, Phase::kPlasticity);
     histories_.append(groups_, step_, steps);
+    rates_.update(groups_, steps);
   }
 }
 

@@ -9,6 +9,7 @@
 #include "core/phase_timers.hpp"
 #include "engine/neuron_group.hpp"
 #include "engine/post_histories.hpp"
+#include "engine/post_rates.hpp"
 #include "engine/projection.hpp"
 #include "engine/recorder.hpp"
 #include "engine/spike_router.hpp"
@@ -110,6 +111,7 @@ class Simulation {
   PhaseTimers timers_;
   std::vector<std::unique_ptr<NeuronGroup>> groups_;
   PostHistories histories_;
+  PostRates rates_;
   std::vector<std::unique_ptr<Projection>> projections_;
   std::vector<std::unique_ptr<Stimulus>> stimuli_;
   std::unique_ptr<SpikeRouter> router_;

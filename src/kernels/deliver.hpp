@@ -16,6 +16,12 @@ struct DeviceSynapses {
   float homogeneous_weight = 0.0f;
   bool homogeneous = true;
   std::uint64_t rows = 0;
+  View<const double*> gain;  // homeostatic gain of each target neuron; empty: none
+
+  // The weight a synapse transmits: its own, times the target's homeostatic gain if any.
+  KOKKOS_INLINE_FUNCTION double scaled(double w, std::uint32_t t) const {
+    return gain.extent(0) > 0 ? w * gain(t) : w;
+  }
 
   // Row of a source node id, or `rows` if the source has no synapse here (binary search).
   KOKKOS_INLINE_FUNCTION std::uint64_t find_row(std::uint32_t source) const {
@@ -55,7 +61,13 @@ struct StaticDeliver {
       const int slot = static_cast<int>((emitted + syn.segment_delay(seg)) % slots);
       std::int64_t* const base = &ring(port, slot, 0);
       const std::uint64_t begin = syn.segment_begin(seg), end = syn.segment_begin(seg + 1);
-      if (syn.homogeneous) {
+      if (syn.gain.extent(0) > 0) {
+        Kokkos::parallel_for(Kokkos::TeamThreadRange(team, begin, end), [&](const std::uint64_t k) {
+          const std::uint32_t t = syn.target(k);
+          const double w = syn.homogeneous ? syn.homogeneous_weight : syn.weight(k);
+          add_input(base + t, to_fixed(syn.scaled(w, t)));
+        });
+      } else if (syn.homogeneous) {
         const std::int64_t w = to_fixed(syn.homogeneous_weight);
         Kokkos::parallel_for(Kokkos::TeamThreadRange(team, begin, end),
                              [&](const std::uint64_t k) { add_input(base + syn.target(k), w); });

@@ -144,7 +144,7 @@ struct DopamineDeliver {
               const auto stored = static_cast<Weight>(w);
               s.weight(k) = stored;
               s.eligibility(k) = static_cast<Weight>(c);
-              add_input(base + target, to_fixed(static_cast<double>(stored)));
+              add_input(base + target, to_fixed(s.syn.scaled(static_cast<double>(stored), target)));
             });
       }
       team.team_barrier();

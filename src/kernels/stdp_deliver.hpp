@@ -162,7 +162,7 @@ struct StdpDeliver {
               }
               const auto stored = static_cast<Weight>(w);
               s.weight(k) = stored;
-              add_input(base + target, to_fixed(static_cast<double>(stored)));
+              add_input(base + target, to_fixed(s.syn.scaled(static_cast<double>(stored), target)));
             });
       }
       team.team_barrier();

@@ -29,6 +29,30 @@ Pairing parse_pairing(const Table& t) {
                                                "nearest) or nearest_pre_centered");
 }
 
+HomeostaticScalingParams parse_homeostatic(const Table& t) {
+  HomeostaticScalingParams h;
+  h.target_rate_hz = positive(t, "target_rate_hz", h.target_rate_hz);
+  h.tau_ms = positive(t, "tau_ms", h.tau_ms);
+  h.rate_tau_ms = positive(t, "rate_tau_ms", h.rate_tau_ms);
+  return h;
+}
+
+TaggingParams parse_tagging(const Table& t, const std::string& unit) {
+  TaggingParams g;
+  g.tag_threshold = positive(t, ("tag_threshold_" + unit).c_str(), g.tag_threshold);
+  g.tau_early_ms = positive(t, "tau_early_ms", g.tau_early_ms);
+  g.tau_consolidation_ms = positive(t, "tau_consolidation_ms", g.tau_consolidation_ms);
+  g.protein_rate_threshold_hz =
+      positive(t, "protein_rate_threshold_hz", g.protein_rate_threshold_hz);
+  g.protein_dopamine_threshold =
+      non_negative(t, "protein_dopamine_threshold", g.protein_dopamine_threshold);
+  g.tau_protein_ms = positive(t, "tau_protein_ms", g.tau_protein_ms);
+  g.rate_tau_ms = positive(t, "rate_tau_ms", g.rate_tau_ms);
+  g.update_interval_ms = positive(t, "update_interval_ms", g.update_interval_ms);
+  t.reject_unknown_keys();
+  return g;
+}
+
 }  // namespace
 
 std::string rule_name(RuleKind rule) {
@@ -41,6 +65,8 @@ std::string rule_name(RuleKind rule) {
       return "stdp_triplet";
     case RuleKind::kStdpDopamine:
       return "stdp_dopamine";
+    case RuleKind::kNone:
+      return "homeostatic_scaling";
   }
   return "?";
 }
@@ -103,10 +129,24 @@ PlasticitySpec parse_plasticity(const Table& t, const std::string& unit) {
     s.w_min = t.number(w_min_key, s.w_min);
     s.w_max = t.number(w_max_key, s.w_max);
     if (!(s.w_max > s.w_min)) throw ConfigError(t.key_path(w_max_key), "must exceed " + w_min_key);
+  } else if (rule == "homeostatic_scaling") {
+    p.rule = RuleKind::kNone;
+    p.homeostatic = parse_homeostatic(t);
   } else {
     throw ConfigError(t.key_path("rule"), "unknown plasticity rule '" + rule +
                                               "'; expected stdp_pair, stdp_power_law, "
-                                              "stdp_triplet or stdp_dopamine");
+                                              "stdp_triplet, stdp_dopamine or homeostatic_scaling");
+  }
+  if (const auto h = t.optional_table("homeostatic_scaling")) {
+    if (p.homeostatic) throw ConfigError(h->path(), "homeostatic_scaling is already the rule");
+    p.homeostatic = parse_homeostatic(*h);
+    h->reject_unknown_keys();
+  }
+  if (const auto g = t.optional_table("tagging")) {
+    if (p.rule == RuleKind::kNone) {
+      throw ConfigError(g->path(), "tagging needs a spike-timing rule to write early changes");
+    }
+    p.tagging = parse_tagging(*g, unit);
   }
   const std::string weight_type = t.string("weight_type", "float");
   if (weight_type != "float" && weight_type != "double") {

@@ -16,6 +16,7 @@ enum class RuleKind {
   kStdpPowerLaw,  // power-law STDP (NEST stdp_pl_synapse_hom; Morrison 2007)
   kStdpTriplet,   // minimal triplet rule (Pfister & Gerstner 2006)
   kStdpDopamine,  // reward-modulated STDP (Izhikevich 2007; NEST stdp_dopamine_synapse)
+  kNone,          // no spike-timing rule: static weights (with homeostatic scaling only)
 };
 
 enum class Pairing {
@@ -71,12 +72,42 @@ struct StdpDopamineParams {
   double w_max = 200.0;
 };
 
+// Synaptic scaling (Turrigiano et al. 1998; van Rossum, Bi & Turrigiano 2000): every incoming
+// weight of the projection is multiplied by a per-neuron gain g with
+// dg/dt = g (target - r) / (target tau), r the neuron's rate estimated with an exponential
+// trace of time constant rate_tau_ms.
+struct HomeostaticScalingParams {
+  double target_rate_hz = 5.0;
+  double tau_ms = 10000.0;      // scaling time constant [ms]
+  double rate_tau_ms = 1000.0;  // rate estimate time constant [ms]
+};
+
+// Synaptic tagging and capture with consolidation (after Clopath et al. 2008, Frey & Morris
+// 1997): the spike-timing rule writes early-phase changes; an early change larger than
+// tag_threshold tags the synapse; the early part decays back with tau_early_ms; a neuron-wide
+// protein signal p (rising towards 1 while the neuron's rate exceeds protein_rate_threshold_hz,
+// or while the dopamine concentration of a stdp_dopamine projection exceeds
+// protein_dopamine_threshold, decaying with tau_protein_ms otherwise) converts tagged early
+// changes into a late, consolidated weight: dz/dt = p * early / tau_consolidation_ms.
+struct TaggingParams {
+  double tag_threshold = 1.0;  // [weight unit]
+  double tau_early_ms = 20000.0;
+  double tau_consolidation_ms = 2000.0;
+  double protein_rate_threshold_hz = 30.0;
+  double protein_dopamine_threshold = 0.0;  // [1/ms]; 0: dopamine does not trigger
+  double tau_protein_ms = 1000.0;
+  double rate_tau_ms = 500.0;
+  double update_interval_ms = 10.0;  // slow processes are integrated this often
+};
+
 struct PlasticitySpec {
   RuleKind rule = RuleKind::kStdpPair;
   StdpPairParams pair;
   StdpPowerLawParams power_law;
   StdpTripletParams triplet;
   StdpDopamineParams dopamine;
+  std::optional<HomeostaticScalingParams> homeostatic;
+  std::optional<TaggingParams> tagging;
   bool double_weights = false;       // weight_type = "double" (default "float")
   int history_capacity = 128;        // postsynaptic spikes kept per neuron
   double sweep_interval_ms = 500.0;  // idle synapses catch up with postsynaptic spikes this often
