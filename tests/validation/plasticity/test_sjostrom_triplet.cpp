@@ -39,7 +39,7 @@ struct Trajectory {
   double high = 0.0;
 };
 
-// The minimal/all-to-all triplet rule straight from P&G's Eqs. 1-4: detectors r1, r2 (pre) and
+// The all-to-all triplet rule straight from P&G's equations: detectors r1, r2 (pre) and
 // o1, o2 (post) jump by 1 at each spike and decay exponentially; at a post spike
 // w += r1 (A2+ + A3+ o2), at a pre spike w -= o1 (A2- + A3- r2), the triplet detector read just
 // before its own jump. Times are as seen by the synapse; no bounds.
