@@ -6,6 +6,7 @@
 
 #include "core/errors.hpp"
 #include "engine/neuron_group.hpp"
+#include "kernels/calcium_deliver.hpp"
 #include "kernels/dopamine_deliver.hpp"
 #include "kernels/stdp_deliver.hpp"
 #include "kernels/tagging.hpp"
@@ -15,6 +16,73 @@ namespace {
 
 using plasticity::PlasticitySpec;
 using plasticity::RuleKind;
+
+// The dopamine spike train of a modulated projection, kept on the host and mirrored to the
+// device: effective times (spike time + dopamine delay), spikes at one time merged, and the
+// concentration n right after each (jump 1/tau_n, decay tau_n).
+class DopamineTrain {
+ public:
+  DopamineTrain(double tau_n_ms, double dt_ms, Step delay_steps)
+      : tau_n_ms_(tau_n_ms), delay_steps_(delay_steps) {
+    signal_.decay_n = kernels::DecayTable::make(dt_ms / tau_n_ms);
+  }
+  void add(const std::vector<Step>& stamps) {
+    if (stamps.empty()) return;
+    const double jump = 1.0 / tau_n_ms_;
+    for (Step stamp : stamps) {
+      const Step effective = stamp + delay_steps_;
+      if (!stamps_.empty() && stamps_.back() == effective) {
+        n_after_.back() += jump;
+        continue;
+      }
+      n_after_.push_back(
+          jump + (stamps_.empty() ? 0.0 : n_after_.back() * decay(effective - stamps_.back())));
+      stamps_.push_back(effective);
+    }
+    upload();
+  }
+  // Drops spikes before `oldest_needed` except the last one (the reference value of n).
+  void prune(Step oldest_needed) {
+    std::size_t keep_from = 0;
+    while (keep_from + 1 < stamps_.size() && stamps_[keep_from + 1] <= oldest_needed) ++keep_from;
+    if (keep_from == 0) return;
+    stamps_.erase(stamps_.begin(), stamps_.begin() + static_cast<long>(keep_from));
+    n_after_.erase(n_after_.begin(), n_after_.begin() + static_cast<long>(keep_from));
+    upload();
+  }
+  double n_at(Step t) const {
+    std::size_t k = stamps_.size();
+    while (k > 0 && stamps_[k - 1] > t) --k;
+    return k == 0 ? 0.0 : n_after_[k - 1] * decay(t - stamps_[k - 1]);
+  }
+  const kernels::DopamineSignal& signal() const { return signal_; }
+
+ private:
+  double decay(Step k) const {
+    return kernels::DecayTable::compute(k, signal_.decay_n.steps_per_tau);
+  }
+  void upload() {
+    kernels::View<std::int64_t*> stamp("dopamine.stamp", stamps_.size());
+    kernels::View<double*> n_after("dopamine.n_after", n_after_.size());
+    auto host_stamp = Kokkos::create_mirror_view(stamp);
+    auto host_n = Kokkos::create_mirror_view(n_after);
+    for (std::size_t k = 0; k < stamps_.size(); ++k) {
+      host_stamp(k) = stamps_[k];
+      host_n(k) = n_after_[k];
+    }
+    Kokkos::deep_copy(stamp, host_stamp);
+    Kokkos::deep_copy(n_after, host_n);
+    signal_.stamp = stamp;
+    signal_.n_after = n_after;
+    signal_.count = static_cast<int>(stamps_.size());
+  }
+
+  double tau_n_ms_;
+  Step delay_steps_;
+  std::vector<Step> stamps_;
+  std::vector<double> n_after_;
+  kernels::DopamineSignal signal_;
+};
 
 // What every plastic projection has: device weights, per-row state, the depression table, the
 // sweep cadence, optional homeostatic gain and tagging. `Synapses` is the kernel-side state
@@ -71,7 +139,7 @@ class PlasticProjection : public Projection {
     std::vector<double> values;
     values.reserve(synapses.size());
     for (std::uint64_t k : synapses) {
-      const double w = static_cast<double>(host(k));
+      const double w = this->weight_from_state(static_cast<double>(host(k)));
       values.push_back(gain.extent(0) > 0 ? w * gain(tables_.target(k)) : w);
     }
     return values;
@@ -86,6 +154,7 @@ class PlasticProjection : public Projection {
   }
 
  protected:
+  // tau_minus_ms <= 0: the rule needs no depression table.
   PlasticProjection(const network::NetworkSpec& net, int index, network::SynapseTables tables,
                     NeuronGroup& target, PostHistories& histories, PostRates& rates,
                     int interval_steps, double tau_minus_ms, bool nearest)
@@ -139,6 +208,8 @@ class PlasticProjection : public Projection {
     return false;
   }
   virtual std::uint64_t extra_bytes() const { return 0; }
+  // The weight a stored plastic state stands for (the state is the weight except for calcium).
+  virtual double weight_from_state(double state) const { return state; }
 
   Synapses s_;
   kernels::StdpKminusTable kminus_table_;
@@ -166,7 +237,11 @@ class PlasticProjection : public Projection {
     tagging_update_.baseline = baseline;
     tagging_update_.target = s_.syn.target;
     tagging_update_.protein = protein_.protein;
-    tagging_update_.tag_threshold = g.tag_threshold;
+    // The calcium rule stores the efficacy rho: its threshold is in rho units.
+    const PlasticitySpec& p = *spec.plasticity;
+    const double state_per_weight =
+        p.rule == RuleKind::kCalcium ? 1.0 / (p.calcium.w_max - p.calcium.w_min) : 1.0;
+    tagging_update_.tag_threshold = g.tag_threshold * state_per_weight;
     tagging_update_.consolidate = -std::expm1(-u_ms / g.tau_consolidation_ms);
     tagging_update_.early_keep = std::exp(-u_ms / g.tau_early_ms);
   }
@@ -245,7 +320,10 @@ class DopamineProjection final
                      NeuronGroup& target, PostHistories& histories, PostRates& rates,
                      int interval_steps)
       : Base(net, index, std::move(tables), target, histories, rates, interval_steps,
-             net.projections[index].plasticity->dopamine.tau_minus_ms, false) {
+             net.projections[index].plasticity->dopamine.tau_minus_ms, false),
+        train_(net.projections[index].plasticity->dopamine.tau_n_ms, net.simulation.dt_ms,
+               delay_steps(net.projections[index].plasticity->dopamine.dopamine_delay_ms,
+                           net.simulation.dt_ms)) {
     const PlasticitySpec& p = *net.projections[index].plasticity;
     const plasticity::StdpDopamineParams& d = p.dopamine;
     const double dt = net.simulation.dt_ms;
@@ -253,39 +331,20 @@ class DopamineProjection final
     s.p = kernels::DopamineParams{d.a_plus, d.a_minus, d.tau_c_ms, d.tau_n_ms,
                                   d.b,      d.w_min,   d.w_max,    dt};
     s.decay_plus = kernels::DecayTable::make(dt / d.tau_plus_ms);
-    s.dopamine.decay_n = kernels::DecayTable::make(dt / d.tau_n_ms);
+    s.dopamine = train_.signal();
     s.eligibility = kernels::View<Weight*>(net.projections[index].name + ".eligibility",
                                            this->tables_.synapses);
-    tau_n_ms_ = d.tau_n_ms;
     protein_dopamine_threshold_ = p.tagging ? p.tagging->protein_dopamine_threshold : 0.0;
     modulator_ = net.population_index(d.dopamine_population);
-    delay_steps_ = d.dopamine_delay_ms > 0 ? std::llround(d.dopamine_delay_ms / dt) : 1;
     deliver_.ring = this->ring_;
     deliver_.port = this->port_;
     deliver_.slots = static_cast<int>(this->ring_.extent(1));
   }
 
   int modulator_population() const override { return modulator_; }
-
   void add_modulator_spikes(const std::vector<Step>& stamps) override {
-    if (stamps.empty()) return;
-    const double jump = 1.0 / tau_n_ms_;
-    for (Step stamp : stamps) {
-      const Step effective = stamp + delay_steps_;
-      if (!stamps_.empty() && stamps_.back() == effective) {
-        n_after_.back() += jump;
-        continue;
-      }
-      double n = jump;
-      if (!stamps_.empty()) {
-        n +=
-            n_after_.back() * kernels::DecayTable::compute(effective - stamps_.back(),
-                                                           this->s_.dopamine.decay_n.steps_per_tau);
-      }
-      stamps_.push_back(effective);
-      n_after_.push_back(n);
-    }
-    upload_signal();
+    train_.add(stamps);
+    this->s_.dopamine = train_.signal();
   }
 
  protected:
@@ -296,59 +355,124 @@ class DopamineProjection final
     deliver_.first_step = first_step;
     deliver_.run(batch.runs);
   }
-
   void run_sweep(Step idle_before, Step cut) override {
     kernels::DopamineSweep<Weight>{this->s_, idle_before, cut}.run();
-    // Every row is now integrated to at least idle_before: older dopamine spikes matter only as
-    // the reference value of n (keep the last one before that time).
-    std::size_t keep_from = 0;
-    while (keep_from + 1 < stamps_.size() && stamps_[keep_from + 1] <= idle_before) ++keep_from;
-    if (keep_from > 0) {
-      stamps_.erase(stamps_.begin(), stamps_.begin() + static_cast<long>(keep_from));
-      n_after_.erase(n_after_.begin(), n_after_.begin() + static_cast<long>(keep_from));
-      upload_signal();
-    }
+    // Every row is now integrated to at least idle_before.
+    train_.prune(idle_before);
+    this->s_.dopamine = train_.signal();
   }
-
   bool dopamine_above(Step stamp) const override {
-    if (protein_dopamine_threshold_ <= 0.0 || stamps_.empty()) return false;
-    std::size_t k = stamps_.size();
-    while (k > 0 && stamps_[k - 1] > stamp) --k;
-    if (k == 0) return false;
-    const double n =
-        n_after_[k - 1] * kernels::DecayTable::compute(stamp - stamps_[k - 1],
-                                                       this->s_.dopamine.decay_n.steps_per_tau);
-    return n > protein_dopamine_threshold_;
+    return protein_dopamine_threshold_ > 0.0 && train_.n_at(stamp) > protein_dopamine_threshold_;
   }
-
   std::uint64_t extra_bytes() const override {
     return this->s_.eligibility.span() * sizeof(Weight);
   }
 
  private:
-  void upload_signal() {
-    kernels::View<std::int64_t*> stamp("dopamine.stamp", stamps_.size());
-    kernels::View<double*> n_after("dopamine.n_after", n_after_.size());
-    auto host_stamp = Kokkos::create_mirror_view(stamp);
-    auto host_n = Kokkos::create_mirror_view(n_after);
-    for (std::size_t k = 0; k < stamps_.size(); ++k) {
-      host_stamp(k) = stamps_[k];
-      host_n(k) = n_after_[k];
-    }
-    Kokkos::deep_copy(stamp, host_stamp);
-    Kokkos::deep_copy(n_after, host_n);
-    this->s_.dopamine.stamp = stamp;
-    this->s_.dopamine.n_after = n_after;
-    this->s_.dopamine.count = static_cast<int>(stamps_.size());
+  static Step delay_steps(double delay_ms, double dt_ms) {
+    return delay_ms > 0 ? std::llround(delay_ms / dt_ms) : 1;
   }
 
+  DopamineTrain train_;
   kernels::DopamineDeliver<Weight> deliver_;
-  std::vector<Step> stamps_;
-  std::vector<double> n_after_;
-  double tau_n_ms_ = 200.0;
   double protein_dopamine_threshold_ = 0.0;
   int modulator_ = -1;
-  Step delay_steps_ = 1;
+};
+
+// Calcium-based plasticity, optionally dopamine-modulated.
+template <class Weight>
+class CalciumProjection final : public PlasticProjection<Weight, kernels::CalciumSynapses<Weight>> {
+  using Base = PlasticProjection<Weight, kernels::CalciumSynapses<Weight>>;
+
+ public:
+  CalciumProjection(const network::NetworkSpec& net, int index, network::SynapseTables tables,
+                    NeuronGroup& target, PostHistories& histories, PostRates& rates,
+                    int interval_steps)
+      : Base(net, index, std::move(tables), target, histories, rates, interval_steps, 0.0, false),
+        train_(net.projections[index].plasticity->calcium.tau_n_ms, net.simulation.dt_ms,
+               net.projections[index].plasticity->calcium.dopamine_delay_ms > 0
+                   ? std::llround(net.projections[index].plasticity->calcium.dopamine_delay_ms /
+                                  net.simulation.dt_ms)
+                   : 1) {
+    const network::ProjectionSpec& spec = net.projections[index];
+    const PlasticitySpec& p = *spec.plasticity;
+    const plasticity::CalciumParams& c = p.calcium;
+    const double dt = net.simulation.dt_ms;
+    auto& s = this->s_;
+    s.p = kernels::CalciumParams{c.tau_ca_ms, c.c_pre,
+                                 c.c_post,    c.theta_d,
+                                 c.theta_p,   c.gamma_d,
+                                 c.gamma_p,   c.tau_rho_ms,
+                                 c.rho_star,  c.bistable,
+                                 c.w_min,     c.w_max,
+                                 dt,          static_cast<int>(std::llround(c.pre_delay_ms / dt))};
+    s.decay = kernels::DecayTable::make(dt / c.tau_ca_ms);
+    s.channel = histories.require_channel(spec.target, c.tau_ca_ms, p.history_capacity);
+    if (!c.dopamine_population.empty()) {
+      modulator_ = net.population_index(c.dopamine_population);
+      s.dopamine_gain = c.dopamine_gain;
+      s.tau_n_ms = c.tau_n_ms;
+      s.dopamine = train_.signal();
+    }
+    // The stored state is rho: initial weights map back to efficacies.
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s.weight);
+    for (std::size_t k = 0; k < host.extent(0); ++k) {
+      host(k) = static_cast<Weight>((static_cast<double>(host(k)) - c.w_min) / (c.w_max - c.w_min));
+    }
+    Kokkos::deep_copy(s.weight, host);
+    const std::uint64_t rows = this->tables_.rows();
+    s.pending = decltype(s.pending)(spec.name + ".calcium_pending", rows);
+    s.pending_count = kernels::View<std::uint32_t*>(spec.name + ".calcium_pending_count", rows);
+    s.old_calcium = kernels::View<double*>(spec.name + ".calcium_old", rows);
+    s.old_time = kernels::View<std::int64_t*>(spec.name + ".calcium_old_time", rows);
+    s.overflow = kernels::View<int*>(spec.name + ".calcium_overflow", 1);
+    deliver_.ring = this->ring_;
+    deliver_.port = this->port_;
+    deliver_.slots = static_cast<int>(this->ring_.extent(1));
+  }
+
+  int modulator_population() const override { return modulator_; }
+  void add_modulator_spikes(const std::vector<Step>& stamps) override {
+    train_.add(stamps);
+    this->s_.dopamine = train_.signal();
+  }
+
+ protected:
+  void run_deliver(const SpikeBatch& batch, Step first_step) override {
+    deliver_.s = this->s_;
+    deliver_.spikes = batch.spikes;
+    deliver_.run_begin = batch.run_begin;
+    deliver_.first_step = first_step;
+    deliver_.run(batch.runs);
+    auto flag = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), this->s_.overflow);
+    if (flag(0) != 0) {
+      throw UserError(
+          this->key_ + ".plasticity",
+          "more than 8 presynaptic spikes of one source within pre_delay_ms; the calcium "
+          "rule keeps 8 pending influxes per source");
+    }
+  }
+  void run_sweep(Step idle_before, Step cut) override {
+    kernels::CalciumSweep<Weight>{this->s_, idle_before, cut}.run();
+    if (modulator_ >= 0) {
+      train_.prune(idle_before);
+      this->s_.dopamine = train_.signal();
+    }
+  }
+  double weight_from_state(double rho) const override {
+    return this->s_.p.w_min + rho * (this->s_.p.w_max - this->s_.p.w_min);
+  }
+  std::uint64_t extra_bytes() const override {
+    const auto& s = this->s_;
+    return s.pending.span() * sizeof(std::int64_t) +
+           s.pending_count.span() * sizeof(std::uint32_t) + s.old_calcium.span() * sizeof(double) +
+           s.old_time.span() * sizeof(std::int64_t);
+  }
+
+ private:
+  DopamineTrain train_;
+  kernels::CalciumDeliver<Weight> deliver_;
+  int modulator_ = -1;
 };
 
 template <class Weight>
@@ -384,6 +508,9 @@ std::unique_ptr<Projection> make_rule(const network::NetworkSpec& net, int index
     case RuleKind::kStdpDopamine:
       return std::make_unique<DopamineProjection<Weight>>(net, index, std::move(tables), target,
                                                           histories, rates, interval_steps);
+    case RuleKind::kCalcium:
+      return std::make_unique<CalciumProjection<Weight>>(net, index, std::move(tables), target,
+                                                         histories, rates, interval_steps);
     case RuleKind::kNone:
       break;
   }

@@ -9,6 +9,7 @@ namespace spikeweave::engine {
 
 Projection::Projection(const network::NetworkSpec& net, int index, network::SynapseTables tables)
     : tables_(std::move(tables)),
+      key_(net.projections[index].key),
       index_(index),
       source_(net.projections[index].source),
       target_(net.projections[index].target) {}

@@ -58,6 +58,7 @@ class Projection {
   Projection(const network::NetworkSpec& net, int index, network::SynapseTables tables);
 
   network::SynapseTables tables_;  // host; aliases the device views on host backends
+  std::string key_;                // "projection[i]" for messages
   int index_;
   int source_;
   int target_;

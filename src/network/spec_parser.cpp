@@ -260,8 +260,10 @@ ProjectionSpec parse_projection(const Table& t, const NetworkSpec& net, int inde
                         "plastic synapses need non-negative (excitatory) weights, but " +
                             p.weight.describe() + " can be negative");
     }
-    if (p.plasticity->rule == plasticity::RuleKind::kStdpDopamine) {
-      const std::string& da = p.plasticity->dopamine.dopamine_population;
+    const std::string& da = p.plasticity->rule == plasticity::RuleKind::kStdpDopamine
+                                ? p.plasticity->dopamine.dopamine_population
+                                : p.plasticity->calcium.dopamine_population;
+    if (!da.empty()) {
       if (net.population_index(da) < 0) {
         throw ConfigError(table->key_path("dopamine_population"),
                           "unknown population '" + da + "'");

@@ -65,6 +65,8 @@ std::string rule_name(RuleKind rule) {
       return "stdp_triplet";
     case RuleKind::kStdpDopamine:
       return "stdp_dopamine";
+    case RuleKind::kCalcium:
+      return "calcium";
     case RuleKind::kNone:
       return "homeostatic_scaling";
   }
@@ -129,13 +131,36 @@ PlasticitySpec parse_plasticity(const Table& t, const std::string& unit) {
     s.w_min = t.number(w_min_key, s.w_min);
     s.w_max = t.number(w_max_key, s.w_max);
     if (!(s.w_max > s.w_min)) throw ConfigError(t.key_path(w_max_key), "must exceed " + w_min_key);
+  } else if (rule == "calcium") {
+    p.rule = RuleKind::kCalcium;
+    CalciumParams& c = p.calcium;
+    c.tau_ca_ms = positive(t, "tau_ca_ms", c.tau_ca_ms);
+    c.c_pre = non_negative(t, "c_pre", c.c_pre);
+    c.c_post = non_negative(t, "c_post", c.c_post);
+    c.pre_delay_ms = non_negative(t, "pre_delay_ms", c.pre_delay_ms);
+    c.theta_d = positive(t, "theta_d", c.theta_d);
+    c.theta_p = positive(t, "theta_p", c.theta_p);
+    c.gamma_d = non_negative(t, "gamma_d", c.gamma_d);
+    c.gamma_p = non_negative(t, "gamma_p", c.gamma_p);
+    c.tau_rho_ms = positive(t, "tau_rho_ms", c.tau_rho_ms);
+    c.rho_star = t.number("rho_star", c.rho_star);
+    c.bistable = t.boolean("bistable", c.bistable);
+    c.w_min = t.number(w_min_key, c.w_min);
+    c.w_max = t.number(w_max_key, c.w_max);
+    if (!(c.w_max > c.w_min)) throw ConfigError(t.key_path(w_max_key), "must exceed " + w_min_key);
+    if (!(c.theta_p >= c.theta_d)) throw ConfigError(t.key_path("theta_p"), "must be >= theta_d");
+    c.dopamine_population = t.string("dopamine_population", "");
+    c.dopamine_gain = t.number("dopamine_gain", c.dopamine_gain);
+    c.tau_n_ms = positive(t, "tau_n_ms", c.tau_n_ms);
+    c.dopamine_delay_ms = non_negative(t, "dopamine_delay_ms", c.dopamine_delay_ms);
   } else if (rule == "homeostatic_scaling") {
     p.rule = RuleKind::kNone;
     p.homeostatic = parse_homeostatic(t);
   } else {
-    throw ConfigError(t.key_path("rule"), "unknown plasticity rule '" + rule +
-                                              "'; expected stdp_pair, stdp_power_law, "
-                                              "stdp_triplet, stdp_dopamine or homeostatic_scaling");
+    throw ConfigError(t.key_path("rule"),
+                      "unknown plasticity rule '" + rule +
+                          "'; expected stdp_pair, stdp_power_law, "
+                          "stdp_triplet, stdp_dopamine, calcium or homeostatic_scaling");
   }
   if (const auto h = t.optional_table("homeostatic_scaling")) {
     if (p.homeostatic) throw ConfigError(h->path(), "homeostatic_scaling is already the rule");

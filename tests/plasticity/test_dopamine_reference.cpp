@@ -69,7 +69,8 @@ spikes = ["pre", "post"]
   const PlasticRun run = run_plastic(world(), toml);
   ASSERT_EQ(run.synapses.size(), 24u);
   ASSERT_EQ(run.post_spikes_ms[0].size(), post.size());
-  for (std::size_t k = 0; k < post.size(); ++k) ASSERT_NEAR(run.post_spikes_ms[0][k], post[k], 1e-9);
+  for (std::size_t k = 0; k < post.size(); ++k)
+    ASSERT_NEAR(run.post_spikes_ms[0][k], post[k], 1e-9);
   DopamineReferenceParams p;
   p.a_plus = 0.004;
   p.a_minus = 0.005;
