@@ -74,8 +74,11 @@ class LifGroup final : public NeuronGroup {
     s.di_syn_in = View<double*>(spec_.name + ".di_syn_in", alpha ? n : 0);
     initialise(s.v_rel_mv, net, index, gids_, "v_m_mv", p.e_l_mv, p.e_l_mv);
     if (synaptic_currents) {
-      initialise(s.i_syn_ex_pa, net, index, gids_, "i_syn_ex_pa", 0.0, 0.0);
-      initialise(s.i_syn_in_pa, net, index, gids_, "i_syn_in_pa", 0.0, 0.0);
+      const bool conductances = spec_.model == model::ModelKind::kLifCondExp;
+      initialise(s.i_syn_ex_pa, net, index, gids_, conductances ? "g_ex_ns" : "i_syn_ex_pa", 0.0,
+                 0.0);
+      initialise(s.i_syn_in_pa, net, index, gids_, conductances ? "g_in_ns" : "i_syn_in_pa", 0.0,
+                 0.0);
     }
     update_.ring = ring_;
     update_.fired = fired_;
@@ -182,6 +185,9 @@ std::unique_ptr<NeuronGroup> make_neuron_group(const network::NetworkSpec& net, 
     case model::ModelKind::kLifPscAlpha:
       return std::make_unique<LifGroup<kernels::LifPscAlphaUpdate>>(net, index, std::move(gids),
                                                                     interval_steps, slots);
+    case model::ModelKind::kLifCondExp:
+      return std::make_unique<LifGroup<kernels::LifCondExpUpdate>>(net, index, std::move(gids),
+                                                                   interval_steps, slots);
     case model::ModelKind::kPoissonSource:
       return std::make_unique<PoissonSourceGroup>(net, index, std::move(gids), interval_steps,
                                                   slots);

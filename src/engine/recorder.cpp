@@ -74,7 +74,7 @@ void Recorder::add_weight_group(const network::WeightRecordSpec& spec, const Pro
   g.sources = std::move(sources);
   g.targets = std::move(targets);
   const auto& target = net_.populations[projection->target()];
-  g.units = model::weight_unit(target.model) == model::WeightUnit::kMillivolt ? "mV" : "pA";
+  g.units = model::weight_unit_name(target.model);
   weight_groups_.push_back(std::move(g));
 }
 

@@ -134,6 +134,49 @@ struct LifPscAlphaUpdate {
   }
 };
 
+// Conductance-based synapses (NEST iaf_cond_exp's model): C dV/dt = -g_L (V - E_L)
+// - g_ex (V - E_ex) - g_in (V - E_in) + I; each conductance decays exponentially and jumps by the
+// spike's weight [nS] (inhibitory weights are negative, as in NEST, and enter g_in as |w|).
+// V is advanced with the conductances of the step's start held fixed: exponential Euler
+// (V relaxes exactly towards the momentary equilibrium; stable for any step) or forward Euler
+// (Brian2's and many benchmarks' scheme). The conductance decay is exact.
+struct LifCondExpUpdate {
+  LifState s;  // i_syn_ex_pa / i_syn_in_pa hold g_ex / g_in [nS]
+  InputRing ring;
+  FiredFlags fired;
+  model::LifPropagators q;
+  int slot = 0;
+  int lag = 0;
+  static constexpr const char* kLabel = "spikeweave::lif_cond_exp::update";
+
+  KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
+    const SlotInput in(ring, slot, i);
+    double v = s.v_rel_mv(i);
+    const double g_ex = s.i_syn_ex_pa(i);
+    const double g_in = s.i_syn_in_pa(i);
+    std::int32_t r = s.refractory_steps(i);
+    if (r == 0) {
+      const double current = q.i_e_pa + in.current;
+      if (q.exponential_euler) {
+        const double g_total = q.g_l_ns + g_ex + g_in;
+        const double v_inf = (g_ex * q.e_ex_rel + g_in * q.e_in_rel + current) / g_total;
+        v = v_inf + (v - v_inf) * ::exp(-q.step_ms * g_total / q.c_m_pf);
+      } else {
+        v += q.step_ms / q.c_m_pf *
+             (-q.g_l_ns * v - g_ex * (v - q.e_ex_rel) - g_in * (v - q.e_in_rel) + current);
+      }
+      if (v < q.v_min_rel) v = q.v_min_rel;
+    } else {
+      --r;
+    }
+    s.i_syn_ex_pa(i) = q.ex_decay * g_ex + in.ex;
+    s.i_syn_in_pa(i) = q.in_decay * g_in - in.in;
+    lif_threshold(v, r, fired(lag, i), q);
+    s.v_rel_mv(i) = v;
+    s.refractory_steps(i) = r;
+  }
+};
+
 template <class Functor>
 void run_update(const Functor& f, int n) {
   Kokkos::parallel_for(Functor::kLabel, Kokkos::RangePolicy<ExecSpace>(0, n), f);

@@ -9,9 +9,9 @@ struct Entry {
   const char* name;
 };
 constexpr Entry kModels[] = {
-    {ModelKind::kLifPscDelta, "lif_psc_delta"},   {ModelKind::kLifPscExp, "lif_psc_exp"},
-    {ModelKind::kLifPscAlpha, "lif_psc_alpha"},   {ModelKind::kPoissonSource, "poisson_source"},
-    {ModelKind::kSpikeSource, "spike_source"},
+    {ModelKind::kLifPscDelta, "lif_psc_delta"},    {ModelKind::kLifPscExp, "lif_psc_exp"},
+    {ModelKind::kLifPscAlpha, "lif_psc_alpha"},    {ModelKind::kLifCondExp, "lif_cond_exp"},
+    {ModelKind::kPoissonSource, "poisson_source"}, {ModelKind::kSpikeSource, "spike_source"},
 };
 }  // namespace
 
@@ -39,20 +39,47 @@ std::vector<std::string> model_names() {
 
 bool is_lif(ModelKind kind) {
   return kind == ModelKind::kLifPscDelta || kind == ModelKind::kLifPscExp ||
-         kind == ModelKind::kLifPscAlpha;
+         kind == ModelKind::kLifPscAlpha || kind == ModelKind::kLifCondExp;
 }
 
 WeightUnit weight_unit(ModelKind kind) {
   switch (kind) {
-    case ModelKind::kLifPscDelta: return WeightUnit::kMillivolt;
+    case ModelKind::kLifPscDelta:
+      return WeightUnit::kMillivolt;
     case ModelKind::kLifPscExp:
-    case ModelKind::kLifPscAlpha: return WeightUnit::kPicoampere;
-    default: return WeightUnit::kNone;
+    case ModelKind::kLifPscAlpha:
+      return WeightUnit::kPicoampere;
+    case ModelKind::kLifCondExp:
+      return WeightUnit::kNanosiemens;
+    default:
+      return WeightUnit::kNone;
+  }
+}
+
+std::string weight_unit_suffix(ModelKind kind) {
+  switch (weight_unit(kind)) {
+    case WeightUnit::kMillivolt:
+      return "mv";
+    case WeightUnit::kNanosiemens:
+      return "ns";
+    default:
+      return "pa";
+  }
+}
+
+std::string weight_unit_name(ModelKind kind) {
+  switch (weight_unit(kind)) {
+    case WeightUnit::kMillivolt:
+      return "mV";
+    case WeightUnit::kNanosiemens:
+      return "nS";
+    default:
+      return "pA";
   }
 }
 
 std::string weight_key(ModelKind kind) {
-  return weight_unit(kind) == WeightUnit::kMillivolt ? "weight_mv" : "weight_pa";
+  return "weight_" + weight_unit_suffix(kind);
 }
 
 }  // namespace spikeweave::model

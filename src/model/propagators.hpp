@@ -7,7 +7,9 @@
 namespace spikeweave::model {
 
 // Membrane decay over one step: exp(-h / tau_m).
-inline double propagator_v_decay(double h_ms, double tau_m_ms) { return std::exp(-h_ms / tau_m_ms); }
+inline double propagator_v_decay(double h_ms, double tau_m_ms) {
+  return std::exp(-h_ms / tau_m_ms);
+}
 
 // Voltage [mV] after h from a constant current of 1 pA starting at V = 0:
 // tau_m / C * (1 - exp(-h / tau_m)).

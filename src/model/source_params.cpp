@@ -23,7 +23,8 @@ SpikeSourceParams parse_spike_source_params(const config::Table& t, std::uint64_
   const toml::node* node = t.node("spike_times_ms");
   t.reject_unknown_keys();
   if (!node || !node->is_array()) {
-    throw ConfigError(key, "expected an array of times [ms], or an array of one such array per neuron");
+    throw ConfigError(key,
+                      "expected an array of times [ms], or an array of one such array per neuron");
   }
   const toml::array& outer = *node->as_array();
   const bool per_neuron = !outer.empty() && outer.get(0)->is_array();
@@ -40,8 +41,9 @@ SpikeSourceParams parse_spike_source_params(const config::Table& t, std::uint64_
   };
   if (per_neuron) {
     if (outer.size() != size) {
-      throw ConfigError(key, "has " + std::to_string(outer.size()) + " lists but the population has " +
-                                 std::to_string(size) + " neurons");
+      throw ConfigError(key, "has " + std::to_string(outer.size()) +
+                                 " lists but the population has " + std::to_string(size) +
+                                 " neurons");
     }
     for (std::size_t n = 0; n < outer.size(); ++n) {
       const auto* list = outer.get(n)->as_array();

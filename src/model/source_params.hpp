@@ -8,8 +8,8 @@
 namespace spikeweave::model {
 
 struct PoissonSourceParams {
-  double rate_hz = 0.0;   // firing rate of each source [Hz]
-  double start_ms = 0.0;  // first time a spike may occur [ms]
+  double rate_hz = 0.0;                                      // firing rate of each source [Hz]
+  double start_ms = 0.0;                                     // first time a spike may occur [ms]
   double stop_ms = std::numeric_limits<double>::infinity();  // no spikes after this [ms]
 };
 

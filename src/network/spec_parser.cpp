@@ -83,6 +83,7 @@ PopulationSpec parse_population(const Table& t, double dt_ms) {
     if (p.model == model::ModelKind::kLifPscExp || p.model == model::ModelKind::kLifPscAlpha) {
       allowed.insert({"i_syn_ex_pa", "i_syn_in_pa"});
     }
+    if (p.model == model::ModelKind::kLifCondExp) allowed.insert({"g_ex_ns", "g_in_ns"});
     for (const std::string& variable : init->keys()) {
       if (allowed.count(variable) == 0) {
         std::string expected;
@@ -186,7 +187,7 @@ ConnectSpec parse_connect(const Table& t, const PopulationSpec& source,
 // Reads the weight under the key whose unit matches the target model (weight_mv / weight_pa).
 Distribution parse_weight(const Table& t, const PopulationSpec& target) {
   const std::string key = model::weight_key(target.model);
-  for (const char* other : {"weight_mv", "weight_pa"}) {
+  for (const char* other : {"weight_mv", "weight_pa", "weight_ns"}) {
     if (key != other && t.has(other)) {
       throw ConfigError(t.key_path(other), "target population '" + target.name + "' is " +
                                                model::model_name(target.model) +
@@ -250,10 +251,14 @@ ProjectionSpec parse_projection(const Table& t, const NetworkSpec& net, int inde
   p.connect = parse_connect(t.table("connect"), source, target, p.source == p.target);
   p.weight = parse_weight(t, target);
   p.receptor = parse_receptor(t, p.weight);
+  if (target.model == model::ModelKind::kLifCondExp && p.receptor == Receptor::kInhibitory &&
+      p.weight.highest() > 0.0) {
+    throw ConfigError(t.key_path("weight_ns"),
+                      "inhibitory conductances are given as negative weights (NEST's convention)");
+  }
   p.delay_ms = parse_delay(t, net.simulation.dt_ms);
   if (const auto table = t.optional_table("plasticity")) {
-    const std::string unit =
-        model::weight_unit(target.model) == model::WeightUnit::kMillivolt ? "mv" : "pa";
+    const std::string unit = model::weight_unit_suffix(target.model);
     p.plasticity = plasticity::parse_plasticity(*table, unit);
     if (p.weight.lowest() < 0.0) {
       throw ConfigError(t.key_path(model::weight_key(target.model)),

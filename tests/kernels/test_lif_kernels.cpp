@@ -209,6 +209,41 @@ TEST(LifPscExpKernel, CurrentsKeepDecayingWhileRefractory) {
   EXPECT_GE(spikes, 2);
 }
 
+// lif_cond_exp: with the conductances of a step held fixed the exponential-Euler update is the
+// exact solution of the linear membrane equation; a constant current settles V at E_L + I/g_L;
+// conductances decay exactly and jump by the weight (inhibitory weights negative, as in NEST).
+TEST(LifCondExpKernel, ExponentialEulerIsExactForFixedConductancesAndConductancesJump) {
+  model::LifParams p;
+  p.c_m_pf = 200.0;
+  p.g_l_ns = 10.0;
+  p.e_l_mv = -60.0;
+  p.v_th_mv = 1000.0;
+  p.v_reset_mv = -60.0;
+  p.e_ex_mv = 0.0;
+  p.e_in_mv = -80.0;
+  p.tau_syn_ex_ms = 5.0;
+  p.tau_syn_in_ms = 10.0;
+  p.tau_m_ms = p.c_m_pf / p.g_l_ns;
+  p.i_e_pa = 100.0;
+  std::vector<double> ex(3000, 0.0), in(3000, 0.0);
+  const auto settle = run_kernel<LifCondExpUpdate>(ModelKind::kLifCondExp, p, ex, in, 0.0);
+  // 300 ms = 15 tau_m: V within exp(-15) of E_L + I / g_L = -50 mV (relative: +10 mV).
+  EXPECT_NEAR(settle.back().first, 10.0, 10.0 * std::exp(-15.0));
+  // One step with g_ex = 6 nS and g_in = 67 nS fixed, from V_rel = 10: exact relaxation.
+  std::vector<double> pulse_ex(3, 0.0), pulse_in(3, 0.0);
+  pulse_ex[0] = 6.0;
+  pulse_in[0] = -67.0;
+  const auto trace =
+      run_kernel<LifCondExpUpdate>(ModelKind::kLifCondExp, p, pulse_ex, pulse_in, 10.0);
+  // Step 0 integrates with g = 0 (its inputs enter the conductances at the step's end), so V
+  // stays at the current's fixed point; step 1 relaxes exactly with g_ex = 6, g_in = 67 nS.
+  const double v0 = 10.0;
+  EXPECT_NEAR(trace[0].first, v0, 1e-12);
+  const double g_ex = 6.0, g_in = 67.0, g_total = 10.0 + g_ex + g_in;
+  const double v_inf = (g_ex * (0.0 + 60.0) + g_in * (-80.0 + 60.0) + 100.0) / g_total;
+  EXPECT_NEAR(trace[1].first, v_inf + (v0 - v_inf) * std::exp(-0.1 * g_total / 200.0), 1e-12);
+}
+
 TEST(FixedPoint, SumsAreOrderIndependentAndAccurate) {
   const std::vector<double> values = {0.1, -0.5, 87.81, 1e-7, -228.048, 45.6096};
   std::int64_t forward = 0, backward = 0;
