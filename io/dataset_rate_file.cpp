@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -464,13 +463,17 @@ void RateDatasetWriter::write(const RateDatasetBlock& b) {
     write_rows(s.context, s.lyapunov, H5T_NATIVE_DOUBLE, b.lyapunov.data(), b.indices, s.transfer,
                where + ":/lyapunov_per_ms");
   }
-  // Every rank's data is written (returned from the collective writes) before any flag is set.
-  s.context.barrier();
+  // Every rank's data is written before any flag is set: a barrier is enough against killed
+  // processes (the data is in the operating system's cache), a flush (MPI_File_sync) also
+  // against a crashed node, whose cache could reach the disk in any order.
+  if (sync_) {
+    check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), where + ": cannot flush");
+  } else {
+    s.context.barrier();
+  }
   const std::vector<std::uint8_t> ones(b.indices.size(), 1);
   write_rows(s.context, s.done, H5T_NATIVE_UINT8, ones.data(), b.indices, s.transfer,
              where + ":/done");
-  if (!std::getenv("SW_NOFLUSH"))
-    check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), where + ": cannot flush");
   bytes_written_ += b.bytes();
 }
 

@@ -15,10 +15,10 @@
 //
 // Kill safety: the work file "<path>.partial" is created whole (as "<path>.partial.creating",
 // renamed when complete), every dataset has its final shape and preallocated chunks, and no
-// metadata changes afterwards: a round writes raw data, then (after a barrier and a flush) sets
-// /done. A kill at any moment leaves a file whose finished networks are marked and intact;
-// rerunning rewrites the unmarked ones with identical bytes. Deflate compression changes
-// metadata on every write, so a compressed dataset is generated uncompressed and compressed
+// metadata changes afterwards: a round writes raw data, then (after a flush, or a barrier with
+// set_sync(false)) sets /done. A kill at any moment leaves a file whose finished networks are
+// marked and intact; rerunning rewrites the unmarked ones with identical bytes. Deflate compression
+// changes metadata on every write, so a compressed dataset is generated uncompressed and compressed
 // into "<path>.compressing" in one collective pass at the end, then renamed.
 #include <cstdint>
 #include <functional>
@@ -81,8 +81,11 @@ class RateDatasetWriter {
   // Done flags as found when opened (identical on every rank).
   const std::vector<std::uint8_t>& done_at_open() const { return done_; }
 
-  // Collective: writes every rank's block (possibly empty), then marks them done and flushes.
+  // Collective: writes every rank's block (possibly empty), then marks them done.
   void write(const RateDatasetBlock& block);
+  // Flush (MPI_File_sync) the data before marking it done (default): survives a crashed node,
+  // not only a killed process, at the price of waiting for the disk every round.
+  void set_sync(bool sync) { sync_ = sync; }
   // Collective: closes the work file and moves (or compresses) it to the final path.
   void commit();
   // Bytes of raw data written by this rank so far.
@@ -94,6 +97,7 @@ class RateDatasetWriter {
   DatasetState state_ = DatasetState::kFresh;
   std::vector<std::uint8_t> done_;
   std::uint64_t bytes_written_ = 0;
+  bool sync_ = true;
 };
 
 // Reading a rate dataset (any process, serial HDF5 access).

@@ -62,6 +62,7 @@ RateDatasetReport run(comm::Context& context, const RateDatasetSpec& spec,
   io::RateDatasetWriter writer(
       context, spec.output, layout, options.overwrite,
       [&](std::uint64_t m, double* row) { param_row(draw_network_params(spec, m), row); });
+  writer.set_sync(options.sync);
   RateDatasetReport report;
   report.networks = spec.networks;
   if (writer.state() == io::DatasetState::kComplete) {

@@ -22,6 +22,7 @@ struct RateDatasetOptions {
   double round_seconds = 2.0;  // simulation time between collective writes
   double buffer_mb = 512.0;    // per rank: a round ends early when its results reach this size
   double progress_seconds = 2.0;  // rank 0 prints progress at most this often
+  bool sync = true;               // fsync each round's data before marking it done
   std::string command_line;
   std::string backend;
   // Test hook: stop (as if killed) after this many rounds; 0: never.

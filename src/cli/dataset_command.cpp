@@ -1,13 +1,16 @@
 // spikeweave dataset rate [CONFIG.toml] [options]      random rate networks and their activity
 // spikeweave dataset spiking NET.toml --networks M ... instances of a spiking network
 #include <Kokkos_Core.hpp>
+#include <algorithm>
 #include <boost/program_options.hpp>
+#include <fstream>
 #include <iostream>
 
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "core/config_table.hpp"
 #include "core/errors.hpp"
+#include "core/version.hpp"
 #include "jobs/rate_dataset.hpp"
 #include "jobs/spiking_dataset.hpp"
 #include "network/spec.hpp"
@@ -48,6 +51,38 @@ std::string quoted(const std::string& text) {
   return out + "\"";
 }
 
+// One JSON record per run (DESIGN.md, benchmarks): rank 0 writes it; a failure is an error on
+// every rank.
+void write_report(comm::Context& context, const std::string& path,
+                  const jobs::RateDatasetSpec& spec, const jobs::RateDatasetReport& r,
+                  const std::string& command_line) {
+  std::string problem;
+  if (context.rank() == 0) {
+    std::ofstream out(path);
+    std::string escaped;
+    for (char c : command_line) {
+      if (c == '"' || c == '\\') escaped += '\\';
+      escaped += c;
+    }
+    const double seconds = std::max(r.seconds, 1e-12);
+    out << "{\"command\": \"" << escaped << "\", \"git_commit\": \"" << kGitCommit
+        << "\", \"backend\": \"" << Kokkos::DefaultExecutionSpace::name()
+        << "\", \"ranks\": " << context.size() << ", \"neurons\": " << spec.dynamics.neurons
+        << ", \"trials\": " << spec.dynamics.trials << ", \"steps\": " << spec.dynamics.steps
+        << ", \"precision\": \"" << (spec.double_precision ? "double" : "float")
+        << "\", \"networks\": " << r.networks << ", \"already_done\": " << r.already_done
+        << ", \"computed\": " << r.computed << ", \"seconds\": " << r.seconds
+        << ", \"simulate_seconds\": " << r.simulate_seconds
+        << ", \"write_seconds\": " << r.write_seconds << ", \"bytes_written\": " << r.bytes_written
+        << ", \"networks_per_second\": " << r.computed / seconds
+        << ", \"gigabytes_per_second\": " << r.bytes_written / seconds * 1e-9
+        << ", \"complete\": " << (r.complete ? "true" : "false") << "}\n";
+    if (!out) problem = "cannot write the report";
+  }
+  context.broadcast(problem, 0);
+  if (!problem.empty()) throw FileError(path, problem);
+}
+
 int rate_dataset(comm::Context& context, const std::vector<std::string>& args,
                  const std::string& command_line) {
   po::options_description options("Options");
@@ -55,6 +90,7 @@ int rate_dataset(comm::Context& context, const std::vector<std::string>& args,
       input_std, h0_std, nonlinearity, seed, precision, deflate, out;
   std::vector<std::string> overrides;
   jobs::RateDatasetOptions run;
+  std::string report_path;
   auto text = [](std::string* target) { return po::value<std::string>(target); };
   options.add_options()("help,h", "show this help")("networks", text(&networks),
                                                     "M, the number of networks (dataset.networks)")(
@@ -94,7 +130,12 @@ int rate_dataset(comm::Context& context, const std::vector<std::string>& args,
       "networks per kernel launch (default: the backend's concurrency)")(
       "round-seconds", po::value<double>(&run.round_seconds),
       "simulation time between collective writes (default 2)")(
-      "buffer-mb", po::value<double>(&run.buffer_mb), "per-rank result buffer (default 512)");
+      "buffer-mb", po::value<double>(&run.buffer_mb), "per-rank result buffer (default 512)")(
+      "no-sync",
+      "do not fsync each round's data before marking it done (safe against killed processes, not "
+      "against crashed nodes)")(
+      "report", po::value<std::string>(&report_path),
+      "write a JSON record of the run (timings, networks/s, bytes) to this file (rank 0)");
   po::options_description hidden;
   std::string config_path;
   hidden.add_options()("config", po::value<std::string>(&config_path));
@@ -189,12 +230,14 @@ int rate_dataset(comm::Context& context, const std::vector<std::string>& args,
   }
   run.overwrite = vm.count("overwrite") > 0;
   run.quiet = vm.count("quiet") > 0;
+  run.sync = vm.count("no-sync") == 0;
   run.command_line = command_line;
   run.backend = Kokkos::DefaultExecutionSpace::name();
   if (!(run.round_seconds > 0.0))
     throw ConfigError("--round-seconds", "expected a positive number of seconds");
   if (!(run.buffer_mb > 0.0)) throw ConfigError("--buffer-mb", "expected a positive size");
-  jobs::run_rate_dataset(context, spec, run);
+  const jobs::RateDatasetReport report = jobs::run_rate_dataset(context, spec, run);
+  if (!report_path.empty()) write_report(context, report_path, spec, report, command_line);
   return 0;
 }
 

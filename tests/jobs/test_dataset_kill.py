@@ -15,12 +15,39 @@ import numpy as np
 
 from dataset_test_support import arguments, environment, mpi_command, run, same_datasets
 
+
+
+def kill_session(session):
+    """SIGKILL to every process of the session mpirun leads: Open MPI puts each rank in a
+    process group of its own, so killing mpirun's group would leave the ranks running."""
+    while True:
+        victims = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == session and fields[0] != "Z":  # fields[3]: session id
+                victims.append(int(entry))
+        if not victims:
+            return
+        for pid in victims:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.05)
+
+
 args = arguments(__doc__)
 rng = random.Random(args.seed if args.seed is not None else int(time.time()))
 work = os.path.join(args.work_dir, "kill")
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
-M = 120
+M = 200
 DATASET = ["dataset", "rate", "--networks", str(M), "--neurons", "64", "--trials", "4", "--steps", "400",
            "--gain", "uniform:0.5,2.0", "--dale", "0.8", "--noise", "0.2", "--input-std", "0.1",
            "--round-seconds", "0.05", "--batch", "2", "-q"]
@@ -47,12 +74,22 @@ for attempt in range(6):
     for leftover in (target, target + ".partial", target + ".partial.creating"):
         if os.path.exists(leftover):
             os.remove(leftover)
-    delay = rng.uniform(0.2, 0.95) * duration_2
-    process = subprocess.Popen(mpi_command(args, 2, [args.binary] + DATASET + ["--out", target]),
+    # Every other attempt without the per-round fsync: a barrier alone orders data before flags.
+    sync = [] if attempt % 2 == 0 else ["--no-sync"]
+    launched = time.time()
+    process = subprocess.Popen(mpi_command(args, 2, [args.binary] + DATASET + sync + ["--out", target]),
                                env=environment(), start_new_session=True, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
-    time.sleep(delay)
-    os.killpg(process.pid, signal.SIGKILL)
+    if attempt == 0:
+        # Anywhere from the launch on: MPI start-up, the creation of the work file, the run.
+        time.sleep(rng.uniform(0.2, 1.0) * duration_2)
+    else:
+        # Anywhere in the run proper: 2 ranks take about half of the 1-rank time.
+        while not os.path.exists(target + ".partial") and process.poll() is None and time.time() - launched < 60:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.6) * duration)
+    delay = time.time() - launched
+    kill_session(process.pid)
     process.wait()
     done = None
     if os.path.exists(target + ".partial"):
@@ -60,14 +97,14 @@ for attempt in range(6):
             done = int(f["done"][()].sum())
     state = ("complete" if os.path.exists(target) else
              "%s of %d networks marked done" % (done, M) if done is not None else "no work file yet")
-    print("attempt %d: killed after %.2f s: %s" % (attempt, delay, state))
+    print("attempt %d%s: killed after %.2f s: %s" % (attempt, " (--no-sync)" if sync else "", delay, state))
     run(mpi_command(args, 2, [args.binary] + DATASET + ["--out", target]))
     differences = same_datasets(reference, target)
     if differences:
         sys.exit("after a kill at %.2f s (%s) and a rerun: %s" % (delay, state, "; ".join(differences)))
     if done is not None and 0 < done < M:
         mid_run_kills += 1
-    if mid_run_kills >= 2:
+    if mid_run_kills >= 3 and attempt >= 3:
         break
 if mid_run_kills == 0:
     sys.exit("no kill landed in the middle of a run; the test proved nothing")
