@@ -2,10 +2,12 @@
 
 #include <Kokkos_Core.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
 #include "core/errors.hpp"
+#include "engine/simulation.hpp"
 #include "io/dataset_rate_file.hpp"
 #include "jobs/work_queue.hpp"
 #include "rate/lyapunov.hpp"
@@ -31,6 +33,17 @@ std::string duration_text(double seconds) {
                   static_cast<int>(seconds / 60) % 60);
   }
   return text;
+}
+
+// "" if every value is finite, else where the first non-finite value is.
+std::string first_non_finite(const float* x, std::size_t trials, std::size_t steps, std::size_t n) {
+  for (std::size_t e = 0; e < trials * steps * n; ++e) {
+    if (!std::isfinite(x[e])) {
+      return "trial " + std::to_string(e / (steps * n)) + ", step " +
+             std::to_string(e / n % steps + 1) + ", neuron " + std::to_string(e % n);
+    }
+  }
+  return "";
 }
 
 template <class T>
@@ -110,6 +123,7 @@ RateDatasetReport run(comm::Context& context, const RateDatasetSpec& spec,
   io::RateDatasetBlock block;
   std::vector<Real> scratch(std::max(n * n, k * n));
   bool exhausted = false;
+  std::string failure;
   double simulate_seconds = 0.0, write_seconds = 0.0, last_print = -1e300;
   std::uint64_t computed_total = 0, bytes_total = 0;
   for (;;) {
@@ -131,7 +145,16 @@ RateDatasetReport run(comm::Context& context, const RateDatasetSpec& spec,
       std::vector<rate::NetworkParams> params;
       for (std::uint64_t m : indices) params.push_back(draw_network_params(spec, m));
       simulator.generate_and_run(spec.seed, indices, params);
-      for (int b = 0; b < simulator.count(); ++b) {
+      for (int b = 0; b < simulator.count() && failure.empty(); ++b) {
+        const std::string where = first_non_finite(simulator.activity(b), k, t, n);
+        if (!where.empty()) {
+          failure = "network " + std::to_string(indices[b]) +
+                    " diverges: its activity is not finite from " + where + " on (" +
+                    rate::nonlinearity_name(d.phi) + ", gain " + std::to_string(params[b].gain) +
+                    "); lower the gain or use a bounded nonlinearity";
+          exhausted = true;
+          break;
+        }
         block.indices.push_back(indices[b]);
         simulator.copy_weights(b, scratch.data());
         append_bytes(block.w, scratch.data(), n * n);
@@ -161,6 +184,11 @@ RateDatasetReport run(comm::Context& context, const RateDatasetSpec& spec,
         }
       }
       simulate_seconds += since(sim_start);
+    }
+    // A diverging network stops the run on every rank before anything of the round is written.
+    if (context.any(!failure.empty())) {
+      if (failure.empty()) throw engine::PeerFailure();
+      throw engine::RankLocalError(failure);
     }
     const auto write_start = Clock::now();
     writer.write(block);

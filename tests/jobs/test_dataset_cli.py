@@ -43,6 +43,18 @@ expect_error(base + ["--balanced", "--out", out], "balancing applies to Dale net
 expect_error(["dataset", "rate", os.path.join(work, "missing.toml")], "missing.toml: cannot open")
 expect_error(["dataset", "tensor"], "unknown kind 'tensor'")
 
+
+def expect_divergence():
+    # A relu network with gain 3 blows up: every rank stops with a message, nobody hangs.
+    command = ["dataset", "rate", "--networks", "4", "--neurons", "40", "--steps", "3000", "--nonlinearity", "relu",
+               "--gain", "3.0", "-q", "--out", os.path.join(work, "relu.h5")]
+    result = run(mpi_command(args, 2, [args.binary] + command), timeout=60, check=False)
+    if result.returncode == 0 or "diverges: its activity is not finite" not in result.stderr:
+        failures.append("a diverging network must stop the run with a message, got:\n" + result.stderr)
+
+
+expect_divergence()
+
 # An existing complete file made with other parameters is refused and left as it was.
 run(mpi_command(args, 2, [args.binary] + base + ["--out", out]))
 before = digest(out)
