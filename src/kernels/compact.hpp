@@ -17,14 +17,19 @@ inline std::size_t compact_spikes(const FiredFlags& fired, int lags, View<std::u
   for (;;) {
     const View<std::uint64_t*> buffer = out;
     const std::size_t capacity = buffer.extent(0);
+    const std::uint8_t* const flat = fired.data();
     std::uint64_t count = 0;
     Kokkos::parallel_scan(
         "spikeweave::compact_spikes", Kokkos::RangePolicy<ExecSpace>(0, total_flags),
         KOKKOS_LAMBDA(const std::int64_t k, std::uint64_t& offset, const bool final) {
-          const int lag = static_cast<int>(k / n);
-          const int i = static_cast<int>(k % n);
-          if (fired(lag, i)) {
-            if (final && offset < capacity) buffer(offset) = pack_local_spike(i, lag);
+          // Flags are LayoutRight (lag, neuron): flat index k = lag n + i. Divide only for the
+          // few flags that are set.
+          if (flat[k]) {
+            if (final && offset < capacity) {
+              const std::int64_t lag = k / n;
+              buffer(offset) =
+                  pack_local_spike(static_cast<std::uint64_t>(k - lag * n), static_cast<int>(lag));
+            }
             offset += 1;
           }
         },
