@@ -372,8 +372,21 @@ std::vector<std::string> instance_overrides(const SpikingDatasetSpec& spec, std:
 void validate(const SpikingDatasetSpec& spec) {
   if (spec.instances < 1) throw ConfigError("--networks", "expected at least 1 network");
   if (spec.output.empty()) throw ConfigError("--out", "an output file is required");
+  // An override of a varied key that fails names the --vary option, not --set.
+  auto rename = [&](const ConfigError& e, const std::string& suffix) {
+    const std::string what = std::string(e.what()).substr(e.where().size() + 2) + suffix;
+    for (const VariedKey& v : spec.vary) {
+      if (e.where().rfind("--set " + v.key + "=", 0) == 0)
+        throw ConfigError("--vary " + v.key, what);
+    }
+    throw ConfigError(e.where(), what);
+  };
   // Instance 0, and every varied key at its lowest and at its highest value.
-  network::parse_network(spec.network_toml, spec.source, instance_overrides(spec, 0));
+  try {
+    network::parse_network(spec.network_toml, spec.source, instance_overrides(spec, 0));
+  } catch (const ConfigError& e) {
+    rename(e, " (instance 0)");
+  }
   for (const bool high : {false, true}) {
     std::vector<std::string> overrides = spec.set;
     for (const VariedKey& v : spec.vary) {
@@ -383,9 +396,8 @@ void validate(const SpikingDatasetSpec& spec) {
     try {
       network::parse_network(spec.network_toml, spec.source, overrides);
     } catch (const ConfigError& e) {
-      throw ConfigError(e.where(), std::string(e.what()).substr(e.where().size() + 2) +
-                                       " (with the varied keys at their " +
-                                       (high ? "highest" : "lowest") + " values)");
+      rename(e, std::string(" (with the varied keys at their ") + (high ? "highest" : "lowest") +
+                    " values)");
     }
   }
 }

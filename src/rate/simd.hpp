@@ -60,6 +60,27 @@ KOKKOS_FORCEINLINE_FUNCTION void store(Real* p, const typename Vec<Real>::type& 
 }
 #endif
 
+// Bit pattern of a double and back: __builtin_bit_cast lets the compiler vectorise loops around it
+// (a memcpy into a local does not); memcpy elsewhere.
+KOKKOS_FORCEINLINE_FUNCTION std::uint64_t double_bits(double x) {
+#if defined(SPIKEWEAVE_RATE_VECTOR_EXTENSIONS)
+  return __builtin_bit_cast(std::uint64_t, x);
+#else
+  std::uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  return bits;
+#endif
+}
+KOKKOS_FORCEINLINE_FUNCTION double bits_double(std::uint64_t bits) {
+#if defined(SPIKEWEAVE_RATE_VECTOR_EXTENSIONS)
+  return __builtin_bit_cast(double, bits);
+#else
+  double x;
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+#endif
+}
+
 // Bit pattern of a float and back, usable on host and device.
 KOKKOS_FORCEINLINE_FUNCTION std::uint32_t float_bits(float x) {
   std::uint32_t bits;

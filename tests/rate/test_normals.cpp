@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "rate/fast_math.hpp"
@@ -34,6 +35,21 @@ TEST(FastMath, TanhLogSinCosAreAccurate) {
   EXPECT_LT(log_error, 5e-7);
   EXPECT_LT(sin_error, 2e-7);
   EXPECT_LT(cos_error, 2e-7);
+}
+
+TEST(FastMath, DoubleTanhIsExactToTwoUlps) {
+  double worst = 0.0;
+  for (long i = -3000000; i <= 3000000; ++i) {
+    const double x = static_cast<double>(i) * 1e-5 + 1e-7;
+    const double reference = std::tanh(x);
+    worst = std::max(worst, std::fabs(fast_tanh(x) - reference) / std::fabs(reference));
+  }
+  EXPECT_LT(worst, 1e-15);
+  for (const double x : {0.0, 1e-300, 25.0, -25.0, 1e300, -1e300})
+    EXPECT_NEAR(fast_tanh(x), std::tanh(x), 1e-300);
+  EXPECT_EQ(fast_tanh(std::numeric_limits<double>::infinity()), 1.0);
+  EXPECT_TRUE(std::isnan(fast_tanh(std::numeric_limits<double>::quiet_NaN())));
+  EXPECT_TRUE(std::isnan(fast_tanh(std::numeric_limits<float>::quiet_NaN())));
 }
 
 TEST(Normals, PairsAndSequencesGiveTheSameNumbersAsSingleGroups) {
