@@ -8,6 +8,7 @@
 #include "engine/neuron_group.hpp"
 #include "kernels/calcium_deliver.hpp"
 #include "kernels/dopamine_deliver.hpp"
+#include "kernels/plastic_deliver.hpp"
 #include "kernels/stdp_deliver.hpp"
 #include "kernels/tagging.hpp"
 
@@ -110,12 +111,18 @@ class PlasticProjection : public Projection {
         kernels::StdpKminusTable::kLabel,
         Kokkos::RangePolicy<kernels::ExecSpace>(0, static_cast<int>(s_.kminus.extent(1))),
         kminus_table_);
-    run_deliver(batch, first_step);
+    deliver_.s = s_;
+    deliver_.spikes = batch.spikes;
+    deliver_.run_begin = batch.run_begin;
+    deliver_.first_step = first_step;
+    deliver_.run(batch.runs);
+    after_deliver();
   }
 
   void sweep(Step stamp) override {
     if (stamp / sweep_steps_ != last_sweep_ / sweep_steps_) {
-      run_sweep(stamp - sweep_steps_, stamp);
+      kernels::PlasticSweep<Synapses>{s_, stamp - sweep_steps_, stamp}.run();
+      after_sweep(stamp - sweep_steps_);
       last_sweep_ = stamp;
     }
     if (tagging_ && stamp / tagging_steps_ != last_tagging_ / tagging_steps_) {
@@ -197,12 +204,14 @@ class PlasticProjection : public Projection {
     if (p.homeostatic)
       rates.require_gain(spec.target, *p.homeostatic, p.key + ".homeostatic_scaling");
     if (p.tagging) set_up_tagging(*p.tagging, spec, target, rates, dt);
-    ring_ = target.ring();
-    port_ = port_of(spec);
+    deliver_.ring = target.ring();
+    deliver_.port = port_of(spec);
+    deliver_.slots = static_cast<int>(target.ring().extent(1));
   }
 
-  virtual void run_deliver(const SpikeBatch& batch, Step first_step) = 0;
-  virtual void run_sweep(Step idle_before, Step cut) = 0;
+  // Hooks after the shared kernels ran: checks of a rule's flags, pruning of modulator trains.
+  virtual void after_deliver() {}
+  virtual void after_sweep(Step idle_before) { (void)idle_before; }
   virtual bool dopamine_above(Step stamp) const {
     (void)stamp;
     return false;
@@ -213,8 +222,7 @@ class PlasticProjection : public Projection {
 
   Synapses s_;
   kernels::StdpKminusTable kminus_table_;
-  kernels::InputRing ring_;
-  int port_ = 0;
+  kernels::PlasticDeliver<Synapses> deliver_;
   int max_delay_steps_ = 1;
   std::optional<plasticity::TaggingParams> tagging_;
 
@@ -285,28 +293,12 @@ class StdpProjection final : public PlasticProjection<Weight, kernels::StdpSynap
       s.pre_centered_trace = kernels::View<double*>(
           net.projections[index].name + ".pre_centered_trace", this->tables_.synapses);
     }
-    deliver_.ring = this->ring_;
-    deliver_.port = this->port_;
-    deliver_.slots = static_cast<int>(this->ring_.extent(1));
   }
 
  protected:
-  void run_deliver(const SpikeBatch& batch, Step first_step) override {
-    deliver_.s = this->s_;
-    deliver_.spikes = batch.spikes;
-    deliver_.run_begin = batch.run_begin;
-    deliver_.first_step = first_step;
-    deliver_.run(batch.runs);
-  }
-  void run_sweep(Step idle_before, Step cut) override {
-    kernels::StdpSweep<Weight, Rule>{this->s_, idle_before, cut}.run();
-  }
   std::uint64_t extra_bytes() const override {
     return this->s_.pre_centered_trace.span() * sizeof(double);
   }
-
- private:
-  kernels::StdpDeliver<Weight, Rule> deliver_;
 };
 
 // Reward-modulated STDP with the dopamine signal of a designated population.
@@ -336,9 +328,6 @@ class DopamineProjection final
                                            this->tables_.synapses);
     protein_dopamine_threshold_ = p.tagging ? p.tagging->protein_dopamine_threshold : 0.0;
     modulator_ = net.population_index(d.dopamine_population);
-    deliver_.ring = this->ring_;
-    deliver_.port = this->port_;
-    deliver_.slots = static_cast<int>(this->ring_.extent(1));
   }
 
   int modulator_population() const override { return modulator_; }
@@ -348,15 +337,7 @@ class DopamineProjection final
   }
 
  protected:
-  void run_deliver(const SpikeBatch& batch, Step first_step) override {
-    deliver_.s = this->s_;
-    deliver_.spikes = batch.spikes;
-    deliver_.run_begin = batch.run_begin;
-    deliver_.first_step = first_step;
-    deliver_.run(batch.runs);
-  }
-  void run_sweep(Step idle_before, Step cut) override {
-    kernels::DopamineSweep<Weight>{this->s_, idle_before, cut}.run();
+  void after_sweep(Step idle_before) override {
     // Every row is now integrated to at least idle_before.
     train_.prune(idle_before);
     this->s_.dopamine = train_.signal();
@@ -374,7 +355,6 @@ class DopamineProjection final
   }
 
   DopamineTrain train_;
-  kernels::DopamineDeliver<Weight> deliver_;
   double protein_dopamine_threshold_ = 0.0;
   int modulator_ = -1;
 };
@@ -426,9 +406,6 @@ class CalciumProjection final : public PlasticProjection<Weight, kernels::Calciu
     s.old_calcium = kernels::View<double*>(spec.name + ".calcium_old", rows);
     s.old_time = kernels::View<std::int64_t*>(spec.name + ".calcium_old_time", rows);
     s.overflow = kernels::View<int*>(spec.name + ".calcium_overflow", 1);
-    deliver_.ring = this->ring_;
-    deliver_.port = this->port_;
-    deliver_.slots = static_cast<int>(this->ring_.extent(1));
   }
 
   int modulator_population() const override { return modulator_; }
@@ -438,12 +415,7 @@ class CalciumProjection final : public PlasticProjection<Weight, kernels::Calciu
   }
 
  protected:
-  void run_deliver(const SpikeBatch& batch, Step first_step) override {
-    deliver_.s = this->s_;
-    deliver_.spikes = batch.spikes;
-    deliver_.run_begin = batch.run_begin;
-    deliver_.first_step = first_step;
-    deliver_.run(batch.runs);
+  void after_deliver() override {
     auto flag = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), this->s_.overflow);
     if (flag(0) != 0) {
       throw UserError(
@@ -452,8 +424,7 @@ class CalciumProjection final : public PlasticProjection<Weight, kernels::Calciu
           "rule keeps 8 pending influxes per source");
     }
   }
-  void run_sweep(Step idle_before, Step cut) override {
-    kernels::CalciumSweep<Weight>{this->s_, idle_before, cut}.run();
+  void after_sweep(Step idle_before) override {
     if (modulator_ >= 0) {
       train_.prune(idle_before);
       this->s_.dopamine = train_.signal();
@@ -471,7 +442,6 @@ class CalciumProjection final : public PlasticProjection<Weight, kernels::Calciu
 
  private:
   DopamineTrain train_;
-  kernels::CalciumDeliver<Weight> deliver_;
   int modulator_ = -1;
 };
 

@@ -12,8 +12,8 @@
 #include "kernels/decay_table.hpp"
 #include "kernels/deliver.hpp"
 #include "kernels/dopamine_deliver.hpp"
+#include "kernels/plastic_deliver.hpp"
 #include "kernels/post_history.hpp"
-#include "kernels/stdp_deliver.hpp"
 
 namespace spikeweave::kernels {
 
@@ -162,105 +162,41 @@ struct CalciumSynapses {
     }
     return r;
   }
-};
 
-template <class Weight>
-struct CalciumDeliver {
-  using Policy = Kokkos::TeamPolicy<ExecSpace>;
-  using Member = Policy::member_type;
-
-  CalciumSynapses<Weight> s;
-  InputRing ring;
-  View<const std::uint64_t*> spikes;
-  View<const std::uint32_t*> run_begin;
-  int port = kPortExcitatory;
-  std::int64_t first_step = 0;
-  int slots = 1;
-  static constexpr const char* kLabel = "spikeweave::calcium_synapse::deliver";
-
-  KOKKOS_INLINE_FUNCTION void operator()(const Member& team) const {
-    const int run = team.league_rank();
-    const auto source = static_cast<std::uint32_t>(spikes(run_begin(run)) >> 8);
-    const std::uint64_t row = s.syn.find_row(source);
-    if (row == s.syn.rows) return;
-    for (std::uint32_t x = run_begin(run); x < run_begin(run + 1); ++x) {
-      const std::int64_t emitted = first_step + static_cast<std::int64_t>(spikes(x) & 0xFF);
-      const std::int64_t stamp = emitted + 1;
-      const std::int64_t t_done = s.rows.t_done(row);
-      for (std::uint64_t seg = s.syn.row_begin(row); seg < s.syn.row_begin(row + 1); ++seg) {
-        const int delay = s.syn.segment_delay(seg);
-        const int slot = static_cast<int>((emitted + delay) % slots);
-        std::int64_t* const base = &ring(port, slot, 0);
-        Kokkos::parallel_for(
-            Kokkos::TeamThreadRange(team, s.syn.segment_begin(seg), s.syn.segment_begin(seg + 1)),
-            [&](const std::uint64_t k) {
-              const std::uint32_t target = s.syn.target(k);
-              const double r =
-                  s.advance(static_cast<double>(s.weight(k)), row, target, delay, t_done, stamp);
-              const auto stored = static_cast<Weight>(r);
-              s.weight(k) = stored;
-              add_input(base + target,
-                        to_fixed(s.syn.scaled(s.weight_of(static_cast<double>(stored)), target)));
-            });
-      }
-      team.team_barrier();
-      Kokkos::single(Kokkos::PerTeam(team), [&]() {
-        // Record the spike; a spike leaving the ring must have had its influx already.
-        const std::uint32_t n = s.pending_count(row);
-        const int slot_ring = static_cast<int>(n % kCalciumPending);
-        if (n >= static_cast<std::uint32_t>(kCalciumPending)) {
-          const std::int64_t influx = s.pending(row, slot_ring) + s.p.pre_delay_steps;
-          if (influx > stamp) s.overflow(0) = 1;
-          const std::int64_t t_old = s.old_time(row);
-          s.old_calcium(row) =
-              (t_old > 0 ? s.old_calcium(row) * s.decay(influx - t_old) : 0.0) + s.p.c_pre;
-          s.old_time(row) = influx;
-        }
-        s.pending(row, slot_ring) = stamp;
-        s.pending_count(row) = n + 1;
-        s.rows.t_last(row) = stamp;
-        s.rows.t_done(row) = stamp;
-      });
-      team.team_barrier();
+  // The shared plastic kernels' interface (plastic_deliver.hpp).
+  struct Spike {
+    std::int64_t stamp, t_done;
+  };
+  KOKKOS_INLINE_FUNCTION Spike at_spike(std::uint64_t row, std::int64_t stamp) const {
+    return Spike{stamp, rows.t_done(row)};
+  }
+  KOKKOS_INLINE_FUNCTION double update(std::uint64_t k, std::uint32_t target, int delay,
+                                       std::uint64_t row, const Spike& x) const {
+    const auto stored = static_cast<Weight>(
+        advance(static_cast<double>(weight(k)), row, target, delay, x.t_done, x.stamp));
+    weight(k) = stored;
+    return weight_of(static_cast<double>(stored));
+  }
+  // Records the spike; a spike leaving the ring must have had its influx already.
+  KOKKOS_INLINE_FUNCTION void after_spike(std::uint64_t row, const Spike& x) const {
+    const std::uint32_t n = pending_count(row);
+    const int slot = static_cast<int>(n % kCalciumPending);
+    if (n >= static_cast<std::uint32_t>(kCalciumPending)) {
+      const std::int64_t influx = pending(row, slot) + p.pre_delay_steps;
+      if (influx > x.stamp) overflow(0) = 1;
+      const std::int64_t t_old = old_time(row);
+      old_calcium(row) = (t_old > 0 ? old_calcium(row) * decay(influx - t_old) : 0.0) + p.c_pre;
+      old_time(row) = influx;
     }
+    pending(row, slot) = x.stamp;
+    pending_count(row) = n + 1;
+    rows.t_last(row) = x.stamp;
+    rows.t_done(row) = x.stamp;
   }
-
-  void run(std::size_t runs) const {
-    if (runs == 0) return;
-    Kokkos::parallel_for(kLabel, Policy(static_cast<int>(runs), Kokkos::AUTO), *this);
-  }
-};
-
-template <class Weight>
-struct CalciumSweep {
-  using Policy = Kokkos::TeamPolicy<ExecSpace>;
-  using Member = Policy::member_type;
-
-  CalciumSynapses<Weight> s;
-  std::int64_t idle_before = 0;
-  std::int64_t cut = 0;
-  static constexpr const char* kLabel = "spikeweave::calcium_synapse::sweep";
-
-  KOKKOS_INLINE_FUNCTION void operator()(const Member& team) const {
-    const std::uint64_t row = static_cast<std::uint64_t>(team.league_rank());
-    const std::int64_t t_done = s.rows.t_done(row);
-    if (t_done >= idle_before) return;
-    for (std::uint64_t seg = s.syn.row_begin(row); seg < s.syn.row_begin(row + 1); ++seg) {
-      const int delay = s.syn.segment_delay(seg);
-      Kokkos::parallel_for(
-          Kokkos::TeamThreadRange(team, s.syn.segment_begin(seg), s.syn.segment_begin(seg + 1)),
-          [&](const std::uint64_t k) {
-            s.weight(k) = static_cast<Weight>(s.advance(static_cast<double>(s.weight(k)), row,
-                                                        s.syn.target(k), delay, t_done, cut));
-          });
-    }
-    team.team_barrier();
-    Kokkos::single(Kokkos::PerTeam(team), [&]() { s.rows.t_done(row) = cut; });
-  }
-
-  void run() const {
-    if (s.syn.rows == 0) return;
-    Kokkos::parallel_for(kLabel, Policy(static_cast<int>(s.syn.rows), Kokkos::AUTO), *this);
+  KOKKOS_INLINE_FUNCTION void catch_up(std::uint64_t k, std::uint32_t target, int delay,
+                                       std::uint64_t row, std::int64_t cut) const {
+    weight(k) = static_cast<Weight>(
+        advance(static_cast<double>(weight(k)), row, target, delay, rows.t_done(row), cut));
   }
 };
 

@@ -9,8 +9,8 @@
 // The dopamine signal is the spike train of a designated population, replicated on every rank.
 #include "kernels/decay_table.hpp"
 #include "kernels/deliver.hpp"
+#include "kernels/plastic_deliver.hpp"
 #include "kernels/post_history.hpp"
-#include "kernels/stdp_deliver.hpp"
 
 namespace spikeweave::kernels {
 
@@ -101,105 +101,41 @@ struct DopamineSynapses {
     }
     advance(w, c, t, until);
   }
-};
 
-template <class Weight>
-struct DopamineDeliver {
-  using Policy = Kokkos::TeamPolicy<ExecSpace>;
-  using Member = Policy::member_type;
-
-  DopamineSynapses<Weight> s;
-  InputRing ring;
-  View<const std::uint64_t*> spikes;
-  View<const std::uint32_t*> run_begin;
-  int port = kPortExcitatory;
-  std::int64_t first_step = 0;
-  int slots = 1;
-  static constexpr const char* kLabel = "spikeweave::stdp_dopamine_synapse::deliver";
-
-  KOKKOS_INLINE_FUNCTION void operator()(const Member& team) const {
-    const int run = team.league_rank();
-    const auto source = static_cast<std::uint32_t>(spikes(run_begin(run)) >> 8);
-    const std::uint64_t row = s.syn.find_row(source);
-    if (row == s.syn.rows) return;
-    for (std::uint32_t x = run_begin(run); x < run_begin(run + 1); ++x) {
-      const std::int64_t emitted = first_step + static_cast<std::int64_t>(spikes(x) & 0xFF);
-      const std::int64_t stamp = emitted + 1;
-      const std::int64_t t_last = s.rows.t_last(row);
-      const std::int64_t t_done = s.rows.t_done(row);
-      const double r1 = s.rows.r1(row);
-      for (std::uint64_t seg = s.syn.row_begin(row); seg < s.syn.row_begin(row + 1); ++seg) {
-        const int delay = s.syn.segment_delay(seg);
-        const int slot = static_cast<int>((emitted + delay) % slots);
-        std::int64_t* const base = &ring(port, slot, 0);
-        Kokkos::parallel_for(
-            Kokkos::TeamThreadRange(team, s.syn.segment_begin(seg), s.syn.segment_begin(seg + 1)),
-            [&](const std::uint64_t k) {
-              const std::uint32_t target = s.syn.target(k);
-              double w = s.weight(k);
-              double c = s.eligibility(k);
-              s.catch_up(w, c, target, delay, t_done, t_done - delay, stamp - delay, stamp, t_last,
-                         r1);
-              c -= s.p.a_minus * s.kminus(stamp - delay - s.kminus_base, target);
-              const auto stored = static_cast<Weight>(w);
-              s.weight(k) = stored;
-              s.eligibility(k) = static_cast<Weight>(c);
-              add_input(base + target, to_fixed(s.syn.scaled(static_cast<double>(stored), target)));
-            });
-      }
-      team.team_barrier();
-      Kokkos::single(Kokkos::PerTeam(team), [&]() {
-        s.rows.r1(row) = (t_last > 0 ? r1 * s.decay_plus(stamp - t_last) : 0.0) + 1.0;
-        s.rows.t_last(row) = stamp;
-        s.rows.t_done(row) = stamp;
-      });
-      team.team_barrier();
-    }
+  // The shared plastic kernels' interface (plastic_deliver.hpp).
+  struct Spike {
+    std::int64_t stamp, t_last, t_done;
+    double r1;
+  };
+  KOKKOS_INLINE_FUNCTION Spike at_spike(std::uint64_t row, std::int64_t stamp) const {
+    return Spike{stamp, rows.t_last(row), rows.t_done(row), rows.r1(row)};
   }
-
-  void run(std::size_t runs) const {
-    if (runs == 0) return;
-    Kokkos::parallel_for(kLabel, Policy(static_cast<int>(runs), Kokkos::AUTO), *this);
+  KOKKOS_INLINE_FUNCTION double update(std::uint64_t k, std::uint32_t target, int delay,
+                                       std::uint64_t, const Spike& x) const {
+    double w = weight(k);
+    double c = eligibility(k);
+    catch_up(w, c, target, delay, x.t_done, x.t_done - delay, x.stamp - delay, x.stamp, x.t_last,
+             x.r1);
+    c -= p.a_minus * kminus(x.stamp - delay - kminus_base, target);
+    const auto stored = static_cast<Weight>(w);
+    weight(k) = stored;
+    eligibility(k) = static_cast<Weight>(c);
+    return static_cast<double>(stored);
   }
-};
-
-// Brings rows idle since `idle_before` up to `cut`: postsynaptic pairings and dopamine.
-template <class Weight>
-struct DopamineSweep {
-  using Policy = Kokkos::TeamPolicy<ExecSpace>;
-  using Member = Policy::member_type;
-
-  DopamineSynapses<Weight> s;
-  std::int64_t idle_before = 0;
-  std::int64_t cut = 0;
-  static constexpr const char* kLabel = "spikeweave::stdp_dopamine_synapse::sweep";
-
-  KOKKOS_INLINE_FUNCTION void operator()(const Member& team) const {
-    const std::uint64_t row = static_cast<std::uint64_t>(team.league_rank());
-    const std::int64_t t_done = s.rows.t_done(row);
-    if (t_done >= idle_before) return;
-    const std::int64_t t_last = s.rows.t_last(row);
-    const double r1 = s.rows.r1(row);
-    for (std::uint64_t seg = s.syn.row_begin(row); seg < s.syn.row_begin(row + 1); ++seg) {
-      const int delay = s.syn.segment_delay(seg);
-      Kokkos::parallel_for(
-          Kokkos::TeamThreadRange(team, s.syn.segment_begin(seg), s.syn.segment_begin(seg + 1)),
-          [&](const std::uint64_t k) {
-            double w = s.weight(k);
-            double c = s.eligibility(k);
-            s.catch_up(w, c, s.syn.target(k), delay, t_done, t_done - delay, cut - delay, cut,
-                       t_last, r1);
-            s.weight(k) = static_cast<Weight>(w);
-            s.eligibility(k) = static_cast<Weight>(c);
-          });
-    }
-    team.team_barrier();
-    Kokkos::single(Kokkos::PerTeam(team), [&]() { s.rows.t_done(row) = cut; });
+  KOKKOS_INLINE_FUNCTION void after_spike(std::uint64_t row, const Spike& x) const {
+    rows.r1(row) = (x.t_last > 0 ? x.r1 * decay_plus(x.stamp - x.t_last) : 0.0) + 1.0;
+    rows.t_last(row) = x.stamp;
+    rows.t_done(row) = x.stamp;
   }
-
-  void run() const {
-    if (s.syn.rows == 0) return;
-    Kokkos::parallel_for(kLabel, Policy(static_cast<int>(s.syn.rows), Kokkos::AUTO), *this);
+  KOKKOS_INLINE_FUNCTION void catch_up(std::uint64_t k, std::uint32_t target, int delay,
+                                       std::uint64_t row, std::int64_t cut) const {
+    double w = weight(k);
+    double c = eligibility(k);
+    const std::int64_t t_done = rows.t_done(row);
+    catch_up(w, c, target, delay, t_done, t_done - delay, cut - delay, cut, rows.t_last(row),
+             rows.r1(row));
+    weight(k) = static_cast<Weight>(w);
+    eligibility(k) = static_cast<Weight>(c);
   }
 };
 

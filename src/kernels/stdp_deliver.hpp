@@ -1,29 +1,19 @@
 #pragma once
-// Delivery through plastic synapses with trace-based STDP (pair, power-law, triplet), event-driven
+// Trace-based STDP (pair, power-law, triplet) for the shared plastic kernels, event-driven
 // as in NEST: when a presynaptic spike (stamp T) reaches a synapse of dendritic delay d, the
 // synapse first applies facilitation for every postsynaptic spike with stamp in
 // (t_done - d, T - d] (each seen by the synapse d after it happened), then depression with the
 // postsynaptic trace at T - d, then transmits the new weight. The presynaptic traces depend only
 // on the source's spike train and are kept once per row, not per synapse.
-//
-// One team per source with spikes in the interval, processing that source's spikes in time
-// order; the team's threads share the row's synapses, so no two threads touch one synapse.
 #include "kernels/decay_table.hpp"
 #include "kernels/deliver.hpp"
+#include "kernels/plastic_deliver.hpp"
 #include "kernels/post_history.hpp"
 #include "kernels/stdp_rules.hpp"
 
 namespace spikeweave::kernels {
 
 enum class PairingMode : int { kAllToAll = 0, kNearestSymmetric = 1, kNearestPreCentered = 2 };
-
-// Per-row (per source) state of a plastic projection.
-struct StdpRowState {
-  View<std::int64_t*> t_last;  // stamp of the source's last spike (0: none yet)
-  View<std::int64_t*> t_done;  // postsynaptic spikes seen up to this pre-side time are applied
-  View<double*> r1;            // pair trace after the last spike (tau_plus)
-  View<double*> r2;            // triplet trace after the last spike (tau_x)
-};
 
 template <class Weight, class Rule>
 struct StdpSynapses {
@@ -97,6 +87,46 @@ struct StdpSynapses {
                                         double r2_before) const {
     return rule.depress(w, kminus(post_time - kminus_base, target), r2_before);
   }
+
+  // The row's values for one presynaptic spike (see plastic_deliver.hpp).
+  struct Spike {
+    std::int64_t stamp, t_last, t_done;
+    double r1, r2_before, pre_decay;
+  };
+  KOKKOS_INLINE_FUNCTION Spike at_spike(std::uint64_t row, std::int64_t stamp) const {
+    Spike x{stamp, rows.t_last(row), rows.t_done(row), rows.r1(row), 0.0, 0.0};
+    if (x.t_last > 0) {
+      x.pre_decay = decay_plus(stamp - x.t_last);
+      if (triplet) x.r2_before = rows.r2(row) * decay_x(stamp - x.t_last);
+    }
+    return x;
+  }
+  KOKKOS_INLINE_FUNCTION double update(std::uint64_t k, std::uint32_t target, int delay,
+                                       std::uint64_t, const Spike& x) const {
+    double w = weight(k);
+    w = facilitate(w, k, target, delay, x.t_done - delay, x.stamp - delay, x.t_last, x.r1);
+    w = depress(w, target, x.stamp - delay, x.r2_before);
+    if (pairing == PairingMode::kNearestPreCentered) {
+      pre_centered_trace(k) = pre_centered_trace(k) * x.pre_decay + 1.0;
+    }
+    const auto stored = static_cast<Weight>(w);
+    weight(k) = stored;
+    return static_cast<double>(stored);
+  }
+  KOKKOS_INLINE_FUNCTION void after_spike(std::uint64_t row, const Spike& x) const {
+    rows.r1(row) = x.r1 * x.pre_decay + 1.0;
+    if (triplet) rows.r2(row) = x.r2_before + 1.0;
+    rows.t_last(row) = x.stamp;
+    rows.t_done(row) = x.stamp;
+  }
+  // Facilitation only: the weight changes exactly as if it were applied at the next presynaptic
+  // spike.
+  KOKKOS_INLINE_FUNCTION void catch_up(std::uint64_t k, std::uint32_t target, int delay,
+                                       std::uint64_t row, std::int64_t cut) const {
+    const std::int64_t t_done = rows.t_done(row);
+    weight(k) = static_cast<Weight>(facilitate(weight(k), k, target, delay, t_done - delay,
+                                               cut - delay, rows.t_last(row), rows.r1(row)));
+  }
 };
 
 // Fills StdpSynapses::kminus for the postsynaptic times [kminus_base, kminus_base + rows): the
@@ -115,111 +145,6 @@ struct StdpKminusTable {
       kminus(r, i) =
           nearest ? post.nearest_at(channel, i, base + r) : post.trace_at(channel, i, base + r);
     }
-  }
-};
-
-template <class Weight, class Rule>
-struct StdpDeliver {
-  using Policy = Kokkos::TeamPolicy<ExecSpace>;
-  using Member = Policy::member_type;
-
-  StdpSynapses<Weight, Rule> s;
-  InputRing ring;
-  View<const std::uint64_t*> spikes;     // (node_id << 8) | lag, sorted
-  View<const std::uint32_t*> run_begin;  // runs of equal source: runs + 1 offsets into spikes
-  int port = kPortExcitatory;
-  std::int64_t first_step = 0;
-  int slots = 1;
-  static constexpr const char* kLabel = "spikeweave::stdp_synapse::deliver";
-
-  KOKKOS_INLINE_FUNCTION void operator()(const Member& team) const {
-    const int run = team.league_rank();
-    const auto source = static_cast<std::uint32_t>(spikes(run_begin(run)) >> 8);
-    const std::uint64_t row = s.syn.find_row(source);
-    if (row == s.syn.rows) return;
-    for (std::uint32_t x = run_begin(run); x < run_begin(run + 1); ++x) {
-      const std::int64_t emitted = first_step + static_cast<std::int64_t>(spikes(x) & 0xFF);
-      const std::int64_t stamp = emitted + 1;
-      const std::int64_t t_last = s.rows.t_last(row);
-      const std::int64_t t_done = s.rows.t_done(row);
-      const double r1 = s.rows.r1(row);
-      const double r2_before =
-          (s.triplet && t_last > 0) ? s.rows.r2(row) * s.decay_x(stamp - t_last) : 0.0;
-      const double pre_decay = t_last > 0 ? s.decay_plus(stamp - t_last) : 0.0;
-      for (std::uint64_t seg = s.syn.row_begin(row); seg < s.syn.row_begin(row + 1); ++seg) {
-        const int delay = s.syn.segment_delay(seg);
-        const int slot = static_cast<int>((emitted + delay) % slots);
-        std::int64_t* const base = &ring(port, slot, 0);
-        Kokkos::parallel_for(
-            Kokkos::TeamThreadRange(team, s.syn.segment_begin(seg), s.syn.segment_begin(seg + 1)),
-            [&](const std::uint64_t k) {
-              const std::uint32_t target = s.syn.target(k);
-              double w = s.weight(k);
-              w = s.facilitate(w, k, target, delay, t_done - delay, stamp - delay, t_last, r1);
-              w = s.depress(w, target, stamp - delay, r2_before);
-              if (s.pairing == PairingMode::kNearestPreCentered) {
-                s.pre_centered_trace(k) = s.pre_centered_trace(k) * pre_decay + 1.0;
-              }
-              const auto stored = static_cast<Weight>(w);
-              s.weight(k) = stored;
-              add_input(base + target, to_fixed(s.syn.scaled(static_cast<double>(stored), target)));
-            });
-      }
-      team.team_barrier();
-      Kokkos::single(Kokkos::PerTeam(team), [&]() {
-        s.rows.r1(row) = r1 * pre_decay + 1.0;
-        if (s.triplet) s.rows.r2(row) = r2_before + 1.0;
-        s.rows.t_last(row) = stamp;
-        s.rows.t_done(row) = stamp;
-      });
-      team.team_barrier();
-    }
-  }
-
-  void run(std::size_t runs) const {
-    if (runs == 0) return;
-    Kokkos::parallel_for(kLabel, Policy(static_cast<int>(runs), Kokkos::AUTO), *this);
-  }
-};
-
-// Brings rows that have been idle since `idle_before` up to date with the postsynaptic spikes
-// seen by `cut` (facilitation only), so the postsynaptic history never has to reach back further
-// than one sweep interval. Weights change exactly as if the facilitation were applied at the
-// next presynaptic spike.
-template <class Weight, class Rule>
-struct StdpSweep {
-  using Policy = Kokkos::TeamPolicy<ExecSpace>;
-  using Member = Policy::member_type;
-
-  StdpSynapses<Weight, Rule> s;
-  std::int64_t idle_before = 0;
-  std::int64_t cut = 0;
-  static constexpr const char* kLabel = "spikeweave::stdp_synapse::sweep";
-
-  KOKKOS_INLINE_FUNCTION void operator()(const Member& team) const {
-    const std::uint64_t row = static_cast<std::uint64_t>(team.league_rank());
-    const std::int64_t t_done = s.rows.t_done(row);
-    const std::int64_t t_last = s.rows.t_last(row);
-    if (t_done >= idle_before || t_last == 0) return;
-    const double r1 = s.rows.r1(row);
-    for (std::uint64_t seg = s.syn.row_begin(row); seg < s.syn.row_begin(row + 1); ++seg) {
-      const int delay = s.syn.segment_delay(seg);
-      Kokkos::parallel_for(
-          Kokkos::TeamThreadRange(team, s.syn.segment_begin(seg), s.syn.segment_begin(seg + 1)),
-          [&](const std::uint64_t k) {
-            const std::uint32_t target = s.syn.target(k);
-            const double w = s.facilitate(s.weight(k), k, target, delay, t_done - delay,
-                                          cut - delay, t_last, r1);
-            s.weight(k) = static_cast<Weight>(w);
-          });
-    }
-    team.team_barrier();
-    Kokkos::single(Kokkos::PerTeam(team), [&]() { s.rows.t_done(row) = cut; });
-  }
-
-  void run() const {
-    if (s.syn.rows == 0) return;
-    Kokkos::parallel_for(kLabel, Policy(static_cast<int>(s.syn.rows), Kokkos::AUTO), *this);
   }
 };
 
