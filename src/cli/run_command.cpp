@@ -6,6 +6,7 @@
 
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "comm/dry_run_context.hpp"
 #include "core/errors.hpp"
 #include "engine/simulation.hpp"
 #include "io/hdf5_run_output.hpp"
@@ -27,7 +28,7 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
                 const std::string& command_line) {
   po::options_description options("Options");
   std::vector<std::string> overrides;
-  std::string output;
+  std::string output, dry_run, dry_run_rates;
   options.add_options()("help,h", "show this help")(
       "output,o", po::value<std::string>(&output),
       "output HDF5 file (overrides simulation.output)")(
@@ -35,7 +36,13 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
       "override a configuration key, e.g. --set simulation.t_stop_ms=200 "
       "--set 'projection[0].weight_pa=50' (repeatable)")(
       "overwrite", "replace an existing output file (only once the new one is complete)")(
-      "quiet,q", "no progress or summary output");
+      "quiet,q", "no progress or summary output")(
+      "dry-run", po::value<std::string>(&dry_run),
+      "R/P: build and simulate only rank R of P ranks in this one process; the other ranks' "
+      "spikes are fabricated (docs/dryrun.md). Writes no output file; prints a JSON record")(
+      "dry-run-rates", po::value<std::string>(&dry_run_rates),
+      "rates of the fabricated spikes [Hz]: 8.5 or E=8.5,I=9 (default: each population follows "
+      "this rank's own neurons)");
   po::options_description hidden;
   std::string config_path;
   hidden.add_options()("config", po::value<std::string>(&config_path));
@@ -62,22 +69,32 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
   const std::string text = read_text_file_collectively(context, config_path);
   if (!output.empty()) overrides.push_back("simulation.output=\"" + output + "\"");
   const network::NetworkSpec spec = network::parse_network(text, config_path, overrides);
-  const std::string& output_path = spec.simulation.output;
+  std::unique_ptr<comm::DryRunContext> dry;
+  if (!dry_run.empty() || !dry_run_rates.empty()) {
+    comm::DryRunSettings s{
+        0, 1, spec.simulation.partition, {}, spec.simulation.dt_ms, spec.simulation.seed};
+    for (const auto& p : spec.populations)
+      s.populations.push_back({p.name, p.first_gid, p.size, -1.0});
+    dry = comm::make_dry_run_context(context, dry_run, dry_run_rates, std::move(s));
+  }
+  // The engine talks to "the other ranks" through this: the real ones, or the dry-run's.
+  comm::Context& ranks = dry ? *dry : context;
+  const std::string output_path = dry ? std::string() : spec.simulation.output;
   // Fail before the (possibly long) build if the output cannot be written.
   if (!output_path.empty()) io::check_output_path(context, output_path, overwrite);
 
   const auto build_start = std::chrono::steady_clock::now();
-  engine::Simulation simulation(spec, context);
-  const double build_seconds = context.max(
+  engine::Simulation simulation(spec, ranks);
+  const double build_seconds = ranks.max(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count());
   std::vector<std::uint64_t> sizes = {simulation.local_neurons(), simulation.local_synapses()};
-  context.sum(sizes);
+  ranks.sum(sizes);
   if (talk) {
     std::fprintf(stderr,
                  "[spikeweave] built %llu neurons and %llu synapses on %d rank(s) in %s; "
                  "communication interval %d steps (%.2f ms)\n",
                  static_cast<unsigned long long>(sizes[0]),
-                 static_cast<unsigned long long>(sizes[1]), context.size(),
+                 static_cast<unsigned long long>(sizes[1]), ranks.size(),
                  format_seconds(build_seconds).c_str(), simulation.interval_steps(),
                  simulation.interval_steps() * spec.simulation.dt_ms);
   }
@@ -85,6 +102,10 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
   if (!output_path.empty()) {
     out = io::create_hdf5_run_output(context, output_path, overwrite, simulation.output_layout());
     simulation.set_output(out.get());
+  }
+  if (dry) {
+    dry->begin_time_loop(simulation.step(), simulation.interval_steps(), spec.simulation.steps,
+                         [&simulation] { return simulation.local_spike_counts(); });
   }
   const auto run_start = std::chrono::steady_clock::now();
   simulation.run_to_end(ProgressPrinter(context, spec.simulation.dt_ms, quiet));
@@ -94,6 +115,14 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
   provenance.counters["build_seconds"] = build_seconds;
   provenance.counters["simulate_seconds"] = run_seconds;
   if (out) out->commit(provenance);
+  if (dry) {
+    std::cout << dry->record({&simulation.timers(), simulation.local_neurons(),
+                              simulation.local_synapses(), simulation.synaptic_events_local(),
+                              simulation.spikes_delivered_local(), simulation.local_spike_counts(),
+                              simulation.interval_steps(), spec.simulation.t_stop_ms, build_seconds,
+                              run_seconds})
+              << std::endl;
+  }
   const std::vector<std::uint64_t> counts = simulation.global_spike_counts();
   if (talk) {
     const double seconds_simulated = spec.simulation.t_stop_ms * 1e-3;
