@@ -4,8 +4,10 @@
 // fire at given times by a strong spike_times stimulus (the plastic weights are far too small
 // to make them fire on their own).
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <map>
+#include <random>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -17,6 +19,20 @@
 #include "network/spec.hpp"
 
 namespace spikeweave::test {
+
+// A random spike train on the 0.1 ms grid: intervals of min_isi_ms plus an exponential of mean
+// 1/rate, from from_ms until to_ms, distinct times.
+inline std::vector<double> random_train(std::mt19937_64& rng, double rate_hz, double from_ms,
+                                        double to_ms, double min_isi_ms = 0.1) {
+  std::exponential_distribution<double> isi(rate_hz * 1e-3);
+  std::vector<double> times;
+  for (double t = from_ms + min_isi_ms + isi(rng);; t += min_isi_ms + isi(rng)) {
+    const double on_grid = std::round(t * 10.0) / 10.0;
+    if (on_grid >= to_ms) break;
+    if (times.empty() || on_grid > times.back()) times.push_back(on_grid);
+  }
+  return times;
+}
 
 inline std::string toml_times(const std::vector<double>& times) {
   std::ostringstream out;

@@ -11,25 +11,15 @@
 namespace spikeweave::test {
 namespace {
 
-std::vector<double> train(std::mt19937_64& rng, double rate_hz, double from_ms, double to_ms) {
-  std::exponential_distribution<double> isi(rate_hz * 1e-3);
-  std::vector<double> times;
-  for (double t = from_ms + isi(rng);; t += 0.1 + isi(rng)) {
-    const double on_grid = std::round(t * 10.0) / 10.0;
-    if (on_grid >= to_ms) break;
-    if (times.empty() || on_grid > times.back()) times.push_back(on_grid);
-  }
-  return times;
-}
-
 TEST(DopamineReference, MatchesBruteForceOnRandomTrains) {
   std::mt19937_64 rng(42);
   std::ostringstream pre;
   pre << "[";
-  for (int i = 0; i < 12; ++i) pre << (i ? ", " : "") << toml_times(train(rng, 20.0, 1.0, 1980.0));
+  for (int i = 0; i < 12; ++i)
+    pre << (i ? ", " : "") << toml_times(random_train(rng, 20.0, 1.0, 1980.0));
   pre << "]";
-  const std::vector<double> post = train(rng, 15.0, 1.0, 1980.0);
-  const std::vector<double> dopamine = train(rng, 4.0, 1.0, 1980.0);
+  const std::vector<double> post = random_train(rng, 15.0, 1.0, 1980.0);
+  const std::vector<double> dopamine = random_train(rng, 4.0, 1.0, 1980.0);
   const std::string toml = R"(
 [simulation]
 t_stop_ms = 2000.0

@@ -13,32 +13,18 @@
 namespace spikeweave::test {
 namespace {
 
-// Random spike trains on the 0.1 ms grid: about rate_hz for duration_ms, distinct times.
-std::vector<double> random_train(std::mt19937_64& rng, double rate_hz, double duration_ms) {
-  std::exponential_distribution<double> isi(rate_hz * 1e-3);
-  std::vector<double> times;
-  double t = 0.5;
-  for (;;) {
-    t += 0.1 + isi(rng);
-    const double on_grid = std::round(t * 10.0) / 10.0;
-    if (on_grid >= duration_ms) break;
-    if (times.empty() || on_grid > times.back()) times.push_back(on_grid);
-  }
-  return times;
-}
-
 std::string network_toml(const std::string& plasticity, int n_pre, std::uint64_t seed,
                          double duration_ms = 1000.0, bool final_pre_spike = false) {
   std::mt19937_64 rng(seed);
   std::ostringstream pre;
   pre << "[";
   for (int i = 0; i < n_pre; ++i) {
-    std::vector<double> train = random_train(rng, 25.0, duration_ms - 20);
+    std::vector<double> train = random_train(rng, 25.0, 0.5, duration_ms - 20);
     if (final_pre_spike) train.push_back(duration_ms - 5.0);
     pre << (i ? ", " : "") << toml_times(train);
   }
   pre << "]";
-  const std::vector<double> post = random_train(rng, 20.0, duration_ms - 20);
+  const std::vector<double> post = random_train(rng, 20.0, 0.5, duration_ms - 20);
   return R"(
 [simulation]
 dt_ms = 0.1
