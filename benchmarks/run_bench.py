@@ -22,7 +22,11 @@ build and simulation seconds, per-phase seconds (max over ranks), real-time fact
 events (recurrent: row length of every delivered spike, as NEST counts them), events per second
 (total and per core), spikes and mean rate, peak RSS (sum over ranks and largest rank), bytes per
 synapse (peak RSS sum / synapses, and synapse-table bytes / synapses), the oversubscribed flag and
-the exact command. The SLURM templates call this script through their COMMAND variable.
+the exact command. The SLURM templates (slurm/templates/scaling_*.sbatch) call it through their
+COMMAND variable:
+    COMMAND='python3 benchmarks/run_bench.py hpc_benchmark --scale $SCALE --launcher "$LAUNCH"
+             --out "$RECORD" --jsonl "$RESULTS/bench.jsonl"'
+(the weak template's $SCALE is already the total scale, SCALE x ranks).
 """
 import argparse
 import datetime
@@ -180,10 +184,17 @@ def run_one(args, network, scale, ranks, series=None):
         cmd = [args.binary, "run", path, "--output", out_h5, "--quiet"]
         for s in all_sets:
             cmd += ["--set", s]
-        if ranks > 1 or args.always_mpiexec:
+        if args.launcher:
+            cmd = shlex.split(args.launcher) + cmd
+        elif ranks > 1 or args.always_mpiexec:
             cmd = mpiexec_prefix(ranks, args.mpiexec) + cmd
         env = dict(os.environ)
         env.setdefault("OMPI_MCA_rmaps_base_oversubscribe", "1")
+        # Ranks waiting in MPI give their core away instead of busy-polling. Open MPI does this
+        # itself only when it knows the node is oversubscribed; on a machine shared with other
+        # users, 2 busy-polling ranks on 2 cores stole the CPU from the rank they waited for
+        # (2-rank runs 2-2.5x slower, benchmarks/RESULTS.md). --busy-poll restores the default.
+        env.setdefault("OMPI_MCA_mpi_yield_when_idle", "0" if args.busy_poll else "1")
         load = os.getloadavg()[0]
         started = time.time()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -198,6 +209,8 @@ def run_one(args, network, scale, ranks, series=None):
             raise SystemExit(f"run_bench.py: run failed (exit {proc.returncode}): "
                              f"{' '.join(shlex.quote(c) for c in cmd)}")
         prov = read_provenance(out_h5)
+        if args.launcher:
+            ranks = prov["ranks"]  # the launcher decided
         label = "microcircuit" if network == "microcircuit" else network_label(network)
         name = run_name(label, scale, ranks, args.t_ms, user_sets, series)
         if args.keep_output:
@@ -230,6 +243,7 @@ def run_one(args, network, scale, ranks, series=None):
         "ranks": ranks,
         "threads": threads,
         "oversubscribed": ranks * threads > cores,
+        "mpi_yield_when_idle": env.get("OMPI_MCA_mpi_yield_when_idle") == "1",
         "neurons": int(neurons),
         "synapses": int(synapses),
         "neurons_per_rank": neurons / ranks,
@@ -291,12 +305,19 @@ def main(argv=None):
     ap.add_argument("--binary", default=default_binary(), help="spikeweave executable")
     ap.add_argument("--mpiexec", default=shutil.which("mpiexec") or "mpiexec")
     ap.add_argument("--always-mpiexec", action="store_true", help="use mpiexec for 1 rank too")
+    ap.add_argument("--launcher", metavar="CMD",
+                    help="command prefix that starts the ranks instead of mpiexec, e.g. the SLURM "
+                         "templates' \"$LAUNCH\" (srun ...); the ranks are read back from the run")
+    ap.add_argument("--out", metavar="FILE", help="also write the (last) record to FILE as JSON")
     ap.add_argument("--work-dir", default=None, help="where temporary output files go")
     ap.add_argument("--keep-output", metavar="DIR", help="keep each run's HDF5 file in DIR")
     ap.add_argument("--wait-load", type=float, metavar="L",
                     help="before each run, wait until the 1-minute load average is below L "
                          "(a shared machine; at most --wait-max-s seconds)")
     ap.add_argument("--wait-max-s", type=float, default=600.0)
+    ap.add_argument("--busy-poll", action="store_true",
+                    help="let waiting MPI ranks busy-poll (Open MPI's default on an undersubscribed "
+                         "node); by default they yield (OMPI_MCA_mpi_yield_when_idle=1)")
     args = ap.parse_args(argv)
     if args.repeat < 1 or args.ranks < 1:
         ap.error("--repeat and --ranks must be >= 1")
@@ -325,6 +346,9 @@ def main(argv=None):
         with open(args.jsonl, "a") as f:
             f.write(json.dumps(record) + "\n")
         print(summary_line(record), flush=True)
+        if args.out:
+            with open(args.out, "w") as f:
+                json.dump(record, f, indent=1)
     return 0
 
 

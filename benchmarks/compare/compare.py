@@ -14,8 +14,8 @@ process and one thread (Brian2: openmp_threads = 0) unless --threads says otherw
 Per repetition and simulator it appends a JSON record: simulation seconds (SpikeWeave: the
 time loop, /provenance/counters/simulate_seconds; Brian2: its run loop, last_run_info.txt),
 build seconds (SpikeWeave: network construction; Brian2: main() from start to the run loop:
-allocation, initial values, synapse creation), process wall seconds, spikes and mean rate per
-population, synapses. Brian2's code generation and compilation (once, before the repetitions)
+allocation, initial values, synapse creation), process wall and CPU seconds (CPU time is less
+disturbed by other users of a shared machine), spikes and mean rate per population, synapses. Brian2's code generation and compilation (once, before the repetitions)
 is reported separately. The summary gives medians, the ratios Brian2 / SpikeWeave of simulation
 and build time (> 1: SpikeWeave faster), and the relative difference of the mean rates.
 """
@@ -24,6 +24,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -48,6 +49,12 @@ def default_binary():
     return shutil.which("spikeweave") or "spikeweave"
 
 
+def cpu_children():
+    """User + system CPU seconds of all finished child processes so far."""
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+
+
 def run_spikeweave(args, workdir):
     import h5py
 
@@ -60,9 +67,9 @@ def run_spikeweave(args, workdir):
         if args.network == "coba":
             cmd += ["--set", f"population[{i}].params.integrator=\"{args.integrator}\""]
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
-    start = time.time()
+    start, cpu0 = time.time(), cpu_children()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    wall = time.time() - start
+    wall, cpu = time.time() - start, cpu_children() - cpu0
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"compare.py: spikeweave failed: {' '.join(cmd)}")
@@ -73,15 +80,15 @@ def run_spikeweave(args, workdir):
         spikes = {name: int(f[f"spikes/{name}/node_ids"].shape[0]) for name, _ in pops}
     sizes = {name: int(round(size * args.scale)) for name, size in pops}
     return {"simulator": "SpikeWeave", "git_commit": commit, "build_seconds": c["build_seconds"],
-            "simulate_seconds": c["simulate_seconds"], "wall_seconds": wall, "spikes": spikes,
+            "simulate_seconds": c["simulate_seconds"], "wall_seconds": wall, "cpu_seconds": cpu, "spikes": spikes,
             "sizes": sizes, "synapses": int(c["synapses"]), "command": " ".join(cmd)}
 
 
 def run_brian2(directory, meta):
     main = os.path.join(directory, "main")
-    start = time.time()
+    start, cpu0 = time.time(), cpu_children()
     proc = subprocess.run([main], cwd=directory, capture_output=True, text=True)
-    wall = time.time() - start
+    wall, cpu = time.time() - start, cpu_children() - cpu0
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"compare.py: Brian2's {main} failed")
@@ -99,7 +106,8 @@ def run_brian2(directory, meta):
             else:
                 spikes[key] = int(value)
     return {"simulator": meta["simulator"], "build_seconds": build, "simulate_seconds": sim,
-            "wall_seconds": wall, "spikes": spikes, "sizes": meta["sizes"], "synapses": synapses,
+            "wall_seconds": wall, "cpu_seconds": cpu, "spikes": spikes, "sizes": meta["sizes"],
+            "synapses": synapses,
             "codegen_and_compile_seconds": meta["codegen_and_compile_seconds"],
             "command": main}
 
@@ -129,17 +137,21 @@ def summarise(records, t_ms):
             continue
         pr = {k: statistics.median(rates(r, t_ms)[k] for r in rs) for k in rs[0]["spikes"]}
         lines.append(f"{label}: sim s (min/median/max) {span(rs, 'simulate_seconds')}, build s "
-                     f"{span(rs, 'build_seconds')}, {rs[0]['synapses']} synapses, mean rate "
+                     f"{span(rs, 'build_seconds')}, process CPU s {span(rs, 'cpu_seconds')}, "
+                     f"{rs[0]['synapses']} synapses, mean rate "
                      f"{statistics.median(mean_rate(r, t_ms) for r in rs):.3f} Hz ("
                      + ", ".join(f"{k} {v:.3f}" for k, v in pr.items()) + " Hz)")
     if sw and b2:
         sim_ratio = med(b2, "simulate_seconds") / med(sw, "simulate_seconds")
         build_ratio = med(b2, "build_seconds") / med(sw, "build_seconds")
         pair = [b["simulate_seconds"] / s["simulate_seconds"] for s, b in zip(sw, b2)]
+        min_ratio = min(r["simulate_seconds"] for r in b2) / min(r["simulate_seconds"] for r in sw)
+        cpu_ratio = med(b2, "cpu_seconds") / med(sw, "cpu_seconds")
         r_sw = statistics.median(mean_rate(r, t_ms) for r in sw)
         r_b2 = statistics.median(mean_rate(r, t_ms) for r in b2)
         lines.append(f"ratio Brian2/SpikeWeave: simulation {sim_ratio:.2f} (per pair: "
-                     + ", ".join(f"{x:.2f}" for x in pair) + f"), build {build_ratio:.2f}; "
+                     + ", ".join(f"{x:.2f}" for x in pair) + f"; of the minima {min_ratio:.2f}), "
+                     f"build {build_ratio:.2f}, whole-process CPU time {cpu_ratio:.2f}; "
                      f"mean rate difference {(r_sw - r_b2) / r_b2 * 100:+.2f}%; Brian2 code "
                      f"generation + compile {b2[0]['codegen_and_compile_seconds']:.1f} s (once)")
     return "\n".join(lines)
