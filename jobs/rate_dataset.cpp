@@ -1,5 +1,6 @@
 #include "jobs/rate_dataset.hpp"
 
+#include <sys/resource.h>
 #include <Kokkos_Core.hpp>
 #include <chrono>
 #include <cmath>
@@ -17,6 +18,14 @@ namespace spikeweave::jobs {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// User + system CPU seconds of this process so far.
+double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + 1e-6 * usage.ru_utime.tv_usec + usage.ru_stime.tv_sec +
+         1e-6 * usage.ru_stime.tv_usec;
+}
+
 double since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -57,6 +66,7 @@ template <class Real>
 RateDatasetReport run(comm::Context& context, const RateDatasetSpec& spec,
                       const RateDatasetOptions& options) {
   const auto start = Clock::now();
+  const double cpu_start = process_cpu_seconds();
   const bool talk = !options.quiet && context.rank() == 0;
   const rate::Dynamics& d = spec.dynamics;
   io::RateDatasetLayout layout;
@@ -121,6 +131,19 @@ RateDatasetReport run(comm::Context& context, const RateDatasetSpec& spec,
   const std::size_t trace = k * t * n;
   WorkQueue queue(context, pending.size());
   io::RateDatasetBlock block;
+  {
+    // Room for a full round from the start: growing the buffers would copy them again and again.
+    const double result_bytes =
+        trace * 4.0 * (spec.record_h ? 2 : 1) + (n * n + n + k * n) * sizeof(Real);
+    const std::size_t most =
+        static_cast<std::size_t>(std::max<double>(batch, buffer_bytes / result_bytes)) + batch;
+    block.indices.reserve(most);
+    block.w.reserve(most * n * n * sizeof(Real));
+    block.input.reserve(most * n * sizeof(Real));
+    block.h0.reserve(most * k * n * sizeof(Real));
+    block.activity.reserve(most * trace);
+    if (spec.record_h) block.h.reserve(most * trace);
+  }
   std::vector<Real> scratch(std::max(n * n, k * n));
   bool exhausted = false;
   std::string failure;
@@ -230,6 +253,7 @@ RateDatasetReport run(comm::Context& context, const RateDatasetSpec& spec,
   report.simulate_seconds = context.max(simulate_seconds);
   report.write_seconds = context.max(write_seconds);
   report.seconds = context.max(since(start));
+  report.cpu_seconds = context.sum(process_cpu_seconds() - cpu_start);
   report.complete = true;
   if (talk) {
     std::fprintf(stderr,

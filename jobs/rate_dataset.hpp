@@ -37,6 +37,7 @@ struct RateDatasetReport {
   double seconds = 0.0;             // wall time of the run (rank 0)
   double simulate_seconds = 0.0;    // max over ranks
   double write_seconds = 0.0;       // max over ranks
+  double cpu_seconds = 0.0;         // user + system CPU time of the run, summed over ranks
   bool complete = false;            // the final file is in place
   int rounds = 0;
 };

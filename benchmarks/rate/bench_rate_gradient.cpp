@@ -1,6 +1,8 @@
 // Seconds per BPTT gradient (loss and dL/dW, dL/dI, dL/dh0) of one network, float and double.
 //   bench_rate_gradient N K T [repeats]
+#include <time.h>
 #include <Kokkos_Core.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +12,12 @@
 #include "rate/gradient.hpp"
 
 namespace {
+double cpu_seconds() {
+  timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
 template <class Real>
 void run(int n, int k, int t, int repeats) {
   using namespace spikeweave::rate;
@@ -30,23 +38,27 @@ void run(int n, int k, int t, int repeats) {
   GradientWorkspace<Real> workspace(d);
   workspace.set_target(target);
   workspace.gradient(net);  // warm-up
-  std::vector<double> seconds;
+  std::vector<double> seconds, cpu;
   double checksum = 0;
   for (int r = 0; r < repeats; ++r) {
     const auto start = std::chrono::steady_clock::now();
+    const double cpu_start = cpu_seconds();
     const Gradient<Real> g = workspace.gradient(net);
+    cpu.push_back(cpu_seconds() - cpu_start);
     seconds.push_back(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     checksum += g.w[0];
   }
   std::sort(seconds.begin(), seconds.end());
+  std::sort(cpu.begin(), cpu.end());
   const double flops = 3.0 * 2.0 * n * n * k * t;  // forward, W^T lambda, outer products
   std::printf(
       "%s N=%d K=%d T=%d: gradient %.4f s (min %.4f, max %.4f over %d), %.1f GFLOP/s in the "
-      "products (%.3g)\n",
+      "products; "
+      "CPU %.4f s per gradient (median), %.1f GFLOP per CPU second (%.3g)\n",
       sizeof(Real) == 4 ? "float " : "double", n, k, t, seconds[seconds.size() / 2],
       seconds.front(), seconds.back(), repeats, flops / seconds[seconds.size() / 2] * 1e-9,
-      checksum);
+      cpu[cpu.size() / 2], flops / cpu[cpu.size() / 2] * 1e-9, checksum);
 }
 }  // namespace
 

@@ -76,6 +76,8 @@ void write_report(comm::Context& context, const std::string& path,
         << ", \"write_seconds\": " << r.write_seconds << ", \"bytes_written\": " << r.bytes_written
         << ", \"networks_per_second\": " << r.computed / seconds
         << ", \"gigabytes_per_second\": " << r.bytes_written / seconds * 1e-9
+        << ", \"cpu_seconds\": " << r.cpu_seconds
+        << ", \"networks_per_cpu_second\": " << r.computed / std::max(r.cpu_seconds, 1e-12)
         << ", \"complete\": " << (r.complete ? "true" : "false") << "}\n";
     if (!out) problem = "cannot write the report";
   }
