@@ -5,6 +5,7 @@
 #   benchmarks/reproduce.sh [core|plastic|scaling|microcircuit|compare|plots|all] ...
 #
 # Build first: cmake --preset release-bench && cmake --build build-bench -j2
+# SPIKEWEAVE=path/to/spikeweave selects another binary (e.g. a clean checkout's build).
 # Records are appended to benchmarks/results/*.jsonl (delete them for a fresh series); plots go
 # to benchmarks/plots/. Times are for a 2-core VM: core ~4 min, plastic ~4 min, scaling ~8 min,
 # microcircuit ~12 min (full scale), compare ~5 min.
@@ -16,7 +17,8 @@ mkdir -p "$R" benchmarks/plots
 if [ "$(id -u)" = 0 ]; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
-BENCH="$PY benchmarks/run_bench.py"
+BIN="${SPIKEWEAVE:-build-bench/bin/spikeweave}"
+BENCH="$PY benchmarks/run_bench.py --binary $BIN"
 
 core() {
   # Static hpc_benchmark, scale 1 (11,250 neurons, 126.6 M synapses), 1000 ms, 1 and 2 ranks.
@@ -52,7 +54,7 @@ microcircuit() {
   for drive in poisson dc; do
     $PY benchmarks/networks/microcircuit.py --n-scaling 0.1 --k-scaling 0.1 --drive $drive \
       -o out/microcircuit_0.1_$drive.toml --output-h5 out/microcircuit_0.1_$drive.h5
-    build-bench/bin/spikeweave run out/microcircuit_0.1_$drive.toml --overwrite --quiet
+    $BIN run out/microcircuit_0.1_$drive.toml --overwrite --quiet
     $PY benchmarks/microcircuit_analysis.py out/microcircuit_0.1_$drive.h5 \
       --json $R/microcircuit_0.1_$drive.json --prefix microcircuit_0.1_$drive
   done
@@ -65,8 +67,8 @@ microcircuit() {
 
 compare() {
   # Alternating SpikeWeave / Brian2 C++ standalone runs, one core each.
-  $PY benchmarks/compare/compare.py coba --reps 5 --jsonl $R/compare.jsonl
-  $PY benchmarks/compare/compare.py brunel --reps 3 --jsonl $R/compare.jsonl
+  $PY benchmarks/compare/compare.py coba --reps 5 --binary $BIN --jsonl $R/compare.jsonl
+  $PY benchmarks/compare/compare.py brunel --reps 3 --binary $BIN --jsonl $R/compare.jsonl
 }
 
 plots() {

@@ -23,6 +23,7 @@ Brunel (2000) model A: examples/brunel.toml (NE 10000, NI 2500, CE 1000, CI 250,
 g 5, D 1.5 ms, tau_m 20 ms, theta 20 mV, reset 10 mV, 2 ms refractory during which inputs are
 discarded, as in NEST and SpikeWeave), fixed in-degree drawn with Brian2's sample(), external
 drive as PoissonInput (CE inputs at eta nu_thr = 20 Hz each, i.e. one 20 kHz train, weight J).
+Brian2's synaptic delay is D - dt: the same effective delay as SpikeWeave's D (see below).
 --scale multiplies the neuron numbers (the in-degrees stay), for quick smoke runs.
 """
 import argparse
@@ -90,10 +91,14 @@ def build(args):
         P.v = "20*mV*rand()"
         Pe, Pi = P[:n_e], P[n_e:]
         # Inputs arriving during the refractory period are discarded (Brunel 2000; NEST).
-        Ce = b2.Synapses(Pe, P, on_pre="v_post += J * int(not_refractory_post)", delay=D,
+        # Brian2 applies a delayed spike after the threshold of the step it arrives in, so it
+        # acts one step later than in NEST and SpikeWeave (where a spike of step s with delay d
+        # is seen by the threshold of step s + d): D - dt gives the same effective delay.
+        syn_delay = D - b2.defaultclock.dt
+        Ce = b2.Synapses(Pe, P, on_pre="v_post += J * int(not_refractory_post)", delay=syn_delay,
                          namespace=locals())
-        Ci = b2.Synapses(Pi, P, on_pre="v_post += -g * J * int(not_refractory_post)", delay=D,
-                         namespace=locals())
+        Ci = b2.Synapses(Pi, P, on_pre="v_post += -g * J * int(not_refractory_post)",
+                         delay=syn_delay, namespace=locals())
         Ce.connect(i=f"k for k in sample(N_pre, size={min(c_e, n_e)})")
         Ci.connect(i=f"k for k in sample(N_pre, size={min(c_i, n_i)})")
         ext = b2.PoissonInput(P, "v", N=c_e, rate=2.0 * nu_thr, weight=f"J * int(not_refractory)")
