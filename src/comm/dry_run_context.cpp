@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <numeric>
 
 #include "comm/spike.hpp"
@@ -18,6 +19,12 @@ using Clock = std::chrono::steady_clock;
 
 // Mixed into the seed so that dry-run draws are independent of the network's own streams.
 constexpr std::uint64_t kDryRunKey = 0x6472792d72756e21ull;  // "dry-run!"
+
+// Process CPU time: on a shared machine a run's CPU time is far less disturbed by other
+// processes than its wall time (with threads it is the sum over threads).
+double cpu_seconds() {
+  return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+}
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -187,6 +194,8 @@ void DryRunContext::begin_time_loop(Step first_step, int interval_steps, Step en
                       "a dry-run rate that follows this rank needs its spike counts");
   }
   last_exchange_end_ = Clock::now();
+  loop_start_cpu_seconds_ = cpu_seconds();
+  last_exchange_end_cpu_seconds_ = loop_start_cpu_seconds_;
 }
 
 bool DryRunContext::alltoallv(const std::vector<std::uint64_t>& send,
@@ -328,8 +337,10 @@ void DryRunContext::exchange_spikes(const std::vector<std::uint64_t>& send,
                                     std::vector<std::uint64_t>& recv,
                                     std::vector<int>& recv_counts) {
   const auto start = Clock::now();
+  const double start_cpu = cpu_seconds();
   stats_.interval_work_seconds.push_back(
       std::chrono::duration<double>(start - last_exchange_end_).count());
+  stats_.interval_work_cpu_seconds.push_back(start_cpu - last_exchange_end_cpu_seconds_);
   const int ranks = settings_.ranks, r = settings_.rank;
   const std::size_t pops = settings_.populations.size();
   const int steps = static_cast<int>(std::min<Step>(interval_steps_, end_step_ - step_));
@@ -374,6 +385,8 @@ void DryRunContext::exchange_spikes(const std::vector<std::uint64_t>& send,
   ++stats_.intervals;
   last_exchange_end_ = Clock::now();
   stats_.fabricate_seconds += std::chrono::duration<double>(last_exchange_end_ - start).count();
+  last_exchange_end_cpu_seconds_ = cpu_seconds();
+  stats_.fabricate_cpu_seconds += last_exchange_end_cpu_seconds_ - start_cpu;
 }
 
 std::string DryRunContext::record(const DryRunRunFigures& f) const {
@@ -402,6 +415,9 @@ std::string DryRunContext::record(const DryRunRunFigures& f) const {
   add("run_seconds", f.run_seconds);
   add("build_fabricate_seconds", stats_.build_fabricate_seconds);
   add("fabricate_seconds", stats_.fabricate_seconds);
+  // CPU time of the loop so far (the run, when called right after it) and of the fabrication.
+  if (in_loop_) add("loop_cpu_seconds", cpu_seconds() - loop_start_cpu_seconds_);
+  add("fabricate_cpu_seconds", stats_.fabricate_cpu_seconds);
   if (f.timers != nullptr) {
     out += ",\"phase_seconds\":{";
     for (std::size_t i = 0; i < kPhaseNames.size(); ++i) {
@@ -415,18 +431,24 @@ std::string DryRunContext::record(const DryRunRunFigures& f) const {
     add("exchange_local_seconds",
         std::max(0.0, f.timers->seconds(Phase::kExchange) - stats_.fabricate_seconds));
   }
-  const std::vector<double>& w = stats_.interval_work_seconds;
-  if (!w.empty()) {
+  // Mean, sd and median of the work between exchanges, in wall and in CPU time.
+  auto add_distribution = [&](const std::vector<double>& w, const char* mean_key,
+                              const char* sd_key, const char* median_key) {
+    if (w.empty()) return;
     const double mean = std::accumulate(w.begin(), w.end(), 0.0) / static_cast<double>(w.size());
     double var = 0.0;
     for (double x : w) var += (x - mean) * (x - mean);
     var /= static_cast<double>(w.size() > 1 ? w.size() - 1 : 1);
     std::vector<double> sorted = w;
     std::sort(sorted.begin(), sorted.end());
-    add("interval_work_mean_seconds", mean);
-    add("interval_work_sd_seconds", std::sqrt(var));
-    add("interval_work_median_seconds", sorted[sorted.size() / 2]);
-  }
+    add(mean_key, mean);
+    add(sd_key, std::sqrt(var));
+    add(median_key, sorted[sorted.size() / 2]);
+  };
+  add_distribution(stats_.interval_work_seconds, "interval_work_mean_seconds",
+                   "interval_work_sd_seconds", "interval_work_median_seconds");
+  add_distribution(stats_.interval_work_cpu_seconds, "interval_work_cpu_mean_seconds",
+                   "interval_work_cpu_sd_seconds", "interval_work_cpu_median_seconds");
   add_u("remote_sources", stats_.remote_sources);
   add_u("remote_destinations", stats_.remote_destinations);
   add_u("words_sent_remote", stats_.words_sent_remote);

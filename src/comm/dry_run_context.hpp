@@ -100,10 +100,12 @@ struct DryRunStats {
   std::uint64_t messages_sent_remote = 0;   // non-empty blocks sent to other ranks
   std::uint64_t words_received_remote = 0;  // fabricated spike words received
   std::uint64_t messages_received_remote = 0;
-  std::uint64_t words_self = 0;    // spike words this rank sent itself
-  double fabricate_seconds = 0.0;  // making up spikes inside the exchange (not a real cost)
-  std::vector<double> interval_work_seconds;  // wall time between exchanges (this rank's work)
-  std::vector<double> rates_hz;               // mean fabricated rate per population
+  std::uint64_t words_self = 0;        // spike words this rank sent itself
+  double fabricate_seconds = 0.0;      // making up spikes inside the exchange (not a real cost)
+  double fabricate_cpu_seconds = 0.0;  // the same in process CPU time
+  std::vector<double> interval_work_seconds;      // wall time between exchanges (this rank's work)
+  std::vector<double> interval_work_cpu_seconds;  // the same in process CPU time
+  std::vector<double> rates_hz;                   // mean fabricated rate per population
 };
 
 // The figures of one dry run that the engine knows (passed in by the caller, since comm does not
@@ -186,6 +188,8 @@ class DryRunContext final : public Context {
   std::vector<double> rate_sum_hz_;
   DryRunStats stats_;
   std::chrono::steady_clock::time_point last_exchange_end_;
+  double loop_start_cpu_seconds_ = 0.0;
+  double last_exchange_end_cpu_seconds_ = 0.0;
 };
 
 }  // namespace spikeweave::comm

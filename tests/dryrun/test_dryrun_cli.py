@@ -49,6 +49,15 @@ class DryRunCli(unittest.TestCase):
         for phase in ("update", "deliver", "exchange"):
             self.assertIn(phase, record["phase_seconds"])
         self.assertGreaterEqual(record["exchange_local_seconds"], 0)
+        # Process CPU time: the loop's is the work between exchanges plus the fabrication.
+        self.assertGreater(record["loop_cpu_seconds"], 0)
+        self.assertLessEqual(record["fabricate_cpu_seconds"], record["loop_cpu_seconds"])
+        self.assertAlmostEqual(
+            record["interval_work_cpu_mean_seconds"] * record["intervals"] +
+            record["fabricate_cpu_seconds"], record["loop_cpu_seconds"],
+            delta=0.2 * record["loop_cpu_seconds"])
+        self.assertLessEqual(record["interval_work_cpu_sd_seconds"],
+                             record["loop_cpu_seconds"])
         # The summary extrapolates with the reduction rule: 4 x this rank's neurons.
         self.assertIn("built 12500 neurons", r.stderr)
         self.assertIn("on 4 rank(s)", r.stderr)
