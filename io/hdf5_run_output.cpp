@@ -22,6 +22,7 @@ struct SpikeGroup {
 
 struct WeightGroup {
   Handle group, time, weight;
+  std::vector<std::pair<std::string, Handle>> states;  // plastic state variables
   hsize_t rows = 0;
   hsize_t columns = 0;
   hsize_t first_column = 0;
@@ -84,6 +85,17 @@ class Hdf5RunOutput final : public RunOutput {
     h5::write_block(g.weight, H5T_NATIVE_DOUBLE, values.data(), g.rows + samples, g.rows, samples,
                     g.first_column, g.local_columns, transfer_, where);
     g.rows += samples;
+  }
+
+  void append_state(int group, const std::string& variable, const std::vector<double>& values,
+                    std::uint64_t samples) override {
+    WeightGroup& g = weight_groups_.at(group);
+    for (auto& [name, dataset] : g.states) {
+      if (name != variable) continue;
+      // append_weights already advanced g.rows by these samples.
+      h5::write_block(dataset, H5T_NATIVE_DOUBLE, values.data(), g.rows, g.rows - samples, samples,
+                      g.first_column, g.local_columns, transfer_, path_ + ":/weights/" + variable);
+    }
   }
 
   void append_spikes(int group, const std::vector<std::uint64_t>& node_ids,
@@ -201,6 +213,13 @@ class Hdf5RunOutput final : public RunOutput {
         std::max<hsize_t>(1, std::min<hsize_t>(64, (1 << 20) / std::max<hsize_t>(1, g.columns))),
         where);
     h5::write_attribute(g.weight, "units", layout.units, where);
+    for (const std::string& variable : layout.variables) {
+      Handle state = h5::create_extendible(
+          g.group, variable, H5T_IEEE_F64LE, {g.columns},
+          std::max<hsize_t>(1, std::min<hsize_t>(64, (1 << 20) / std::max<hsize_t>(1, g.columns))),
+          where);
+      g.states.emplace_back(variable, std::move(state));
+    }
     weight_groups_.push_back(std::move(g));
   }
 

@@ -25,7 +25,8 @@ struct WeightLayout {
   std::string projection;
   std::vector<std::uint64_t> local_sources;  // source node ids of this rank's recorded synapses
   std::vector<std::uint64_t> local_targets;  // target node ids, same order
-  std::string units;                         // "pA" or "mV"
+  std::string units;                         // "pA", "mV" or "nS"
+  std::vector<std::string> variables;        // plastic state variables recorded besides the weight
 };
 
 struct Provenance {
@@ -61,6 +62,15 @@ class RunOutput {
   // (row-major: samples x local synapses), taken at `times_ms` (one per row).
   virtual void append_weights(int group, const std::vector<double>& values,
                               const std::vector<double>& times_ms) = 0;
+  // Appends `samples` rows of plastic state variable `variable` of weight group `group`
+  // (row-major, like append_weights; called after append_weights for the same samples).
+  virtual void append_state(int group, const std::string& variable,
+                            const std::vector<double>& values, std::uint64_t samples) {
+    (void)group;
+    (void)variable;
+    (void)values;
+    (void)samples;
+  }
   // Writes /provenance, closes the file and moves it to its final name.
   virtual void commit(const Provenance& provenance) = 0;
 };

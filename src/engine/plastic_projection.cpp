@@ -125,8 +125,14 @@ class PlasticProjection : public Projection {
       after_sweep(stamp - sweep_steps_);
       last_sweep_ = stamp;
     }
-    if (tagging_ && stamp / tagging_steps_ != last_tagging_ / tagging_steps_) {
-      protein_.dopamine_trigger = dopamine_above(stamp);
+    if (!tagging_) return;
+    // sweep() runs once per communication interval, which may span several tagging updates:
+    // apply one update (with the factors of one update_interval_ms) per boundary crossed, so the
+    // slow processes keep their own pace whatever the minimum delay.
+    const Step updates = stamp / tagging_steps_ - last_tagging_ / tagging_steps_;
+    if (updates <= 0) return;
+    protein_.dopamine_trigger = dopamine_above(stamp);
+    for (Step u = 0; u < updates; ++u) {
       Kokkos::parallel_for(
           kernels::ProteinUpdate::kLabel,
           Kokkos::RangePolicy<kernels::ExecSpace>(0, static_cast<int>(protein_.protein.extent(0))),
@@ -136,8 +142,8 @@ class PlasticProjection : public Projection {
           Kokkos::RangePolicy<kernels::ExecSpace, Kokkos::IndexType<std::uint64_t>>(
               0, tagging_update_.weight.extent(0)),
           tagging_update_);
-      last_tagging_ = stamp;
     }
+    last_tagging_ = stamp;
   }
 
   std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const override {
@@ -150,6 +156,19 @@ class PlasticProjection : public Projection {
       values.push_back(gain.extent(0) > 0 ? w * gain(tables_.target(k)) : w);
     }
     return values;
+  }
+
+  std::vector<double> state(const std::string& variable,
+                            const std::vector<std::uint64_t>& synapses) const override {
+    const kernels::View<const Weight*> values =
+        variable == "late_weight" ? kernels::View<const Weight*>(tagging_update_.late)
+                                  : state_view(variable);
+    const auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), values);
+    std::vector<double> out;
+    out.reserve(synapses.size());
+    for (std::uint64_t k : synapses)
+      out.push_back(host.extent(0) > k ? static_cast<double>(host(k)) : 0.0);
+    return out;
   }
 
   std::uint64_t bytes() const override {
@@ -210,7 +229,17 @@ class PlasticProjection : public Projection {
   }
 
   // Hooks after the shared kernels ran: checks of a rule's flags, pruning of modulator trains.
+  // Rules whose stored state is not the weight call this once they have converted it.
+  void reset_tagging_baseline() {
+    if (tagging_) Kokkos::deep_copy(baseline_, s_.weight);
+  }
+
   virtual void after_deliver() {}
+  // A rule's own per-synapse state variable by name (see the recording's `variables`).
+  virtual kernels::View<const Weight*> state_view(const std::string& variable) const {
+    (void)variable;
+    return {};
+  }
   virtual void after_sweep(Step idle_before) { (void)idle_before; }
   virtual bool dopamine_above(Step stamp) const {
     (void)stamp;
@@ -240,9 +269,9 @@ class PlasticProjection : public Projection {
     protein_.keep = std::exp(-u_ms / g.tau_protein_ms);
     tagging_update_.weight = s_.weight;
     tagging_update_.late = kernels::View<Weight*>(spec.name + ".late_weight", n);
-    kernels::View<Weight*> baseline(spec.name + ".baseline_weight", n);
-    Kokkos::deep_copy(baseline, s_.weight);
-    tagging_update_.baseline = baseline;
+    baseline_ = kernels::View<Weight*>(spec.name + ".baseline_weight", n);
+    Kokkos::deep_copy(baseline_, s_.weight);
+    tagging_update_.baseline = baseline_;
     tagging_update_.target = s_.syn.target;
     tagging_update_.protein = protein_.protein;
     // The calcium rule stores the efficacy rho: its threshold is in rho units.
@@ -250,6 +279,27 @@ class PlasticProjection : public Projection {
     const double state_per_weight =
         p.rule == RuleKind::kCalcium ? 1.0 / (p.calcium.w_max - p.calcium.w_min) : 1.0;
     tagging_update_.tag_threshold = g.tag_threshold * state_per_weight;
+    switch (p.rule) {
+      case RuleKind::kCalcium:
+        tagging_update_.state_min = 0.0;
+        tagging_update_.state_max = 1.0;
+        break;
+      case RuleKind::kStdpPair:
+        tagging_update_.state_min = 0.0;
+        tagging_update_.state_max = p.pair.w_max;
+        break;
+      case RuleKind::kStdpTriplet:
+        tagging_update_.state_min = 0.0;
+        tagging_update_.state_max = p.triplet.w_max;
+        break;
+      case RuleKind::kStdpDopamine:
+        tagging_update_.state_min = p.dopamine.w_min;
+        tagging_update_.state_max = p.dopamine.w_max;
+        break;
+      default:
+        tagging_update_.state_min = 0.0;
+        break;
+    }
     tagging_update_.consolidate = -std::expm1(-u_ms / g.tau_consolidation_ms);
     tagging_update_.early_keep = std::exp(-u_ms / g.tau_early_ms);
   }
@@ -261,6 +311,7 @@ class PlasticProjection : public Projection {
   int tagging_rate_trace_ = 0;
   kernels::ProteinUpdate protein_;
   kernels::TaggingUpdate<Weight> tagging_update_;
+  kernels::View<Weight*> baseline_;
 };
 
 // Trace-based STDP (pair, power-law, triplet).
@@ -337,6 +388,10 @@ class DopamineProjection final
   }
 
  protected:
+  kernels::View<const Weight*> state_view(const std::string& variable) const override {
+    return variable == "eligibility" ? kernels::View<const Weight*>(this->s_.eligibility)
+                                     : kernels::View<const Weight*>();
+  }
   void after_sweep(Step idle_before) override {
     // Every row is now integrated to at least idle_before.
     train_.prune(idle_before);
@@ -400,6 +455,7 @@ class CalciumProjection final : public PlasticProjection<Weight, kernels::Calciu
       host(k) = static_cast<Weight>((static_cast<double>(host(k)) - c.w_min) / (c.w_max - c.w_min));
     }
     Kokkos::deep_copy(s.weight, host);
+    this->reset_tagging_baseline();
     const std::uint64_t rows = this->tables_.rows();
     s.pending = decltype(s.pending)(spec.name + ".calcium_pending", rows);
     s.pending_count = kernels::View<std::uint32_t*>(spec.name + ".calcium_pending_count", rows);
@@ -415,6 +471,10 @@ class CalciumProjection final : public PlasticProjection<Weight, kernels::Calciu
   }
 
  protected:
+  kernels::View<const Weight*> state_view(const std::string& variable) const override {
+    return variable == "rho" ? kernels::View<const Weight*>(this->s_.weight)
+                             : kernels::View<const Weight*>();
+  }
   void after_deliver() override {
     auto flag = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), this->s_.overflow);
     if (flag(0) != 0) {

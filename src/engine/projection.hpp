@@ -42,6 +42,13 @@ class Projection {
   virtual int modulator_population() const { return -1; }
   // Stamps (spike time in steps) of this interval's modulator spikes, increasing, with repeats.
   virtual void add_modulator_spikes(const std::vector<Step>& stamps) { (void)stamps; }
+  // Current values of a plastic state variable (eligibility, rho, late_weight) of the given
+  // local synapses.
+  virtual std::vector<double> state(const std::string& variable,
+                                    const std::vector<std::uint64_t>& synapses) const {
+    (void)variable;
+    return std::vector<double>(synapses.size(), 0.0);
+  }
   // Current weights of the given local synapses.
   virtual std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const;
 

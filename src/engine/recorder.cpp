@@ -58,7 +58,7 @@ std::vector<io::WeightLayout> Recorder::weight_layouts() const {
   std::vector<io::WeightLayout> layouts;
   for (const WeightGroup& g : weight_groups_) {
     layouts.push_back(
-        {net_.projections[g.projection->index()].name, g.sources, g.targets, g.units});
+        {net_.projections[g.projection->index()].name, g.sources, g.targets, g.units, g.variables});
   }
   return layouts;
 }
@@ -75,6 +75,8 @@ void Recorder::add_weight_group(const network::WeightRecordSpec& spec, const Pro
   g.targets = std::move(targets);
   const auto& target = net_.populations[projection->target()];
   g.units = model::weight_unit_name(target.model);
+  g.variables = spec.variables;
+  g.state_buffered.resize(g.variables.size());
   weight_groups_.push_back(std::move(g));
 }
 
@@ -83,6 +85,10 @@ void Recorder::sample_weights(Step previous_step, Step step, bool initial) {
     if (!initial && step / g.every_steps == previous_step / g.every_steps) continue;
     const std::vector<double> values = g.projection->weights(g.synapses);
     g.buffered.insert(g.buffered.end(), values.begin(), values.end());
+    for (std::size_t v = 0; v < g.variables.size(); ++v) {
+      const std::vector<double> state = g.projection->state(g.variables[v], g.synapses);
+      g.state_buffered[v].insert(g.state_buffered[v].end(), state.begin(), state.end());
+    }
     g.times_ms.push_back(static_cast<double>(step) * net_.simulation.dt_ms);
   }
 }
@@ -145,11 +151,17 @@ void Recorder::flush() {
     for (std::size_t k = 0; k < weight_groups_.size(); ++k) {
       output_->append_weights(static_cast<int>(k), weight_groups_[k].buffered,
                               weight_groups_[k].times_ms);
+      const WeightGroup& g = weight_groups_[k];
+      for (std::size_t v = 0; v < g.variables.size(); ++v) {
+        output_->append_state(static_cast<int>(k), g.variables[v], g.state_buffered[v],
+                              g.times_ms.size());
+      }
     }
   }
   for (WeightGroup& g : weight_groups_) {
     g.buffered.clear();
     g.times_ms.clear();
+    for (auto& b : g.state_buffered) b.clear();
   }
   for (SpikeBuffer& b : spikes_) {
     b.node_ids.clear();

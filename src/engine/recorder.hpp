@@ -55,6 +55,8 @@ class Recorder {
     std::vector<double> buffered;
     std::vector<double> times_ms;
     std::string units;
+    std::vector<std::string> variables;
+    std::vector<std::vector<double>> state_buffered;  // per variable
   };
   struct SpikeBuffer {
     int population = 0;

@@ -130,8 +130,9 @@ struct ConstantInput {
   static constexpr const char* kLabel = "spikeweave::stimulus::constant";
 
   KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
+    const std::uint32_t neuron = targets(i);
     for (std::size_t k = 0; k < slots.extent(0); ++k)
-      add_input(&ring(port, slots(k), i), value_fixed);
+      add_input(&ring(port, slots(k), neuron), value_fixed);
   }
 };
 

@@ -32,6 +32,10 @@ struct TaggingUpdate {
   double tag_threshold = 1.0;
   double consolidate = 0.0;  // 1 - exp(-U / tau_consolidation), per unit protein
   double early_keep = 1.0;   // exp(-U / tau_early)
+  // Bounds of the rule's state (weight, or efficacy for the calcium rule): the late part and the
+  // total stay inside them, also when the rule keeps pushing against the early decay.
+  double state_min = -1e300;
+  double state_max = 1e300;
   static constexpr const char* kLabel = "spikeweave::tagging::update";
 
   KOKKOS_INLINE_FUNCTION void operator()(const std::uint64_t k) const {
@@ -44,8 +48,11 @@ struct TaggingUpdate {
       early -= captured;
     }
     early *= early_keep;
+    z = z < state_min - b ? state_min - b : (z > state_max - b ? state_max - b : z);
+    double total = b + early + z;
+    total = total < state_min ? state_min : (total > state_max ? state_max : total);
     late(k) = static_cast<Weight>(z);
-    weight(k) = static_cast<Weight>(b + early + z);
+    weight(k) = static_cast<Weight>(total);
   }
 };
 

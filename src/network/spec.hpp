@@ -104,7 +104,8 @@ struct WeightRecordSpec {
   int projection = 0;
   double every_ms = 100.0;  // sampling interval [ms]
   Step every_steps = 1000;
-  std::uint64_t sample = 0;  // number of synapses to record; 0 = all
+  std::uint64_t sample = 0;            // number of synapses to record; 0 = all
+  std::vector<std::string> variables;  // plastic state besides the weight (see the rule)
   std::string key;
 };
 

@@ -412,6 +412,25 @@ void parse_record(const Table& t, NetworkSpec& net) {
                           "expected a positive number of synapses or \"all\"");
       }
     }
+    if (w.has("variables")) {
+      const auto& plastic = net.projections[r.projection].plasticity;
+      std::vector<std::string> allowed;
+      if (plastic && plastic->rule == plasticity::RuleKind::kStdpDopamine)
+        allowed.push_back("eligibility");
+      if (plastic && plastic->rule == plasticity::RuleKind::kCalcium) allowed.push_back("rho");
+      if (plastic && plastic->tagging) allowed.push_back("late_weight");
+      for (const std::string& variable : w.string_array("variables")) {
+        if (std::find(allowed.begin(), allowed.end(), variable) == allowed.end()) {
+          std::string known;
+          for (const auto& a : allowed) known += (known.empty() ? "" : ", ") + a;
+          throw ConfigError(
+              w.key_path("variables"),
+              "projection '" + name + "' has no state variable '" + variable + "'" +
+                  (known.empty() ? " (it has none to record)" : "; it has: " + known));
+        }
+        r.variables.push_back(variable);
+      }
+    }
     w.reject_unknown_keys();
     net.weight_record.push_back(r);
   }

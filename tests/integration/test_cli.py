@@ -114,6 +114,55 @@ class OutputFile(unittest.TestCase):
                                           np.sort(b["report"]["exc"]["data"][:], axis=1))
 
 
+class PlasticStateRecording(unittest.TestCase):
+    """examples/plasticity_cascade.toml records rho and late_weight beside the weights."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="spikeweave-state-")
+        cls.path = os.path.join(cls.dir, "cascade.h5")
+        example = os.path.join(HERE, "..", "..", "examples", "plasticity_cascade.toml")
+        cls.result = run(["run", example, "--output", cls.path, "--quiet",
+                          "--set", "simulation.t_stop_ms=3000"], ranks=2)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_state_variables_match_the_weights(self):
+        self.assertEqual(self.result.returncode, 0, self.result.stderr)
+        with h5py.File(self.path, "r") as f:
+            g = f["weights"]["cascade"]
+            w, rho, late = g["weight"][:], g["rho"][:], g["late_weight"][:]
+            self.assertEqual(w.shape, (31, 500))  # every 100 ms from 0 to 3000 ms, 500 sampled
+            self.assertEqual(rho.shape, w.shape)
+            self.assertEqual(late.shape, w.shape)
+            self.assertTrue(np.all((rho >= 0.0) & (rho <= 1.0)))
+            self.assertTrue(np.all(np.isfinite(late)))
+            self.assertGreater(np.ptp(rho[-1]), 0.0)  # the rule acted
+            # weight = (w_min + rho (w_max - w_min)) x the target's homeostatic gain, w_min = 0,
+            # w_max = 120 pA: weight / rho is one number per target neuron and sample.
+            target = g["target"][:]
+            ratio = w[-1] / np.maximum(rho[-1], 1e-12)
+            for t in np.unique(target):
+                r = ratio[(target == t) & (rho[-1] > 0.05)]
+                if len(r) > 1:
+                    np.testing.assert_allclose(r, r[0], rtol=1e-5)
+                    self.assertGreater(r[0], 0.0)
+
+    def test_unknown_state_variable_names_the_key(self):
+        example = os.path.join(HERE, "..", "..", "examples", "plasticity_cascade.toml")
+        with open(example) as f:
+            text = f.read().replace('variables = ["rho", "late_weight"]', 'variables = ["eligibility"]')
+        bad = os.path.join(self.dir, "bad.toml")
+        with open(bad, "w") as f:
+            f.write(text)
+        result = run(["run", bad, "--output", os.path.join(self.dir, "bad.h5")], ranks=2)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("variables", result.stderr)
+        self.assertIn("rho, late_weight", result.stderr)
+
+
 class Errors(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="spikeweave-err-")

@@ -2,12 +2,8 @@
 // protocols force single neurons to fire at chosen times; this checks the stimulus route for it
 // (spike_times and dc), on 1 and 2 ranks.
 //
-// Known engine bug (found by this test, 2026-11-22): kernels::ConstantInput (dc and spike_times
-// stimuli, src/kernels/stimulus.hpp) indexes the input ring with the loop index instead of
-// targets(i), so a stimulus on node_ids = [k] drives the rank's first local neuron(s) instead.
-// The test skips, naming the bug, while it is present, and asserts the right behaviour once it
-// is fixed. The other tests of this folder force spikes through a one_to_one spike_source
-// "driver" population instead.
+// It found (2026-11-22) that kernels::ConstantInput indexed the input ring with the loop index
+// instead of targets(i), so a stimulus on node_ids = [k] drove the rank's first local neurons.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -69,12 +65,6 @@ spikes = ["exc"]
           << " ms;";
   }
   if (printing_rank()) std::printf("[node_ids] fired:%s\n", where.str().c_str());
-  if (fired != std::set<int>{3, 5, 7} && !fired.count(3) && !fired.count(7)) {
-    GTEST_SKIP() << "engine bug: stimuli with node_ids drive the wrong neurons (" << where.str()
-                 << " expected nodes 3, 5, 7): kernels::ConstantInput::operator() in "
-                    "src/kernels/stimulus.hpp adds to ring(port, slot, i) instead of "
-                    "ring(port, slot, targets(i))";
-  }
   EXPECT_EQ(fired, (std::set<int>{3, 5, 7}));
   ASSERT_EQ(spikes[3].size(), 2u);
   EXPECT_NEAR(spikes[3][0], 10.0, 1e-9);

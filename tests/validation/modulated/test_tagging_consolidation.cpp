@@ -271,18 +271,6 @@ TEST(Tagging, EarlyDecayDoesNotDependOnTheCommunicationInterval) {
         "[tagging] delay 2 ms, update interval 1 ms: early change after tau_early %.5f of "
         "itself (e^-1 = %.5f)\n",
         ratio, std::exp(-1.0));
-  // Known engine bug: one tagging update per communication interval, each applying the decay of
-  // one update interval, so the early change decays (interval / update interval) times slower.
-  const double interval_ms = layout.delay_ms;
-  if (std::fabs(ratio - std::exp(-layout.update_interval_ms / interval_ms)) < 1e-6) {
-    GTEST_SKIP() << "engine bug: tagging runs once per communication interval (" << interval_ms
-                 << " ms) but applies the decay, capture and protein factors of one "
-                    "update_interval_ms ("
-                 << layout.update_interval_ms << " ms): early change decayed to " << ratio
-                 << " instead of e^-1 after tau_early "
-                 << "(src/engine/plastic_projection.cpp, PlasticProjection::sweep / "
-                    "set_up_tagging)";
-  }
   EXPECT_NEAR(ratio, std::exp(-1.0), 1e-6);
 }
 
