@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 #include <Kokkos_Core.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -147,66 +148,87 @@ RateDatasetReport run(comm::Context& context, const RateDatasetSpec& spec,
   std::vector<Real> scratch(std::max(n * n, k * n));
   bool exhausted = false;
   std::string failure;
+  double seconds_per_network = 0.0;  // measured, for the size of the next claim
+  std::uint64_t taken = 0;           // the queue's position after this rank's last claim
+  const double result_bytes = trace * 4.0 * (spec.record_h ? 2 : 1) +
+                              static_cast<double>((n * n + n + k * n) * sizeof(Real));
   double simulate_seconds = 0.0, write_seconds = 0.0, last_print = -1e300;
   std::uint64_t computed_total = 0, bytes_total = 0;
   for (;;) {
     const auto round_start = Clock::now();
     while (!exhausted) {
-      const double next_bytes =
-          static_cast<double>(block.bytes()) + batch * (trace * 4.0 * (spec.record_h ? 2 : 1));
+      const double room = buffer_bytes - static_cast<double>(block.bytes());
       if (!block.indices.empty() &&
-          (since(round_start) >= options.round_seconds || next_bytes > buffer_bytes))
+          (since(round_start) >= options.round_seconds || room < batch * result_bytes))
         break;
-      const auto [first, claimed] = queue.take(static_cast<std::uint64_t>(batch));
+      // Claim several batches at once when networks are cheap, so that a rank's networks form long
+      // runs of consecutive indices (one collective write call per run): about an eighth of a
+      // round, at most what fits the buffer, and (guided self-scheduling) at most a share
+      // 1 / (2 ranks) of what was left at this rank's previous claim, so that the claims shrink
+      // towards the end and no rank is left with a long tail while the others wait.
+      std::uint64_t claim = static_cast<std::uint64_t>(batch);
+      if (seconds_per_network > 0.0) {
+        const double wanted = options.round_seconds / 8.0 / seconds_per_network;
+        const double fits = room / result_bytes;
+        const double share = static_cast<double>(pending.size() - taken) / (2.0 * context.size());
+        claim =
+            static_cast<std::uint64_t>(std::max<double>(batch, std::min({wanted, fits, share})));
+      }
+      const auto [first, claimed] = queue.take(claim);
       if (claimed == 0) {
         exhausted = true;
         break;
       }
+      taken = first + claimed;  // at least this much of the queue is gone
       const auto sim_start = Clock::now();
-      std::vector<std::uint64_t> indices(pending.begin() + first,
-                                         pending.begin() + first + claimed);
-      std::vector<rate::NetworkParams> params;
-      for (std::uint64_t m : indices) params.push_back(draw_network_params(spec, m));
-      simulator.generate_and_run(spec.seed, indices, params);
-      for (int b = 0; b < simulator.count() && failure.empty(); ++b) {
-        const std::string where = first_non_finite(simulator.activity(b), k, t, n);
-        if (!where.empty()) {
-          failure = "network " + std::to_string(indices[b]) +
-                    " diverges: its activity is not finite from " + where + " on (" +
-                    rate::nonlinearity_name(d.phi) + ", gain " + std::to_string(params[b].gain) +
-                    "); lower the gain or use a bounded nonlinearity";
-          exhausted = true;
-          break;
-        }
-        block.indices.push_back(indices[b]);
-        simulator.copy_weights(b, scratch.data());
-        append_bytes(block.w, scratch.data(), n * n);
-        rate::Network<Real> net;
-        if (spec.lyapunov) net.w.assign(scratch.begin(), scratch.begin() + n * n);
-        simulator.copy_input(b, scratch.data());
-        append_bytes(block.input, scratch.data(), n);
-        if (spec.lyapunov) net.input.assign(scratch.begin(), scratch.begin() + n);
-        simulator.copy_h0(b, scratch.data());
-        append_bytes(block.h0, scratch.data(), k * n);
-        if (spec.lyapunov) net.h0.assign(scratch.begin(), scratch.begin() + k * n);
-        block.activity.insert(block.activity.end(), simulator.activity(b),
-                              simulator.activity(b) + trace);
-        if (spec.record_h)
-          block.h.insert(block.h.end(), simulator.h_trace(b), simulator.h_trace(b) + trace);
-        if (spec.lyapunov) {
-          const rate::Coefficients c = rate::coefficients(params[b], d);
-          net.dynamics = d;
-          net.a = c.a;
-          net.noise_scale = c.noise_scale;
-          net.seed = spec.seed;
-          net.index = static_cast<std::uint32_t>(indices[b]);
-          rate::LyapunovOptions lo;
-          lo.steps = spec.lyapunov_steps;
-          lo.transient_steps = spec.lyapunov_transient_steps;
-          block.lyapunov.push_back(rate::largest_lyapunov_exponent(net, lo));
+      for (std::uint64_t at = first; at < first + claimed && failure.empty(); at += batch) {
+        const std::uint64_t count = std::min<std::uint64_t>(batch, first + claimed - at);
+        std::vector<std::uint64_t> indices(pending.begin() + at, pending.begin() + at + count);
+        std::vector<rate::NetworkParams> params;
+        for (std::uint64_t m : indices) params.push_back(draw_network_params(spec, m));
+        simulator.generate_and_run(spec.seed, indices, params);
+        for (int b = 0; b < simulator.count() && failure.empty(); ++b) {
+          const std::string where = first_non_finite(simulator.activity(b), k, t, n);
+          if (!where.empty()) {
+            failure = "network " + std::to_string(indices[b]) +
+                      " diverges: its activity is not finite from " + where + " on (" +
+                      rate::nonlinearity_name(d.phi) + ", gain " + std::to_string(params[b].gain) +
+                      "); lower the gain or use a bounded nonlinearity";
+            exhausted = true;
+            break;
+          }
+          block.indices.push_back(indices[b]);
+          simulator.copy_weights(b, scratch.data());
+          append_bytes(block.w, scratch.data(), n * n);
+          rate::Network<Real> net;
+          if (spec.lyapunov) net.w.assign(scratch.begin(), scratch.begin() + n * n);
+          simulator.copy_input(b, scratch.data());
+          append_bytes(block.input, scratch.data(), n);
+          if (spec.lyapunov) net.input.assign(scratch.begin(), scratch.begin() + n);
+          simulator.copy_h0(b, scratch.data());
+          append_bytes(block.h0, scratch.data(), k * n);
+          if (spec.lyapunov) net.h0.assign(scratch.begin(), scratch.begin() + k * n);
+          block.activity.insert(block.activity.end(), simulator.activity(b),
+                                simulator.activity(b) + trace);
+          if (spec.record_h)
+            block.h.insert(block.h.end(), simulator.h_trace(b), simulator.h_trace(b) + trace);
+          if (spec.lyapunov) {
+            const rate::Coefficients c = rate::coefficients(params[b], d);
+            net.dynamics = d;
+            net.a = c.a;
+            net.noise_scale = c.noise_scale;
+            net.seed = spec.seed;
+            net.index = static_cast<std::uint32_t>(indices[b]);
+            rate::LyapunovOptions lo;
+            lo.steps = spec.lyapunov_steps;
+            lo.transient_steps = spec.lyapunov_transient_steps;
+            block.lyapunov.push_back(rate::largest_lyapunov_exponent(net, lo));
+          }
         }
       }
-      simulate_seconds += since(sim_start);
+      const double spent = since(sim_start);
+      simulate_seconds += spent;
+      seconds_per_network = spent / static_cast<double>(claimed);
     }
     // A diverging network stops the run on every rank before anything of the round is written.
     if (context.any(!failure.empty())) {
