@@ -18,7 +18,6 @@ import datetime
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -29,12 +28,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 NET = os.path.join(ROOT, "benchmarks", "networks", "hpc_benchmark.toml")
 RESULTS = os.path.join(HERE, "results")
-ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+# Waiting MPI ranks yield their core (as benchmarks/run_bench.py does): on this shared machine
+# busy-polling ranks stole the CPU from the rank they waited for.
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_mpi_yield_when_idle=os.environ.get("OMPI_MCA_mpi_yield_when_idle", "1"))
 MPIRUN = ["mpirun", "--oversubscribe", "--bind-to", "none"]
 # With --bind (a machine with idle cores): every process on its own core, as on a cluster node.
 MPIRUN_BOUND = ["mpirun", "--bind-to", "core", "--map-by", "core"]
-# The short run of `check` whose CPU seconds are subtracted (build, start-up, output): 1 interval.
-SHORT_MS = 1.5
 # hpc_benchmark: 80% excitatory, 20% inhibitory neurons (9000 + 2250 at scale 1).
 POPULATIONS = ("E", "I")
 
@@ -103,28 +103,74 @@ def dry_runs_together(spikeweave, n_per_rank, ranks, t_stop_ms, rates):
     return [dry_record(c, o, e, p.returncode, n_per_rank) for c, p, (o, e) in zip(cmds, procs, outs)]
 
 
-def children_cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def rank_pids(launcher_pid):
+    """The spikeweave processes started by `launcher_pid` (mpirun's children, or itself)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        if name == "spikeweave" and (ppid == launcher_pid or int(entry) == launcher_pid):
+            pids.append(int(entry))
+    return sorted(pids)
+
+
+def process_cpu_seconds(pid):
+    """user + system CPU seconds of a live process (clock-tick resolution, 10 ms)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def run_watching_cpu(cmd, ranks):
+    """Runs a real (not quiet) spikeweave run and reads every rank's CPU seconds from /proc when
+    rank 0 reports the end of the build (after a collective: every rank is done building) and
+    when it reports 100% of the simulated time (the end of the time loop). Returns
+    (returncode, stderr, [loop CPU seconds per rank] or None)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env=ENV)
+    lines, at_build, at_end = [], None, None
+    for line in proc.stderr:
+        lines.append(line)
+        try:
+            if at_build is None and "] built " in line:
+                pids = rank_pids(proc.pid)
+                at_build = {pid: process_cpu_seconds(pid) for pid in pids}
+            elif at_build is not None and at_end is None and "(100%)" in line:
+                at_end = {pid: process_cpu_seconds(pid) for pid in at_build}
+        except (OSError, ValueError):
+            pass
+    proc.wait()
+    loop = None
+    if at_build and at_end and len(at_build) == ranks:
+        loop = [at_end[pid] - at_build[pid] for pid in sorted(at_build)]
+    return proc.returncode, "".join(lines), loop
 
 
 def real_run(spikeweave, n_per_rank, ranks, t_stop_ms, warmup_ms=0.0, bind=False):
     """A real run on `ranks` MPI ranks; returns its provenance timings, measured rates and the
-    CPU seconds of all its processes (mpirun and every rank: build, loop and output)."""
+    CPU seconds of every rank's time loop (from /proc, see run_watching_cpu)."""
     import h5py  # only here: dry runs need no h5py
     workdir = tempfile.mkdtemp(prefix="dryrun-real-")
     try:
         out = os.path.join(workdir, "run.h5")
-        cmd = [spikeweave, "run"] + network_args(n_per_rank, ranks, t_stop_ms) + ["-o", out, "-q"]
+        cmd = [spikeweave, "run"] + network_args(n_per_rank, ranks, t_stop_ms) + ["-o", out]
         if bind:
             cmd = MPIRUN_BOUND + ["-np", str(ranks)] + cmd
         elif ranks > 1:
             cmd = MPIRUN + ["-np", str(ranks)] + cmd
-        cpu_before = children_cpu_seconds()
-        done = subprocess.run(cmd, capture_output=True, text=True, env=ENV)
-        cpu_seconds = children_cpu_seconds() - cpu_before
-        if done.returncode != 0:
-            sys.exit(f"real run failed: {' '.join(cmd)}\n{done.stderr}")
+        returncode, stderr, loop_cpu = run_watching_cpu(cmd, ranks)
+        if returncode != 0:
+            sys.exit(f"real run failed: {' '.join(cmd)}\n{stderr}")
         with h5py.File(out, "r") as f:
             prov = f["provenance"]
             phases = {k: float(v) for k, v in prov["phase_seconds"].attrs.items()}
@@ -142,7 +188,9 @@ def real_run(spikeweave, n_per_rank, ranks, t_stop_ms, warmup_ms=0.0, bind=False
         record = dict(context(), kind="real", ranks=ranks, n_per_rank=n_per_rank,
                       simulated_ms=t_stop_ms, phase_seconds=phases, counters=counters,
                       intervals=-(-steps // interval_steps), interval_steps=interval_steps,
-                      rates_hz=rates, cpu_seconds=cpu_seconds, command=" ".join(cmd))
+                      rates_hz=rates, loop_cpu_seconds_per_rank=loop_cpu,
+                      mpi_yield_when_idle=ENV.get("OMPI_MCA_mpi_yield_when_idle"),
+                      command=" ".join(cmd))
         if warmup_ms > 0:
             record.update(warmup_ms=warmup_ms, rates_after_warmup_hz=rates_after_warmup)
         return record
@@ -208,19 +256,13 @@ def cmd_check(args):
     path = args.out or os.path.join(RESULTS, f"check_n{args.n_per_rank}.jsonl")
     for repeat in range(args.repeats):
         for ranks in (int(x) for x in args.ranks.split(",")):
-            # The CPU time of the loop of all ranks: the run's CPU seconds minus those of the same
-            # run stopped after one interval (build, MPI start-up, output file and one interval).
-            short = real_run(args.spikeweave, args.n_per_rank, ranks, SHORT_MS, bind=args.bind)
             real = real_run(args.spikeweave, args.n_per_rank, ranks, args.t_stop_ms, bind=args.bind)
             real["repeat"] = repeat
-            real["short_run_cpu_seconds"] = short["cpu_seconds"]
-            real["short_run_intervals"] = short["intervals"]
-            real["loop_cpu_seconds"] = real["cpu_seconds"] - short["cpu_seconds"]
-            real["loop_intervals"] = real["intervals"] - short["intervals"]
             append(path, real)
             work = (real["counters"]["simulate_seconds"] - real["phase_seconds"]["io"]) / real["intervals"]
-            print(f"real P={ranks}: {work * 1e3:.3f} ms/interval (loop CPU of all ranks "
-                  f"{real['loop_cpu_seconds'] / real['loop_intervals'] * 1e3:.3f} ms/interval), "
+            cpu = real["loop_cpu_seconds_per_rank"] or []
+            print(f"real P={ranks}: {work * 1e3:.3f} ms/interval, loop CPU per rank "
+                  f"{[round(c / real['intervals'] * 1e3, 3) for c in cpu]} ms/interval, "
                   f"rates {real['rates_hz']}", flush=True)
             # The same network as rank r of P, for every r, fed at the real run's rates: one after
             # the other, or (--bind) all at once on the real run's cores.

@@ -73,7 +73,7 @@ class ModelByHand(unittest.TestCase):
         bench = {(4, 0): 10e-6, (4, 16): 20e-6}
         real = {"kind": "real", "ranks": 4, "repeat": 0, "intervals": 100, "load_1min": 0.0,
                 "counters": {"simulate_seconds": 1.1}, "phase_seconds": {"io": 0.1},
-                "loop_cpu_seconds": 2.0, "loop_intervals": 100}
+                "loop_cpu_seconds_per_rank": [0.5, 0.5, 0.5, 0.5]}
         drys = [dry(r, 4, 0.5, 0, intervals=100) for r in range(4)]
         for d in drys:
             d["words_sent_remote"] = 100 * 3 * 8  # 8 words to each of 3 peers per interval
