@@ -2,11 +2,13 @@
 """Turns benchmark records (JSONL from run_bench.py) into plots.
 
     plot_bench.py RESULTS.jsonl [more.jsonl ...] [--network hpc_benchmark] [--series weak|strong]
-                  [--out-dir benchmarks/plots] [--format png|svg] [--name-filter TEXT]
+                  [--out-dir benchmarks/plots] [--format png|svg] [--name-filter TEXT] [--prefix P]
 
-For every (network, series) group in the records it writes
+For every (network, series) group in the records it writes (names prefixed with --prefix)
   <network>_<series>_scaling.<fmt>  simulation wall time against ranks with the ideal line
-                                    (strong: T(1) / n; weak: T(1)), and the parallel efficiency;
+                                    (strong: T(1) / n; weak: T(1)) and, past the core count, the
+                                    ideal on the machine's cores (strong: T(1) / cores; weak:
+                                    T(1) n / cores), and the parallel efficiency;
   <network>_<series>_phases.<fmt>   stacked per-phase seconds (update, deliver, exchange,
                                     stimulus, plasticity, record, io, other) per rank count.
 Records without a series give one phases plot per network (<network>_runs_phases.<fmt>).
@@ -67,8 +69,16 @@ def plot_scaling(plt, network, series, records, path):
     else:
         ideal = [base_t for _ in ranks]
         eff = [base_t / t for t in med]
+    # What the machine's cores allow: ranks beyond the core count share cores.
+    cores = max(r.get("cores", 1) for r in records)
+    if series == "strong":
+        capped = [base_t * base_n / min(n, cores) for n in ranks]
+    else:
+        capped = [base_t * max(1.0, n / cores) for n in ranks]
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4))
     ax.plot(ranks, ideal, "k--", label="ideal")
+    if any(n > cores for n in ranks):
+        ax.plot(ranks, capped, "k:", label=f"ideal on {cores} cores")
     for n, t, l, h, o in zip(ranks, med, lo, hi, over):
         ax.errorbar([n], [t], yerr=[[t - l], [h - t]], fmt="o", color="#4c72b0",
                     mfc="white" if o else "#4c72b0", capsize=3)
@@ -129,6 +139,7 @@ def main(argv=None):
     ap.add_argument("--name-filter", help="only records whose name contains this text")
     ap.add_argument("--out-dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "plots"))
     ap.add_argument("--format", choices=["png", "svg"], default="png")
+    ap.add_argument("--prefix", default="", help="prepended to every file name")
     args = ap.parse_args(argv)
     import matplotlib
 
@@ -150,7 +161,7 @@ def main(argv=None):
         groups.setdefault((r["network"], r.get("series")), []).append(r)
     written = []
     for (network, series), rs in groups.items():
-        stem = os.path.join(args.out_dir, f"{network}_{series or 'runs'}")
+        stem = os.path.join(args.out_dir, f"{args.prefix}{network}_{series or 'runs'}")
         if series and len(by_ranks(rs)) >= 2:
             plot_scaling(plt, network, series, rs, f"{stem}_scaling.{args.format}")
             written.append(f"{stem}_scaling.{args.format}")

@@ -73,7 +73,7 @@ compare() {
 
 plots() {
   $PY benchmarks/plot_bench.py $R/scaling.jsonl
-  $PY benchmarks/plot_bench.py $R/core_static.jsonl $R/core_plastic.jsonl
+  $PY benchmarks/plot_bench.py $R/core_static.jsonl $R/core_plastic.jsonl --prefix core_
 }
 
 [ $# -eq 0 ] && set -- all
