@@ -20,7 +20,10 @@ struct RateDatasetOptions {
   bool quiet = false;
   int batch = 0;               // networks per kernel launch (0: the execution space's concurrency)
   double round_seconds = 2.0;  // simulation time between collective writes
-  double buffer_mb = 512.0;    // per rank: a round ends early when its results reach this size
+  // Per rank: a round ends early when its results reach this size. Small enough to stay mapped
+  // and reused round after round: a 512 MB buffer, touched afresh, cost twice the CPU time of the
+  // whole run in page faults and cache misses (benchmarks/sections/rate.md).
+  double buffer_mb = 64.0;
   double progress_seconds = 2.0;  // rank 0 prints progress at most this often
   bool sync = true;               // fsync each round's data before marking it done
   std::string command_line;

@@ -53,9 +53,9 @@ void run(int n, int k, int t, int repeats) {
   std::sort(cpu.begin(), cpu.end());
   const double flops = 3.0 * 2.0 * n * n * k * t;  // forward, W^T lambda, outer products
   std::printf(
-      "%s N=%d K=%d T=%d: gradient %.4f s (min %.4f, max %.4f over %d), %.1f GFLOP/s in the "
+      "%s N=%d K=%d T=%d: gradient %.3e s (min %.3e, max %.3e over %d), %.1f GFLOP/s in the "
       "products; "
-      "CPU %.4f s per gradient (median), %.1f GFLOP per CPU second (%.3g)\n",
+      "CPU %.3e s per gradient (median), %.1f GFLOP per CPU second (%.3g)\n",
       sizeof(Real) == 4 ? "float " : "double", n, k, t, seconds[seconds.size() / 2],
       seconds.front(), seconds.back(), repeats, flops / seconds[seconds.size() / 2] * 1e-9,
       cpu[cpu.size() / 2], flops / cpu[cpu.size() / 2] * 1e-9, checksum);

@@ -52,7 +52,7 @@ for config in "50 10 100 50" "200 10 1000 10"; do
   for precision in "float " double; do
     lines=$(grep "^$precision" "$RECORDS/gradient.txt")
     echo "$(echo "$lines" | head -n1 | cut -d: -f1): $(echo "$lines" | awk '{print $6}' | stats) s wall," \
-      "$(echo "$lines" | sed 's/.*CPU \([0-9.e-]*\) s per gradient.*/\1/' | stats) CPU s per gradient"
+      "$(echo "$lines" | sed 's/.*CPU \([0-9.e+-]*\) s per gradient.*/\1/' | stats) CPU s per gradient"
   done
 done
 
@@ -75,7 +75,7 @@ run_dataset() { # ranks label repeat args...
   dd if=/dev/zero of="$WORK/dd.bin" bs=1M count=$(((bytes + 1048575) / 1048576)) conv=fdatasync status=none
   end=$(date +%s.%N)
   rm -f "$WORK/dd.bin"
-  echo "{\"bytes\": $bytes, \"seconds\": $(echo "$end - $start" | bc)}" > "$RECORDS/$label.ranks$ranks.$r.dd.json"
+  echo "{\"bytes\": $bytes, \"seconds\": $(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.6f", b - a}')}" > "$RECORDS/$label.ranks$ranks.$r.dd.json"
 }
 for r in $(seq "$REPEATS"); do
   for ranks in 1 2; do

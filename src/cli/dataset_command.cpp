@@ -132,7 +132,7 @@ int rate_dataset(comm::Context& context, const std::vector<std::string>& args,
       "networks per kernel launch (default: the backend's concurrency)")(
       "round-seconds", po::value<double>(&run.round_seconds),
       "simulation time between collective writes (default 2)")(
-      "buffer-mb", po::value<double>(&run.buffer_mb), "per-rank result buffer (default 512)")(
+      "buffer-mb", po::value<double>(&run.buffer_mb), "per-rank result buffer (default 64)")(
       "no-sync",
       "do not fsync each round's data before marking it done (safe against killed processes, not "
       "against crashed nodes)")(
