@@ -436,9 +436,6 @@ RateDatasetWriter::RateDatasetWriter(comm::Context& context, std::string path,
   s.file = s.open_parallel(partial_path(s.path), H5F_ACC_RDWR, false);
   s.transfer = plist_handle(H5Pcreate(H5P_DATASET_XFER), where);
   check(H5Pset_dxpl_mpio(s.transfer, H5FD_MPIO_COLLECTIVE), where);
-  // Collective calls, but each rank writes its own (whole-network, contiguous) pieces itself:
-  // two-phase aggregation would only move the data through other ranks first.
-  check(H5Pset_dxpl_mpio_collective_opt(s.transfer, H5FD_MPIO_INDIVIDUAL_IO), where);
   s.open_datasets(s.file, partial_path(s.path));
   done_.assign(layout.networks, 0);
   if (layout.networks > 0) {
