@@ -66,7 +66,13 @@ class ModelByHand(unittest.TestCase):
 
     def test_rank_spread_needs_three_ranks(self):
         records = [dry(r, 16, cpu, 0) for r, cpu in ((0, 1.0), (4, 1.1), (8, 0.9))]
-        self.assertAlmostEqual(model.rank_spread(records)[16], 0.1, delta=1e-9)
+        for r, events in zip(records, (990000, 1000000, 1010000)):
+            r["synaptic_events"] = events
+        spreads = model.rank_spread(records)
+        self.assertAlmostEqual(spreads[16]["cpu"], 0.1, delta=1e-9)
+        self.assertAlmostEqual(spreads[16]["events"], 0.01, delta=1e-9)
+        self.assertEqual(spreads[16]["spikes"], 0.0)
+        self.assertAlmostEqual(model.spread_used(spreads), 0.01, delta=1e-9)
         self.assertEqual(model.rank_spread(records[:2]), {})
 
     def test_check_predicts_oversubscribed_runs_from_the_sum(self):
