@@ -2,7 +2,8 @@
 """Validation of a microcircuit run (benchmarks/networks/microcircuit.py) against the reference rates.
 
     microcircuit_analysis.py RUN.h5 [--t-start-ms 500] [--bin-ms 2] [--pairs-neurons 200]
-                             [--out-dir benchmarks/plots] [--prefix microcircuit] [--json SUMMARY.json]
+                             [--raster-neurons 8000] [--out-dir benchmarks/plots]
+                             [--prefix microcircuit] [--json SUMMARY.json]
 
 Per population (spikes after the warm-up --t-start-ms, 500 ms as in the published protocol):
 - mean rate over all neurons (silent ones included) and its deviation from the "full mean rate"
@@ -12,7 +13,8 @@ Per population (spikes after the warm-up --t-start-ms, 500 ms as in the publishe
   first --pairs-neurons neurons with at least one spike (the measure of the PD14 benchmark
   literature: 2 ms bins, 200 neurons).
 Writes <prefix>_rates.<fmt> (box plot of per-neuron rates with the reference means marked),
-<prefix>_raster.<fmt> (100 ms after the warm-up, layers top to bottom), a Markdown table on
+<prefix>_raster.<fmt> (100 ms after the warm-up, layers top to bottom; at most --raster-neurons
+neurons, the same fraction of every population, as in NEST's example), a Markdown table on
 standard output and, with --json, the numbers.
 """
 import argparse
@@ -93,6 +95,8 @@ def main(argv=None):
     ap.add_argument("--out-dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "plots"))
     ap.add_argument("--prefix", default="microcircuit")
     ap.add_argument("--format", choices=["png", "svg"], default="png")
+    ap.add_argument("--raster-neurons", type=int, default=8000,
+                    help="neurons shown in the raster (the first of each population, in proportion)")
     ap.add_argument("--json")
     args = ap.parse_args(argv)
     t_stop, sizes, spikes = load(args.run)
@@ -153,18 +157,21 @@ def main(argv=None):
     fig, ax = plt.subplots(figsize=(7, 5))
     t0, t1 = args.t_start_ms, min(t_stop, args.t_start_ms + 100.0)
     offset, ticks = 0, []
-    total = sum(sizes.values())
+    fraction = min(1.0, args.raster_neurons / max(1, sum(sizes.values())))
+    shown = {name: max(1, int(round(sizes[name] * fraction))) for name in POPULATIONS}
+    total = sum(shown.values())
     for p, name in enumerate(POPULATIONS):
         times, ids = spikes[name]
-        keep = (times >= t0) & (times < t1)
+        keep = (times >= t0) & (times < t1) & (ids < shown[name])
         ax.plot(times[keep], total - (offset + ids[keep]), ".", ms=1,
                 color="#4c72b0" if p % 2 == 0 else "#c44e52")
-        ticks.append((total - offset - sizes[name] / 2, name))
-        offset += sizes[name]
+        ticks.append((total - offset - shown[name] / 2, name))
+        offset += shown[name]
     ax.set_yticks([t for t, _ in ticks])
     ax.set_yticklabels([n for _, n in ticks])
     ax.set_xlabel("time [ms]")
-    ax.set_title("Microcircuit: raster (blue excitatory, red inhibitory)")
+    ax.set_title("Microcircuit: raster (blue excitatory, red inhibitory)"
+                 + (f", {fraction * 100:.3g}% of the neurons" if fraction < 1.0 else ""))
     fig.tight_layout()
     raster_path = os.path.join(args.out_dir, f"{args.prefix}_raster.{args.format}")
     fig.savefig(raster_path)

@@ -18,7 +18,13 @@ which that page summarises):
 - down-scaling: weights x 1/sqrt(K_scaling) and a DC per population of
   0.001 tau_syn (1 - sqrt(K_scaling)) (recurrent + external input of the full network), which
   keeps mean and variance of the input (van Albada et al. 2015).
-Full scale is --n-scaling 1 --k-scaling 1 (77,169 neurons, about 3.0e8 synapses).
+Full scale is --n-scaling 1 --k-scaling 1 (77,169 neurons, about 3.0e8 synapses). The defaults
+(0.1, 0.1) are NEST's example; run_bench.py's --k-scaling defaults to 1.
+Down-scaling N alone (--k-scaling 1) keeps the in-degrees but multiplies every connection
+probability, hence the shared input and the pairwise correlations, by 1 / N_scaling: at
+N_scaling 0.1 the network synchronises and rates deviate from the full-scale ones by up to 2.5x
+(measured, benchmarks/sections/microcircuit.md; van Albada, Helias & Diesmann 2015, PLoS Comput
+Biol 11:e1004490). Scale N and K together for a small network with full-scale statistics.
 """
 import argparse
 import math
