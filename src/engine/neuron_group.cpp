@@ -87,7 +87,7 @@ class LifGroup final : public NeuronGroup {
   void update(Step step, int lag) override {
     update_.slot = static_cast<int>(step % slots_);
     update_.lag = lag;
-    kernels::run_update(update_, size());
+    kernels::run_lif_update(update_, size());
   }
   View<const double*> v_rel_mv() const override { return update_.s.v_rel_mv; }
   double e_l_mv() const override { return spec_.lif.e_l_mv; }

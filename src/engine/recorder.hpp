@@ -26,6 +26,7 @@ class Recorder {
   // Samples weights whose sampling time lies in (previous_step, step].
   void sample_weights(Step previous_step, Step step, bool initial);
   bool records_spikes(int population) const { return spike_group_of_[population] >= 0; }
+  bool records_weights() const { return !weight_groups_.empty(); }
 
   // Buffers population p's spikes of one interval (packed local << 8 | lag, on the host).
   void add_spikes(int population, const std::uint64_t* packed, std::size_t n, Step first_step);

@@ -10,6 +10,7 @@
 #include "core/memory_usage.hpp"
 #include "core/random.hpp"
 #include "kernels/compact.hpp"
+#include "kernels/deliver.hpp"
 
 namespace spikeweave::engine {
 
@@ -78,6 +79,7 @@ Simulation::Simulation(const network::NetworkSpec& spec, comm::Context& context)
   stimuli_ = make_stimuli(spec, groups_);
   recorder_ = std::make_unique<Recorder>(spec, groups_, interval_steps_);
   select_recorded_weights();
+  for (const auto& projection : projections_) has_plastic_ = has_plastic_ || projection->plastic();
   received_device_ = kernels::View<std::uint64_t*>("received_spikes", 1024);
   run_begin_device_ = kernels::View<std::uint32_t*>("spike_runs", 1024);
   Kokkos::fence();
@@ -162,11 +164,11 @@ void Simulation::run(Step steps, const ProgressCallback& progress) {
     }
     deliver(step_);
     step_ += n;
-    {
+    if (has_plastic_) {
       PhaseTimers::Scope t(timers_, Phase::kPlasticity);
       for (auto& projection : projections_) projection->sweep(step_);
     }
-    {
+    if (recorder_->records_weights()) {
       PhaseTimers::Scope t(timers_, Phase::kRecord);
       recorder_->sample_weights(step_ - n, step_, false);
     }
@@ -190,7 +192,7 @@ void Simulation::run_interval(int steps) {
                     "history_capacity allows between synapse updates); raise history_capacity or "
                     "lower sweep_interval_ms in the projection's plasticity table");
   }
-  {
+  if (!stimuli_.empty()) {
     PhaseTimers::Scope t(timers_, Phase::kStimulus);
     for (auto& s : stimuli_) s->apply(step_, steps);
     Kokkos::fence();
@@ -233,13 +235,14 @@ void Simulation::deliver(Step first_step) {
   if (n == 0) return;
   // Received spikes are sorted by gid, so each source population's spikes form one run.
   // Rewrite them as (node_id << 8 | lag) in place, remembering each population's run.
-  std::vector<std::pair<std::size_t, std::size_t>> runs(spec_.populations.size(), {0, 0});
+  std::vector<std::pair<std::size_t, std::size_t>>& runs = population_runs_;
+  runs.assign(spec_.populations.size(), {0, 0});
   for (std::size_t p = 0; p < spec_.populations.size(); ++p) {
     const Gid first = spec_.populations[p].first_gid;
     const Gid last = first + spec_.populations[p].size;
     const auto lo =
         std::lower_bound(received_.begin(), received_.end(), comm::pack_spike(first, 0));
-    const auto hi = std::lower_bound(received_.begin(), received_.end(), comm::pack_spike(last, 0));
+    const auto hi = std::lower_bound(lo, received_.end(), comm::pack_spike(last, 0));
     runs[p] = {static_cast<std::size_t>(lo - received_.begin()), static_cast<std::size_t>(hi - lo)};
   }
   for (std::size_t p = 0; p < runs.size(); ++p) {
@@ -247,13 +250,11 @@ void Simulation::deliver(Step first_step) {
     for (std::size_t k = runs[p].first; k < runs[p].first + runs[p].second; ++k)
       received_[k] -= offset;
   }
-  if (received_device_.extent(0) < n) {
-    received_device_ = kernels::View<std::uint64_t*>("received_spikes", n + n / 2);
-  }
   // Runs of equal source inside each population's spikes, for rules that must see one source's
   // spikes in order (offsets relative to the population's first spike, then its end).
   run_begin_.clear();
-  std::vector<std::pair<std::size_t, std::size_t>> run_ranges(runs.size());
+  std::vector<std::pair<std::size_t, std::size_t>>& run_ranges = source_runs_;
+  run_ranges.resize(runs.size());
   for (std::size_t p = 0; p < runs.size(); ++p) {
     const std::size_t first = run_begin_.size();
     const auto [begin, count] = runs[p];
@@ -267,21 +268,33 @@ void Simulation::deliver(Step first_step) {
     run_begin_.push_back(static_cast<std::uint32_t>(count));
     run_ranges[p] = {first, n_runs};
   }
-  if (received_device_.extent(0) < n) {
-    received_device_ = kernels::View<std::uint64_t*>("received_spikes", n + n / 2);
+  // The kernels read the spikes and runs from device Views. Where the device is the host, the
+  // Views wrap the host vectors (no copy); they are not touched until the kernels have run.
+  kernels::View<const std::uint64_t*> spikes;
+  kernels::View<const std::uint32_t*> run_begin;
+  using Unmanaged = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
+  if constexpr (Kokkos::SpaceAccessibility<Kokkos::HostSpace, kernels::MemSpace>::accessible) {
+    spikes = Kokkos::View<const std::uint64_t*, kernels::MemSpace, Unmanaged>(received_.data(), n);
+    run_begin = Kokkos::View<const std::uint32_t*, kernels::MemSpace, Unmanaged>(run_begin_.data(),
+                                                                                 run_begin_.size());
+  } else {
+    if (received_device_.extent(0) < n) {
+      received_device_ = kernels::View<std::uint64_t*>("received_spikes", n + n / 2);
+    }
+    if (run_begin_device_.extent(0) < run_begin_.size()) {
+      run_begin_device_ =
+          kernels::View<std::uint32_t*>("spike_runs", run_begin_.size() + run_begin_.size() / 2);
+    }
+    Kokkos::deep_copy(
+        Kokkos::subview(received_device_, std::make_pair<std::size_t>(0, n)),
+        Kokkos::View<const std::uint64_t*, Kokkos::HostSpace, Unmanaged>(received_.data(), n));
+    Kokkos::deep_copy(
+        Kokkos::subview(run_begin_device_, std::make_pair<std::size_t>(0, run_begin_.size())),
+        Kokkos::View<const std::uint32_t*, Kokkos::HostSpace, Unmanaged>(run_begin_.data(),
+                                                                         run_begin_.size()));
+    spikes = received_device_;
+    run_begin = run_begin_device_;
   }
-  if (run_begin_device_.extent(0) < run_begin_.size()) {
-    run_begin_device_ =
-        kernels::View<std::uint32_t*>("spike_runs", run_begin_.size() + run_begin_.size() / 2);
-  }
-  using HostUnmanaged = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
-  Kokkos::deep_copy(
-      Kokkos::subview(received_device_, std::make_pair<std::size_t>(0, n)),
-      Kokkos::View<const std::uint64_t*, Kokkos::HostSpace, HostUnmanaged>(received_.data(), n));
-  Kokkos::deep_copy(
-      Kokkos::subview(run_begin_device_, std::make_pair<std::size_t>(0, run_begin_.size())),
-      Kokkos::View<const std::uint32_t*, Kokkos::HostSpace, HostUnmanaged>(run_begin_.data(),
-                                                                           run_begin_.size()));
   // Modulatory spikes first: a synapse updated at time T needs the dopamine up to T.
   for (auto& proj : projections_) {
     const int m = proj->modulator_population();
@@ -299,22 +312,18 @@ void Simulation::deliver(Step first_step) {
     if (count == 0) continue;
     const auto [run_first, n_runs] = run_ranges[proj->source()];
     SpikeBatch batch;
-    batch.spikes = Kokkos::subview(received_device_, std::make_pair(begin, begin + count));
+    batch.spikes = Kokkos::subview(spikes, std::make_pair(begin, begin + count));
     batch.count = count;
-    batch.run_begin =
-        Kokkos::subview(run_begin_device_, std::make_pair(run_first, run_first + n_runs + 1));
+    batch.run_begin = Kokkos::subview(run_begin, std::make_pair(run_first, run_first + n_runs + 1));
     batch.runs = n_runs;
     proj->deliver(batch, first_step);
     // Synaptic events: the row length of every delivered spike (host lookup, spikes only).
     const network::SynapseTables& tables = proj->host_tables();
-    const std::uint32_t* rows_begin = tables.row_source.data();
-    const std::uint32_t* rows_end = rows_begin + tables.rows();
+    const std::uint32_t* rows = tables.row_source.data();
     for (std::size_t k = begin; k < begin + count; ++k) {
       const auto source = static_cast<std::uint32_t>(received_[k] >> comm::kLagBits);
-      const std::uint32_t* row = std::lower_bound(rows_begin, rows_end, source);
-      if (row != rows_end && *row == source) {
-        synaptic_events_ += row_synapses(tables, static_cast<std::uint64_t>(row - rows_begin));
-      }
+      const std::uint64_t row = kernels::find_row(rows, tables.rows(), source);
+      if (row != tables.rows()) synaptic_events_ += row_synapses(tables, row);
     }
   }
   Kokkos::fence();

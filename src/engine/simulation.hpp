@@ -121,6 +121,10 @@ class Simulation {
   std::vector<std::uint64_t> received_;
   kernels::View<std::uint64_t*> received_device_;
   std::vector<std::uint32_t> run_begin_;  // per population: runs of equal source, then the end
+  // Per population, reused every interval: (first, count) of its received spikes, and (first
+  // entry in run_begin_, runs of equal source).
+  std::vector<std::pair<std::size_t, std::size_t>> population_runs_, source_runs_;
+  bool has_plastic_ = false;  // a projection is plastic (sweep is theirs)
   kernels::View<std::uint32_t*> run_begin_device_;
   std::uint64_t spikes_delivered_ = 0;
   std::uint64_t synaptic_events_ = 0;
