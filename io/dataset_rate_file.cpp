@@ -1,6 +1,8 @@
 #include "io/dataset_rate_file.hpp"
 
+#include <fcntl.h>
 #include <mpi.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -60,14 +62,17 @@ Handle create_dataset(hid_t file, const std::string& name, hid_t type,
   Handle space =
       space_handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), what);
   Handle dcpl = plist_handle(H5Pcreate(H5P_DATASET_CREATE), what);
-  const std::vector<hsize_t> tail(dims.begin() + 1, dims.end());
-  std::vector<hsize_t> chunk = chunk_of(tail, element_bytes);
-  if (dims[0] == 0) chunk[0] = 1;
-  check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), what);
   if (deflate > 0) {
+    const std::vector<hsize_t> tail(dims.begin() + 1, dims.end());
+    std::vector<hsize_t> chunk = chunk_of(tail, element_bytes);
+    if (dims[0] == 0) chunk[0] = 1;
+    check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), what);
     check(H5Pset_deflate(dcpl, static_cast<unsigned>(deflate)), what);
   } else {
-    // Every chunk exists from the start: later writes change raw data only, never metadata.
+    // Contiguous and allocated from the start: later writes change raw data only, never
+    // metadata, and a run of consecutive networks is one contiguous range of the file (one
+    // write call, no chunk mapping).
+    check(H5Pset_layout(dcpl, H5D_CONTIGUOUS), what);
     check(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY), what);
   }
   check(H5Pset_fill_time(dcpl, fill_zero ? H5D_FILL_TIME_ALLOC : H5D_FILL_TIME_NEVER), what);
@@ -154,6 +159,15 @@ void write_rows(comm::Context& context, hid_t dataset, hid_t memory_type, const 
                 const std::string& where) {
   transfer_rows(dataset, memory_type, const_cast<void*>(data), indices,
                 agreed_calls(&context, indices), transfer, true, where);
+}
+
+// Independent (not collective) writes of this rank's own rows: one call per run, straight from
+// `data` to the file, without the two-phase aggregation of collective MPI-IO.
+void write_own_rows(hid_t dataset, hid_t memory_type, const void* data,
+                    const std::vector<std::uint64_t>& indices, hid_t transfer,
+                    const std::string& where) {
+  transfer_rows(dataset, memory_type, const_cast<void*>(data), indices,
+                static_cast<int>(runs_of(indices).size()), transfer, true, where);
 }
 
 void read_rows(comm::Context* context, hid_t dataset, hid_t memory_type, void* data,
@@ -248,7 +262,8 @@ struct RateDatasetWriter::Impl {
   comm::Context& context;
   std::string path;
   RateDatasetLayout layout;
-  Handle file, transfer;
+  Handle file, transfer, independent;
+  int writeback_fd = -1;  // the work file, for sync_file_range (a hint; -1 if unavailable)
   Handle w, input, h0, activity, h, lyapunov, params, done;
 
   Impl(comm::Context& c, std::string p, const RateDatasetLayout& l)
@@ -334,6 +349,9 @@ struct RateDatasetWriter::Impl {
     params.reset();
     done.reset();
     transfer.reset();
+    independent.reset();
+    if (writeback_fd >= 0) ::close(writeback_fd);
+    writeback_fd = -1;
     if (file.get() >= 0) {
       check(H5Fclose(file.get()), path + ": cannot close the dataset file");
       file = Handle();  // its own close of the already closed id fails silently
@@ -436,6 +454,9 @@ RateDatasetWriter::RateDatasetWriter(comm::Context& context, std::string path,
   s.file = s.open_parallel(partial_path(s.path), H5F_ACC_RDWR, false);
   s.transfer = plist_handle(H5Pcreate(H5P_DATASET_XFER), where);
   check(H5Pset_dxpl_mpio(s.transfer, H5FD_MPIO_COLLECTIVE), where);
+  s.independent = plist_handle(H5Pcreate(H5P_DATASET_XFER), where);
+  check(H5Pset_dxpl_mpio(s.independent, H5FD_MPIO_INDEPENDENT), where);
+  s.writeback_fd = ::open(partial_path(s.path).c_str(), O_RDONLY | O_CLOEXEC);
   s.open_datasets(s.file, partial_path(s.path));
   done_.assign(layout.networks, 0);
   if (layout.networks > 0) {
@@ -451,35 +472,52 @@ void RateDatasetWriter::write(const RateDatasetBlock& b) {
   const std::string where = partial_path(s.path);
   require_invariant(std::is_sorted(b.indices.begin(), b.indices.end()),
                     "dataset block indices must be sorted");
+  // With sync, the previous round's data, whose writeback was started when it was written and ran
+  // while this round was simulated, is flushed now and only then marked done: durable against a
+  // crashed node, and the disk works in parallel with the simulation instead of after it.
+  if (sync_) mark_written();
   const hid_t real = real_type(s.layout);
-  write_rows(s.context, s.w, real, b.w.data(), b.indices, s.transfer, where + ":/W");
-  write_rows(s.context, s.input, real, b.input.data(), b.indices, s.transfer, where + ":/input");
-  write_rows(s.context, s.h0, real, b.h0.data(), b.indices, s.transfer, where + ":/h0");
-  write_rows(s.context, s.activity, H5T_NATIVE_FLOAT, b.activity.data(), b.indices, s.transfer,
-             where + ":/activity");
+  write_own_rows(s.w, real, b.w.data(), b.indices, s.independent, where + ":/W");
+  write_own_rows(s.input, real, b.input.data(), b.indices, s.independent, where + ":/input");
+  write_own_rows(s.h0, real, b.h0.data(), b.indices, s.independent, where + ":/h0");
+  write_own_rows(s.activity, H5T_NATIVE_FLOAT, b.activity.data(), b.indices, s.independent,
+                 where + ":/activity");
   if (s.layout.record_h)
-    write_rows(s.context, s.h, H5T_NATIVE_FLOAT, b.h.data(), b.indices, s.transfer, where + ":/h");
+    write_own_rows(s.h, H5T_NATIVE_FLOAT, b.h.data(), b.indices, s.independent, where + ":/h");
   if (s.layout.lyapunov) {
-    write_rows(s.context, s.lyapunov, H5T_NATIVE_DOUBLE, b.lyapunov.data(), b.indices, s.transfer,
-               where + ":/lyapunov_per_ms");
+    write_own_rows(s.lyapunov, H5T_NATIVE_DOUBLE, b.lyapunov.data(), b.indices, s.independent,
+                   where + ":/lyapunov_per_ms");
   }
+  bytes_written_ += b.bytes();
+  unmarked_.insert(unmarked_.end(), b.indices.begin(), b.indices.end());
+  if (sync_) {
+#ifdef SYNC_FILE_RANGE_WRITE
+    // Start writing this round's pages to the disk now, without waiting (a hint).
+    if (s.writeback_fd >= 0) ::sync_file_range(s.writeback_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+  } else {
+    mark_written();  // after a barrier: enough against killed processes
+  }
+}
+
+void RateDatasetWriter::mark_written() {
+  Impl& s = *impl_;
+  const std::string where = partial_path(s.path);
   // Every rank's data is written before any flag is set: a barrier is enough against killed
   // processes (the data is in the operating system's cache), a flush (MPI_File_sync) also
   // against a crashed node, whose cache could reach the disk in any order.
-  if (sync_) {
-    check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), where + ": cannot flush");
-  } else {
-    s.context.barrier();
-  }
-  const std::vector<std::uint8_t> ones(b.indices.size(), 1);
-  write_rows(s.context, s.done, H5T_NATIVE_UINT8, ones.data(), b.indices, s.transfer,
-             where + ":/done");
-  bytes_written_ += b.bytes();
+  if (sync_) check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), where + ": cannot flush");
+  s.context.barrier();
+  const std::vector<std::uint8_t> ones(unmarked_.size(), 1);
+  write_own_rows(s.done, H5T_NATIVE_UINT8, ones.data(), unmarked_, s.independent, where + ":/done");
+  marked_ += unmarked_.size();
+  unmarked_.clear();
 }
 
 void RateDatasetWriter::commit() {
   Impl& s = *impl_;
   if (state_ == DatasetState::kComplete) return;
+  mark_written();
   s.close_all();
   const RateDatasetLayout& l = s.layout;
   if (l.deflate == 0) {

@@ -81,11 +81,18 @@ class RateDatasetWriter {
   // Done flags as found when opened (identical on every rank).
   const std::vector<std::uint8_t>& done_at_open() const { return done_; }
 
-  // Collective: writes every rank's block (possibly empty), then marks them done.
+  // Collective: writes every rank's block (possibly empty) and marks it done: at once (after a
+  // barrier) without sync; with sync, at the next write() or commit(), after a flush.
   void write(const RateDatasetBlock& block);
   // Flush (MPI_File_sync) the data before marking it done (default): survives a crashed node,
-  // not only a killed process, at the price of waiting for the disk every round.
+  // not only a killed process. The writeback of a round's data is started when it is written
+  // (sync_file_range) and waited for, and the round marked done, at the next round's write, so
+  // that the disk works while the next round is simulated; a kill loses the unmarked last round.
   void set_sync(bool sync) { sync_ = sync; }
+  // Collective: marks every written network done now (flush first with sync). commit() does it.
+  void mark_written();
+  // Networks this rank has marked done so far (those a rerun would skip).
+  std::uint64_t networks_marked() const { return marked_; }
   // Collective: closes the work file and moves (or compresses) it to the final path.
   void commit();
   // Bytes of raw data written by this rank so far.
@@ -98,6 +105,8 @@ class RateDatasetWriter {
   std::vector<std::uint8_t> done_;
   std::uint64_t bytes_written_ = 0;
   bool sync_ = true;
+  std::vector<std::uint64_t> unmarked_;  // this rank's written networks not yet marked done
+  std::uint64_t marked_ = 0;
 };
 
 // Reading a rate dataset (any process, serial HDF5 access).

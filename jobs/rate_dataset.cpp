@@ -238,18 +238,28 @@ RateDatasetReport run(comm::Context& context, const RateDatasetSpec& spec,
     const auto write_start = Clock::now();
     writer.write(block);
     write_seconds += since(write_start);
+    const std::uint64_t block_networks = block.indices.size(), block_bytes = block.bytes();
     ++report.rounds;
-    std::vector<std::uint64_t> counts = {block.indices.size(), block.bytes()};
+    block.clear();
+    const bool more = context.any(!exhausted);
+    if (!more) {
+      const auto mark_start = Clock::now();
+      writer.mark_written();
+      write_seconds += since(mark_start);
+    }
+    // Progress counts the networks marked done (with sync, a round is marked at the next round's
+    // write, once it is on the disk): what a rerun after a kill would skip.
+    std::vector<std::uint64_t> counts = {block_networks, block_bytes, writer.networks_marked()};
     context.sum(counts);
     computed_total += counts[0];
     bytes_total += counts[1];
-    block.clear();
-    const bool more = context.any(!exhausted);
-    if (talk && (!more || since(start) - last_print >= options.progress_seconds)) {
+    const std::uint64_t marked_total = counts[2];
+    if (talk &&
+        (!more || (marked_total > 0 && since(start) - last_print >= options.progress_seconds))) {
       last_print = since(start);
       const double elapsed = since(start);
-      const double rate = computed_total / std::max(elapsed, 1e-9);
-      const std::uint64_t done = report.already_done + computed_total;
+      const double rate = marked_total / std::max(elapsed, 1e-9);
+      const std::uint64_t done = report.already_done + marked_total;
       const double eta = rate > 0 ? (spec.networks - done) / rate : 0.0;
       std::fprintf(
           stderr,
@@ -262,6 +272,7 @@ RateDatasetReport run(comm::Context& context, const RateDatasetSpec& spec,
     if (!more) break;
     if (options.stop_after_rounds > 0 && report.rounds >= options.stop_after_rounds) {
       report.computed = computed_total;
+      report.marked = marked_total;
       report.bytes_written = bytes_total;
       report.seconds = since(start);
       return report;  // the work file stays as a killed run would leave it
@@ -271,6 +282,7 @@ RateDatasetReport run(comm::Context& context, const RateDatasetSpec& spec,
   writer.commit();
   write_seconds += since(commit_start);
   report.computed = computed_total;
+  report.marked = computed_total;
   report.bytes_written = bytes_total;
   report.simulate_seconds = context.max(simulate_seconds);
   report.write_seconds = context.max(write_seconds);

@@ -35,7 +35,8 @@ struct RateDatasetOptions {
 struct RateDatasetReport {
   std::uint64_t networks = 0;       // M
   std::uint64_t already_done = 0;   // found done when the run started
-  std::uint64_t computed = 0;       // simulated in this run, all ranks
+  std::uint64_t computed = 0;       // simulated (and written) in this run, all ranks
+  std::uint64_t marked = 0;         // of those, marked done (a rerun skips them), all ranks
   std::uint64_t bytes_written = 0;  // raw data, all ranks
   double seconds = 0.0;             // wall time of the run (rank 0)
   double simulate_seconds = 0.0;    // max over ranks

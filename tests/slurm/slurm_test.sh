@@ -303,9 +303,10 @@ EOF
       "$WORK/shard.0.h5" "$WORK/shard.1.h5" || fail "the two shards hold the same networks"
 
     # 3. Interrupted at the time-limit signal, requeued, resumed: the file equals an
-    #    uninterrupted run. Big enough (about 5 s here) to be caught in the middle, with rounds
-    #    of 0.3 s so that the first networks are on disk before the signal.
-    big="rate --networks 200 --neurons 100 --trials 1 --steps 1000 --gain 1.5 --seed 5 --round-seconds 0.3"
+    #    uninterrupted run. Big enough (several seconds here: N = 100 took 1.2 s once the writes
+    #    got faster) to be caught in the middle, with rounds of 0.3 s so that the first networks
+    #    are on disk (marked done one round after being written) before the signal.
+    big="rate --networks 200 --neurons 200 --trials 1 --steps 1000 --gain 1.5 --seed 5 --round-seconds 0.3"
     # shellcheck disable=SC2086
     direct "$WORK/reference_big.h5" $big
     jobid="$(DATASET_ARGS="$big" OUT="$WORK/big.h5" sbatch --parsable --job-name=sw-dataset-requeue \
