@@ -67,6 +67,7 @@ class PoissonStimulus final : public Stimulus {
     kernel_.table = kernels::PoissonTable::make(kernel_.mean_per_step);
     kernel_.weight_fixed = kernels::to_fixed(s.weight);
     kernel_.slots = target.slots();
+    kernel_.cached_words = kernels::View<std::uint32_t* [4]>("stimulus.poisson_words", n_);
   }
   void apply(Step first_step, int steps) override {
     const auto [begin, count] = active_.clip(first_step, steps);
@@ -75,6 +76,9 @@ class PoissonStimulus final : public Stimulus {
     kernel_.steps = count;
     Kokkos::parallel_for(kernels::PoissonInput::kLabel,
                          Kokkos::RangePolicy<kernels::ExecSpace>(0, n_), kernel_);
+    // The kernel cached the words of the block it ended inside, if any (see PoissonInput).
+    const Step end = begin + count;
+    kernel_.cached_block = (end & 3) != 0 ? end >> 2 : -1;
   }
 
  private:

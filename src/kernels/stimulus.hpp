@@ -73,7 +73,10 @@ struct PoissonTable {
 
 // Independent Poisson input per target neuron: count ~ Poisson(rate dt) per step, each event
 // adding `weight_fixed` to the port. The count of (stimulus, gid, step) is word step mod 4 of
-// the Philox block (seed, stimulus, gid, step / 4): a pure function of those ids.
+// the Philox block (seed, stimulus, gid, step / 4): a pure function of those ids. When an
+// interval ends inside a block (intervals of 1-3 steps: networks whose minimum delay is dt),
+// each neuron keeps that block's words in `cached_words`, so the next interval does not compute
+// the same block again (a Philox block costs several times the count itself).
 struct PoissonInput {
   InputRing ring;
   View<const std::uint32_t*> gids;     // gid of each local neuron of the target population
@@ -87,6 +90,8 @@ struct PoissonInput {
   std::int64_t first_step = 0;  // steps [first_step, first_step + steps) of this interval
   int steps = 0;
   int slots = 1;
+  View<std::uint32_t* [4]> cached_words;  // per target: the words of block `cached_block`
+  std::int64_t cached_block = -1;         // -1: nothing cached
   static constexpr const char* kLabel = "spikeweave::stimulus::poisson";
 
   KOKKOS_INLINE_FUNCTION void operator()(const int t) const {
@@ -99,9 +104,19 @@ struct PoissonInput {
     const std::int64_t end = first_step + steps;
     const bool small_mean = mean_per_step < rng::kPoissonInversionMax;
     while (step < end) {
-      const rng::Philox::ctr_type words =
-          small_mean ? step_block(seed, rng::Purpose::kPoissonInput, stimulus, gid, step >> 2)
-                     : rng::Philox::ctr_type{};
+      const std::int64_t block = step >> 2;
+      rng::Philox::ctr_type words{};
+      if (small_mean) {
+        if (block == cached_block) {
+          for (int w = 0; w < 4; ++w) words.v[w] = cached_words(t, w);
+        } else {
+          words = step_block(seed, rng::Purpose::kPoissonInput, stimulus, gid, block);
+        }
+        // The interval ends inside this block: keep its words for the next one.
+        if ((end & 3) != 0 && block == (end >> 2)) {
+          for (int w = 0; w < 4; ++w) cached_words(t, w) = words.v[w];
+        }
+      }
       for (int w = static_cast<int>(step & 3); w < 4 && step < end; ++w, ++step) {
         std::uint32_t count;
         if (small_mean) {
