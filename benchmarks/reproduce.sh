@@ -58,11 +58,11 @@ microcircuit() {
     $PY benchmarks/microcircuit_analysis.py out/microcircuit_0.1_$drive.h5 \
       --json $R/microcircuit_0.1_$drive.json --prefix microcircuit_0.1_$drive
   done
-  $PY benchmarks/networks/microcircuit.py --n-scaling 1 --k-scaling 1 \
-    -o out/microcircuit_full.toml --output-h5 out/microcircuit_full.h5
-  $BENCH out/microcircuit_full.toml --ranks 2 --jsonl $R/microcircuit.jsonl --keep-output out/mc_full
-  $PY benchmarks/microcircuit_analysis.py out/mc_full/microcircuit_full-r2.h5 \
-    --json $R/microcircuit_full.json --prefix microcircuit_full
+  # Full scale (N_scaling = K_scaling = 1), Poisson drive, 1 and 2 ranks, every spike recorded.
+  $BENCH microcircuit --scale 1 --k-scaling 1 --t-ms 1500 --series strong --ranks-list 1,2 \
+    --jsonl $R/microcircuit_full.jsonl --keep-output out/mc
+  $PY benchmarks/microcircuit_analysis.py out/mc/microcircuit-s1-r1-t1500-strong.h5 \
+    --json $R/microcircuit_1.0_poisson.json --prefix microcircuit_1.0_poisson
 }
 
 compare() {
