@@ -5,6 +5,7 @@ that the shared machine's noise hits both alike.
 
     compare.py coba|brunel [--reps 5] [--t-ms 1000] [--scale 1.0] [--threads 1]
                [--integrator euler|exponential_euler] [--binary build-bench/bin/spikeweave]
+               [--seed 1 (Brian2's)] [--sw-seed S (SpikeWeave's simulation.seed)]
                [--jsonl benchmarks/results/compare.jsonl] [--work-dir DIR]
 
 Networks: coba = benchmarks/networks/coba.toml (SpikeWeave with params.integrator set to
@@ -18,6 +19,9 @@ allocation, initial values, synapse creation), process wall and CPU seconds (CPU
 disturbed by other users of a shared machine), spikes and mean rate per population, synapses. Brian2's code generation and compilation (once, before the repetitions)
 is reported separately. The summary gives medians, the ratios Brian2 / SpikeWeave of simulation
 and build time (> 1: SpikeWeave faster), and the relative difference of the mean rates.
+Both networks are chaotic and their connectivity is random, so one seed's mean rate varies by
+several percent (COBA: sd ~5% over seeds); compare rates as means over seeds (--seed/--sw-seed,
+one compare.py call per seed).
 """
 import argparse
 import datetime
@@ -66,6 +70,8 @@ def run_spikeweave(args, workdir):
         cmd += ["--set", f"population[{i}].size={int(round(size * args.scale))}"]
         if args.network == "coba":
             cmd += ["--set", f"population[{i}].params.integrator=\"{args.integrator}\""]
+    if args.sw_seed is not None:
+        cmd += ["--set", f"simulation.seed={args.sw_seed}"]
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
     start, cpu0 = time.time(), cpu_children()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
@@ -166,6 +172,7 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--integrator", choices=["euler", "exponential_euler"], default="euler")
     ap.add_argument("--seed", type=int, default=1, help="Brian2's seed")
+    ap.add_argument("--sw-seed", type=int, help="SpikeWeave's simulation.seed (default: the TOML's)")
     ap.add_argument("--binary", default=default_binary())
     ap.add_argument("--jsonl", default=os.path.join(BENCH, "results", "compare.jsonl"))
     ap.add_argument("--work-dir", help="keeps the Brian2 project here (default: a temporary dir)")
@@ -191,6 +198,7 @@ def main(argv=None):
         for which in order:
             r = run_spikeweave(args, workdir) if which == "sw" else run_brian2(b2dir, meta)
             r.update({"network": args.network, "rep": rep, "t_ms": args.t_ms, "scale": args.scale,
+                      "seed": (args.seed if which == "b2" else args.sw_seed),
                       "threads": args.threads, "date": stamp, "host": platform.node(),
                       "integrator": args.integrator if args.network == "coba" else "exact",
                       "rates_hz": rates(r, args.t_ms), "mean_rate_hz": mean_rate(r, args.t_ms)})

@@ -11,12 +11,13 @@ KOKKOS_INLINE_FUNCTION std::uint64_t pack_local_spike(std::uint64_t local, int l
   return (local << 8) | static_cast<std::uint64_t>(lag);
 }
 
-// Flags are scanned eight at a time: most words of a step's flags are zero (few neurons fire in
-// a step), and a word's count of set flags is the popcount of its 0/1 bytes.
+// Flags are scanned eight at a time, in blocks of eight words: most words of a step's flags
+// are zero (few neurons fire in a step), a zero block costs one test, and a word's count of set
+// flags is the popcount of its 0/1 bytes.
 inline constexpr std::int64_t kCompactWord = 8;
+inline constexpr std::int64_t kCompactBlockWords = 8;
 
-// The eight flags at flat positions [8 w, 8 w + 8) as one word with byte j = 1 if flag 8 w + j
-// is set, else 0 (the last word is zero-padded).
+// The eight flags at flat positions [8 w, 8 w + 8) as one word (the last word is zero-padded).
 KOKKOS_INLINE_FUNCTION std::uint64_t flag_word(const std::uint8_t* flat, std::int64_t w,
                                                std::int64_t total) {
   const std::int64_t first = w * kCompactWord;
@@ -28,7 +29,12 @@ KOKKOS_INLINE_FUNCTION std::uint64_t flag_word(const std::uint8_t* flat, std::in
       word |= static_cast<std::uint64_t>(flat[k]) << (8 * (k - first));
     }
   }
-  // Any non-zero byte becomes 1: the top bit of ((b & 0x7f) + 0x7f) | b is set iff b != 0.
+  return word;
+}
+
+// A word of flags with every non-zero byte made 1: the top bit of ((b & 0x7f) + 0x7f) | b is set
+// iff b != 0.
+KOKKOS_INLINE_FUNCTION std::uint64_t ones_for_set_flags(std::uint64_t word) {
   constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
   return ((((word & kLow7) + kLow7) | word) >> 7) & 0x0101010101010101ULL;
 }
@@ -55,31 +61,42 @@ inline std::size_t compact_spikes(const FiredFlags& fired, int lags, View<std::u
   const int n = static_cast<int>(fired.extent(1));
   const std::int64_t total_flags = static_cast<std::int64_t>(lags) * n;
   const std::int64_t words = (total_flags + kCompactWord - 1) / kCompactWord;
+  const std::int64_t blocks = (words + kCompactBlockWords - 1) / kCompactBlockWords;
   for (;;) {
     const View<std::uint64_t*> buffer = out;
     const std::size_t capacity = buffer.extent(0);
     const std::uint8_t* const flat = fired.data();
     std::uint64_t count = 0;
     Kokkos::parallel_scan(
-        "spikeweave::compact_spikes", Kokkos::RangePolicy<ExecSpace>(0, words),
-        KOKKOS_LAMBDA(const std::int64_t w, std::uint64_t& offset, const bool final) {
-          std::uint64_t word = flag_word(flat, w, total_flags);
-          if (word == 0) return;
-          if (!final) {
-            offset += static_cast<std::uint64_t>(bits_set(word));
-            return;
+        "spikeweave::compact_spikes", Kokkos::RangePolicy<ExecSpace>(0, blocks),
+        KOKKOS_LAMBDA(const std::int64_t b, std::uint64_t& offset, const bool final) {
+          const std::int64_t w0 = b * kCompactBlockWords;
+          const std::int64_t w1 = w0 + kCompactBlockWords < words ? w0 + kCompactBlockWords : words;
+          std::uint64_t block[kCompactBlockWords] = {};
+          std::uint64_t any = 0;
+          for (std::int64_t w = w0; w < w1; ++w) {
+            block[w - w0] = flag_word(flat, w, total_flags);
+            any |= block[w - w0];
           }
-          // Flags are LayoutRight (lag, neuron): flat index k = lag n + i. Divide only for the
-          // few flags that are set.
-          while (word != 0) {
-            const std::int64_t k = w * kCompactWord + lowest_bit(word) / 8;
-            word &= word - 1;
-            if (offset < capacity) {
-              const std::int64_t lag = k / n;
-              buffer(offset) =
-                  pack_local_spike(static_cast<std::uint64_t>(k - lag * n), static_cast<int>(lag));
+          if (any == 0) return;
+          for (std::int64_t w = w0; w < w1; ++w) {
+            std::uint64_t word = ones_for_set_flags(block[w - w0]);
+            if (!final) {
+              offset += static_cast<std::uint64_t>(bits_set(word));
+              continue;
             }
-            offset += 1;
+            // Flags are LayoutRight (lag, neuron): flat index k = lag n + i. Divide only for
+            // the few flags that are set.
+            while (word != 0) {
+              const std::int64_t k = w * kCompactWord + lowest_bit(word) / 8;
+              word &= word - 1;
+              if (offset < capacity) {
+                const std::int64_t lag = k / n;
+                buffer(offset) = pack_local_spike(static_cast<std::uint64_t>(k - lag * n),
+                                                  static_cast<int>(lag));
+              }
+              offset += 1;
+            }
           }
         },
         count);
