@@ -72,7 +72,9 @@ compare() {
 }
 
 plots() {
-  $PY benchmarks/plot_bench.py $R/scaling.jsonl
+  # scaling.jsonl exists once `scaling` has run (the loaded series of 2026-11-22 is kept as
+  # scaling_loaded.jsonl).
+  if [ -f $R/scaling.jsonl ]; then $PY benchmarks/plot_bench.py $R/scaling.jsonl; fi
   $PY benchmarks/plot_bench.py $R/core_static.jsonl $R/core_plastic.jsonl --prefix core_
 }
 

@@ -23,7 +23,7 @@ Full scale is --n-scaling 1 --k-scaling 1 (77,169 neurons, about 3.0e8 synapses)
 Down-scaling N alone (--k-scaling 1) keeps the in-degrees but multiplies every connection
 probability, hence the shared input and the pairwise correlations, by 1 / N_scaling: at
 N_scaling 0.1 the network synchronises and rates deviate from the full-scale ones by up to 2.5x
-(measured, benchmarks/sections/microcircuit.md; van Albada, Helias & Diesmann 2015, PLoS Comput
+(measured, benchmarks/RESULTS.md, "Cortical microcircuit"; van Albada, Helias & Diesmann 2015, PLoS Comput
 Biol 11:e1004490). Scale N and K together for a small network with full-scale statistics.
 """
 import argparse

@@ -1,6 +1,6 @@
 #!/bin/bash
 # One A/B measurement of a dataset run and a dd of the same size right after, on the same disk
-# (benchmarks/sections/rate.md, "Datasets"). Alternate binaries in a loop to compare them:
+# (benchmarks/RESULTS.md, "Rate networks and datasets"). Alternate binaries in a loop to compare them:
 #   for r in 1 2 3; do dataset_ab.sh OLD/spikeweave old 1; dataset_ab.sh NEW/spikeweave new 1; done
 # Usage: dataset_ab.sh SPIKEWEAVE LABEL RANKS [extra spikeweave options]
 # Env: LARGE=1 for N=200, K=10, T=1000 (150 networks) instead of N=50, K=10, T=100 (5000);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rate-network and dataset benchmarks (benchmarks/sections/rate.md, for benchmarks/RESULTS.md).
+# Rate-network and dataset benchmarks (benchmarks/RESULTS.md, "Rate networks and datasets").
 #   benchmarks/rate/run_rate_benchmarks.sh BUILD_DIR [WORK_DIR]
 # BUILD_DIR: a release build with -march=native (cmake --preset release-bench, or
 #   -DSPIKEWEAVE_NATIVE=ON -DCMAKE_BUILD_TYPE=Release). WORK_DIR (default /tmp/spikeweave_rate_bench)
