@@ -11,7 +11,9 @@ namespace spikeweave::cli {
 int run_command(comm::Context& context, const std::vector<std::string>& args,
                 const std::string& command_line);
 int inspect_command(comm::Context& context, const std::vector<std::string>& args);
-int dataset_command(comm::Context& context, const std::vector<std::string>& args, const std::string& command_line);
-int fit_command(comm::Context& context, const std::vector<std::string>& args, const std::string& command_line);
+int dataset_command(comm::Context& context, const std::vector<std::string>& args,
+                    const std::string& command_line);
+int fit_command(comm::Context& context, const std::vector<std::string>& args,
+                const std::string& command_line);
 
 }  // namespace spikeweave::cli

@@ -43,6 +43,33 @@ inline std::string toml_times(const std::vector<double>& times) {
   return out.str();
 }
 
+// One train per node, as the TOML list of lists that spike_source's spike_times_ms takes.
+inline std::string toml_trains(const std::vector<std::vector<double>>& trains) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < trains.size(); ++i) out += (i ? ", " : "") + toml_times(trains[i]);
+  return out + "]";
+}
+
+// The two populations of the plasticity tests: spike_source "pre" replaying `pre_trains`, and
+// `post_size` lif_psc_delta neurons "post" (rest 0 mV, threshold 20 mV, no refractory time, plus
+// `post_params`) that fire only when forced_post_spikes() makes them.
+inline std::string pre_post_populations(const std::vector<std::vector<double>>& pre_trains,
+                                        int post_size, const std::string& post_params = "") {
+  return "[[population]]\nname = \"pre\"\nsize = " + std::to_string(pre_trains.size()) +
+         "\nmodel = \"spike_source\"\nparams = { spike_times_ms = " + toml_trains(pre_trains) +
+         " }\n[[population]]\nname = \"post\"\nsize = " + std::to_string(post_size) +
+         "\nmodel = \"lif_psc_delta\"\nparams = { e_l_mv = 0.0, v_th_mv = 20.0, v_reset_mv = 0.0, "
+         "t_ref_ms = 0.0" +
+         (post_params.empty() ? "" : ", " + post_params) + " }\n";
+}
+
+// A spike_times stimulus of 1000 mV: every "post" neuron fires at exactly `times` (the plastic
+// weights are far too small to make it fire), and the spikes of both populations are recorded.
+inline std::string forced_post_spikes(const std::vector<double>& times) {
+  return "[[stimulus]]\nkind = \"spike_times\"\ntarget = \"post\"\ntimes_ms = " +
+         toml_times(times) + "\nweight_mv = 1000.0\n[[record]]\nspikes = [\"pre\", \"post\"]\n";
+}
+
 struct PlasticRun {
   std::vector<std::vector<double>> pre_spikes_ms;   // per presynaptic node, recorded
   std::vector<std::vector<double>> post_spikes_ms;  // per postsynaptic node, recorded

@@ -14,28 +14,12 @@ namespace {
 TEST(CalciumReference, MatchesBruteForceOnRandomTrains) {
   for (const bool bistable : {true, false}) {
     std::mt19937_64 rng(bistable ? 11 : 12);
-    std::ostringstream pre;
-    pre << "[";
-    for (int i = 0; i < 10; ++i)
-      pre << (i ? ", " : "") << toml_times(random_train(rng, 25.0, 1.0, 1980.0, 2.0));
-    pre << "]";
+    std::vector<std::vector<double>> pre(10);
+    for (auto& train : pre) train = random_train(rng, 25.0, 1.0, 1980.0, 2.0);
     const std::vector<double> post = random_train(rng, 20.0, 1.0, 1980.0, 2.0);
     const std::string toml =
-        R"(
-[simulation]
-t_stop_ms = 2000.0
-[[population]]
-name = "pre"
-size = 10
-model = "spike_source"
-params = { spike_times_ms = )" +
-        pre.str() + R"( }
-[[population]]
-name = "post"
-size = 2
-model = "lif_psc_delta"
-params = { e_l_mv = 0.0, v_th_mv = 20.0, v_reset_mv = 0.0, t_ref_ms = 0.0 }
-[[projection]]
+        "[simulation]\nt_stop_ms = 2000.0\n" + pre_post_populations(pre, 2) +
+        R"([[projection]]
 source = "pre"
 target = "post"
 connect = { rule = "all_to_all" }
@@ -44,15 +28,7 @@ delay_ms = { uniform = [0.5, 3.0] }
 plasticity = { rule = "calcium", tau_rho_ms = 3000.0, bistable = )" +
         std::string(bistable ? "true" : "false") +
         R"(, w_min_mv = 0.0, w_max_mv = 0.01, weight_type = "double", sweep_interval_ms = 1e9, history_capacity = 4096 }
-[[stimulus]]
-kind = "spike_times"
-target = "post"
-times_ms = )" +
-        toml_times(post) + R"(
-weight_mv = 1000.0
-[[record]]
-spikes = ["pre", "post"]
-)";
+)" + forced_post_spikes(post);
     const PlasticRun run = run_plastic(world(), toml);
     ASSERT_EQ(run.synapses.size(), 20u);
     CalciumReferenceParams p;

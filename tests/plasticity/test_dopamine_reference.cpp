@@ -13,33 +13,18 @@ namespace {
 
 TEST(DopamineReference, MatchesBruteForceOnRandomTrains) {
   std::mt19937_64 rng(42);
-  std::ostringstream pre;
-  pre << "[";
-  for (int i = 0; i < 12; ++i)
-    pre << (i ? ", " : "") << toml_times(random_train(rng, 20.0, 1.0, 1980.0));
-  pre << "]";
+  std::vector<std::vector<double>> pre(12);
+  for (auto& train : pre) train = random_train(rng, 20.0, 1.0, 1980.0);
   const std::vector<double> post = random_train(rng, 15.0, 1.0, 1980.0);
   const std::vector<double> dopamine = random_train(rng, 4.0, 1.0, 1980.0);
-  const std::string toml = R"(
-[simulation]
-t_stop_ms = 2000.0
-[[population]]
-name = "pre"
-size = 12
-model = "spike_source"
-params = { spike_times_ms = )" +
-                           pre.str() + R"( }
-[[population]]
-name = "post"
-size = 2
-model = "lif_psc_delta"
-params = { e_l_mv = 0.0, v_th_mv = 20.0, v_reset_mv = 0.0, t_ref_ms = 0.0 }
-[[population]]
+  const std::string toml = "[simulation]\nt_stop_ms = 2000.0\n" + pre_post_populations(pre, 2) +
+                           R"([[population]]
 name = "DA"
 size = 1
 model = "spike_source"
 params = { spike_times_ms = )" +
-                           toml_times(dopamine) + R"( }
+                           toml_times(dopamine) +
+                           R"( }
 [[projection]]
 source = "pre"
 target = "post"
@@ -47,15 +32,7 @@ connect = { rule = "all_to_all" }
 weight_mv = { uniform = [0.002, 0.008] }
 delay_ms = { uniform = [0.5, 3.0] }
 plasticity = { rule = "stdp_dopamine", dopamine_population = "DA", a_plus = 0.004, a_minus = 0.005, tau_c_ms = 300.0, tau_n_ms = 100.0, b = 0.002, w_min_mv = 0.0, w_max_mv = 0.01, weight_type = "double", sweep_interval_ms = 1e9, history_capacity = 4096 }
-[[stimulus]]
-kind = "spike_times"
-target = "post"
-times_ms = )" + toml_times(post) +
-                           R"(
-weight_mv = 1000.0
-[[record]]
-spikes = ["pre", "post"]
-)";
+)" + forced_post_spikes(post);
   const PlasticRun run = run_plastic(world(), toml);
   ASSERT_EQ(run.synapses.size(), 24u);
   ASSERT_EQ(run.post_spikes_ms[0].size(), post.size());

@@ -16,50 +16,21 @@ namespace {
 std::string network_toml(const std::string& plasticity, int n_pre, std::uint64_t seed,
                          double duration_ms = 1000.0, bool final_pre_spike = false) {
   std::mt19937_64 rng(seed);
-  std::ostringstream pre;
-  pre << "[";
-  for (int i = 0; i < n_pre; ++i) {
-    std::vector<double> train = random_train(rng, 25.0, 0.5, duration_ms - 20);
+  std::vector<std::vector<double>> pre(n_pre);
+  for (auto& train : pre) {
+    train = random_train(rng, 25.0, 0.5, duration_ms - 20);
     if (final_pre_spike) train.push_back(duration_ms - 5.0);
-    pre << (i ? ", " : "") << toml_times(train);
   }
-  pre << "]";
   const std::vector<double> post = random_train(rng, 20.0, 0.5, duration_ms - 20);
-  return R"(
-[simulation]
-dt_ms = 0.1
-t_stop_ms = )" +
-         std::to_string(duration_ms) + R"(
-seed = 5
-[[population]]
-name = "pre"
-size = )" +
-         std::to_string(n_pre) + R"(
-model = "spike_source"
-params = { spike_times_ms = )" +
-         pre.str() + R"( }
-[[population]]
-name = "post"
-size = 2
-model = "lif_psc_delta"
-params = { e_l_mv = 0.0, v_th_mv = 20.0, v_reset_mv = 0.0, t_ref_ms = 0.0, tau_m_ms = 10.0 }
-[[projection]]
+  return "[simulation]\ndt_ms = 0.1\nt_stop_ms = " + std::to_string(duration_ms) + "\nseed = 5\n" +
+         pre_post_populations(pre, 2, "tau_m_ms = 10.0") + R"([[projection]]
 source = "pre"
 target = "post"
 connect = { rule = "all_to_all" }
 weight_mv = { uniform = [0.002, 0.008] }
 delay_ms = { uniform = [0.5, 3.0] }
 plasticity = { )" +
-         plasticity + R"(, weight_type = "double" }
-[[stimulus]]
-kind = "spike_times"
-target = "post"
-times_ms = )" +
-         toml_times(post) + R"(
-weight_mv = 1000.0
-[[record]]
-spikes = ["pre", "post"]
-)";
+         plasticity + ", weight_type = \"double\" }\n" + forced_post_spikes(post);
 }
 
 void expect_matches_reference(const std::string& plasticity, const StdpReferenceParams& ref,
@@ -208,44 +179,22 @@ TEST(StdpWindow, AdditivePairRuleReproducesTheExponentialWindow) {
   const double t_post = 200.0, delay = 1.0, w0 = 0.005, w_max = 0.01, lambda = 0.01, alpha = 1.2;
   const double tau_plus = 16.8, tau_minus = 33.7;
   std::vector<double> dts;
-  std::ostringstream pre;
-  pre << "[";
+  std::vector<std::vector<double>> pre;
   for (int i = 0; i <= 200; ++i) {
     const double dt = -100.0 + i;
     dts.push_back(dt);
     const double t_pre = t_post + delay - dt;
-    pre << (i ? ", " : "") << toml_times({t_pre, t_pre + 600.0});
+    pre.push_back({t_pre, t_pre + 600.0});
   }
-  pre << "]";
-  const std::string toml = R"(
-[simulation]
-t_stop_ms = 1000.0
-[[population]]
-name = "pre"
-size = 201
-model = "spike_source"
-params = { spike_times_ms = )" +
-                           pre.str() + R"( }
-[[population]]
-name = "post"
-size = 1
-model = "lif_psc_delta"
-params = { e_l_mv = 0.0, v_th_mv = 20.0, v_reset_mv = 0.0, t_ref_ms = 0.0 }
-[[projection]]
+  const std::string toml = "[simulation]\nt_stop_ms = 1000.0\n" + pre_post_populations(pre, 1) +
+                           R"([[projection]]
 source = "pre"
 target = "post"
 connect = { rule = "all_to_all" }
 weight_mv = 0.005
 delay_ms = 1.0
 plasticity = { rule = "stdp_pair", lambda = 0.01, alpha = 1.2, tau_plus_ms = 16.8, tau_minus_ms = 33.7, w_max_mv = 0.01, weight_type = "double" }
-[[stimulus]]
-kind = "spike_times"
-target = "post"
-times_ms = [200.0]
-weight_mv = 1000.0
-[[record]]
-spikes = ["pre", "post"]
-)";
+)" + forced_post_spikes({t_post});
   const PlasticRun run = run_plastic(world(), toml);
   ASSERT_EQ(run.post_spikes_ms[0], std::vector<double>{t_post});
   ASSERT_EQ(run.synapses.size(), 201u);
