@@ -15,6 +15,7 @@
 #include "comm/mpi/mpi_context.hpp"
 #include "core/errors.hpp"
 #include "core/version.hpp"
+#include "io/dataset_spec.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/output_path.hpp"
 
@@ -194,31 +195,6 @@ std::map<std::string, std::string> spec_entries(const std::string& text) {
   return entries;
 }
 
-// Reads /provenance's spec of an existing dataset; "" with `problem` set when unreadable.
-std::string read_spec(const std::string& path, std::string& problem) {
-  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0) {
-    problem = "cannot be opened as HDF5";
-    return "";
-  }
-  Handle owner = file_handle(file, path);
-  if (H5Lexists(file, "provenance", H5P_DEFAULT) <= 0) {
-    problem = "has no /provenance group (not a SpikeWeave dataset)";
-    return "";
-  }
-  try {
-    Handle group = h5::open_group(file, "provenance", path);
-    if (!h5::has_attribute(group, "spec")) {
-      problem = "has no /provenance spec (not a SpikeWeave dataset)";
-      return "";
-    }
-    return h5::read_string_attribute(group, "spec", path);
-  } catch (const FileError& e) {
-    problem = e.what();
-    return "";
-  }
-}
-
 }  // namespace
 
 std::string describe_spec_difference(const std::string& in_file, const std::string& requested,
@@ -375,7 +351,7 @@ RateDatasetWriter::RateDatasetWriter(comm::Context& context, std::string path,
       decision = "fresh";
     } else if (fs::exists(s.path, ec)) {
       std::string problem;
-      const std::string spec = read_spec(s.path, problem);
+      const std::string spec = read_dataset_spec(s.path, problem);
       if (!problem.empty()) {
         decision = "error:the file exists and " + problem + "; pass --overwrite to replace it";
       } else if (spec != layout.spec_toml) {
@@ -387,7 +363,7 @@ RateDatasetWriter::RateDatasetWriter(comm::Context& context, std::string path,
       }
     } else if (fs::exists(partial_path(s.path), ec)) {
       std::string problem;
-      const std::string spec = read_spec(partial_path(s.path), problem);
+      const std::string spec = read_dataset_spec(partial_path(s.path), problem);
       if (!problem.empty()) {
         decision = "error:the unfinished run's file " + partial_path(s.path) + " " + problem +
                    "; remove it or pass --overwrite to start again";
@@ -589,7 +565,7 @@ RateDatasetReader::RateDatasetReader(const std::string& path)
     : impl_(std::make_unique<Impl>()), path_(path) {
   h5::silence_errors();
   std::string problem;
-  spec_ = read_spec(path, problem);
+  spec_ = read_dataset_spec(path, problem);
   if (!problem.empty()) throw FileError(path, problem);
   impl_->file =
       file_handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path + ": cannot open");

@@ -52,7 +52,4 @@ void write_spiking_dataset(comm::Context& context, const std::string& path,
                            const std::vector<SpikingInstance>& mine,
                            const std::vector<std::uint64_t>& counts);
 
-// The /provenance spec of an existing spiking dataset ("" and `problem` set if unreadable).
-std::string read_dataset_spec(const std::string& path, std::string& problem);
-
 }  // namespace spikeweave::io

@@ -16,6 +16,7 @@
 #include "core/errors.hpp"
 #include "core/random.hpp"
 #include "engine/simulation.hpp"
+#include "io/dataset_spec.hpp"
 #include "io/dataset_spiking_file.hpp"
 #include "jobs/rate_dataset_spec.hpp"
 #include "jobs/work_queue.hpp"
