@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "core/errors.hpp"
@@ -62,6 +63,30 @@ void ProgressPrinter::operator()(const engine::Progress& p) {
       "[spikeweave] t = %.1f / %.1f ms (%3.0f%%), steps %lld, real-time factor %.2f, ETA %s\n",
       simulated_ms, total_ms, 100.0 * fraction, static_cast<long long>(p.steps_done), rtf,
       format_seconds(eta).c_str());
+}
+
+bool parse_command_line(comm::Context& context, const std::vector<std::string>& args,
+                        const boost::program_options::options_description& options,
+                        std::string& positional, const std::string& command,
+                        const std::string& usage, boost::program_options::variables_map& vm) {
+  namespace po = boost::program_options;
+  po::options_description hidden;
+  hidden.add_options()("positional", po::value<std::string>(&positional));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description order;
+  order.add("positional", 1);
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(order).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UserError(command, std::string(e.what()) + " (see " + command + " --help)");
+  }
+  if (vm.count("help")) {
+    if (context.rank() == 0) std::cout << usage << "\n" << options << "\n";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace spikeweave::cli

@@ -1,8 +1,10 @@
 #pragma once
 // Pieces shared by the subcommands: reading the configuration once for all ranks, printing on
 // rank 0, progress lines.
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "comm/context.hpp"
 #include "engine/simulation.hpp"
@@ -17,7 +19,8 @@ std::string read_text_file_collectively(comm::Context& context, const std::strin
 // at most every `every_seconds` of wall time, and always for the last interval.
 class ProgressPrinter {
  public:
-  ProgressPrinter(const comm::Context& context, double dt_ms, bool quiet, double every_seconds = 2.0);
+  ProgressPrinter(const comm::Context& context, double dt_ms, bool quiet,
+                  double every_seconds = 2.0);
   void operator()(const engine::Progress& progress);
 
  private:
@@ -26,6 +29,14 @@ class ProgressPrinter {
   double every_seconds_;
   double last_print_ = -1e300;
 };
+
+// Parses a subcommand's `args` against `options` plus one positional argument, stored in
+// `positional` (e.g. NET.toml). A parse error is a UserError naming `command`. Returns false
+// after rank 0 printed `usage` and the options when --help was given (the command then exits 0).
+bool parse_command_line(comm::Context& context, const std::vector<std::string>& args,
+                        const boost::program_options::options_description& options,
+                        std::string& positional, const std::string& command,
+                        const std::string& usage, boost::program_options::variables_map& vm);
 
 // Formats a duration in seconds for people ("7.5 s", "3 min 20 s", "2 h 5 min").
 std::string format_seconds(double seconds);

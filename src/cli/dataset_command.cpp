@@ -138,25 +138,11 @@ int rate_dataset(comm::Context& context, const std::vector<std::string>& args,
       "against crashed nodes)")(
       "report", po::value<std::string>(&report_path),
       "write a JSON record of the run (timings, networks/s, bytes) to this file (rank 0)");
-  po::options_description hidden;
   std::string config_path;
-  hidden.add_options()("config", po::value<std::string>(&config_path));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("config", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UserError("spikeweave dataset rate",
-                    std::string(e.what()) + " (see spikeweave dataset rate --help)");
-  }
-  if (vm.count("help")) {
-    if (context.rank() == 0) std::cout << kRateUsage << "\n" << options << "\n";
+  if (!parse_command_line(context, args, options, config_path, "spikeweave dataset rate",
+                          kRateUsage, vm))
     return 0;
-  }
   const std::string source = config_path.empty() ? "command line" : config_path;
   const std::string config_text =
       config_path.empty() ? "" : read_text_file_collectively(context, config_path);
@@ -276,24 +262,10 @@ int spiking_dataset(comm::Context& context, const std::vector<std::string>& args
                                                    "output HDF5 file (required)")(
       "overwrite", "start again even if FILE.h5 or an unfinished run of it exists")(
       "quiet,q", "no progress output");
-  po::options_description hidden;
-  hidden.add_options()("config", po::value<std::string>(&spec.source));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("config", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UserError("spikeweave dataset spiking",
-                    std::string(e.what()) + " (see spikeweave dataset spiking --help)");
-  }
-  if (vm.count("help")) {
-    if (context.rank() == 0) std::cout << kSpikingUsage << "\n" << options << "\n";
+  if (!parse_command_line(context, args, options, spec.source, "spikeweave dataset spiking",
+                          kSpikingUsage, vm))
     return 0;
-  }
   if (spec.source.empty())
     throw UserError("spikeweave dataset spiking", "missing NET.toml (see --help)");
   if (!vm.count("networks")) throw ConfigError("--networks", "required: the number of instances");

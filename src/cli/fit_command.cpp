@@ -137,23 +137,9 @@ int fit_command(comm::Context& context, const std::vector<std::string>& args,
       "precision", po::value<std::string>(&s.precision), "double | float (default double)")(
       "out,o", po::value<std::string>(&s.out), "write the result to this HDF5 file")(
       "overwrite", "replace an existing --out file")("quiet,q", "no progress output");
-  po::options_description hidden;
-  hidden.add_options()("dataset", po::value<std::string>(&s.dataset));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("dataset", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UserError("spikeweave fit", std::string(e.what()) + " (see spikeweave fit --help)");
-  }
-  if (vm.count("help")) {
-    if (context.rank() == 0) std::cout << kFitUsage << "\n" << options << "\n";
+  if (!parse_command_line(context, args, options, s.dataset, "spikeweave fit", kFitUsage, vm))
     return 0;
-  }
   if (s.dataset.empty()) throw UserError("spikeweave fit", "missing DATA.h5 (see --help)");
   if (!vm.count("network"))
     throw ConfigError("--network", "required: the index of the network to fit");

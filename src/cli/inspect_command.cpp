@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
 #include "io/run_file_reader.hpp"
@@ -14,29 +15,14 @@ namespace spikeweave::cli {
 int inspect_command(comm::Context& context, const std::vector<std::string>& args) {
   po::options_description options("Options");
   options.add_options()("help,h", "show this help");
-  po::options_description hidden;
   std::string path;
-  hidden.add_options()("file", po::value<std::string>(&path));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UserError("spikeweave inspect",
-                    std::string(e.what()) + " (see spikeweave inspect --help)");
-  }
-  if (vm.count("help")) {
-    if (context.rank() == 0) {
-      std::cout << "Usage: spikeweave inspect FILE.h5\n"
-                   "Prints the spike count and mean rate of every population in a run file.\n\n"
-                << options << "\n";
-    }
+  if (!parse_command_line(
+          context, args, options, path, "spikeweave inspect",
+          "Usage: spikeweave inspect FILE.h5\n"
+          "Prints the spike count and mean rate of every population in a run file.\n",
+          vm))
     return 0;
-  }
   if (path.empty()) throw UserError("spikeweave inspect", "missing FILE.h5 (see --help)");
   if (context.rank() != 0) return 0;
   const io::RunFileSummary summary = io::read_run_summary(path);

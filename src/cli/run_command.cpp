@@ -43,24 +43,10 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
       "dry-run-rates", po::value<std::string>(&dry_run_rates),
       "rates of the fabricated spikes [Hz]: 8.5 or E=8.5,I=9 (default: each population follows "
       "this rank's own neurons)");
-  po::options_description hidden;
   std::string config_path;
-  hidden.add_options()("config", po::value<std::string>(&config_path));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("config", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UserError("spikeweave run", std::string(e.what()) + " (see spikeweave run --help)");
-  }
-  if (vm.count("help")) {
-    if (context.rank() == 0) std::cout << kRunUsage << "\n" << options << "\n";
+  if (!parse_command_line(context, args, options, config_path, "spikeweave run", kRunUsage, vm))
     return 0;
-  }
   if (config_path.empty()) throw UserError("spikeweave run", "missing NET.toml (see --help)");
   const bool quiet = vm.count("quiet") > 0;
   const bool overwrite = vm.count("overwrite") > 0;
