@@ -12,6 +12,9 @@
 namespace spikeweave::jobs {
 namespace {
 
+constexpr config::IntRange kNetworks{1, std::int64_t{1} << 40, "a number of networks"};
+constexpr config::Range kRateStepMs{1e-6, 1e6, false, false, "a time step [ms]"};
+
 // Philox objects of the per-network draws (Purpose::kDataset).
 enum Column : std::uint32_t {
   kGain = 1,
@@ -54,10 +57,11 @@ std::string distribution_text(const Distribution& d) {
   }
 }
 
-Distribution distribution_key(const config::Table& t, const char* key,
-                              const Distribution& fallback) {
+Distribution distribution_key(const config::Table& t, const char* key, const Distribution& fallback,
+                              const config::Range& range) {
   const toml::node* node = t.node(key);
-  return node ? parse_distribution(*node, t.key_path(key)) : fallback;
+  if (!node) config::SchemaRecorder::note({t.key_path(key), range, false, false});
+  return node ? parse_distribution(*node, t.key_path(key), range) : fallback;
 }
 
 // Every draw of `d` must lie in the range; a normal distribution needs bounds to promise that.
@@ -91,12 +95,8 @@ RateDatasetSpec parse_rate_dataset(const toml::table& root, const std::string& s
   RateDatasetSpec s;
   const config::Table top(root, "");
   const config::Table dataset = top.table("dataset");
-  const std::int64_t networks = dataset.integer("networks");
-  if (networks < 1) throw ConfigError(dataset.key_path("networks"), "expected at least 1 network");
-  s.networks = static_cast<std::uint64_t>(networks);
-  const std::int64_t seed = dataset.integer("seed", 1);
-  if (seed < 0) throw ConfigError(dataset.key_path("seed"), "expected a seed >= 0");
-  s.seed = static_cast<std::uint64_t>(seed);
+  s.networks = static_cast<std::uint64_t>(dataset.integer("networks", kNetworks));
+  s.seed = static_cast<std::uint64_t>(dataset.integer("seed", 1, config::ranges::kSeed));
   s.output = dataset.string("output", "");
   const std::string precision = dataset.string("precision", "float");
   if (precision != "float" && precision != "double") {
@@ -106,35 +106,25 @@ RateDatasetSpec parse_rate_dataset(const toml::table& root, const std::string& s
   s.double_precision = precision == "double";
   s.record_h = dataset.boolean("record_h", false);
   s.lyapunov = dataset.boolean("lyapunov", false);
-  s.lyapunov_steps = static_cast<int>(dataset.integer("lyapunov_steps", 2000));
-  s.lyapunov_transient_steps = static_cast<int>(dataset.integer("lyapunov_transient_steps", 1000));
-  if (s.lyapunov_steps < 1)
-    throw ConfigError(dataset.key_path("lyapunov_steps"), "expected at least 1 step");
-  if (s.lyapunov_transient_steps < 0) {
-    throw ConfigError(dataset.key_path("lyapunov_transient_steps"), "expected at least 0 steps");
-  }
-  s.deflate = static_cast<int>(dataset.integer("deflate", 0));
-  if (s.deflate < 0 || s.deflate > 9)
-    throw ConfigError(dataset.key_path("deflate"), "expected a level in 0 .. 9");
+  s.lyapunov_steps =
+      static_cast<int>(dataset.integer("lyapunov_steps", 2000, {1, 1 << 30, "a number of steps"}));
+  s.lyapunov_transient_steps = static_cast<int>(
+      dataset.integer("lyapunov_transient_steps", 1000, {0, 1 << 30, "a number of steps"}));
+  s.deflate =
+      static_cast<int>(dataset.integer("deflate", 0, {0, 9, "a deflate compression level"}));
   const std::string kind = dataset.string("kind", "rate");
   if (kind != "rate")
     throw ConfigError(dataset.key_path("kind"), "expected \"rate\" (this is a rate dataset)");
   dataset.reject_unknown_keys();
 
   const config::Table rate_table = top.table("rate");
-  const std::int64_t neurons = rate_table.integer("neurons");
-  const std::int64_t trials = rate_table.integer("trials", 1);
-  const std::int64_t steps = rate_table.integer("steps");
-  if (neurons < 1 || neurons > (1 << 20))
-    throw ConfigError(rate_table.key_path("neurons"), "expected 1 .. 2^20 neurons");
-  if (trials < 1 || trials > (1 << 20))
-    throw ConfigError(rate_table.key_path("trials"), "expected 1 .. 2^20 trials");
-  if (steps < 1 || steps > (1 << 30))
-    throw ConfigError(rate_table.key_path("steps"), "expected 1 .. 2^30 steps");
-  s.dynamics.neurons = static_cast<int>(neurons);
-  s.dynamics.trials = static_cast<int>(trials);
-  s.dynamics.steps = static_cast<int>(steps);
-  s.dynamics.dt_ms = rate_table.number("dt_ms", 1.0);
+  s.dynamics.neurons =
+      static_cast<int>(rate_table.integer("neurons", {1, 1 << 20, "a number of neurons"}));
+  s.dynamics.trials =
+      static_cast<int>(rate_table.integer("trials", 1, {1, 1 << 20, "a number of trials"}));
+  s.dynamics.steps =
+      static_cast<int>(rate_table.integer("steps", {1, 1 << 30, "a number of steps"}));
+  s.dynamics.dt_ms = rate_table.number("dt_ms", 1.0, kRateStepMs);
   s.dynamics.phi = rate::parse_nonlinearity(rate_table.string("nonlinearity", "tanh"),
                                             rate_table.key_path("nonlinearity"));
   rate::validate(s.dynamics, "rate");
@@ -143,15 +133,20 @@ RateDatasetSpec parse_rate_dataset(const toml::table& root, const std::string& s
 
   if (network_table) {
     const config::Table& n = *network_table;
-    s.gain = distribution_key(n, "gain", s.gain);
-    s.sparsity = distribution_key(n, "sparsity", s.sparsity);
-    if (n.has("dale")) s.dale = distribution_key(n, "dale", Distribution::constant(0.8));
+    namespace ranges = config::ranges;
+    s.gain = distribution_key(n, "gain", s.gain, ranges::kNonNegative);
+    s.sparsity = distribution_key(n, "sparsity", s.sparsity,
+                                  {0.0, 1.0, true, false, "a connection probability"});
+    if (n.has("dale")) {
+      s.dale = distribution_key(n, "dale", Distribution::constant(0.8),
+                                {0.0, 1.0, false, false, "an excitatory fraction"});
+    }
     s.balanced = n.boolean("balanced", false);
-    s.noise = distribution_key(n, "noise", s.noise);
-    s.input_mean = distribution_key(n, "input_mean", s.input_mean);
-    s.input_std = distribution_key(n, "input_std", s.input_std);
-    s.h0_std = distribution_key(n, "h0_std", s.h0_std);
-    s.tau_ms = distribution_key(n, "tau_ms", s.tau_ms);
+    s.noise = distribution_key(n, "noise", s.noise, ranges::kNonNegative);
+    s.input_mean = distribution_key(n, "input_mean", s.input_mean, ranges::kSigned);
+    s.input_std = distribution_key(n, "input_std", s.input_std, ranges::kNonNegative);
+    s.h0_std = distribution_key(n, "h0_std", s.h0_std, ranges::kNonNegative);
+    s.tau_ms = distribution_key(n, "tau_ms", s.tau_ms, ranges::kTimeConstantMs);
     n.reject_unknown_keys();
   }
   const double inf = std::numeric_limits<double>::infinity();

@@ -336,7 +336,10 @@ VariedKey parse_varied_key(const std::string& assignment, const std::string& net
     throw ConfigError(where, "expected a number, uniform:A,B or a TOML table, got '" +
                                  assignment.substr(eq + 1) + "'");
   }
-  v.values = parse_distribution(*value.get("value"), where);
+  // Any finite values here; each instance is validated against the key's own range when its
+  // network is parsed.
+  v.values = parse_distribution(*value.get("value"), where,
+                                {-1e300, 1e300, false, false, "a finite number"});
   if (!std::isfinite(v.values.lowest()) || !std::isfinite(v.values.highest())) {
     throw ConfigError(where, "the values must be bounded (give a normal distribution min and max)");
   }

@@ -3,17 +3,31 @@
 // rank 0, progress lines.
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "comm/context.hpp"
+#include "core/config_table.hpp"
 #include "engine/simulation.hpp"
 
 namespace spikeweave::cli {
 
-// Rank 0 reads the file and broadcasts it; a missing or unreadable file is a FileError on every
-// rank.
+// Rank 0 reads the file and broadcasts it. A missing, unreadable or directory path, or a file that
+// is not UTF-8 text, is a FileError saying which, on every rank.
 std::string read_text_file_collectively(comm::Context& context, const std::string& path);
+// Offset of the first byte that breaks UTF-8 (or is NUL), or npos for valid text.
+std::size_t first_invalid_utf8(const std::string& text);
+
+// The documented range of a numeric command-line option (README "Numeric ranges").
+struct OptionRange {
+  const char* option;  // without the dashes, as in the options_description
+  config::Range range;
+};
+// Checks every given option of `checked` (int, int64, uint64 or double) against its range;
+// a NaN, an infinity or a value outside is a ConfigError naming --option.
+void check_option_ranges(const boost::program_options::variables_map& vm,
+                         std::initializer_list<OptionRange> checked);
 
 // Prints "[spikeweave] t = 250.0 / 1000.0 ms (25%), real-time factor 3.2, ETA 7 s" on rank 0
 // at most every `every_seconds` of wall time, and always for the last interval.

@@ -143,6 +143,9 @@ int rate_dataset(comm::Context& context, const std::vector<std::string>& args,
   if (!parse_command_line(context, args, options, config_path, "spikeweave dataset rate",
                           kRateUsage, vm))
     return 0;
+  check_option_ranges(vm, {{"batch", {1, 1 << 20, false, false, "networks per launch"}},
+                           {"round-seconds", {0, 1e6, true, false, "a time [s]"}},
+                           {"buffer-mb", {0, 1e6, true, false, "a size [MB]"}}});
   const std::string source = config_path.empty() ? "command line" : config_path;
   const std::string config_text =
       config_path.empty() ? "" : read_text_file_collectively(context, config_path);
@@ -221,9 +224,6 @@ int rate_dataset(comm::Context& context, const std::vector<std::string>& args,
   run.sync = vm.count("no-sync") == 0;
   run.command_line = command_line;
   run.backend = Kokkos::DefaultExecutionSpace::name();
-  if (!(run.round_seconds > 0.0))
-    throw ConfigError("--round-seconds", "expected a positive number of seconds");
-  if (!(run.buffer_mb > 0.0)) throw ConfigError("--buffer-mb", "expected a positive size");
   const jobs::RateDatasetReport report = jobs::run_rate_dataset(context, spec, run);
   if (!report_path.empty()) write_report(context, report_path, spec, report, command_line);
   return 0;
@@ -248,9 +248,9 @@ int spiking_dataset(comm::Context& context, const std::vector<std::string>& args
   jobs::SpikingDatasetSpec spec;
   jobs::SpikingDatasetOptions run;
   std::vector<std::string> vary;
-  std::uint64_t networks = 0;
+  std::int64_t networks = 0;  // signed, so that -1 is refused as -1 rather than wrapped
   std::int64_t seed = -1;
-  options.add_options()("help,h", "show this help")("networks", po::value<std::uint64_t>(&networks),
+  options.add_options()("help,h", "show this help")("networks", po::value<std::int64_t>(&networks),
                                                     "M, the number of instances (required)")(
       "vary", po::value<std::vector<std::string>>(&vary)->composing(),
       "key.path=DIST drawn per instance, e.g. 'projection[0].weight_pa=uniform:50,100' "
@@ -269,15 +269,16 @@ int spiking_dataset(comm::Context& context, const std::vector<std::string>& args
   if (spec.source.empty())
     throw UserError("spikeweave dataset spiking", "missing NET.toml (see --help)");
   if (!vm.count("networks")) throw ConfigError("--networks", "required: the number of instances");
+  check_option_ranges(vm, {{"networks", {1, 1e12, false, false, "a number of instances"}},
+                           {"seed", {0, 9.2e18, false, false, "a seed"}},
+                           {"ranks-per-network", {1, 1 << 20, false, false, "a number of ranks"}}});
   if (spec.output.empty()) throw ConfigError("--out", "required: the output HDF5 file");
-  spec.instances = networks;
+  spec.instances = static_cast<std::uint64_t>(networks);
   spec.network_toml = read_text_file_collectively(context, spec.source);
   for (const std::string& v : vary)
     spec.vary.push_back(jobs::parse_varied_key(v, spec.network_toml));
-  if (seed >= 0) {
+  if (vm.count("seed")) {
     spec.seed = static_cast<std::uint64_t>(seed);
-  } else if (vm.count("seed")) {
-    throw ConfigError("--seed", "expected a seed >= 0");
   } else {
     spec.seed = network::parse_network(spec.network_toml, spec.source, spec.set).simulation.seed;
   }

@@ -143,9 +143,10 @@ int fit_command(comm::Context& context, const std::vector<std::string>& args,
   if (s.dataset.empty()) throw UserError("spikeweave fit", "missing DATA.h5 (see --help)");
   if (!vm.count("network"))
     throw ConfigError("--network", "required: the index of the network to fit");
-  if (s.fit.iterations < 1) throw ConfigError("--iterations", "expected at least 1");
-  if (!(s.fit.learning_rate > 0.0))
-    throw ConfigError("--learning-rate", "expected a positive rate");
+  check_option_ranges(vm, {{"network", {0, 1e15, false, false, "a network index"}},
+                           {"iterations", {1, 1e9, false, false, "a number of Adam steps"}},
+                           {"learning-rate", {0, 1e6, true, false, "a learning rate"}},
+                           {"stop-loss", {0, 1e300, false, false, "a loss"}}});
   if (s.precision != "double" && s.precision != "float") {
     throw ConfigError("--precision", "expected double or float, got '" + s.precision + "'");
   }

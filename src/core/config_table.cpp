@@ -1,10 +1,33 @@
 #include "core/config_table.hpp"
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "core/errors.hpp"
 
 namespace spikeweave::config {
+
+std::string format_number(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char text[40];
+  for (int digits = 6; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, value);
+    if (std::strtod(text, nullptr) == value) break;
+  }
+  return text;
+}
+
+std::string Range::describe() const {
+  return std::string(low_open ? "(" : "[") + format_number(low) + ", " + format_number(high) +
+         (high_open ? ")" : "]");
+}
+
+std::string IntRange::describe() const {
+  return std::to_string(low) + " .. " + std::to_string(high);
+}
 
 Table::Table(const toml::table& table, std::string path) : table_(&table), path_(std::move(path)) {}
 
@@ -30,16 +53,24 @@ const toml::node& Table::required(std::string_view key) const {
 
 std::string describe_type(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a floating-point number";
-    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
     case toml::node_type::date:
     case toml::node_type::time:
-    case toml::node_type::date_time: return "a date/time";
-    default: return "an unknown value";
+    case toml::node_type::date_time:
+      return "a date/time";
+    default:
+      return "an unknown value";
   }
 }
 
@@ -50,35 +81,79 @@ std::string render(const toml::node& node) {
 }
 
 namespace {
+thread_local SchemaRecorder* current_recorder = nullptr;
+
 double as_number(const toml::node& n, const std::string& where) {
   if (const auto* f = n.as_floating_point()) return f->get();
   if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
   throw ConfigError(where, "expected a number, got " + describe_type(n));
 }
+
+Range as_range(const IntRange& r) {
+  return Range{static_cast<double>(r.low), static_cast<double>(r.high), false, false, r.what};
+}
 }  // namespace
 
-double Table::number(std::string_view key) const { return as_number(required(key), key_path(key)); }
-
-double Table::number(std::string_view key, double fallback) const {
-  const toml::node* n = node(key);
-  return n ? as_number(*n, key_path(key)) : fallback;
+SchemaRecorder::SchemaRecorder() : previous_(current_recorder) {
+  current_recorder = this;
+}
+SchemaRecorder::~SchemaRecorder() {
+  current_recorder = previous_;
 }
 
-std::optional<double> Table::optional_number(std::string_view key) const {
+void SchemaRecorder::note(NumericKey key) {
+  if (current_recorder != nullptr) current_recorder->keys_.push_back(std::move(key));
+}
+
+double check_number(double value, const std::string& key, const Range& range) {
+  if (range.contains(value)) return value;
+  const std::string expected = std::string("; expected ") +
+                               (*range.what ? range.what : "a number") + " in " + range.describe();
+  if (!std::isfinite(value)) {
+    throw ConfigError(key, format_number(value) + " is not a finite number" + expected);
+  }
+  throw ConfigError(key, format_number(value) + " is out of range" + expected);
+}
+
+std::int64_t check_integer(std::int64_t value, const std::string& key, const IntRange& range) {
+  if (range.contains(value)) return value;
+  throw ConfigError(key, std::to_string(value) + " is out of range; expected " +
+                             (*range.what ? range.what : "an integer") + " in " + range.describe());
+}
+
+double Table::number(std::string_view key, const Range& range) const {
+  SchemaRecorder::note({key_path(key), range, false, true});
+  return check_number(as_number(required(key), key_path(key)), key_path(key), range);
+}
+
+double Table::number(std::string_view key, double fallback, const Range& range) const {
   const toml::node* n = node(key);
+  SchemaRecorder::note({key_path(key), range, false, n != nullptr});
+  return n ? check_number(as_number(*n, key_path(key)), key_path(key), range) : fallback;
+}
+
+std::optional<double> Table::optional_number(std::string_view key, const Range& range) const {
+  const toml::node* n = node(key);
+  SchemaRecorder::note({key_path(key), range, false, n != nullptr});
   if (!n) return std::nullopt;
-  return as_number(*n, key_path(key));
+  return check_number(as_number(*n, key_path(key)), key_path(key), range);
 }
 
-std::int64_t Table::integer(std::string_view key) const {
+std::int64_t Table::integer(std::string_view key, const IntRange& range) const {
+  SchemaRecorder::note({key_path(key), as_range(range), true, true});
   const toml::node& n = required(key);
-  if (const auto* i = n.as_integer()) return i->get();
-  throw ConfigError(key_path(key), "expected an integer, got " + describe_type(n) + " (" +
-                                       render(n) + ")");
+  if (const auto* i = n.as_integer()) return check_integer(i->get(), key_path(key), range);
+  throw ConfigError(key_path(key),
+                    "expected an integer, got " + describe_type(n) + " (" + render(n) + ")");
 }
 
-std::int64_t Table::integer(std::string_view key, std::int64_t fallback) const {
-  return has(key) ? integer(key) : fallback;
+std::int64_t Table::integer(std::string_view key, std::int64_t fallback,
+                            const IntRange& range) const {
+  if (!has(key)) {
+    SchemaRecorder::note({key_path(key), as_range(range), true, false});
+    return fallback;
+  }
+  return integer(key, range);
 }
 
 std::string Table::string(std::string_view key) const {
@@ -98,14 +173,17 @@ bool Table::boolean(std::string_view key, bool fallback) const {
   throw ConfigError(key_path(key), "expected true or false, got " + describe_type(*n));
 }
 
-std::vector<double> Table::number_array(std::string_view key) const {
+std::vector<double> Table::number_array(std::string_view key, const Range& range) const {
+  SchemaRecorder::note({key_path(key), range, false, true});
   const toml::node& n = required(key);
   const auto* array = n.as_array();
-  if (!array) throw ConfigError(key_path(key), "expected an array of numbers, got " + describe_type(n));
+  if (!array)
+    throw ConfigError(key_path(key), "expected an array of numbers, got " + describe_type(n));
   std::vector<double> values;
   values.reserve(array->size());
   for (std::size_t i = 0; i < array->size(); ++i) {
-    values.push_back(as_number(*array->get(i), key_path(key) + "[" + std::to_string(i) + "]"));
+    const std::string where = key_path(key) + "[" + std::to_string(i) + "]";
+    values.push_back(check_number(as_number(*array->get(i), where), where, range));
   }
   return values;
 }
@@ -114,7 +192,8 @@ std::vector<std::string> Table::string_array(std::string_view key) const {
   const toml::node& n = required(key);
   if (const auto* s = n.as_string()) return {s->get()};
   const auto* array = n.as_array();
-  if (!array) throw ConfigError(key_path(key), "expected an array of strings, got " + describe_type(n));
+  if (!array)
+    throw ConfigError(key_path(key), "expected an array of strings, got " + describe_type(n));
   std::vector<std::string> values;
   for (std::size_t i = 0; i < array->size(); ++i) {
     const auto* s = array->get(i)->as_string();
@@ -168,9 +247,10 @@ void Table::reject_unknown_keys() const {
     if (known_.count(k.str()) == 0) {
       std::string expected;
       for (const auto& known : known_) expected += (expected.empty() ? "" : ", ") + known;
-      throw ConfigError(key_path(k.str()),
-                        "unknown key" + (expected.empty() ? std::string(" (this table takes no keys)")
-                                                          : "; expected one of: " + expected));
+      throw ConfigError(
+          key_path(k.str()),
+          "unknown key" + (expected.empty() ? std::string(" (this table takes no keys)")
+                                            : "; expected one of: " + expected));
     }
   }
 }
@@ -253,7 +333,8 @@ void apply_override(toml::table& root, const std::string& assignment) {
       walked += "[" + std::to_string(*part.index) + "]";
       toml::node* element = array->get(*part.index);
       if (last) {
-        throw ConfigError("--set " + assignment, "cannot replace a whole table element '" + walked + "'");
+        throw ConfigError("--set " + assignment,
+                          "cannot replace a whole table element '" + walked + "'");
       }
       current = element->as_table();
       if (!current) throw ConfigError("--set " + assignment, "'" + walked + "' is not a table");

@@ -10,7 +10,39 @@
 #include <string_view>
 #include <vector>
 
+#include "core/value_range.hpp"
+
 namespace spikeweave::config {
+
+// One numeric key as a parser asked for it: its full path and documented range. Collected while
+// a SchemaRecorder is alive on the thread, so that tests (and `spikeweave run --list-keys`) can
+// enumerate every numeric key a network's parse reads, present or defaulted.
+struct NumericKey {
+  std::string path;
+  Range range;           // for integers: low/high hold the integer bounds
+  bool integer = false;  // read as a TOML integer
+  bool present = false;  // given in the file (false: the default was used)
+};
+
+class SchemaRecorder {
+ public:
+  SchemaRecorder();
+  ~SchemaRecorder();
+  SchemaRecorder(const SchemaRecorder&) = delete;
+  SchemaRecorder& operator=(const SchemaRecorder&) = delete;
+  const std::vector<NumericKey>& keys() const { return keys_; }
+  // Called by the readers; records nothing when no recorder is alive.
+  static void note(NumericKey key);
+
+ private:
+  std::vector<NumericKey> keys_;
+  SchemaRecorder* previous_;
+};
+
+// Checks one number against its range; throws ConfigError naming `key`, the value and the range
+// (NaN and infinities are always refused). Returns the value.
+double check_number(double value, const std::string& key, const Range& range);
+std::int64_t check_integer(std::int64_t value, const std::string& key, const IntRange& range);
 
 class Table {
  public:
@@ -21,16 +53,18 @@ class Table {
   std::string key_path(std::string_view key) const;
   bool has(std::string_view key) const;
 
-  // Numbers accept TOML integers and floats; each throws ConfigError naming the key.
-  double number(std::string_view key) const;
-  double number(std::string_view key, double fallback) const;
-  std::optional<double> optional_number(std::string_view key) const;
-  std::int64_t integer(std::string_view key) const;
-  std::int64_t integer(std::string_view key, std::int64_t fallback) const;
+  // Numbers accept TOML integers and floats. Each reader takes the key's documented range and
+  // throws ConfigError naming the key for a missing key, a wrong type, NaN, an infinity or a
+  // value outside the range. There is deliberately no reader without a range.
+  double number(std::string_view key, const Range& range) const;
+  double number(std::string_view key, double fallback, const Range& range) const;
+  std::optional<double> optional_number(std::string_view key, const Range& range) const;
+  std::int64_t integer(std::string_view key, const IntRange& range) const;
+  std::int64_t integer(std::string_view key, std::int64_t fallback, const IntRange& range) const;
   std::string string(std::string_view key) const;
   std::string string(std::string_view key, std::string_view fallback) const;
   bool boolean(std::string_view key, bool fallback) const;
-  std::vector<double> number_array(std::string_view key) const;
+  std::vector<double> number_array(std::string_view key, const Range& range) const;
   std::vector<std::string> string_array(std::string_view key) const;
 
   Table table(std::string_view key) const;

@@ -11,18 +11,24 @@ namespace spikeweave {
 
 double Distribution::lowest() const {
   switch (kind) {
-    case Kind::kConstant: return a;
-    case Kind::kUniform: return std::max(a, min);
-    case Kind::kNormal: return min;
+    case Kind::kConstant:
+      return a;
+    case Kind::kUniform:
+      return std::max(a, min);
+    case Kind::kNormal:
+      return min;
   }
   return a;
 }
 
 double Distribution::highest() const {
   switch (kind) {
-    case Kind::kConstant: return a;
-    case Kind::kUniform: return std::min(b, max);
-    case Kind::kNormal: return max;
+    case Kind::kConstant:
+      return a;
+    case Kind::kUniform:
+      return std::min(b, max);
+    case Kind::kNormal:
+      return max;
   }
   return a;
 }
@@ -41,7 +47,8 @@ double Distribution::sample(rng::Stream& stream, const std::string& key) const {
   // configuration error, not an endless loop.
   constexpr int kMaxRedraws = 10000;
   switch (kind) {
-    case Kind::kConstant: return a;
+    case Kind::kConstant:
+      return a;
     case Kind::kUniform: {
       const double value = a + (b - a) * stream.uniform();
       return std::clamp(value, min, max);
@@ -62,48 +69,83 @@ double Distribution::sample(rng::Stream& stream, const std::string& key) const {
 std::string Distribution::describe() const {
   std::ostringstream out;
   switch (kind) {
-    case Kind::kConstant: out << a; break;
-    case Kind::kUniform: out << "uniform [" << a << ", " << b << ")"; break;
-    case Kind::kNormal: out << "normal(mean " << a << ", sd " << b << ")"; break;
+    case Kind::kConstant:
+      out << a;
+      break;
+    case Kind::kUniform:
+      out << "uniform [" << a << ", " << b << ")";
+      break;
+    case Kind::kNormal:
+      out << "normal(mean " << a << ", sd " << b;
+      break;
+  }
+  // Bounds belong to the description: errors about draws must show what limits them.
+  if (kind != Kind::kConstant) {
+    const bool low = std::isfinite(min), high = std::isfinite(max);
+    if (kind == Kind::kUniform && (low || high)) out << " (";
+    if (kind == Kind::kNormal && (low || high)) out << ", ";
+    if (low) out << "min " << min << (high ? ", " : "");
+    if (high) out << "max " << max;
+    if (kind == Kind::kUniform && (low || high)) out << ")";
+    if (kind == Kind::kNormal) out << ")";
   }
   return out.str();
 }
 
 namespace {
-std::pair<double, double> two_numbers(const config::Table& t, const char* name) {
-  const std::vector<double> values = t.number_array(name);
+constexpr double kNormalReach = 8.7;  // largest |standard normal| Stream::normal() can return
+
+constexpr double kMaxDouble = std::numeric_limits<double>::max();
+constexpr config::Range kAnyNumber{-kMaxDouble, kMaxDouble, false, false, "a finite number"};
+constexpr config::Range kStandardDeviation{0.0, 1e300, false, false, "a standard deviation"};
+
+// `name = [first, second]`, each element checked against its own range.
+std::pair<double, double> two_numbers(const config::Table& t, const char* name,
+                                      const config::Range& first, const config::Range& second) {
+  const std::vector<double> values = t.number_array(name, kAnyNumber);
   if (values.size() != 2) {
-    throw ConfigError(t.key_path(name), "expected two numbers, got " + std::to_string(values.size()));
+    throw ConfigError(t.key_path(name),
+                      "expected two numbers, got " + std::to_string(values.size()));
   }
-  return {values[0], values[1]};
+  const std::string where = t.key_path(name);
+  return {config::check_number(values[0], where + "[0]", first),
+          config::check_number(values[1], where + "[1]", second)};
 }
 }  // namespace
 
-Distribution parse_distribution(const toml::node& node, const std::string& key) {
-  if (node.is_number()) return Distribution::constant(node.value<double>().value());
+Distribution parse_distribution(const toml::node& node, const std::string& key,
+                                const config::Range& range) {
+  if (node.is_number()) {
+    config::SchemaRecorder::note({key, range, false, true});
+    return Distribution::constant(config::check_number(node.value<double>().value(), key, range));
+  }
   const auto* table = node.as_table();
   if (!table) {
-    throw ConfigError(key, "expected a number or a table such as { normal = [mean, sd] } or "
-                           "{ uniform = [low, high] }, got " + config::describe_type(node));
+    throw ConfigError(key,
+                      "expected a number or a table such as { normal = [mean, sd] } or "
+                      "{ uniform = [low, high] }, got " +
+                          config::describe_type(node));
   }
   config::Table t(*table, key);
   Distribution d;
   const bool uniform = t.has("uniform");
   const bool normal = t.has("normal");
   if (uniform == normal) {
-    throw ConfigError(key, "expected exactly one of 'uniform = [low, high]' or 'normal = [mean, sd]'");
+    throw ConfigError(key,
+                      "expected exactly one of 'uniform = [low, high]' or 'normal = [mean, sd]'");
   }
   if (uniform) {
     d.kind = Distribution::Kind::kUniform;
-    std::tie(d.a, d.b) = two_numbers(t, "uniform");
+    std::tie(d.a, d.b) = two_numbers(t, "uniform", range, range);
     if (!(d.b > d.a)) throw ConfigError(t.key_path("uniform"), "expected low < high");
   } else {
     d.kind = Distribution::Kind::kNormal;
-    std::tie(d.a, d.b) = two_numbers(t, "normal");
-    if (!(d.b >= 0.0)) throw ConfigError(t.key_path("normal"), "expected a standard deviation >= 0");
+    // The mean lies in the key's range; the sd is any finite non-negative number (bounds keep
+    // the draws inside the range, checked below).
+    std::tie(d.a, d.b) = two_numbers(t, "normal", range, kStandardDeviation);
   }
-  d.min = t.number("min", d.min);
-  d.max = t.number("max", d.max);
+  d.min = t.number("min", d.min, range);
+  d.max = t.number("max", d.max, range);
   if (d.min > d.max) throw ConfigError(t.key_path("min"), "expected min <= max");
   const std::string bounds = t.string("bounds", "redraw");
   if (bounds == "redraw") {
@@ -111,13 +153,29 @@ Distribution parse_distribution(const toml::node& node, const std::string& key) 
   } else if (bounds == "clip") {
     d.bounds = Distribution::Bounds::kClip;
   } else {
-    throw ConfigError(t.key_path("bounds"), "expected \"redraw\" or \"clip\", got \"" + bounds + "\"");
+    throw ConfigError(t.key_path("bounds"),
+                      "expected \"redraw\" or \"clip\", got \"" + bounds + "\"");
+  }
+  if (d.kind == Distribution::Kind::kUniform && (d.max <= d.a || d.min >= d.b)) {
+    throw ConfigError(key, "its min and max leave nothing of " + d.describe());
   }
   if (d.kind == Distribution::Kind::kNormal && d.bounds == Distribution::Bounds::kRedraw &&
       (d.a + 6.0 * d.b < d.min || d.a - 6.0 * d.b > d.max)) {
-    throw ConfigError(key, "the bounds exclude almost all of " + d.describe());
+    throw ConfigError(key, "its min and max exclude almost all of " + d.describe());
   }
   t.reject_unknown_keys();
+  // A normal draw never leaves mean +- 8.7 sd (Box-Muller on 53-bit uniforms: sqrt(-2 ln 2^-54)),
+  // so unbounded normals are accepted when that interval lies inside the range.
+  double lowest = d.lowest(), highest = d.highest();
+  if (d.kind == Distribution::Kind::kNormal) {
+    lowest = std::max(lowest, d.a - kNormalReach * d.b);
+    highest = std::min(highest, d.a + kNormalReach * d.b);
+  }
+  if (!range.contains(lowest) || !range.contains(highest)) {
+    throw ConfigError(key, d.describe() + " can draw values outside " +
+                               (*range.what ? std::string(range.what) + " " : std::string()) +
+                               range.describe() + "; give min and max inside it");
+  }
   return d;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/random.hpp"
+#include "core/value_range.hpp"
 
 namespace spikeweave {
 
@@ -40,7 +41,10 @@ struct Distribution {
   std::string describe() const;
 };
 
-// Parses a distribution node; errors name `key`.
-Distribution parse_distribution(const toml::node& node, const std::string& key);
+// Parses a distribution node; errors name `key`. Every number in it (the constant, the uniform
+// bounds, the normal's mean, min and max) must lie in `range`, and a normal's sd must be finite
+// and >= 0, so that no draw can leave the key's documented range.
+Distribution parse_distribution(const toml::node& node, const std::string& key,
+                                const config::Range& range);
 
 }  // namespace spikeweave

@@ -15,6 +15,13 @@ inline constexpr double kGridTolerance = 1e-9;
 // Steps for a duration; throws ConfigError naming `key` if it is not a multiple of dt.
 inline Step duration_to_steps(double duration_ms, double dt_ms, const std::string& key) {
   const double ratio = duration_ms / dt_ms;
+  // Step counts must be exact in a double and fit Step (int64) with room for sums of them.
+  constexpr double kMaxSteps = 9007199254740992.0;  // 2^53
+  if (!std::isfinite(ratio) || std::fabs(ratio) > kMaxSteps) {
+    throw ConfigError(key, std::to_string(duration_ms) + " ms is " + std::to_string(ratio) +
+                               " steps of dt_ms " + std::to_string(dt_ms) +
+                               "; at most 2^53 steps are supported");
+  }
   const double rounded = std::round(ratio);
   if (std::fabs(ratio - rounded) > kGridTolerance * std::fmax(1.0, std::fabs(ratio))) {
     throw ConfigError(key, std::to_string(duration_ms) + " ms is not a multiple of dt_ms " +

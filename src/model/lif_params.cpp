@@ -7,32 +7,32 @@
 #include "model/propagators.hpp"
 
 namespace spikeweave::model {
+namespace ranges = config::ranges;
+
 namespace {
-void require_positive(const config::Table& t, const char* key, double value) {
-  if (!(value > 0.0)) {
-    throw ConfigError(t.key_path(key), std::to_string(value) + " must be > 0");
-  }
-}
+// The refractory period is counted in an int of steps.
+constexpr config::Range kRefractoryMs{0.0, 1e6, false, false, "a refractory period [ms]"};
+// v_min_mv defaults to -infinity (no lower bound); a given one is a finite potential.
+constexpr config::Range kVMinMv = ranges::kVoltageMv;
 }  // namespace
 
 LifParams parse_lif_params(const config::Table& t, ModelKind kind) {
   LifParams p;
-  p.c_m_pf = t.number("c_m_pf", p.c_m_pf);
-  p.tau_m_ms = t.number("tau_m_ms", p.tau_m_ms);
-  p.e_l_mv = t.number("e_l_mv", p.e_l_mv);
-  p.v_th_mv = t.number("v_th_mv", p.v_th_mv);
-  p.v_reset_mv = t.number("v_reset_mv", p.v_reset_mv);
-  p.t_ref_ms = t.number("t_ref_ms", p.t_ref_ms);
-  p.i_e_pa = t.number("i_e_pa", p.i_e_pa);
-  p.v_min_mv = t.number("v_min_mv", p.v_min_mv);
+  p.c_m_pf = t.number("c_m_pf", p.c_m_pf, ranges::kCapacitancePf);
+  p.tau_m_ms = t.number("tau_m_ms", p.tau_m_ms, ranges::kTimeConstantMs);
+  p.e_l_mv = t.number("e_l_mv", p.e_l_mv, ranges::kVoltageMv);
+  p.v_th_mv = t.number("v_th_mv", p.v_th_mv, ranges::kVoltageMv);
+  p.v_reset_mv = t.number("v_reset_mv", p.v_reset_mv, ranges::kVoltageMv);
+  p.t_ref_ms = t.number("t_ref_ms", p.t_ref_ms, kRefractoryMs);
+  p.i_e_pa = t.number("i_e_pa", p.i_e_pa, ranges::kCurrentPa);
+  p.v_min_mv = t.number("v_min_mv", p.v_min_mv, kVMinMv);
   if (kind == ModelKind::kLifCondExp) {
     // NEST iaf_cond_exp defaults where they differ from the current-based models.
     p.tau_syn_ex_ms = 0.2;
-    p.v_reset_mv = t.number("v_reset_mv", -60.0);
-    p.g_l_ns = t.number("g_l_ns", p.g_l_ns);
-    p.e_ex_mv = t.number("e_ex_mv", p.e_ex_mv);
-    p.e_in_mv = t.number("e_in_mv", p.e_in_mv);
-    require_positive(t, "g_l_ns", p.g_l_ns);
+    p.v_reset_mv = t.number("v_reset_mv", -60.0, ranges::kVoltageMv);
+    p.g_l_ns = t.number("g_l_ns", p.g_l_ns, ranges::kConductanceNs);
+    p.e_ex_mv = t.number("e_ex_mv", p.e_ex_mv, ranges::kVoltageMv);
+    p.e_in_mv = t.number("e_in_mv", p.e_in_mv, ranges::kVoltageMv);
     if (t.has("tau_m_ms")) {
       throw ConfigError(t.key_path("tau_m_ms"),
                         "lif_cond_exp takes g_l_ns; tau_m is c_m_pf / g_l_ns");
@@ -47,15 +47,10 @@ LifParams parse_lif_params(const config::Table& t, ModelKind kind) {
   }
   if (kind == ModelKind::kLifPscExp || kind == ModelKind::kLifPscAlpha ||
       kind == ModelKind::kLifCondExp) {
-    p.tau_syn_ex_ms = t.number("tau_syn_ex_ms", p.tau_syn_ex_ms);
-    p.tau_syn_in_ms = t.number("tau_syn_in_ms", p.tau_syn_in_ms);
-    require_positive(t, "tau_syn_ex_ms", p.tau_syn_ex_ms);
-    require_positive(t, "tau_syn_in_ms", p.tau_syn_in_ms);
+    p.tau_syn_ex_ms = t.number("tau_syn_ex_ms", p.tau_syn_ex_ms, ranges::kTimeConstantMs);
+    p.tau_syn_in_ms = t.number("tau_syn_in_ms", p.tau_syn_in_ms, ranges::kTimeConstantMs);
   }
   t.reject_unknown_keys();
-  require_positive(t, "c_m_pf", p.c_m_pf);
-  require_positive(t, "tau_m_ms", p.tau_m_ms);
-  if (!(p.t_ref_ms >= 0.0)) throw ConfigError(t.key_path("t_ref_ms"), "must be >= 0");
   if (!(p.v_reset_mv < p.v_th_mv)) {
     throw ConfigError(
         t.key_path("v_reset_mv"),

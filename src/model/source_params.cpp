@@ -8,11 +8,10 @@ namespace spikeweave::model {
 
 PoissonSourceParams parse_poisson_source_params(const config::Table& t) {
   PoissonSourceParams p;
-  p.rate_hz = t.number("rate_hz");
-  p.start_ms = t.number("start_ms", p.start_ms);
-  p.stop_ms = t.number("stop_ms", p.stop_ms);
+  p.rate_hz = t.number("rate_hz", config::ranges::kRateHz);
+  p.start_ms = t.number("start_ms", p.start_ms, config::ranges::kTimeMs);
+  p.stop_ms = t.number("stop_ms", p.stop_ms, config::ranges::kTimeMs);
   t.reject_unknown_keys();
-  if (!(p.rate_hz >= 0.0)) throw ConfigError(t.key_path("rate_hz"), "must be >= 0");
   if (!(p.stop_ms >= p.start_ms)) throw ConfigError(t.key_path("stop_ms"), "must be >= start_ms");
   return p;
 }
@@ -21,6 +20,7 @@ SpikeSourceParams parse_spike_source_params(const config::Table& t, std::uint64_
   SpikeSourceParams p;
   const std::string key = t.key_path("spike_times_ms");
   const toml::node* node = t.node("spike_times_ms");
+  config::SchemaRecorder::note({key, config::ranges::kTimeMs, false, node != nullptr});
   t.reject_unknown_keys();
   if (!node || !node->is_array()) {
     throw ConfigError(key,
@@ -31,10 +31,10 @@ SpikeSourceParams parse_spike_source_params(const config::Table& t, std::uint64_
   auto read_list = [&](const toml::array& list, const std::string& where) {
     std::vector<double> times;
     for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string element = where + "[" + std::to_string(i) + "]";
       const auto value = list.get(i)->value<double>();
-      if (!value) throw ConfigError(where + "[" + std::to_string(i) + "]", "expected a number");
-      if (*value < 0.0) throw ConfigError(where + "[" + std::to_string(i) + "]", "must be >= 0");
-      times.push_back(*value);
+      if (!value) throw ConfigError(element, "expected a number");
+      times.push_back(config::check_number(*value, element, config::ranges::kTimeMs));
     }
     std::sort(times.begin(), times.end());
     return times;

@@ -12,6 +12,25 @@ namespace spikeweave::network {
 namespace {
 
 using config::Table;
+namespace ranges = config::ranges;
+
+// Ranges of the keys that only the network spec reads (the shared ones live in value_range.hpp).
+constexpr config::IntRange kPopulationSize{1, static_cast<std::int64_t>(kMaxNeurons),
+                                           "a number of neurons (the network holds at most 2^32)"};
+constexpr config::IntRange kConnectionCount{0, static_cast<std::int64_t>(kMaxNeurons),
+                                            "a number of connections"};
+constexpr config::Range kNodeId{0.0, static_cast<double>(kMaxNeurons), false, true, "a node id"};
+// Checked against dt and 65535 steps in parse_delay (with messages that name dt); the range
+// itself refuses NaN and infinities.
+constexpr config::Range kSynapticDelayMs{-1e6, 1e6, false, false, "a delay [ms]"};
+
+// Initial values are membrane potentials, currents or conductances by their name.
+config::Range initial_value_range(const std::string& variable) {
+  if (variable == "v_m_mv") return ranges::kVoltageMv;
+  if (variable.size() > 3 && variable.compare(variable.size() - 3, 3, "_pa") == 0)
+    return ranges::kCurrentPa;
+  return config::Range{0.0, 1e9, false, false, "a conductance [nS]"};
+}
 
 std::string number_text(double value) {
   std::string text = std::to_string(value);
@@ -22,20 +41,15 @@ std::string number_text(double value) {
 
 SimulationSpec parse_simulation(const Table& t) {
   SimulationSpec s;
-  s.dt_ms = t.number("dt_ms", s.dt_ms);
-  if (!(s.dt_ms > 0.0)) throw ConfigError(t.key_path("dt_ms"), "must be > 0");
-  s.t_stop_ms = t.number("t_stop_ms");
-  if (!(s.t_stop_ms >= 0.0)) throw ConfigError(t.key_path("t_stop_ms"), "must be >= 0");
+  s.dt_ms = t.number("dt_ms", s.dt_ms, ranges::kStepMs);
+  s.t_stop_ms = t.number("t_stop_ms", ranges::kTimeMs);
   s.steps = duration_to_steps(s.t_stop_ms, s.dt_ms, t.key_path("t_stop_ms"));
-  const std::int64_t seed = t.integer("seed", static_cast<std::int64_t>(s.seed));
-  if (seed < 0) throw ConfigError(t.key_path("seed"), "must be >= 0");
+  const std::int64_t seed = t.integer("seed", static_cast<std::int64_t>(s.seed), ranges::kSeed);
   s.seed = static_cast<std::uint64_t>(seed);
   s.output = t.string("output", "");
   s.partition =
       partition::parse_scheme(t.string("partition", "round_robin"), t.key_path("partition"));
-  s.flush_interval_ms = t.number("flush_interval_ms", s.flush_interval_ms);
-  if (!(s.flush_interval_ms > 0.0))
-    throw ConfigError(t.key_path("flush_interval_ms"), "must be > 0");
+  s.flush_interval_ms = t.number("flush_interval_ms", s.flush_interval_ms, ranges::kIntervalMs);
   t.reject_unknown_keys();
   return s;
 }
@@ -50,8 +64,7 @@ PopulationSpec parse_population(const Table& t, double dt_ms) {
                           "' must be non-empty and contain no '/', '.' or space "
                           "(it names an HDF5 group)");
   }
-  const std::int64_t size = t.integer("size");
-  if (size <= 0) throw ConfigError(t.key_path("size"), std::to_string(size) + " must be >= 1");
+  const std::int64_t size = t.integer("size", kPopulationSize);
   p.size = static_cast<std::uint64_t>(size);
   p.model = model::parse_model_kind(t.string("model"), t.key_path("model"));
   const toml::table empty;
@@ -94,7 +107,8 @@ PopulationSpec parse_population(const Table& t, double dt_ms) {
                               (expected.empty() ? "" : "; expected one of: " + expected));
       }
       p.init.push_back(
-          {variable, parse_distribution(*init->node(variable), init->key_path(variable))});
+          {variable, parse_distribution(*init->node(variable), init->key_path(variable),
+                                        initial_value_range(variable))});
     }
   }
   t.reject_unknown_keys();
@@ -119,9 +133,7 @@ ConnectSpec parse_connect(const Table& t, const PopulationSpec& source,
   c.allow_autapses = t.boolean("allow_autapses", true);
   c.allow_multapses = t.boolean("allow_multapses", true);
   auto count = [&](const char* key) {
-    const std::int64_t value = t.integer(key);
-    if (value < 0) throw ConfigError(t.key_path(key), std::to_string(value) + " must be >= 0");
-    return static_cast<std::uint64_t>(value);
+    return static_cast<std::uint64_t>(t.integer(key, kConnectionCount));
   };
   // Without multapses a target can take each source once (and not itself without autapses).
   const std::uint64_t distinct_sources =
@@ -161,10 +173,7 @@ ConnectSpec parse_connect(const Table& t, const PopulationSpec& source,
     }
   } else if (rule == "pairwise_bernoulli") {
     c.rule = ConnectRule::kPairwiseBernoulli;
-    c.probability = t.number("p");
-    if (!(c.probability >= 0.0 && c.probability <= 1.0)) {
-      throw ConfigError(t.key_path("p"), number_text(c.probability) + " is outside [0, 1]");
-    }
+    c.probability = t.number("p", ranges::kProbability);
   } else if (rule == "one_to_one") {
     c.rule = ConnectRule::kOneToOne;
     if (source.size != target.size) {
@@ -196,7 +205,7 @@ Distribution parse_weight(const Table& t, const PopulationSpec& target) {
   }
   const toml::node* node = t.node(key);
   if (!node) throw ConfigError(t.key_path(key), "required key is missing");
-  return parse_distribution(*node, t.key_path(key));
+  return parse_distribution(*node, t.key_path(key), ranges::kWeight);
 }
 
 Receptor parse_receptor(const Table& t, const Distribution& weight) {
@@ -214,7 +223,7 @@ Distribution parse_delay(const Table& t, double dt_ms) {
   const std::string key = t.key_path("delay_ms");
   const toml::node* node = t.node("delay_ms");
   if (!node) throw ConfigError(key, "required key is missing");
-  Distribution d = parse_distribution(*node, key);
+  Distribution d = parse_distribution(*node, key, kSynapticDelayMs);
   if (d.is_constant()) {
     if (d.a < dt_ms * (1.0 - kGridTolerance)) {
       throw ConfigError(key, number_text(d.a) + " is below dt_ms " + number_text(dt_ms));
@@ -290,11 +299,11 @@ StimulusSpec parse_stimulus(const Table& t, const NetworkSpec& net) {
                       "population '" + target.name + "' cannot receive input");
   }
   const std::string kind = t.string("kind");
-  s.start_ms = t.number("start_ms", 0.0);
-  s.stop_ms = t.number("stop_ms", net.simulation.t_stop_ms);
+  s.start_ms = t.number("start_ms", 0.0, ranges::kTimeMs);
+  s.stop_ms = t.number("stop_ms", net.simulation.t_stop_ms, ranges::kTimeMs);
   if (!(s.stop_ms >= s.start_ms)) throw ConfigError(t.key_path("stop_ms"), "must be >= start_ms");
   if (t.has("node_ids")) {
-    for (double id : t.number_array("node_ids")) {
+    for (double id : t.number_array("node_ids", kNodeId)) {
       if (id < 0 || id >= static_cast<double>(target.size) || id != std::floor(id)) {
         throw ConfigError(t.key_path("node_ids"), number_text(id) + " is not a node id of '" +
                                                       target.name + "' (0.." +
@@ -307,8 +316,7 @@ StimulusSpec parse_stimulus(const Table& t, const NetworkSpec& net) {
   }
   if (kind == "poisson") {
     s.kind = StimulusKind::kPoisson;
-    s.rate_hz = t.number("rate_hz");
-    if (!(s.rate_hz >= 0.0)) throw ConfigError(t.key_path("rate_hz"), "must be >= 0");
+    s.rate_hz = t.number("rate_hz", ranges::kRateHz);
     const Distribution w = parse_weight(t, target);
     if (!w.is_constant())
       throw ConfigError(t.key_path(model::weight_key(target.model)), "must be a number");
@@ -316,10 +324,10 @@ StimulusSpec parse_stimulus(const Table& t, const NetworkSpec& net) {
     s.receptor = parse_receptor(t, w);
   } else if (kind == "dc") {
     s.kind = StimulusKind::kDc;
-    s.amplitude_pa = t.number("amplitude_pa");
+    s.amplitude_pa = t.number("amplitude_pa", ranges::kCurrentPa);
   } else if (kind == "spike_times") {
     s.kind = StimulusKind::kSpikeTimes;
-    s.times_ms = t.number_array("times_ms");
+    s.times_ms = t.number_array("times_ms", ranges::kTimeMs);
     std::sort(s.times_ms.begin(), s.times_ms.end());
     if (!s.times_ms.empty() && s.times_ms.front() < net.simulation.dt_ms) {
       throw ConfigError(t.key_path("times_ms"), "times must be >= dt_ms");
@@ -364,7 +372,7 @@ void parse_record(const Table& t, NetworkSpec& net) {
       throw ConfigError(v.key_path("population"), "'" + pop.name + "' has no membrane potential");
     }
     if (v.has("node_ids")) {
-      for (double id : v.number_array("node_ids")) {
+      for (double id : v.number_array("node_ids", kNodeId)) {
         if (id < 0 || id >= static_cast<double>(pop.size) || id != std::floor(id)) {
           throw ConfigError(v.key_path("node_ids"), number_text(id) + " is not a node id of '" +
                                                         pop.name + "' (0.." +
@@ -373,15 +381,13 @@ void parse_record(const Table& t, NetworkSpec& net) {
         r.node_ids.push_back(static_cast<NodeId>(id));
       }
     } else {
-      const std::int64_t count = v.integer("count", 1);
-      if (count < 1 || static_cast<std::uint64_t>(count) > pop.size) {
-        throw ConfigError(v.key_path("count"), "must be between 1 and the population size");
-      }
+      const std::int64_t count =
+          v.integer("count", 1, {1, static_cast<std::int64_t>(pop.size), "a number of neurons"});
       for (std::int64_t i = 0; i < count; ++i) r.node_ids.push_back(static_cast<NodeId>(i));
     }
     std::sort(r.node_ids.begin(), r.node_ids.end());
     r.node_ids.erase(std::unique(r.node_ids.begin(), r.node_ids.end()), r.node_ids.end());
-    r.every_ms = v.number("every_ms", net.simulation.dt_ms);
+    r.every_ms = v.number("every_ms", net.simulation.dt_ms, ranges::kIntervalMs);
     r.every_steps = duration_to_steps(r.every_ms, net.simulation.dt_ms, v.key_path("every_ms"));
     if (r.every_steps < 1) throw ConfigError(v.key_path("every_ms"), "must be >= dt_ms");
     v.reject_unknown_keys();
@@ -399,7 +405,7 @@ void parse_record(const Table& t, NetworkSpec& net) {
       throw ConfigError(w.key_path("projection"),
                         "unknown projection '" + name + "'; known: " + known);
     }
-    r.every_ms = w.number("every_ms", r.every_ms);
+    r.every_ms = w.number("every_ms", r.every_ms, ranges::kIntervalMs);
     r.every_steps = duration_to_steps(r.every_ms, net.simulation.dt_ms, w.key_path("every_ms"));
     if (r.every_steps < 1) throw ConfigError(w.key_path("every_ms"), "must be >= dt_ms");
     if (const toml::node* sample = w.node("sample")) {

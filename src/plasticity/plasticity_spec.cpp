@@ -7,16 +7,30 @@ namespace {
 
 using config::Table;
 
-double positive(const Table& t, const char* key, double fallback) {
-  const double value = t.number(key, fallback);
-  if (!(value > 0.0)) throw ConfigError(t.key_path(key), std::to_string(value) + " must be > 0");
-  return value;
+namespace ranges = config::ranges;
+
+// Every key's range follows from its name: time constants and intervals (`*_ms`), rates
+// (`*_hz`), weights (`w_*`, `tag_threshold_*`), and dimensionless amplitudes otherwise.
+config::Range range_of(const std::string& key, bool strictly_positive) {
+  auto ends_with = [&key](const char* suffix) {
+    const std::string s(suffix);
+    return key.size() >= s.size() && key.compare(key.size() - s.size(), s.size(), s) == 0;
+  };
+  if (ends_with("delay_ms")) return ranges::kDelayMs;
+  if (ends_with("_ms")) return strictly_positive ? ranges::kTimeConstantMs : ranges::kDelayMs;
+  if (ends_with("_hz")) return strictly_positive ? ranges::kPositiveRateHz : ranges::kRateHz;
+  if (key.rfind("w_", 0) == 0 || key.rfind("tag_threshold_", 0) == 0) {
+    return strictly_positive ? ranges::kPositiveWeight : ranges::kNonNegativeWeight;
+  }
+  return strictly_positive ? ranges::kPositive : ranges::kNonNegative;
 }
 
-double non_negative(const Table& t, const char* key, double fallback) {
-  const double value = t.number(key, fallback);
-  if (!(value >= 0.0)) throw ConfigError(t.key_path(key), std::to_string(value) + " must be >= 0");
-  return value;
+double positive(const Table& t, const std::string& key, double fallback) {
+  return t.number(key, fallback, range_of(key, true));
+}
+
+double non_negative(const Table& t, const std::string& key, double fallback) {
+  return t.number(key, fallback, range_of(key, false));
 }
 
 Pairing parse_pairing(const Table& t) {
@@ -39,7 +53,7 @@ HomeostaticScalingParams parse_homeostatic(const Table& t) {
 
 TaggingParams parse_tagging(const Table& t, const std::string& unit) {
   TaggingParams g;
-  g.tag_threshold = positive(t, ("tag_threshold_" + unit).c_str(), g.tag_threshold);
+  g.tag_threshold = positive(t, "tag_threshold_" + unit, g.tag_threshold);
   g.tau_early_ms = positive(t, "tau_early_ms", g.tau_early_ms);
   g.tau_consolidation_ms = positive(t, "tau_consolidation_ms", g.tau_consolidation_ms);
   g.protein_rate_threshold_hz =
@@ -94,7 +108,7 @@ PlasticitySpec parse_plasticity(const Table& t, const std::string& unit) {
     }
     s.mu_plus = non_negative(t, "mu_plus", s.mu_plus);
     s.mu_minus = non_negative(t, "mu_minus", s.mu_minus);
-    s.w_max = positive(t, w_max_key.c_str(), s.w_max);
+    s.w_max = positive(t, w_max_key, s.w_max);
     s.pairing = parse_pairing(t);
   } else if (rule == "stdp_power_law") {
     p.rule = RuleKind::kStdpPowerLaw;
@@ -115,7 +129,7 @@ PlasticitySpec parse_plasticity(const Table& t, const std::string& unit) {
     s.a3_plus = non_negative(t, "a3_plus", s.a3_plus);
     s.a2_minus = non_negative(t, "a2_minus", s.a2_minus);
     s.a3_minus = non_negative(t, "a3_minus", s.a3_minus);
-    s.w_max = positive(t, w_max_key.c_str(), s.w_max);
+    s.w_max = positive(t, w_max_key, s.w_max);
   } else if (rule == "stdp_dopamine") {
     p.rule = RuleKind::kStdpDopamine;
     StdpDopamineParams& s = p.dopamine;
@@ -128,8 +142,8 @@ PlasticitySpec parse_plasticity(const Table& t, const std::string& unit) {
     s.tau_n_ms = positive(t, "tau_n_ms", s.tau_n_ms);
     s.b = non_negative(t, "b", s.b);
     s.dopamine_delay_ms = non_negative(t, "dopamine_delay_ms", s.dopamine_delay_ms);
-    s.w_min = t.number(w_min_key, s.w_min);
-    s.w_max = t.number(w_max_key, s.w_max);
+    s.w_min = t.number(w_min_key, s.w_min, ranges::kWeight);
+    s.w_max = t.number(w_max_key, s.w_max, ranges::kWeight);
     if (!(s.w_max > s.w_min)) throw ConfigError(t.key_path(w_max_key), "must exceed " + w_min_key);
   } else if (rule == "calcium") {
     p.rule = RuleKind::kCalcium;
@@ -143,14 +157,14 @@ PlasticitySpec parse_plasticity(const Table& t, const std::string& unit) {
     c.gamma_d = non_negative(t, "gamma_d", c.gamma_d);
     c.gamma_p = non_negative(t, "gamma_p", c.gamma_p);
     c.tau_rho_ms = positive(t, "tau_rho_ms", c.tau_rho_ms);
-    c.rho_star = t.number("rho_star", c.rho_star);
+    c.rho_star = t.number("rho_star", c.rho_star, ranges::kSigned);
     c.bistable = t.boolean("bistable", c.bistable);
-    c.w_min = t.number(w_min_key, c.w_min);
-    c.w_max = t.number(w_max_key, c.w_max);
+    c.w_min = t.number(w_min_key, c.w_min, ranges::kWeight);
+    c.w_max = t.number(w_max_key, c.w_max, ranges::kWeight);
     if (!(c.w_max > c.w_min)) throw ConfigError(t.key_path(w_max_key), "must exceed " + w_min_key);
     if (!(c.theta_p >= c.theta_d)) throw ConfigError(t.key_path("theta_p"), "must be >= theta_d");
     c.dopamine_population = t.string("dopamine_population", "");
-    c.dopamine_gain = t.number("dopamine_gain", c.dopamine_gain);
+    c.dopamine_gain = t.number("dopamine_gain", c.dopamine_gain, ranges::kSigned);
     c.tau_n_ms = positive(t, "tau_n_ms", c.tau_n_ms);
     c.dopamine_delay_ms = non_negative(t, "dopamine_delay_ms", c.dopamine_delay_ms);
   } else if (rule == "homeostatic_scaling") {
@@ -179,10 +193,8 @@ PlasticitySpec parse_plasticity(const Table& t, const std::string& unit) {
                       "expected \"float\" or \"double\", got \"" + weight_type + "\"");
   }
   p.double_weights = weight_type == "double";
-  const std::int64_t capacity = t.integer("history_capacity", p.history_capacity);
-  if (capacity < 2 || capacity > 65536) {
-    throw ConfigError(t.key_path("history_capacity"), "must be between 2 and 65536");
-  }
+  const std::int64_t capacity = t.integer("history_capacity", p.history_capacity,
+                                          {2, 65536, "a number of remembered spikes"});
   p.history_capacity = static_cast<int>(capacity);
   p.sweep_interval_ms = positive(t, "sweep_interval_ms", p.sweep_interval_ms);
   t.reject_unknown_keys();

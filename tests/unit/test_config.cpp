@@ -141,8 +141,10 @@ TEST(Config, RejectsMissingRequiredKey) {
 }
 
 TEST(Config, RejectsNonPositiveSize) {
-  expect_error(edit("size = 80", "size = 0"), {"population[0].size", ">= 1"});
-  expect_error(edit("size = 20", "size = -5"), {"population[1].size", ">= 1"});
+  expect_error(edit("size = 80", "size = 0"),
+               {"population[0].size", "out of range", "1 .. 4294967296"});
+  expect_error(edit("size = 20", "size = -5"),
+               {"population[1].size", "out of range", "1 .. 4294967296"});
 }
 
 TEST(Config, RejectsDelayBelowOrOffTheGrid) {
@@ -164,8 +166,10 @@ TEST(Config, RejectsUnknownPopulationOrModel) {
 }
 
 TEST(Config, RejectsProbabilityOutsideUnitInterval) {
-  expect_error(edit("p = 0.1", "p = 1.5"), {"projection[1].connect.p", "outside [0, 1]"});
-  expect_error(edit("p = 0.1", "p = -0.1"), {"projection[1].connect.p", "outside [0, 1]"});
+  expect_error(edit("p = 0.1", "p = 1.5"),
+               {"projection[1].connect.p", "out of range", "a probability in [0, 1]"});
+  expect_error(edit("p = 0.1", "p = -0.1"),
+               {"projection[1].connect.p", "out of range", "a probability in [0, 1]"});
 }
 
 TEST(Config, RejectsIndegreeAboveSourcesWithoutMultapses) {
@@ -181,9 +185,10 @@ TEST(Config, RejectsWeightKeyOfTheWrongUnit) {
 }
 
 TEST(Config, RejectsOtherRangeErrors) {
-  expect_error(edit("dt_ms = 0.1", "dt_ms = 0.0"), {"simulation.dt_ms", "> 0"});
+  expect_error(edit("dt_ms = 0.1", "dt_ms = 0.0"),
+               {"simulation.dt_ms", "out of range", "[1e-06, 10]"});
   expect_error(edit("tau_m_ms = 20.0,", "tau_m_ms = -1.0,"),
-               {"population[0].params.tau_m_ms", "> 0"});
+               {"population[0].params.tau_m_ms", "out of range", "(0, 1e+09]"});
   expect_error(edit("params = { tau_m_ms = 20.0, tau_syn_ex_ms = 0.5 }",
                     "params = { v_reset_mv = -50.0, v_th_mv = -55.0 }"),
                {"population[0].params.v_reset_mv", "below v_th_mv"});
