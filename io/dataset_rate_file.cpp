@@ -141,7 +141,9 @@ void transfer_rows(hid_t dataset, hid_t memory_type, void* data,
     unsigned char* at =
         c < static_cast<int>(runs.size()) ? static_cast<unsigned char*>(data) + offset : nullptr;
     if (write) {
-      check(H5Dwrite(dataset, memory_type, memory_space, file_space, transfer, at), where);
+      if (H5Dwrite(dataset, memory_type, memory_space, file_space, transfer, at) < 0) {
+        h5::throw_write_failure(dataset, where);
+      }
     } else {
       check(H5Dread(dataset, memory_type, memory_space, file_space, transfer, at), where);
     }

@@ -65,6 +65,8 @@ class Hdf5RunOutput final : public RunOutput {
           h5::create_extendible(g.group, "node_ids", H5T_STD_U64LE, {}, kSpikeChunk, path_);
       spike_groups_.push_back(std::move(g));
     }
+    datasets_ = 2 * spike_groups.size() + reports.size();
+    for (const WeightLayout& weights : layout.weights) datasets_ += 2 + weights.variables.size();
     if (!reports.empty()) {
       Handle report_root = h5::create_group(file_, "report", path_);
       for (const ReportLayout& report : reports) add_report(report_root, report);
@@ -75,15 +77,44 @@ class Hdf5RunOutput final : public RunOutput {
     }
   }
 
+  // An output that was never committed (the run failed: a full disk, a peer's error) is discarded:
+  // its handles are closed and "<path>.partial" removed, leaving any earlier output untouched.
+  ~Hdf5RunOutput() override {
+    if (file_.get() < 0) return;
+    spike_groups_.clear();
+    reports_.clear();
+    weight_groups_.clear();
+    transfer_.reset();
+    // Closing flushes HDF5's metadata; on a full disk that fails again and leaves libhdf5 with a
+    // half-closed file that crashes it at MPI_Finalize. The file is discarded anyway, so rank 0
+    // frees its space first.
+    if (context_.rank() == 0) truncate_partial_file(path_);
+    file_.reset();
+    if (context_.rank() == 0) remove_partial_file(path_);
+  }
+
+  void reserve(std::uint64_t local_bytes) override {
+    // Chunked datasets grow a chunk at a time and HDF5 adds metadata: ask for the data, one chunk
+    // per dataset and a megabyte more.
+    const double needed = static_cast<double>(context_.sum(local_bytes)) +
+                          static_cast<double>(datasets_ * kSpikeChunk * sizeof(double)) + 1048576.0;
+    std::string problem = context_.rank() == 0 ? space_problem(partial_path(path_), needed) : "";
+    context_.broadcast(problem, 0);
+    if (!problem.empty())
+      throw FileError(path_, "cannot write the next " +
+                                 std::to_string(static_cast<long long>(needed)) +
+                                 " bytes: " + problem);
+  }
+
   void append_weights(int group, const std::vector<double>& values,
                       const std::vector<double>& times_ms) override {
     WeightGroup& g = weight_groups_.at(group);
     const hsize_t samples = times_ms.size();
     const std::string where = path_ + ":/weights";
     h5::write_block(g.time, H5T_NATIVE_DOUBLE, times_ms.data(), g.rows + samples, g.rows,
-                    context_.rank() == 0 ? samples : 0, 0, 1, transfer_, where);
+                    context_.rank() == 0 ? samples : 0, 0, 1, transfer_, where, &context_);
     h5::write_block(g.weight, H5T_NATIVE_DOUBLE, values.data(), g.rows + samples, g.rows, samples,
-                    g.first_column, g.local_columns, transfer_, where);
+                    g.first_column, g.local_columns, transfer_, where, &context_);
     g.rows += samples;
   }
 
@@ -94,7 +125,8 @@ class Hdf5RunOutput final : public RunOutput {
       if (name != variable) continue;
       // append_weights already advanced g.rows by these samples.
       h5::write_block(dataset, H5T_NATIVE_DOUBLE, values.data(), g.rows, g.rows - samples, samples,
-                      g.first_column, g.local_columns, transfer_, path_ + ":/weights/" + variable);
+                      g.first_column, g.local_columns, transfer_, path_ + ":/weights/" + variable,
+                      &context_);
     }
   }
 
@@ -106,9 +138,9 @@ class Hdf5RunOutput final : public RunOutput {
     const std::uint64_t total = context_.sum(local);
     const std::string where = path_ + ":/spikes";
     h5::write_block(g.timestamps, H5T_NATIVE_DOUBLE, times_ms.data(), g.rows + total,
-                    g.rows + before, local, 0, 1, transfer_, where);
+                    g.rows + before, local, 0, 1, transfer_, where, &context_);
     h5::write_block(g.node_ids, H5T_NATIVE_UINT64, node_ids.data(), g.rows + total, g.rows + before,
-                    local, 0, 1, transfer_, where);
+                    local, 0, 1, transfer_, where, &context_);
     g.rows += total;
   }
 
@@ -116,7 +148,7 @@ class Hdf5RunOutput final : public RunOutput {
     Report& r = reports_.at(report);
     const hsize_t local_columns = r.layout.local_node_ids.size();
     h5::write_block(r.data, H5T_NATIVE_FLOAT, values.data(), r.rows + samples, r.rows, samples,
-                    r.first_column, local_columns, transfer_, path_ + ":/report");
+                    r.first_column, local_columns, transfer_, path_ + ":/report", &context_);
     r.rows += samples;
   }
 
@@ -128,7 +160,7 @@ class Hdf5RunOutput final : public RunOutput {
       const double t_stop = r.layout.t_start_ms + static_cast<double>(r.rows) * r.layout.every_ms;
       const double values[3] = {r.layout.t_start_ms, t_stop, r.layout.every_ms};
       h5::write_block(time, H5T_NATIVE_DOUBLE, values, 3, 0, context_.rank() == 0 ? 3 : 0, 0, 1,
-                      transfer_, where);
+                      transfer_, where, &context_);
       h5::write_attribute(time, "units", std::string("ms"), where);
     }
     {
@@ -176,18 +208,18 @@ class Hdf5RunOutput final : public RunOutput {
     Handle mapping = h5::create_group(r.group, "mapping", where);
     Handle node_ids = h5::create_fixed(mapping, "node_ids", H5T_STD_U64LE, {r.columns}, where);
     h5::write_block(node_ids, H5T_NATIVE_UINT64, layout.local_node_ids.data(), r.columns,
-                    r.first_column, local, 0, 1, transfer_, where);
+                    r.first_column, local, 0, 1, transfer_, where, &context_);
     Handle element_ids =
         h5::create_fixed(mapping, "element_ids", H5T_STD_U32LE, {r.columns}, where);
     const std::vector<std::uint32_t> zeros(local, 0);
     h5::write_block(element_ids, H5T_NATIVE_UINT32, zeros.data(), r.columns, r.first_column, local,
-                    0, 1, transfer_, where);
+                    0, 1, transfer_, where, &context_);
     Handle pointers =
         h5::create_fixed(mapping, "index_pointers", H5T_STD_U64LE, {r.columns + 1}, where);
     std::vector<std::uint64_t> index(local + (context_.rank() == context_.size() - 1 ? 1 : 0));
     std::iota(index.begin(), index.end(), r.first_column);
     h5::write_block(pointers, H5T_NATIVE_UINT64, index.data(), r.columns + 1, r.first_column,
-                    index.size(), 0, 1, transfer_, where);
+                    index.size(), 0, 1, transfer_, where, &context_);
     reports_.push_back(std::move(r));
   }
 
@@ -204,7 +236,7 @@ class Hdf5RunOutput final : public RunOutput {
                                         "target", &layout.local_targets}}) {
       Handle ids_set = h5::create_fixed(g.group, name, H5T_STD_U64LE, {g.columns}, where);
       h5::write_block(ids_set, H5T_NATIVE_UINT64, ids->data(), g.columns, g.first_column,
-                      ids->size(), 0, 1, transfer_, where);
+                      ids->size(), 0, 1, transfer_, where, &context_);
     }
     g.time = h5::create_extendible(g.group, "time_ms", H5T_IEEE_F64LE, {}, 1024, where);
     h5::write_attribute(g.time, "units", std::string("ms"), where);
@@ -230,6 +262,7 @@ class Hdf5RunOutput final : public RunOutput {
   std::vector<SpikeGroup> spike_groups_;
   std::vector<Report> reports_;
   std::vector<WeightGroup> weight_groups_;
+  std::uint64_t datasets_ = 0;  // extendible datasets, each of which may grow by a chunk
 };
 
 }  // namespace

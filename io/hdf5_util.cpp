@@ -1,5 +1,7 @@
 #include "io/hdf5_util.hpp"
 
+#include "io/output_path.hpp"
+
 namespace spikeweave::io::h5 {
 
 void silence_errors() {
@@ -132,9 +134,33 @@ std::int64_t read_int_attribute(hid_t object, const std::string& name, const std
   return value;
 }
 
+namespace {
+// After a collective call: throws on every rank (with `agree`) or on this one (without) if the
+// call failed anywhere, with the message of the lowest failing rank.
+void agree_or_throw(comm::Context* agree, bool failed, hid_t object, const std::string& where) {
+  if (agree == nullptr) {
+    if (failed) throw_write_failure(object, where);
+    return;
+  }
+  std::string message;
+  if (failed) {
+    try {
+      throw_write_failure(object, where);
+    } catch (const FileError& e) {
+      message = e.what();
+    }
+  }
+  std::vector<double> first{failed ? static_cast<double>(agree->rank()) : 1e300};
+  agree->min(first);
+  if (first[0] > 1e299) return;
+  agree->broadcast(message, static_cast<int>(first[0]));
+  throw FileError("", message);
+}
+}  // namespace
+
 void write_block(hid_t dataset, hid_t memory_type, const void* data, hsize_t total_rows,
                  hsize_t first_row, hsize_t rows, hsize_t first_col, hsize_t cols, hid_t transfer,
-                 const std::string& where) {
+                 const std::string& where, comm::Context* agree) {
   const std::string what = where + ": cannot write";
   Handle current = space_handle(H5Dget_space(dataset), what);
   const int rank = H5Sget_simple_extent_ndims(current);
@@ -143,7 +169,7 @@ void write_block(hid_t dataset, hid_t memory_type, const void* data, hsize_t tot
   check(H5Sget_simple_extent_dims(current, dims, nullptr), what);
   if (dims[0] != total_rows) {
     hsize_t new_dims[2] = {total_rows, dims[1]};
-    check(H5Dset_extent(dataset, new_dims), what);
+    agree_or_throw(agree, H5Dset_extent(dataset, new_dims) < 0, dataset, where);
   }
   Handle file_space = space_handle(H5Dget_space(dataset), what);
   const hsize_t start[2] = {first_row, first_col};
@@ -158,7 +184,17 @@ void write_block(hid_t dataset, hid_t memory_type, const void* data, hsize_t tot
   } else {
     check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr), what);
   }
-  check(H5Dwrite(dataset, memory_type, memory_space, file_space, transfer, data), what);
+  agree_or_throw(agree,
+                 H5Dwrite(dataset, memory_type, memory_space, file_space, transfer, data) < 0,
+                 dataset, where);
+}
+
+[[noreturn]] void throw_write_failure(hid_t object, const std::string& where) {
+  char name[4096] = {0};
+  const bool named = H5Fget_name(object, name, sizeof name) > 0;
+  const std::string reason = named ? storage_problem(name) : std::string();
+  throw FileError(where,
+                  "cannot write: " + (reason.empty() ? std::string("HDF5 call failed") : reason));
 }
 
 namespace {

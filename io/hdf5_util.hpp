@@ -3,7 +3,9 @@
 // collective appends of row blocks.
 #include <cstdint>
 #include <string>
+
 #include <vector>
+#include "comm/context.hpp"
 
 #include "io/hdf5_handle.hpp"
 
@@ -34,12 +36,19 @@ double read_double_attribute(hid_t object, const std::string& name, const std::s
 std::int64_t read_int_attribute(hid_t object, const std::string& name, const std::string& where);
 bool has_attribute(hid_t object, const std::string& name);
 
+// Throws the FileError of a failed write to `object`'s file, naming the file system's reason
+// (full disk, file size limit) where it can tell.
+[[noreturn]] void throw_write_failure(hid_t object, const std::string& where);
+
 // Writes `rows` rows of this rank's block at [first_row, first_row + rows) x [first_col, ...)
 // of a 1-D or 2-D dataset, growing it to `total_rows` first. Collective: every rank calls it,
-// ranks with nothing to write pass rows = 0 (or cols = 0).
+// ranks with nothing to write pass rows = 0 (or cols = 0). With `agree`, the ranks agree after
+// each collective HDF5 call whether any failed, and all throw the first failing rank's FileError:
+// otherwise a rank whose write failed (a full disk) leaves the others waiting in the next
+// collective call for ever.
 void write_block(hid_t dataset, hid_t memory_type, const void* data, hsize_t total_rows,
                  hsize_t first_row, hsize_t rows, hsize_t first_col, hsize_t cols, hid_t transfer,
-                 const std::string& where);
+                 const std::string& where, comm::Context* agree = nullptr);
 
 // Reads a whole 1-D dataset.
 std::vector<double> read_doubles(hid_t parent, const std::string& name, const std::string& where);

@@ -51,6 +51,10 @@ struct RunOutputLayout {
 class RunOutput {
  public:
   virtual ~RunOutput() = default;
+  // Collective. Called before each flush with the bytes this rank is about to append: an output
+  // that can run out of space refuses here, on every rank alike (a FileError naming the file and
+  // the file system), before any collective write could fail on one rank and hang the others.
+  virtual void reserve(std::uint64_t local_bytes) { (void)local_bytes; }
   // Appends this rank's spikes of spike group `group` (node ids and times [ms]).
   virtual void append_spikes(int group, const std::vector<std::uint64_t>& node_ids,
                              const std::vector<double>& times_ms) = 0;

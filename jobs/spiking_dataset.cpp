@@ -18,6 +18,7 @@
 #include "engine/simulation.hpp"
 #include "io/dataset_spec.hpp"
 #include "io/dataset_spiking_file.hpp"
+#include "io/output_path.hpp"
 #include "jobs/rate_dataset_spec.hpp"
 #include "jobs/work_queue.hpp"
 #include "network/spec.hpp"
@@ -436,6 +437,8 @@ SpikingDatasetReport run_spiking_dataset(comm::Context& context, const SpikingDa
   const std::string canonical = canonical_spec(spec);
   SpikingDatasetReport report;
   report.instances = spec.instances;
+  // Directory checks first (missing and unwritable directories), before any instance runs.
+  io::check_output_path(context, spec.output, true);
   // Rank 0 decides: complete, resume, fresh, or an error; everyone follows.
   std::string decision;
   if (context.rank() == 0) {

@@ -146,7 +146,7 @@ int fit_command(comm::Context& context, const std::vector<std::string>& args,
   check_option_ranges(vm, {{"network", {0, 1e15, false, false, "a network index"}},
                            {"iterations", {1, 1e9, false, false, "a number of Adam steps"}},
                            {"learning-rate", {0, 1e6, true, false, "a learning rate"}},
-                           {"stop-loss", {0, 1e300, false, false, "a loss"}}});
+                           {"stop-loss", {0, 1e6, false, false, "a loss"}}});
   if (s.precision != "double" && s.precision != "float") {
     throw ConfigError("--precision", "expected double or float, got '" + s.precision + "'");
   }

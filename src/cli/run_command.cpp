@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "comm/dry_run_context.hpp"
 #include "core/errors.hpp"
+#include "engine/memory_check.hpp"
 #include "engine/simulation.hpp"
 #include "io/hdf5_run_output.hpp"
 #include "io/output_path.hpp"
@@ -37,6 +38,8 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
       "--set 'projection[0].weight_pa=50' (repeatable)")(
       "overwrite", "replace an existing output file (only once the new one is complete)")(
       "quiet,q", "no progress or summary output")(
+      "no-memory-check",
+      "build even if the network's estimated memory exceeds what the nodes have available")(
       "dry-run", po::value<std::string>(&dry_run),
       "R/P: build and simulate only rank R of P ranks in this one process; the other ranks' "
       "spikes are fabricated (docs/dryrun.md). Writes no output file; prints a JSON record")(
@@ -66,8 +69,10 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
   // The engine talks to "the other ranks" through this: the real ones, or the dry-run's.
   comm::Context& ranks = dry ? *dry : context;
   const std::string output_path = dry ? std::string() : spec.simulation.output;
-  // Fail before the (possibly long) build if the output cannot be written.
+  // Fail before the (possibly long) build if the output cannot be written or the network cannot
+  // fit in memory.
   if (!output_path.empty()) io::check_output_path(context, output_path, overwrite);
+  if (!vm.count("no-memory-check")) engine::check_memory(spec, ranks.size(), context);
 
   const auto build_start = std::chrono::steady_clock::now();
   engine::Simulation simulation(spec, ranks);

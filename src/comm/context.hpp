@@ -23,9 +23,9 @@ class Context {
   // rank, and recv_counts[r] how many came from rank r. `this_rank_failed` is piggybacked on
   // the exchange: the call returns true on every rank if any rank passed true, and then moves
   // no data, so that a rank that hit an error never leaves the others waiting.
-  virtual bool alltoallv(const std::vector<std::uint64_t>& send, const std::vector<int>& send_counts,
-                         std::vector<std::uint64_t>& recv, std::vector<int>& recv_counts,
-                         bool this_rank_failed) = 0;
+  virtual bool alltoallv(const std::vector<std::uint64_t>& send,
+                         const std::vector<int>& send_counts, std::vector<std::uint64_t>& recv,
+                         std::vector<int>& recv_counts, bool this_rank_failed) = 0;
 
   // Element-wise reductions over ranks, in place.
   virtual void sum(std::vector<double>& values) = 0;
@@ -44,6 +44,9 @@ class Context {
 
   // A context over the ranks with the same colour, ordered by key (MPI_Comm_split).
   virtual std::unique_ptr<Context> split(int color, int key) = 0;
+  // A context over the ranks that share this rank's node (and so its memory):
+  // MPI_Comm_split_type(MPI_COMM_TYPE_SHARED). One process alone is its own node.
+  virtual std::unique_ptr<Context> split_node() = 0;
 
   double sum(double value) {
     std::vector<double> v{value};

@@ -146,6 +146,8 @@ class DryRunContext final : public Context {
   std::vector<std::uint64_t> all_gather(std::uint64_t value) override;
   void barrier() override {}
   std::unique_ptr<Context> split(int color, int key) override;
+  // The pretended ranks share no real node: this process is its own.
+  std::unique_ptr<Context> split_node() override { return make_local_context(); }
 
   // Every alltoallv from now on is a spike exchange of the interval loop: the k-th covers steps
   // [first_step + k * interval_steps, ...) up to end_step. `own_spike_counts` returns this rank's

@@ -29,10 +29,13 @@ class LocalContext final : public Context {
   std::vector<std::uint64_t> all_gather(std::uint64_t value) override { return {value}; }
   void barrier() override {}
   std::unique_ptr<Context> split(int, int) override { return std::make_unique<LocalContext>(); }
+  std::unique_ptr<Context> split_node() override { return std::make_unique<LocalContext>(); }
 };
 
 }  // namespace
 
-std::unique_ptr<Context> make_local_context() { return std::make_unique<LocalContext>(); }
+std::unique_ptr<Context> make_local_context() {
+  return std::make_unique<LocalContext>();
+}
 
 }  // namespace spikeweave::comm

@@ -18,7 +18,9 @@ inline constexpr int kMaxIntervalSteps = (1 << kLagBits) - 1;
 KOKKOS_INLINE_FUNCTION constexpr PackedSpike pack_spike(Gid gid, int lag) {
   return (gid << kLagBits) | static_cast<std::uint64_t>(lag);
 }
-KOKKOS_INLINE_FUNCTION constexpr Gid spike_gid(PackedSpike s) { return s >> kLagBits; }
+KOKKOS_INLINE_FUNCTION constexpr Gid spike_gid(PackedSpike s) {
+  return s >> kLagBits;
+}
 KOKKOS_INLINE_FUNCTION constexpr int spike_lag(PackedSpike s) {
   return static_cast<int>(s & ((1u << kLagBits) - 1));
 }

@@ -139,8 +139,21 @@ void Recorder::end_interval() {
   }
 }
 
+std::uint64_t Recorder::buffered_bytes() const {
+  std::uint64_t bytes = 0;
+  for (const auto& s : spikes_)
+    bytes += s.node_ids.size() * (sizeof(std::uint64_t) + sizeof(double));
+  for (const auto& r : reports_) bytes += r.buffered.size() * sizeof(float);
+  for (const auto& g : weight_groups_) {
+    bytes += (g.buffered.size() + g.times_ms.size()) * sizeof(double);
+    for (const auto& b : g.state_buffered) bytes += b.size() * sizeof(double);
+  }
+  return bytes;
+}
+
 void Recorder::flush() {
   if (output_ != nullptr) {
+    output_->reserve(buffered_bytes());
     for (std::size_t g = 0; g < spikes_.size(); ++g) {
       output_->append_spikes(static_cast<int>(g), spikes_[g].node_ids, spikes_[g].times_ms);
     }

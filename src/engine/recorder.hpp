@@ -34,6 +34,8 @@ class Recorder {
   void sample(Step step);
   // Copies this interval's samples to the host buffers.
   void end_interval();
+  // Bytes of recordings buffered on this rank (what the next flush appends).
+  std::uint64_t buffered_bytes() const;
   // Collective: writes everything buffered (no-op without an output).
   void flush();
 

@@ -19,6 +19,7 @@ constexpr config::IntRange kPopulationSize{1, static_cast<std::int64_t>(kMaxNeur
                                            "a number of neurons (the network holds at most 2^32)"};
 constexpr config::IntRange kConnectionCount{0, static_cast<std::int64_t>(kMaxNeurons),
                                             "a number of connections"};
+constexpr std::int64_t kMaxRecordedNeurons = std::int64_t{1} << 24;
 constexpr config::Range kNodeId{0.0, static_cast<double>(kMaxNeurons), false, true, "a node id"};
 // Checked against dt and 65535 steps in parse_delay (with messages that name dt); the range
 // itself refuses NaN and infinities.
@@ -381,8 +382,11 @@ void parse_record(const Table& t, NetworkSpec& net) {
         r.node_ids.push_back(static_cast<NodeId>(id));
       }
     } else {
-      const std::int64_t count =
-          v.integer("count", 1, {1, static_cast<std::int64_t>(pop.size), "a number of neurons"});
+      // The recorded ids are listed in memory: at most 2^24 neurons per report.
+      const std::int64_t count = v.integer(
+          "count", 1,
+          {1, std::min<std::int64_t>(static_cast<std::int64_t>(pop.size), kMaxRecordedNeurons),
+           "a number of neurons"});
       for (std::int64_t i = 0; i < count; ++i) r.node_ids.push_back(static_cast<NodeId>(i));
     }
     std::sort(r.node_ids.begin(), r.node_ids.end());

@@ -191,7 +191,7 @@ class Errors(unittest.TestCase):
         return result
 
     def test_missing_toml_file(self):
-        self.expect_failure(["run", os.path.join(self.dir, "nope.toml")], "nope.toml: cannot open the file")
+        self.expect_failure(["run", os.path.join(self.dir, "nope.toml")], "nope.toml: no such file")
 
     def test_bad_value_names_the_key_on_every_rank_count(self):
         bad = self.bad_config("delay_ms = 0.8", "delay_ms = 0.05")

@@ -102,6 +102,15 @@ class MpiContext final : public Context {
 
   void barrier() override { check(MPI_Barrier(comm_), "MPI_Barrier"); }
 
+  std::unique_ptr<Context> split_node() override {
+    MPI_Comm node;
+    check(MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node),
+          "MPI_Comm_split_type");
+    auto context = std::make_unique<MpiContext>(node);
+    MPI_Comm_free(&node);
+    return context;
+  }
+
   std::unique_ptr<Context> split(int color, int key) override {
     MPI_Comm sub;
     check(MPI_Comm_split(comm_, color, key, &sub), "MPI_Comm_split");
@@ -141,7 +150,9 @@ Environment::~Environment() {
   }
 }
 
-std::unique_ptr<Context> make_mpi_context(MPI_Comm comm) { return std::make_unique<MpiContext>(comm); }
+std::unique_ptr<Context> make_mpi_context(MPI_Comm comm) {
+  return std::make_unique<MpiContext>(comm);
+}
 
 MPI_Comm communicator_of(const Context& context) {
   if (const auto* mpi = dynamic_cast<const MpiContext*>(&context)) return mpi->comm();
