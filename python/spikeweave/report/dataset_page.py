@@ -22,11 +22,21 @@ def provenance_parts(provenance):
 
 
 def parameter_parts(params, columns):
-    if not columns:
-        return [h.note("No parameter varies across the networks of this dataset.", "no-params")]
-    return [h.png_figure(png_bytes(plot_parameter_distributions(params, columns)),
-                         "Distribution of each varied parameter over the networks.",
-                         "parameter distributions", {"kind": "params"})]
+    """Histograms of the parameters that vary across networks; a table of the constant ones."""
+    varying = [c for c in columns if np.ptp(np.asarray(params[c], dtype=float)) > 0]
+    constant = [(c, h.fmt(float(params[c][0]))) for c in columns
+                if c not in varying and len(params[c])]
+    parts = []
+    if varying:
+        parts.append(h.png_figure(png_bytes(plot_parameter_distributions(params, varying)),
+                                  "Distribution of each varied parameter over the networks.",
+                                  "parameter distributions", {"kind": "params"}))
+    else:
+        parts.append(h.note("No parameter varies across the networks of this dataset.",
+                            "no-params"))
+    if constant:
+        parts.append(h.table(("parameter (same in every network)", "value"), constant))
+    return parts
 
 
 def rate_dataset_report(path, options):
