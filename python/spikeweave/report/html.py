@@ -22,6 +22,7 @@ figcaption { font-size: 12px; color: #444; margin-top: 2px; }
 img { max-width: 100%; }
 pre { background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; }
 details summary { cursor: pointer; font-size: 13px; }
+.row { display: flex; flex-wrap: wrap; gap: 0 28px; align-items: flex-start; }
 svg text { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; }
 """
 
@@ -82,6 +83,11 @@ def png_figure(png, caption, alt, data=None):
 
 def svg_figure(svg, caption, data=None):
     return f"<figure{data_attributes(data)}>{svg}<figcaption>{esc(caption)}</figcaption></figure>"
+
+
+def row(*columns):
+    """Blocks side by side (wrapping on narrow screens); each column is a list of HTML parts."""
+    return '<div class="row">' + "".join(f"<div>{''.join(c)}</div>" for c in columns) + "</div>"
 
 
 def collapsible(summary, text):

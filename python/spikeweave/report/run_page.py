@@ -63,8 +63,14 @@ def summary_section(run):
     if "peak_rss_bytes_max_rank" in c:
         rows.append(("peak memory of the largest rank (MiB)",
                      h.fmt(float(c["peak_rss_bytes_max_rank"]) / 2**20)))
-    parts = [h.table(("quantity", "value"), rows, name_columns=2)]
-    parts.extend(network_tables(run))
+    recorded = [(i.name, h.fmt(i.n_nodes), h.fmt(i.n_spikes),
+                 h.fmt(analysis.mean_rate(i.n_spikes, i.n_nodes, p.t_stop_ms)))
+                for i in run.populations]
+    right = network_tables(run)
+    if recorded:
+        right.append(h.section("Recorded spikes", [h.table(
+            ("population", "neurons", "spikes", "mean rate (Hz)"), recorded)], level=3))
+    parts = [h.row([h.table(("quantity", "value"), rows, name_columns=2)], right)]
     if p.phase_seconds:
         parts.append(h.section("Time per phase (max over ranks)", [
             h.svg_figure(phase_bar_svg(p.phase_seconds), "Wall-clock seconds of each phase of "
@@ -73,12 +79,6 @@ def summary_section(run):
     parts.append(h.collapsible("Command line and provenance", "\n".join(
         [p.command_line] + [f"{k} = {v}" for k, v in p.attributes.items()
                             if k not in ("config_toml", "command_line")])))
-    recorded = [(i.name, h.fmt(i.n_nodes), h.fmt(i.n_spikes),
-                 h.fmt(analysis.mean_rate(i.n_spikes, i.n_nodes, p.t_stop_ms)))
-                for i in run.populations]
-    if recorded:
-        parts.append(h.section("Recorded spikes", [h.table(
-            ("population", "neurons", "spikes", "mean rate (Hz)"), recorded)], level=3))
     return h.section("Summary", parts, anchor="summary")
 
 
