@@ -51,6 +51,12 @@ class RunFiles(unittest.TestCase):
                     self.assertEqual(int(run.spike_counts(p.name).sum()), p.n_spikes)
                     self.assertEqual(len(run.spikes(p.name)), p.n_spikes)
 
+    def test_summary_prints_what_inspect_prints(self):
+        for name, path in self.files.items():
+            with self.subTest(file=name):
+                inspect = helpers.spikeweave(EXE, "inspect", path).stdout.splitlines()
+                self.assertEqual(summary_lines(path)[:len(inspect)], inspect)
+
     def test_spike_arrays_are_consistent(self):
         run = spikeweave.RunFile(self.files["small"])
         exc = run.spikes("exc")
@@ -145,7 +151,10 @@ class DatasetFiles(unittest.TestCase):
         self.assertIn("gain", d.param_columns)
         with h5py.File(self.rate, "r") as f:
             np.testing.assert_array_equal(net.W, f["W"][4])
-        self.assertIn("5 networks (5 done)", summary_lines(self.rate)[0])
+        inspect = helpers.spikeweave(EXE, "inspect", self.rate).stdout.splitlines()
+        self.assertEqual(inspect, [f"{self.rate}: rate dataset, 5 networks (5 done), 12 neurons, "
+                                   "2 trials, 30 steps"])
+        self.assertEqual(summary_lines(self.rate), inspect)
 
     def test_spiking_dataset(self):
         d = spikeweave.open_file(self.spiking)
@@ -160,6 +169,12 @@ class DatasetFiles(unittest.TestCase):
         self.assertEqual(len(inst.spikes["exc"][0]), d.spike_counts("exc")[2])
         self.assertEqual(len(inst.connectivity["exc_to_exc"]["weight"]), 400 * 40)
         self.assertIn("stimulus[0].rate_hz", d.params)
+        inspect = helpers.spikeweave(EXE, "inspect", self.spiking).stdout.splitlines()
+        self.assertEqual(inspect[0], f"{self.spiking}: spiking dataset, 3 instances (3 done)")
+        expected = [f"population {p}: {d.total_spikes(p)} spikes" for p in d.populations] + \
+            [f"projection {q}: {int(d.synapse_counts(q).sum())} synapses" for q in d.projections]
+        self.assertEqual(inspect[1:], expected)
+        self.assertEqual(summary_lines(self.spiking), inspect)
 
 
 class NotSpikeWeaveFiles(unittest.TestCase):
