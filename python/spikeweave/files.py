@@ -22,9 +22,10 @@ def file_kind(path):
             return "fit"
         if "config_toml" in provenance:
             return "run"
+        groups = ", ".join(f) or "none"
         raise SpikeWeaveFileError(path, "not a SpikeWeave file (expected a run file with "
                                   "/provenance, a dataset with /W or /connectivity, a sweep with "
-                                  f"/points and /metrics; top-level groups: {', '.join(f) or 'none'})")
+                                  f"/points and /metrics; top-level groups: {groups})")
 
 
 def open_file(path):

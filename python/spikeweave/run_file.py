@@ -226,7 +226,8 @@ def _read_provenance(group):
     p.dt_ms = float(attrs.get("dt_ms", 0.0))
     p.t_stop_ms = float(attrs.get("t_stop_ms", 0.0))
     if "phase_seconds" in group:
-        p.phase_seconds = {k: float(v) for k, v in h5util.attrs_dict(group["phase_seconds"]).items()}
+        phases = h5util.attrs_dict(group["phase_seconds"])
+        p.phase_seconds = {k: float(v) for k, v in phases.items()}
     if "counters" in group:
         p.counters = h5util.attrs_dict(group["counters"])
     return p
