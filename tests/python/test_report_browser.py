@@ -1,6 +1,6 @@
 """The demo's report in headless Chromium (Debian's `chromium`): it renders without console
 errors, its figures carry the data (each raster draws exactly the file's spikes of the neurons it
-shows; the weight figure states the file's number of samples), and a screenshot of it is not
+shows; the weight figure's mean line has one vertex per sample of the file), and a screenshot of it is not
 blank. Usage: test_report_browser.py SPIKEWEAVE_BINARY (label: browser)"""
 import html.parser
 import io
@@ -41,7 +41,9 @@ class Figures(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
         self.rasters, self.figures, self.images = [], [], 0
+        self.mean_weight_vertices = {}  # projection -> vertices of its drawn mean-weight line
         self._raster = None
+        self._mean_weight = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -50,6 +52,12 @@ class Figures(html.parser.HTMLParser):
             self.rasters.append(self._raster)
         elif tag == "path" and attrs.get("class") == "spikes" and self._raster is not None:
             self._raster["segments"] = len(re.findall(r"M", attrs.get("d", "")))
+        elif tag == "g" and attrs.get("id", "").startswith("mean-weight-"):
+            self._mean_weight = attrs["id"][len("mean-weight-"):]
+        elif tag == "path" and self._mean_weight is not None:
+            vertices = len(re.findall(r"[ML]", attrs.get("d", "")))
+            self.mean_weight_vertices[self._mean_weight] = vertices
+            self._mean_weight = None
         elif tag == "figure" and "data-kind" in attrs:
             self.figures.append(attrs)
         elif tag == "img" and attrs.get("src", "").startswith("data:image/png;base64,"):
@@ -117,6 +125,8 @@ class DemoReportInChromium(unittest.TestCase):
             synapses = len(f["weights/EE/source"])
         self.assertEqual([(int(w["data-samples"]), int(w["data-synapses"])) for w in weights],
                          [(samples, synapses)])
+        # The drawn mean-weight line has one vertex per sample of the file.
+        self.assertEqual(figures.mean_weight_vertices, {"EE": samples})
 
     def test_screenshot_is_not_blank(self):
         shot = os.path.join(self.tmp.name, "demo.png")

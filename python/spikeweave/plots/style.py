@@ -53,6 +53,17 @@ def png_bytes(fig, dpi=100):
     return buffer.getvalue()
 
 
+def svg_markup(fig):
+    """The figure as an inline <svg> element (no XML prolog) with every vertex kept (no path
+    simplification), so that a line's vertices can be counted in the page; closes it."""
+    buffer = io.StringIO()
+    with plt.rc_context({"path.simplify": False, "svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
 def save(fig, path, dpi=150):
     """Writes the figure (format from the file name: .png, .svg, .pdf) and closes it."""
     fig.savefig(path, dpi=dpi, bbox_inches="tight")

@@ -19,5 +19,5 @@ def plot_membrane(report, max_traces=5, ax=None):
     ax.set_ylabel(f"V_m ({report.units})")
     ax.set_title(f"{report.population}: membrane potential of {len(columns)} of "
                  f"{report.data.shape[1]} recorded neurons")
-    ax.legend(loc="upper right", ncol=min(5, len(columns)))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))  # outside: traces fill the axis
     return fig

@@ -39,7 +39,9 @@ def plot_weight_evolution(record, n_examples=5, ax=None):
     ax.fill_between(t, p25, p75, color="#0072B2", alpha=0.30, lw=0, label="25-75 %")
     for j in example_synapses(record, n_examples):
         ax.plot(t, w[:, j], lw=0.6, color="#D55E00", alpha=0.7)
-    ax.plot(t, w.mean(axis=1), color="k", lw=1.5, label="mean")
+    # The mean line is tagged (SVG id) so that its vertices, one per sample, can be counted.
+    ax.plot(t, w.mean(axis=1), color="k", lw=1.5, label="mean",
+            gid=f"mean-weight-{record.projection}")
     ax.plot([], [], lw=0.6, color="#D55E00", label="single synapses")
     ax.set_xlabel("time (ms)")
     ax.set_ylabel(f"weight ({record.units})")

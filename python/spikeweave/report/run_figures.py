@@ -5,7 +5,7 @@ from .. import analysis
 from ..plots import (plot_cv_histogram, plot_membrane, plot_population_rate,
                      plot_rate_histogram, plot_spectrum, plot_synapse_variables,
                      plot_weight_evolution, plot_weight_histogram, population_color)
-from ..plots.style import new_figure, png_bytes
+from ..plots.style import new_figure, png_bytes, svg_markup
 from . import html as h
 from .svg import raster_svg
 
@@ -124,10 +124,11 @@ def projection_section(run, info, options):
     plot_weight_evolution(record, ax=left)
     plot_weight_histogram(record, ax=right)
     fig.tight_layout()
-    parts.append(h.png_figure(
-        png_bytes(fig), f"{info.projection}: weights of {record.weight.shape[1]} sampled "
+    # Inline SVG: the mean line keeps one vertex per sample (id mean-weight-<projection>).
+    parts.append(h.svg_figure(
+        svg_markup(fig), f"{info.projection}: weights of {record.weight.shape[1]} sampled "
         f"synapses at {info.n_samples} times: mean, percentile bands and single synapses; final "
-        "weight histogram.", f"weight evolution of {info.projection}",
+        "weight histogram.",
         {"kind": "weights", "projection": info.projection, "samples": info.n_samples,
          "synapses": record.weight.shape[1]}))
     column = options.synapse if 0 <= options.synapse < record.weight.shape[1] else \
@@ -141,6 +142,10 @@ def projection_section(run, info, options):
         f"plastic variables of one synapse of {info.projection}",
         {"kind": "synapse", "projection": info.projection, "column": column,
          "variables": variables}))
+    if not record.variables:
+        parts.append(h.note(f"{info.projection}: only the weight is recorded; add variables = "
+                            "[...] (eligibility, rho, late_weight, as the rule has them) to its "
+                            "weights record to see the plasticity cascade.", "no-variables"))
     return h.section(f"Projection {info.projection}", parts, level=3,
                      anchor=f"projection-{info.projection}")
 
