@@ -4,6 +4,19 @@ Notation: T is the recorded duration [s], N the number of neurons, b the bin wid
 """
 import numpy as np
 
+# Spike times lie on the dt grid (end of a step) but are not exact in binary floating point
+# (0.1 + 0.1 + 0.1 is 0.30000000000000004), so a grid time on a bin edge may fall a hair below
+# it. A time within this fraction of a bin below an edge counts as on the edge, so that grid
+# times land in bins consistently (otherwise the binned rate and its spectrum show aliasing).
+EDGE_TOLERANCE = 1e-6
+
+
+def bin_index(times_ms, bin_ms, t_start_ms=0.0):
+    """floor((t - t_start) / b + EDGE_TOLERANCE): the bin [t_start + k b, t_start + (k+1) b)
+    that holds each time."""
+    offsets = (np.asarray(times_ms, dtype=float) - t_start_ms) / bin_ms
+    return np.floor(offsets + EDGE_TOLERANCE).astype(np.int64)
+
 
 def mean_rate(n_spikes, n_nodes, t_stop_ms):
     """Mean rate of a population [Hz]: n_spikes / (N T), as `spikeweave inspect` prints it."""
@@ -46,9 +59,9 @@ def cv_isi(trains, min_spikes=3):
 def population_rate(times_ms, n_neurons, t_stop_ms, bin_ms=1.0, t_start_ms=0.0):
     """Binned population rate: r_k = c_k / (N b), c_k the spikes of all N neurons in bin
     [t_start + k b, t_start + (k + 1) b); a spike at exactly t_stop counts in the last bin.
-    Returns (bin left edges [ms], rate [Hz])."""
+    Returns (bin left edges [ms], rate [Hz]). Bins are assigned by bin_index."""
     n_bins = max(1, int(np.ceil((t_stop_ms - t_start_ms) / bin_ms - 1e-9)))
-    index = np.floor((np.asarray(times_ms, dtype=float) - t_start_ms) / bin_ms).astype(np.int64)
+    index = bin_index(times_ms, bin_ms, t_start_ms)
     index = index[(index >= 0) & (np.asarray(times_ms) <= t_stop_ms)]
     counts = np.bincount(np.clip(index, 0, n_bins - 1), minlength=n_bins)
     return t_start_ms + bin_ms * np.arange(n_bins), rate_from_bin_counts(counts, n_neurons, bin_ms)
@@ -107,7 +120,7 @@ def fano_factor(times_ms, window_ms, t_stop_ms, t_start_ms=0.0):
     if n_windows < 1:
         return float("nan")
     times = np.asarray(times_ms, dtype=float)
-    index = np.floor((times - t_start_ms) / window_ms).astype(np.int64)
+    index = bin_index(times, window_ms, t_start_ms)
     index = index[(index >= 0) & (index < n_windows)]
     counts = np.bincount(index, minlength=n_windows).astype(float)
     mean = counts.mean()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import h5util
+from .analysis import bin_index
 from .run_file import DEFAULT_CHUNK_ROWS, SpikeTrains, iter_spike_chunks
 
 
@@ -30,9 +31,9 @@ class PopulationScan:
 
 
 def time_bin_index(times_ms, bin_ms, n_bins):
-    """Bin k holds times in [k b, (k + 1) b); a spike at exactly t_stop goes in the last bin."""
-    index = np.floor(np.asarray(times_ms) / bin_ms).astype(np.int64)
-    return np.clip(index, 0, n_bins - 1)
+    """Bin k holds times in [k b, (k + 1) b) (analysis.bin_index); a spike at exactly t_stop goes
+    in the last bin."""
+    return np.clip(bin_index(times_ms, bin_ms), 0, n_bins - 1)
 
 
 def n_time_bins(t_stop_ms, bin_ms):

@@ -25,7 +25,7 @@ def write_run_file(path, populations, t_stop_ms=1000.0, weights=None, report=Non
             g = spikes.create_group(name)
             g.attrs["sorting"] = "none"
             g.attrs["n_nodes"] = np.int64(n_nodes)
-            chunks = (min(chunk_rows, max(len(ids), 1)),)
+            chunks = (chunk_rows,)  # as the run output's: a spike dataset grows by appends
             g.create_dataset("node_ids", data=np.asarray(ids, np.uint64), maxshape=(None,),
                              chunks=chunks)
             ts = g.create_dataset("timestamps", data=np.asarray(times, np.float64),

@@ -46,6 +46,13 @@ class PopulationRate(unittest.TestCase):
         # r_k = c_k / (N b) = c_k / (2 * 0.01 s) = 50 c_k
         np.testing.assert_allclose(rate, [100.0, 0.0, 100.0])
 
+    def test_grid_times_on_bin_edges_land_in_the_upper_bin(self):
+        # Times on a 0.1 ms grid accumulated in floating point (0.1 + 0.1 + ...) sit a hair
+        # below or above the 1.2 ms bin edges; each bin must still get exactly its 12 grid times.
+        times = np.cumsum(np.full(120, 0.1)) - 0.1  # 0.0 .. 11.9 ms, one neuron
+        _, rate = analysis.population_rate(times, 1, 12.0, 1.2)
+        np.testing.assert_allclose(rate, 12 / 1.2e-3)
+
     def test_smoothing_keeps_a_constant_rate_up_to_the_edges(self):
         np.testing.assert_allclose(analysis.smooth_rate(np.full(50, 7.0), 1.0, 5.0), 7.0)
 
