@@ -15,14 +15,20 @@ EXE = helpers.binary()
 
 import spikeweave  # noqa: E402
 import synthetic  # noqa: E402
-from spikeweave.report import ReportOptions, render_report  # noqa: E402
+from spikeweave.report import ReportOptions, render_report, write_report  # noqa: E402
 
 
-def report(path, *extra, check=True):
+def report(path, *extra, check=True, via_cli=False):
+    """The page of `path`: in this process (quick), or through `spikeweave report` (the C++
+    command that starts /usr/bin/python3 -m spikeweave), which returns the result on failure."""
     out = os.path.splitext(path)[0] + ".html"
-    result = helpers.spikeweave(EXE, "report", path, "-o", out, *extra, check=check)
-    if not check:
-        return result
+    if via_cli:
+        result = helpers.spikeweave(EXE, "report", path, "-o", out, *extra, check=check)
+        if not check:
+            return result
+    else:
+        synapse = int(extra[extra.index("--synapse") + 1]) if "--synapse" in extra else -1
+        write_report(path, out, ReportOptions(synapse=synapse))
     with open(out, encoding="utf-8") as f:
         return f.read()
 
@@ -52,7 +58,7 @@ class Reports(unittest.TestCase):
     def test_run_with_membrane_report(self):
         path = helpers.run_network(EXE, os.path.join(helpers.SOURCE_DIR, "tests", "integration",
                                                      "small_net.toml"), self.path("small.h5"))
-        page = report(path)
+        page = report(path, via_cli=True)
         self.assert_self_contained(page)
         self.assertEqual(notes(page), {"no-weights"})
         self.assertEqual(len(re.findall(r'<svg[^>]*class="raster"', page)), 2)
@@ -113,7 +119,7 @@ class Reports(unittest.TestCase):
         other = self.path("other.h5")
         with h5py.File(other, "w") as f:
             f["x"] = np.arange(3)
-        result = report(other, check=False)
+        result = report(other, check=False, via_cli=True)
         self.assertEqual(result.returncode, 1)
         self.assertIn(f"spikeweave: error: {other}: not a SpikeWeave file", result.stderr)
         self.assertNotIn("Traceback", result.stderr)
