@@ -6,6 +6,7 @@ from ..plots import (plot_cv_histogram, plot_membrane, plot_population_rate,
                      plot_rate_histogram, plot_spectrum, plot_synapse_variables,
                      plot_weight_evolution, plot_weight_histogram, population_color)
 from ..plots.style import new_figure, png_bytes, svg_markup
+from ..streaming import scan_population
 from . import html as h
 from .svg import raster_svg
 
@@ -36,7 +37,8 @@ def weight_column_of_largest_change(weight):
     return int(np.argmax(np.abs(weight[-1] - weight[0])))
 
 
-def population_section(run, info, index, options, scan_population):
+def population_section(run, info, index, options):
+    """Table, raster and statistics figure of one population, from one pass over its spikes."""
     name, n, total, t_stop = info.name, info.n_nodes, info.n_spikes, run.t_stop_ms
     color = population_color(index)
     shown = evenly_spaced_ids(n, neurons_within_budget(n, total, options.max_raster_neurons,

@@ -2,7 +2,6 @@
 membrane report. Every population is read in one streaming pass (spikeweave.streaming)."""
 from .. import analysis
 from ..run_file import RunFile
-from ..streaming import scan_population
 from . import html as h
 from .network_summary import parse_config, population_rows, projection_rows
 from .run_figures import membrane_section, population_section, projection_section
@@ -20,7 +19,7 @@ def run_report(path, options):
         notes.append(h.note("No spikes were recorded in this run (no [[record]] spikes = ...): "
                             "there is no raster or rate to show.", "no-spikes"))
     for index, info in enumerate(run.populations):
-        populations.append(population_section(run, info, index, options, scan_population))
+        populations.append(population_section(run, info, index, options))
     if not run.weight_projections:
         notes.append(h.note("No weights were recorded in this run (add weights = { projection = "
                             "..., every_ms = ... } to a [[record]] table to see their "
