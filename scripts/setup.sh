@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package SpikeWeave needs to build, test, benchmark and analyse.
+# chromium is only for the report's browser test (ctest -L browser; skip it with -LE browser).
 # Safe to run twice. Needs root (or sudo) and Debian's package archive.
 set -euo pipefail
 SUDO=""
@@ -16,6 +17,7 @@ PACKAGES=(
   slurm-wlm munge
   python3-h5py python3-numpy python3-matplotlib
   clang-format
+  chromium fonts-dejavu-core
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds (warnings as errors) and runs the whole test suite: unit, MPI (1-4 ranks, oversubscribed),
-# io, validation, integration and slurm tests.
+# io, validation, integration, slurm, python (the package and reports) and browser (the report in
+# headless Chromium) tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh

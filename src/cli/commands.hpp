@@ -15,5 +15,7 @@ int dataset_command(comm::Context& context, const std::vector<std::string>& args
                     const std::string& command_line);
 int fit_command(comm::Context& context, const std::vector<std::string>& args,
                 const std::string& command_line);
+// Runs the Python package's report (python3 -m spikeweave report ARGS) on rank 0.
+int report_command(comm::Context& context, const std::vector<std::string>& args);
 
 }  // namespace spikeweave::cli

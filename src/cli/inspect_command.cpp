@@ -1,11 +1,14 @@
-// spikeweave inspect FILE.h5: per-population spike counts and mean rates of a run file.
+// spikeweave inspect FILE.h5: per-population spike counts and mean rates of a run file, or the
+// counts of a rate or spiking dataset file (cli/inspect_datasets.hpp).
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
 
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/inspect_datasets.hpp"
 #include "core/errors.hpp"
+#include "io/file_summary.hpp"
 #include "io/run_file_reader.hpp"
 
 namespace po = boost::program_options;
@@ -20,11 +23,21 @@ int inspect_command(comm::Context& context, const std::vector<std::string>& args
   if (!parse_command_line(
           context, args, options, path, "spikeweave inspect",
           "Usage: spikeweave inspect FILE.h5\n"
-          "Prints the spike count and mean rate of every population in a run file.\n",
+          "Prints the spike count and mean rate of every population in a run file, or the\n"
+          "shapes and counts of a rate or spiking dataset file.\n",
           vm))
     return 0;
   if (path.empty()) throw UserError("spikeweave inspect", "missing FILE.h5 (see --help)");
   if (context.rank() != 0) return 0;
+  const io::FileKind kind = io::detect_file_kind(path);
+  if (kind == io::FileKind::kRateDataset) {
+    print_rate_dataset(path);
+    return 0;
+  }
+  if (kind == io::FileKind::kSpikingDataset) {
+    print_spiking_dataset(path);
+    return 0;
+  }
   const io::RunFileSummary summary = io::read_run_summary(path);
   std::printf("%s: SpikeWeave %s (commit %s), %lld rank(s), %.1f ms simulated\n", path.c_str(),
               summary.version.c_str(), summary.git_commit.c_str(),

@@ -1,5 +1,5 @@
 // The `spikeweave` executable: a thin layer over the library.
-//   spikeweave run NET.toml | inspect FILE.h5 | --help | --version
+//   spikeweave run NET.toml | inspect FILE.h5 | dataset | fit | report FILE.h5 | --help | --version
 // Error policy: configuration and file errors are detected identically on every rank (the
 // configuration is read once and broadcast, path checks are agreed collectively), so rank 0
 // prints them once and every rank exits 1. An error that only one rank saw during the time loop
@@ -28,6 +28,7 @@ const char* kUsage =
     "  inspect FILE.h5   spike counts and mean rates of a run file\n"
     "  dataset rate|spiking ...  many random networks and their activity into one HDF5 file\n"
     "  fit DATA.h5 --network M   recover a rate network's W from its activity (BPTT + Adam)\n"
+    "  report FILE.h5 [-o report.html]  one self-contained HTML page of a run or dataset\n"
     "Options:\n"
     "  --help            this help (COMMAND --help for a command's options)\n"
     "  --version         version, git commit and Kokkos backend\n"
@@ -55,6 +56,7 @@ int dispatch(spikeweave::comm::Context& context, int argc, char** argv) {
   if (command == "inspect") return cli::inspect_command(context, args);
   if (command == "dataset") return cli::dataset_command(context, args, command_line);
   if (command == "fit") return cli::fit_command(context, args, command_line);
+  if (command == "report") return cli::report_command(context, args);
   throw UserError("spikeweave",
                   "unknown command '" + command + "' (expected run or inspect; see --help)");
 }
