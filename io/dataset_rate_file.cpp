@@ -587,9 +587,18 @@ RateDatasetReader::RateDatasetReader(const std::string& path)
 RateDatasetReader::~RateDatasetReader() = default;
 
 namespace {
+std::string shape_text(const std::vector<hsize_t>& dims) {
+  std::string text = "[";
+  for (std::size_t d = 0; d < dims.size(); ++d) text += (d ? ", " : "") + std::to_string(dims[d]);
+  return text + "]";
+}
+
+// Row m of dataset `name`, which must have the shape [networks, row_shape...]: a file that was
+// edited or made by something else is a FileError naming the dataset and both shapes.
 template <class T>
 std::vector<T> read_network(hid_t file, const std::string& path, const char* name, std::uint64_t m,
-                            hid_t type, std::uint64_t networks) {
+                            hid_t type, std::uint64_t networks,
+                            const std::vector<hsize_t>& row_shape) {
   if (m >= networks) {
     throw FileError(path, "network " + std::to_string(m) + " does not exist (the file has " +
                               std::to_string(networks) + ")");
@@ -598,10 +607,16 @@ std::vector<T> read_network(hid_t file, const std::string& path, const char* nam
   Handle dataset = dataset_handle(H5Dopen2(file, name, H5P_DEFAULT), where + ": missing");
   Handle space = space_handle(H5Dget_space(dataset), where);
   const int rank = H5Sget_simple_extent_ndims(space);
-  std::vector<hsize_t> dims(rank);
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
   check(H5Sget_simple_extent_dims(space, dims.data(), nullptr), where);
+  std::vector<hsize_t> expected{networks};
+  expected.insert(expected.end(), row_shape.begin(), row_shape.end());
+  if (dims != expected) {
+    throw FileError(where, "has the shape " + shape_text(dims) + ", expected " +
+                               shape_text(expected) + " (not a SpikeWeave rate dataset?)");
+  }
   std::size_t count = 1;
-  for (int d = 1; d < rank; ++d) count *= dims[d];
+  for (hsize_t d : row_shape) count *= d;
   std::vector<T> values(count);
   read_rows(nullptr, dataset, type, values.data(), {m}, H5P_DEFAULT, where);
   return values;
@@ -609,20 +624,25 @@ std::vector<T> read_network(hid_t file, const std::string& path, const char* nam
 }  // namespace
 
 bool RateDatasetReader::done(std::uint64_t m) const {
-  return read_network<std::uint8_t>(impl_->file, path_, "done", m, H5T_NATIVE_UINT8,
-                                    networks_)[0] != 0;
+  return read_network<std::uint8_t>(impl_->file, path_, "done", m, H5T_NATIVE_UINT8, networks_,
+                                    {})[0] != 0;
 }
 std::vector<double> RateDatasetReader::weights(std::uint64_t m) const {
-  return read_network<double>(impl_->file, path_, "W", m, H5T_NATIVE_DOUBLE, networks_);
+  const hsize_t n = static_cast<hsize_t>(neurons_);
+  return read_network<double>(impl_->file, path_, "W", m, H5T_NATIVE_DOUBLE, networks_, {n, n});
 }
 std::vector<double> RateDatasetReader::input(std::uint64_t m) const {
-  return read_network<double>(impl_->file, path_, "input", m, H5T_NATIVE_DOUBLE, networks_);
+  return read_network<double>(impl_->file, path_, "input", m, H5T_NATIVE_DOUBLE, networks_,
+                              {static_cast<hsize_t>(neurons_)});
 }
 std::vector<double> RateDatasetReader::h0(std::uint64_t m) const {
-  return read_network<double>(impl_->file, path_, "h0", m, H5T_NATIVE_DOUBLE, networks_);
+  return read_network<double>(impl_->file, path_, "h0", m, H5T_NATIVE_DOUBLE, networks_,
+                              {static_cast<hsize_t>(trials_), static_cast<hsize_t>(neurons_)});
 }
 std::vector<float> RateDatasetReader::activity(std::uint64_t m) const {
-  return read_network<float>(impl_->file, path_, "activity", m, H5T_NATIVE_FLOAT, networks_);
+  return read_network<float>(impl_->file, path_, "activity", m, H5T_NATIVE_FLOAT, networks_,
+                             {static_cast<hsize_t>(trials_), static_cast<hsize_t>(steps_),
+                              static_cast<hsize_t>(neurons_)});
 }
 
 double RateDatasetReader::param(std::uint64_t m, const std::string& name) const {
@@ -635,6 +655,12 @@ double RateDatasetReader::param(std::uint64_t m, const std::string& name) const 
   check(H5Tinsert(type, name.c_str(), 0, H5T_NATIVE_DOUBLE), where);
   double value = 0.0;
   if (m >= networks_) throw FileError(path_, "network " + std::to_string(m) + " does not exist");
+  Handle space = space_handle(H5Dget_space(dataset), where);
+  hsize_t rows = 0;
+  if (H5Sget_simple_extent_ndims(space) != 1 ||
+      H5Sget_simple_extent_dims(space, &rows, nullptr) < 0 || rows != networks_) {
+    throw FileError(where, "expected one row per network (" + std::to_string(networks_) + ")");
+  }
   read_rows(nullptr, dataset, type, &value, {m}, H5P_DEFAULT, where);
   return value;
 }

@@ -8,13 +8,6 @@
 namespace spikeweave::io {
 namespace {
 
-Handle open_file(const std::string& path) {
-  h5::silence_errors();
-  if (!std::filesystem::exists(path)) throw FileError(path, "no such file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw FileError(path, "not an HDF5 file");
-  return file_handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path + ": cannot open");
-}
-
 // The dimensions of dataset `name` under `parent`.
 std::vector<hsize_t> dims(hid_t parent, const std::string& name, const std::string& where) {
   Handle dataset = dataset_handle(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), where + name);
@@ -50,7 +43,7 @@ std::vector<std::pair<std::string, std::uint64_t>> totals(hid_t file, const std:
 }  // namespace
 
 FileKind detect_file_kind(const std::string& path) {
-  Handle file = open_file(path);
+  Handle file = h5::open_existing_file(path);
   if (h5::exists(file, "W") && h5::exists(file, "activity")) return FileKind::kRateDataset;
   if (h5::exists(file, "connectivity") && h5::exists(file, "spikes"))
     return FileKind::kSpikingDataset;
@@ -59,7 +52,7 @@ FileKind detect_file_kind(const std::string& path) {
 }
 
 RateDatasetSummary read_rate_dataset_summary(const std::string& path) {
-  Handle file = open_file(path);
+  Handle file = h5::open_existing_file(path);
   const std::vector<hsize_t> activity = dims(file, "activity", path + ":/");
   if (activity.size() != 4) throw FileError(path + ":/activity", "expected [M, K, T, N]");
   RateDatasetSummary s;
@@ -72,7 +65,7 @@ RateDatasetSummary read_rate_dataset_summary(const std::string& path) {
 }
 
 SpikingDatasetSummary read_spiking_dataset_summary(const std::string& path) {
-  Handle file = open_file(path);
+  Handle file = h5::open_existing_file(path);
   SpikingDatasetSummary s;
   const std::vector<hsize_t> done = dims(file, "done", path + ":/");
   s.instances = done.empty() ? 0 : done[0];

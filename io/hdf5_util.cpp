@@ -1,5 +1,7 @@
 #include "io/hdf5_util.hpp"
 
+#include <filesystem>
+
 #include "io/output_path.hpp"
 
 namespace spikeweave::io::h5 {
@@ -132,6 +134,15 @@ std::int64_t read_int_attribute(hid_t object, const std::string& name, const std
   std::int64_t value = 0;
   check(H5Aread(attr, H5T_NATIVE_INT64, &value), what);
   return value;
+}
+
+Handle open_existing_file(const std::string& path) {
+  silence_errors();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw FileError(path, "no such file");
+  if (std::filesystem::is_directory(path, ec)) throw FileError(path, "is a directory, not a file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw FileError(path, "not an HDF5 file");
+  return file_handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path + ": cannot open");
 }
 
 namespace {

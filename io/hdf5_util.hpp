@@ -36,6 +36,10 @@ double read_double_attribute(hid_t object, const std::string& name, const std::s
 std::int64_t read_int_attribute(hid_t object, const std::string& name, const std::string& where);
 bool has_attribute(hid_t object, const std::string& name);
 
+// Opens an existing HDF5 file read-only (serial): a missing path, a directory or a file that is
+// not HDF5 is a FileError saying which.
+Handle open_existing_file(const std::string& path);
+
 // Throws the FileError of a failed write to `object`'s file, naming the file system's reason
 // (full disk, file size limit) where it can tell.
 [[noreturn]] void throw_write_failure(hid_t object, const std::string& where);

@@ -1,21 +1,11 @@
 #include "io/run_file_reader.hpp"
 
-#include <filesystem>
-
 #include "io/hdf5_util.hpp"
 
 namespace spikeweave::io {
-namespace {
-Handle open_file(const std::string& path) {
-  h5::silence_errors();
-  if (!std::filesystem::exists(path)) throw FileError(path, "no such file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw FileError(path, "not an HDF5 file");
-  return file_handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path + ": cannot open");
-}
-}  // namespace
 
 RunFileSummary read_run_summary(const std::string& path) {
-  Handle file = open_file(path);
+  Handle file = h5::open_existing_file(path);
   if (!h5::exists(file, "spikes") || !h5::exists(file, "provenance")) {
     throw FileError(path, "not a SpikeWeave run file (no /spikes or /provenance)");
   }
@@ -41,7 +31,7 @@ RunFileSummary read_run_summary(const std::string& path) {
 }
 
 SpikeTrains read_spikes(const std::string& path, const std::string& population) {
-  Handle file = open_file(path);
+  Handle file = h5::open_existing_file(path);
   const std::string where = path + ":/spikes/" + population;
   if (!h5::exists(file, "spikes/" + population)) throw FileError(where, "no such population");
   Handle group = h5::open_group(file, "spikes/" + population, where);

@@ -17,6 +17,7 @@ PACKAGES=(
   slurm-wlm munge
   python3-h5py python3-numpy python3-matplotlib
   clang-format
+  clang libclang-rt-14-dev
   chromium fonts-dejavu-core
 )
 missing=()

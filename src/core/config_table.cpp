@@ -84,8 +84,7 @@ namespace {
 thread_local SchemaRecorder* current_recorder = nullptr;
 
 double as_number(const toml::node& n, const std::string& where) {
-  if (const auto* f = n.as_floating_point()) return f->get();
-  if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
+  if (const std::optional<double> value = number_value(n)) return *value;
   throw ConfigError(where, "expected a number, got " + describe_type(n));
 }
 
@@ -93,6 +92,12 @@ Range as_range(const IntRange& r) {
   return Range{static_cast<double>(r.low), static_cast<double>(r.high), false, false, r.what};
 }
 }  // namespace
+
+std::optional<double> number_value(const toml::node& node) {
+  if (const auto* f = node.as_floating_point()) return f->get();
+  if (const auto* i = node.as_integer()) return static_cast<double>(i->get());
+  return std::nullopt;
+}
 
 SchemaRecorder::SchemaRecorder() : previous_(current_recorder) {
   current_recorder = this;

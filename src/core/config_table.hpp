@@ -39,6 +39,10 @@ class SchemaRecorder {
   SchemaRecorder* previous_;
 };
 
+// The value of a TOML integer or float node as a double (integers beyond 2^53 rounded, where
+// toml++'s value<double>() refuses them), or nothing for any other node.
+std::optional<double> number_value(const toml::node& node);
+
 // Checks one number against its range; throws ConfigError naming `key`, the value and the range
 // (NaN and infinities are always refused). Returns the value.
 double check_number(double value, const std::string& key, const Range& range);

@@ -117,7 +117,7 @@ Distribution parse_distribution(const toml::node& node, const std::string& key,
                                 const config::Range& range) {
   if (node.is_number()) {
     config::SchemaRecorder::note({key, range, false, true});
-    return Distribution::constant(config::check_number(node.value<double>().value(), key, range));
+    return Distribution::constant(config::check_number(*config::number_value(node), key, range));
   }
   const auto* table = node.as_table();
   if (!table) {

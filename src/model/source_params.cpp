@@ -32,7 +32,7 @@ SpikeSourceParams parse_spike_source_params(const config::Table& t, std::uint64_
     std::vector<double> times;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string element = where + "[" + std::to_string(i) + "]";
-      const auto value = list.get(i)->value<double>();
+      const std::optional<double> value = config::number_value(*list.get(i));
       if (!value) throw ConfigError(element, "expected a number");
       times.push_back(config::check_number(*value, element, config::ranges::kTimeMs));
     }

@@ -13,19 +13,7 @@ import unittest
 import h5py
 import numpy as np
 
-SPIKEWEAVE = sys.argv[1]
-MPIEXEC = sys.argv[2]
-MPI_FLAGS = sys.argv[3:]
-HERE = os.path.dirname(os.path.abspath(__file__))
-NET = os.path.join(HERE, "small_net.toml")
-ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-
-
-def run(args, ranks=None, cwd=None):
-    cmd = [SPIKEWEAVE] + args
-    if ranks is not None:
-        cmd = [MPIEXEC, "-np", str(ranks)] + MPI_FLAGS + cmd
-    return subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=240)
+from cli_harness import ENV, HERE, NET, SPIKEWEAVE, run
 
 
 class OutputFile(unittest.TestCase):

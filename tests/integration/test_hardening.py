@@ -20,21 +20,10 @@ import tempfile
 import time
 import unittest
 
-SPIKEWEAVE = sys.argv[1]
-MPIEXEC = sys.argv[2]
-MPI_FLAGS = sys.argv[3:]
-HERE = os.path.dirname(os.path.abspath(__file__))
-NET = os.path.join(HERE, "small_net.toml")
+from cli_harness import HERE, NET, run
+
 BRUNEL = os.path.join(HERE, "..", "..", "examples", "brunel.toml")
 RATE = os.path.join(HERE, "..", "..", "examples", "dataset_rate.toml")
-ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-
-
-def run(args, ranks=None, cwd=None, timeout=240):
-    cmd = [SPIKEWEAVE] + args
-    if ranks is not None:
-        cmd = [MPIEXEC, "-np", str(ranks)] + MPI_FLAGS + cmd
-    return subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout)
 
 
 class Case(unittest.TestCase):
@@ -82,6 +71,9 @@ class FirstUserCases(Case):
 
     def test_directory_as_network_file(self):
         self.refused(["run", self.dir], self.dir + ": is a directory, not a file")
+
+    def test_device_as_network_file(self):
+        self.refused(["run", "/dev/null"], "/dev/null: is not a regular file")
 
     def test_binary_file_as_network_file(self):
         path = os.path.join(self.dir, "net.toml")

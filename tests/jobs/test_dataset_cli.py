@@ -33,14 +33,14 @@ def digest(path):
 base = ["dataset", "rate", "--networks", "6", "--neurons", "8", "--steps", "5", "-q"]
 out = os.path.join(work, "data.h5")
 expect_error(["dataset", "rate", "--networks", "6", "--neurons", "8", "--steps", "0", "--out", out],
-             "rate.steps (--steps): expected 1 ..")
+             "rate.steps (--steps): 0 is out of range")
 expect_error(["dataset", "rate", "--networks", "6", "--neurons", "8", "--out", out], "rate.steps (--steps): required")
 expect_error(base + ["--sparsity", "0", "--out", out], "rate.network.sparsity (--sparsity)")
-expect_error(base + ["--gain", "normal:1,0.2", "--out", out], "min and max bounds")
+expect_error(base + ["--gain", "normal:1,0.2", "--out", out], "give min and max inside it")
 expect_error(base + ["--nonlinearity", "softplus", "--out", out], "unknown nonlinearity 'softplus'")
 expect_error(base + ["--set", "rate.network.gian=2", "--out", out], "rate.network.gian: unknown key")
 expect_error(base + ["--balanced", "--out", out], "balancing applies to Dale networks")
-expect_error(["dataset", "rate", os.path.join(work, "missing.toml")], "missing.toml: cannot open")
+expect_error(["dataset", "rate", os.path.join(work, "missing.toml")], "missing.toml: no such file")
 expect_error(["dataset", "tensor"], "unknown kind 'tensor'")
 
 

@@ -180,6 +180,10 @@ TEST(NumericKeys, DistributionsAreCheckedByTheKeysRange) {
       {"projection[0].weight_pa={ normal = [10.0, 1e6] }", "can draw values outside"},
       {"population[0].init.v_m_mv={ uniform = [nan, 1.0] }", "v_m_mv.uniform[0]: nan"},
       {"projection[1].delay_ms={ uniform = [1.0, nan] }", "delay_ms.uniform[1]: nan"},
+      {"projection[0].weight_pa={ uniform = [1.0, 2.0], max = 0.5 }",
+       "its min and max leave nothing"},
+      {"projection[0].weight_pa={ normal = [10.0, 1.0], min = 50.0 }",
+       "its min and max exclude almost all"},
   };
   for (const auto& [assignment, fragment] : cases) {
     SCOPED_TRACE(assignment);
