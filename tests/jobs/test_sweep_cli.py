@@ -5,6 +5,7 @@ existing file never truncated; sweep-file errors reported once with a non-zero e
 into the same table; the documented h5py reader."""
 import hashlib
 import os
+import re
 import shutil
 import sys
 import time
@@ -119,13 +120,17 @@ if diff:
     failures.append("merged shards differ from one run in: %s" % diff)
 expect_error(["sweep", "--merge", os.path.join(work, "partial.h5")] + shards[:2], "is done in none of the shards")
 
-# The README's reader.
-with h5py.File(reference, "r") as f:
-    rows = {name: f["points"][name][()] for name in f["points"]}
-    for population in ("exc", "inh"):
-        for metric, values in f["metrics"][population].items():
-            rows["%s.%s" % (population, metric)] = values[()]
-    assert len(rows["exc.cv_isi"]) == 12
+# The README's reader (the block between the sweep-reader markers), on the reference file.
+readme = open(os.path.join(args.source_dir, "README.md")).read()
+match = re.search(r"<!-- sweep-reader:begin -->\s*```python\n(.*?)```\s*<!-- sweep-reader:end -->", readme, re.S)
+if not match:
+    failures.append("README.md has no sweep-reader block")
+else:
+    namespace = {}
+    exec(match.group(1).replace("out/states.h5", reference), namespace)
+    table = namespace["table"]
+    if len(table["exc.cv_isi"]) != 12 or "g" not in table or "exc_to_exc.weight_bimodality" not in table:
+        failures.append("the README reader's table is not the sweep's: " + str(sorted(table)))
 
 if failures:
     sys.exit("\n".join(failures))
