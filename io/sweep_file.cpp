@@ -16,16 +16,6 @@
 namespace spikeweave::io {
 namespace {
 
-// A link name HDF5 accepts ('/' separates groups; '.' alone is the group itself).
-std::string link_name(const std::string& name) {
-  std::string out = name;
-  for (char& c : out) {
-    if (c == '/') c = '_';
-  }
-  if (out.empty() || out == "." || out == "..") out = "_" + out;
-  return out;
-}
-
 std::string joined(const std::vector<std::string>& names) {
   std::string text;
   for (const std::string& n : names) text += (text.empty() ? "" : "\n") + n;
@@ -50,7 +40,7 @@ struct Writer {
   void column(hid_t parent, const std::string& name, hid_t file_type, hid_t memory_type,
               const void* data) const {
     const std::string at = where + ":" + name;
-    Handle d = h5::create_fixed(parent, link_name(name), file_type, {layout.rows}, at);
+    Handle d = h5::create_fixed(parent, h5::link_name(name), file_type, {layout.rows}, at);
     h5::write_block(d, memory_type, data, layout.rows, mine.first_row, mine.rows, 0, 1, transfer,
                     at);
   }
@@ -71,7 +61,7 @@ void write_metrics(const Writer& w) {
   Handle metrics = h5::create_group(w.file, "metrics", w.where);
   std::size_t c = 0;
   auto group_of = [&](const std::string& name, const std::vector<std::string>& names) {
-    Handle group = h5::create_group(metrics, link_name(name), w.where);
+    Handle group = h5::create_group(metrics, h5::link_name(name), w.where);
     for (const std::string& metric : names) {
       w.column(group, metric, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, w.mine.metrics[c++].data());
     }
@@ -96,7 +86,7 @@ void write_spikes(const Writer& w, const std::vector<std::uint64_t>& counts,
     for (std::size_t p = 0; p < P; ++p) {
       const std::string at =
           w.where + ":/spikes_of_point/" + std::to_string(i) + "/" + w.layout.populations[p];
-      Handle group = h5::create_group(point, link_name(w.layout.populations[p]), at);
+      Handle group = h5::create_group(point, h5::link_name(w.layout.populations[p]), at);
       const std::uint64_t n = counts[i * P + p];
       const std::uint64_t local = owner ? n : 0;
       const void* nodes = owner ? w.mine.spike_nodes[i - w.mine.first_row][p].data() : nullptr;
@@ -222,7 +212,7 @@ SweepFileContents read_sweep_file(const std::string& path) {
   Handle points = h5::open_group(file, "points", path);
   layout.axes = split_lines(h5::read_string_attribute(points, "axes", path));
   for (const std::string& axis : layout.axes)
-    table.axis_values.push_back(h5::read_doubles(points, link_name(axis), path));
+    table.axis_values.push_back(h5::read_doubles(points, h5::link_name(axis), path));
   table.repeat = h5::read_uint64s(points, "repeat", path);
   table.seed = h5::read_uint64s(points, "seed", path);
   layout.rows = table.repeat.size();
@@ -232,7 +222,7 @@ SweepFileContents read_sweep_file(const std::string& path) {
     const std::size_t slash = column.find('/');
     const std::string name = slash == std::string::npos
                                  ? column
-                                 : link_name(column.substr(0, slash)) + column.substr(slash);
+                                 : h5::link_name(column.substr(0, slash)) + column.substr(slash);
     table.metrics.push_back(h5::read_doubles(metrics, name, path));
   }
   for (std::uint64_t d : h5::read_uint64s(file, "done", path))
@@ -243,7 +233,7 @@ SweepFileContents read_sweep_file(const std::string& path) {
     for (std::uint64_t i = 0; i < layout.rows; ++i) {
       if (!table.done[i]) continue;
       for (const std::string& p : layout.populations) {
-        const std::string group = "spikes_of_point/" + std::to_string(i) + "/" + link_name(p);
+        const std::string group = "spikes_of_point/" + std::to_string(i) + "/" + h5::link_name(p);
         table.spike_nodes[i].push_back(h5::read_uint64s(file, group + "/node_ids", path));
         table.spike_times_ms[i].push_back(h5::read_doubles(file, group + "/timestamps", path));
       }

@@ -38,6 +38,18 @@ def run(command, timeout=120, check=True):
     return result
 
 
+def check_error(args, failures, command, fragment, ranks=2):
+    """Runs `spikeweave COMMAND` on `ranks` ranks; appends to `failures` unless it fails with
+    `fragment` in its message, printed once."""
+    result = run(mpi_command(args, ranks, [args.binary] + command), timeout=60, check=False)
+    if result.returncode == 0:
+        failures.append("expected a failure: %s" % " ".join(command))
+    elif fragment not in result.stderr:
+        failures.append("expected '%s' in the message of %s, got:\n%s" % (fragment, " ".join(command), result.stderr))
+    elif result.stderr.count("error:") != 1:
+        failures.append("the error must be printed once, got:\n" + result.stderr)
+
+
 DATASETS = ("W", "input", "h0", "activity", "h", "lyapunov_per_ms", "params", "done")
 
 

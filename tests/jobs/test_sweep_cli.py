@@ -13,7 +13,7 @@ import time
 import h5py
 import numpy as np
 
-from dataset_test_support import arguments, mpi_command, run
+from dataset_test_support import arguments, check_error, mpi_command, run
 from sweep_test_support import differences, sweep_files
 
 args = arguments(__doc__)
@@ -54,13 +54,7 @@ for ranks, per_point in ((2, 1), (2, 2), (4, 1), (4, 2), (4, 4)):
 
 
 def expect_error(command, fragment, ranks=2):
-    result = run(mpi_command(args, ranks, [args.binary] + command), timeout=60, check=False)
-    if result.returncode == 0:
-        failures.append("expected a failure: %s" % " ".join(command))
-    elif fragment not in result.stderr:
-        failures.append("expected '%s' in the message of %s, got:\n%s" % (fragment, " ".join(command), result.stderr))
-    elif result.stderr.count("error:") != 1:
-        failures.append("the error must be printed once, got:\n" + result.stderr)
+    check_error(args, failures, command, fragment, ranks)
 
 
 def digest(path):

@@ -116,6 +116,29 @@ check_run() { # check_run FILE RANKS
     --population exc=200 --population inh=200 || fail "$1 does not match the reference run"
 }
 
+# stop_at_time_limit JOBID PATTERN: once requeue.log matches PATTERN (a progress line), sends the
+# job's batch shell USR1 (what --signal=B:USR1@120 sends at the time limit), waits for the job to
+# end, prints the log, and checks that it completed after exactly one requeue.
+stop_at_time_limit() {
+  local jobid="$1" pattern="$2"
+  for _ in $(seq 1 1200); do
+    grep -q "$pattern" requeue.log 2> /dev/null && break
+    sleep 0.05
+  done
+  grep -q "$pattern" requeue.log || fail "no progress line ($pattern) from job $jobid"
+  scancel --batch --signal=USR1 "$jobid" || fail "scancel --signal=USR1 failed"
+  job_field() { scontrol show job "$jobid" 2> /dev/null | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
+  for _ in $(seq 1 $((JOB_TIMEOUT_S * 2))); do
+    case "$(job_field JobState)" in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL) break ;; esac
+    sleep 0.5
+  done
+  echo "----- requeue.log"
+  cat requeue.log
+  echo "-----"
+  [ "$(job_field JobState)" = COMPLETED ] || fail "job state $(job_field JobState), expected COMPLETED"
+  [ "$(job_field Restarts)" = 1 ] || fail "Restarts=$(job_field Restarts), expected 1"
+}
+
 export SPIKEWEAVE SPIKEWEAVE_ENV="$SOURCE_DIR/slurm/env/local.sh"
 
 case "$SCENARIO" in
@@ -312,22 +335,7 @@ EOF
     jobid="$(DATASET_ARGS="$big" OUT="$WORK/big.h5" sbatch --parsable --job-name=sw-dataset-requeue \
       --output="$WORK/requeue.log" --chdir="$WORK" --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --time=10 \
       "$TEMPLATES/dataset_array.sbatch")" || fail "sbatch failed"
-    for _ in $(seq 1 1200); do
-      grep -q 'networks (' requeue.log 2> /dev/null && break
-      sleep 0.05
-    done
-    grep -q 'networks (' requeue.log || fail "no progress line from the dataset job"
-    scancel --batch --signal=USR1 "$jobid" || fail "scancel --signal=USR1 failed"
-    job_field() { scontrol show job "$jobid" 2> /dev/null | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
-    for _ in $(seq 1 $((JOB_TIMEOUT_S * 2))); do
-      case "$(job_field JobState)" in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL) break ;; esac
-      sleep 0.5
-    done
-    echo "----- requeue.log"
-    cat requeue.log
-    echo "-----"
-    [ "$(job_field JobState)" = COMPLETED ] || fail "job state $(job_field JobState), expected COMPLETED"
-    [ "$(job_field Restarts)" = 1 ] || fail "Restarts=$(job_field Restarts), expected 1"
+    stop_at_time_limit "$jobid" 'networks ('
     done_before="$(sed -n 's/^\[spikeweave\] \([0-9]*\) networks already done, .*/\1/p' requeue.log | head -n 1)"
     [ -n "$done_before" ] || fail "the second slice did not resume a partly written file"
     if [ "$done_before" -le 0 ] || [ "$done_before" -ge 200 ]; then
@@ -386,22 +394,7 @@ EOF
     jobid="$(SWEEP="$WORK/long_sweep.toml" OUT="$WORK/long.h5" sbatch --parsable --job-name=sw-sweep-requeue \
       --output="$WORK/requeue.log" --chdir="$WORK" --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --time=10 \
       "$TEMPLATES/sweep.sbatch")" || fail "sbatch failed"
-    for _ in $(seq 1 1200); do
-      grep -q 'sweep: [1-9][0-9]* / 12 points' requeue.log 2> /dev/null && break
-      sleep 0.05
-    done
-    grep -q 'sweep: [1-9][0-9]* / 12 points' requeue.log || fail "no progress line from the sweep job"
-    scancel --batch --signal=USR1 "$jobid" || fail "scancel --signal=USR1 failed"
-    job_field() { scontrol show job "$jobid" 2> /dev/null | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
-    for _ in $(seq 1 $((JOB_TIMEOUT_S * 2))); do
-      case "$(job_field JobState)" in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL) break ;; esac
-      sleep 0.5
-    done
-    echo "----- requeue.log"
-    cat requeue.log
-    echo "-----"
-    [ "$(job_field JobState)" = COMPLETED ] || fail "job state $(job_field JobState), expected COMPLETED"
-    [ "$(job_field Restarts)" = 1 ] || fail "Restarts=$(job_field Restarts), expected 1"
+    stop_at_time_limit "$jobid" 'sweep: [1-9][0-9]* / 12 points'
     done_before="$(sed -n 's/^\[spikeweave\] sweep .*: 12 points (\([0-9]*\) already done).*/\1/p' requeue.log | tail -n 1)"
     if [ -z "$done_before" ] || [ "$done_before" -le 0 ] || [ "$done_before" -ge 12 ]; then
       fail "the second slice resumed with '$done_before' of 12 points done: the signal did not interrupt the run"
