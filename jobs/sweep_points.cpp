@@ -199,7 +199,7 @@ std::string canonical_sweep(const SweepSpec& spec) {
   out << "metrics.window_ms = " << list_text({m.window_start_ms, m.window_stop_ms}) << "\n"
       << "metrics.bin_ms = " << override_value_text(m.bin_ms) << "\n"
       << "metrics.spectrum_segment_ms = " << override_value_text(m.spectrum_segment_ms) << "\n"
-      << "base_toml_fnv1a = " << fnv1a(spec.base_toml) << "\n";
+      << "base (the network file's text, FNV-1a) = " << fnv1a(spec.base_toml) << "\n";
   return out.str();
 }
 
