@@ -222,7 +222,7 @@ SweepReport run_sweep(comm::Context& context, const SweepSpec& spec, const Sweep
   }
   ProgressLine progress(talk, "sweep", "points", report.points, report.already_done);
   const ClaimLoopResult loop = run_claim_loop(
-      context, pending, options.ranks_per_point, options.stop_after_points,
+      context, pending, options.ranks_per_point, /*stop_after_items=*/0,
       [&](comm::Context& group, std::uint64_t i) {
         const SweepPointResult result = run_sweep_point(group, spec, keys, points[i]);
         if (group.rank() == 0) save_point(dir, result);
@@ -230,7 +230,6 @@ SweepReport run_sweep(comm::Context& context, const SweepSpec& spec, const Sweep
       });
   report.computed = loop.computed;
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (loop.stopped) return report;
   io::SweepRowBlock block = empty_block(context, layout, points);
   std::vector<std::uint64_t> spike_counts;
   fill_from_parts(context, dir, layout, options, block, spike_counts);

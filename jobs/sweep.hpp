@@ -26,7 +26,6 @@ struct SweepOptions {
   std::uint64_t shard_index = 0, shard_count = 1;
   std::string command_line;
   std::string backend;
-  int stop_after_points = 0;  // test hook: each group stops after this many points, as if killed
 };
 
 struct SweepReport {
