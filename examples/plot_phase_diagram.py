@@ -41,12 +41,14 @@ def grid(values):
 
 panels = [("rate_hz", "mean rate [Hz]", "log"), ("cv_isi", "CV of ISI", None),
           ("synchrony_chi", "synchrony $\\chi$", None), ("peak_frequency_hz", "peak frequency [Hz]", None)]
-fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.6), constrained_layout=True)
+fig, axes = plt.subplots(2, 2, figsize=(9.5, 7.2), constrained_layout=True)
 dx = (xs[1] - xs[0]) / 2 if len(xs) > 1 else 0.5
 dy = (ys[1] - ys[0]) / 2 if len(ys) > 1 else 0.5
 extent = [xs[0] - dx, xs[-1] + dx, ys[0] - dy, ys[-1] + dy]
-for ax, (name, label, scale) in zip(axes, panels):
+for ax, (name, label, scale) in zip(axes.flat, panels):
     z = grid(metrics[name])
+    if scale == "log":
+        z = np.where(np.isnan(z), np.nan, np.maximum(z, 0.1))  # silent points at the bottom of the scale
     norm = matplotlib.colors.LogNorm(vmin=max(np.nanmin(z), 0.1), vmax=np.nanmax(z)) if scale == "log" else None
     image = ax.imshow(z, origin="lower", aspect="auto", extent=extent, norm=norm, cmap="viridis",
                       interpolation="nearest")
