@@ -17,13 +17,14 @@ struct NeuronTrain {
   double cv = kUndefined;
 };
 
-NeuronTrain one_neuron(const std::vector<double>& times_ms, const MetricsWindow& window,
+NeuronTrain one_neuron(const double* times_ms, std::size_t spikes, const MetricsWindow& window,
                        std::vector<std::uint64_t>& bin_counts) {
   NeuronTrain train;
-  train.spikes = times_ms.size();
+  train.spikes = spikes;
   std::uint64_t run = 0;  // spikes in the current bin
   std::int64_t current = -1;
-  for (double t : times_ms) {
+  for (const double* t_ms = times_ms; t_ms != times_ms + spikes; ++t_ms) {
+    const double t = *t_ms;
     const auto b = static_cast<std::int64_t>((t - window.start_ms) / window.bin_ms);
     ++bin_counts[b];
     if (b != current) {
@@ -34,9 +35,9 @@ NeuronTrain one_neuron(const std::vector<double>& times_ms, const MetricsWindow&
     ++run;
   }
   train.sum_bin_counts_squared += run * run;
-  if (times_ms.size() >= 3) {
+  if (spikes >= 3) {
     // Intervals in a fixed order from the sorted times: the same bits on any rank.
-    const std::size_t n = times_ms.size() - 1;
+    const std::size_t n = spikes - 1;
     double sum = 0.0, sum_sq = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
       const double isi = times_ms[i + 1] - times_ms[i];
@@ -48,6 +49,46 @@ NeuronTrain one_neuron(const std::vector<double>& times_ms, const MetricsWindow&
     train.cv = mean > 0 ? std::sqrt(variance) / mean : kUndefined;
   }
   return train;
+}
+
+// The spikes in [start_ms, stop_ms) grouped by neuron, neurons in node-id order, each train in
+// time order: a counting sort on node ids (linear; std::sort of (node, time) pairs took most of the
+// metrics' time), stable, so trains that arrive in time order (the recorder's) need no sorting.
+struct TrainsByNeuron {
+  std::vector<std::uint64_t> nodes;  // neurons with spikes
+  std::vector<std::size_t> begin;    // train k is times_ms[begin[k] .. begin[k + 1])
+  std::vector<double> times_ms;
+};
+
+TrainsByNeuron group_by_neuron(const std::vector<std::uint64_t>& node_ids,
+                               const std::vector<double>& times_ms, double start_ms,
+                               double stop_ms) {
+  auto inside = [&](std::size_t e) { return times_ms[e] >= start_ms && times_ms[e] < stop_ms; };
+  std::uint64_t max_node = 0;
+  for (std::size_t e = 0; e < node_ids.size(); ++e) {
+    if (inside(e)) max_node = std::max(max_node, node_ids[e]);
+  }
+  std::vector<std::size_t> offset(max_node + 2, 0);
+  for (std::size_t e = 0; e < node_ids.size(); ++e) {
+    if (inside(e)) ++offset[node_ids[e] + 1];
+  }
+  for (std::size_t n = 1; n < offset.size(); ++n) offset[n] += offset[n - 1];
+  TrainsByNeuron out;
+  out.times_ms.resize(offset.back());
+  std::vector<std::size_t> next(offset.begin(), offset.end() - 1);
+  for (std::size_t e = 0; e < node_ids.size(); ++e) {
+    if (inside(e)) out.times_ms[next[node_ids[e]]++] = times_ms[e];
+  }
+  for (std::uint64_t n = 0; n <= max_node; ++n) {
+    if (offset[n + 1] == offset[n]) continue;
+    out.nodes.push_back(n);
+    out.begin.push_back(offset[n]);
+    double* first = out.times_ms.data() + offset[n];
+    double* last = out.times_ms.data() + offset[n + 1];
+    if (!std::is_sorted(first, last)) std::sort(first, last);
+  }
+  out.begin.push_back(out.times_ms.size());
+  return out;
 }
 
 }  // namespace
@@ -87,25 +128,16 @@ PopulationCounts count_spike_trains(const std::vector<std::uint64_t>& node_ids,
   PopulationCounts counts;
   counts.bin_counts.assign(window.bins, 0);
   const double stop_ms = window.start_ms + window.bins * window.bin_ms;
-  std::vector<std::pair<std::uint64_t, double>> spikes;
-  for (std::size_t e = 0; e < node_ids.size(); ++e) {
-    const double t = times_ms[e];
-    if (t >= window.start_ms && t < stop_ms) spikes.emplace_back(node_ids[e], t);
-  }
-  std::sort(spikes.begin(), spikes.end());
-  std::vector<double> train;
-  for (std::size_t first = 0; first < spikes.size();) {
-    std::size_t last = first;
-    train.clear();
-    while (last < spikes.size() && spikes[last].first == spikes[first].first)
-      train.push_back(spikes[last++].second);
-    const NeuronTrain t = one_neuron(train, window, counts.bin_counts);
+  const TrainsByNeuron trains = group_by_neuron(node_ids, times_ms, window.start_ms, stop_ms);
+  for (std::size_t k = 0; k < trains.nodes.size(); ++k) {
+    const std::size_t first = trains.begin[k], spikes = trains.begin[k + 1] - first;
+    const NeuronTrain t =
+        one_neuron(trains.times_ms.data() + first, spikes, window, counts.bin_counts);
     counts.spikes += t.spikes;
     counts.active_neurons += 1;
     counts.sum_bin_counts_squared += t.sum_bin_counts_squared;
     counts.sum_neuron_counts_squared += t.spikes * t.spikes;
-    if (!std::isnan(t.cv)) cvs.push_back({spikes[first].first, t.cv});
-    first = last;
+    if (!std::isnan(t.cv)) cvs.push_back({trains.nodes[k], t.cv});
   }
   return counts;
 }

@@ -40,18 +40,22 @@ keys = { "stimulus[0].rate_hz" = "eta * 10000", "stimulus[1].rate_hz" = "eta * 1
 [metrics]
 window_ms = [200.0, 1200.0]
 TOML
-seconds() { local start end; start=$(date +%s.%N); "$@" > /dev/null 2>&1; end=$(date +%s.%N); echo "$end - $start" | bc; }
+# "wall W s, cpu C s" of a whole command (CPU: user + system of it and its children, the ranks).
+seconds() {
+  /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" "$@" > /dev/null 2>&1
+  awk '{ printf "wall %.2f s, cpu %.2f s", $1, $2 + $3 }' "$WORK/time.txt"
+}
 echo "# $(date -Is) $(git -C "$ROOT" rev-parse --short HEAD) load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$REPEATS"); do
   s=$(seconds "$SPIKEWEAVE" sweep "$WORK/one_point.toml" --out "$WORK/one.h5" --overwrite -q)
   p=$(seconds "$SPIKEWEAVE" run "$WORK/brunel.toml" --set simulation.t_stop_ms=1200 --set 'simulation.output=""' -q)
-  echo "overhead repeat $r: sweep of one point ${s} s, run without output ${p} s"
+  echo "overhead repeat $r: sweep of one point: ${s}; run without output: ${p}"
 done
 for r in $(seq 1 "$REPEATS"); do
   one=$(seconds "$SPIKEWEAVE" sweep "$WORK/six_points.toml" --out "$WORK/six1.h5" --overwrite -q)
   two=$(seconds mpirun -np 2 --oversubscribe --bind-to none "$SPIKEWEAVE" sweep "$WORK/six_points.toml" \
     --out "$WORK/six2.h5" --overwrite -q --ranks-per-point 1)
-  echo "speed-up repeat $r: 6 points on 1 rank ${one} s, on 2 ranks ${two} s"
+  echo "speed-up repeat $r: 6 points on 1 rank: ${one}; on 2 ranks: ${two}"
 done
 echo "# end $(date -Is) load: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$WORK"
