@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from dataset_test_support import arguments, environment, kill_session, mpi_command, run
+from dataset_test_support import arguments, check_error, environment, kill_session, mpi_command, run
 from sweep_test_support import differences, sweep_files
 
 args = arguments(__doc__)
@@ -22,7 +22,7 @@ sweep = sweep_files(args.source_dir, work)
 with open(sweep) as f:
     text = f.read()
 with open(sweep, "w") as f:
-    f.write(text.replace('"simulation.t_stop_ms" = 250.0', '"simulation.t_stop_ms" = 600.0'))
+    f.write(text.replace('"simulation.t_stop_ms" = 250.0', '"simulation.t_stop_ms" = 1000.0'))
 
 
 def command(out):
@@ -36,6 +36,8 @@ duration = time.time() - start
 print("uninterrupted 2-rank run (mpirun included): %.1f s" % duration)
 
 target = os.path.join(work, "killed.h5")
+changed = os.path.join(work, "changed.toml")
+failures = []
 parts = target + ".parts"
 mid_run_kills = 0
 for attempt in range(8):
@@ -53,6 +55,16 @@ for attempt in range(8):
     state = ("complete" if os.path.exists(target) else
              "%d of 12 points saved" % done if done is not None else "no work directory yet")
     print("attempt %d: killed after %.2f s: %s" % (attempt, delay, state))
+    # An unfinished run is not resumed with a changed sweep file: refused, naming the change.
+    if attempt == 0 and os.path.isdir(parts) and not os.path.exists(target):
+        with open(changed, "w") as f:
+            f.write(text.replace("values = [1.5, 2.5]", "values = [1.5, 2.0]").replace(
+                '"simulation.t_stop_ms" = 250.0', '"simulation.t_stop_ms" = 1000.0'))
+        check_error(args, failures, ["sweep", changed, "--out", target],
+                    "an unfinished run with different parameters exists")
+        check_error(args, failures, ["sweep", changed, "--out", target], "axis.eta.values: file [1.5, 2.5], now [1.5, 2.0]")
+        if failures:
+            sys.exit("\n".join(failures))
     # A second kill of the resumed run, then the final resume.
     if attempt % 2 == 1 and not os.path.exists(target):
         process = subprocess.Popen(command(target), env=environment(), start_new_session=True,
