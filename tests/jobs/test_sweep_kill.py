@@ -38,6 +38,7 @@ print("uninterrupted 2-rank run (mpirun included): %.1f s" % duration)
 target = os.path.join(work, "killed.h5")
 changed = os.path.join(work, "changed.toml")
 failures = []
+change_refused = False
 parts = target + ".parts"
 mid_run_kills = 0
 for attempt in range(8):
@@ -56,7 +57,7 @@ for attempt in range(8):
              "%d of 12 points saved" % done if done is not None else "no work directory yet")
     print("attempt %d: killed after %.2f s: %s" % (attempt, delay, state))
     # An unfinished run is not resumed with a changed sweep file: refused, naming the change.
-    if attempt == 0 and os.path.isdir(parts) and not os.path.exists(target):
+    if not change_refused and os.path.isdir(parts) and not os.path.exists(target):
         with open(changed, "w") as f:
             f.write(text.replace("values = [1.5, 2.5]", "values = [1.5, 2.0]").replace(
                 '"simulation.t_stop_ms" = 250.0', '"simulation.t_stop_ms" = 1000.0'))
@@ -65,6 +66,7 @@ for attempt in range(8):
         check_error(args, failures, ["sweep", changed, "--out", target], "axis.eta.values: file [1.5, 2.5], now [1.5, 2.0]")
         if failures:
             sys.exit("\n".join(failures))
+        change_refused = True
     # A second kill of the resumed run, then the final resume.
     if attempt % 2 == 1 and not os.path.exists(target):
         process = subprocess.Popen(command(target), env=environment(), start_new_session=True,
@@ -80,6 +82,8 @@ for attempt in range(8):
         mid_run_kills += 1
     if mid_run_kills >= 3 and attempt >= 4:
         break
+if not change_refused:
+    sys.exit("no kill left an unfinished run to try a changed sweep file on")
 if mid_run_kills == 0:
     sys.exit("no kill landed in the middle of a run; the test proved nothing")
 print("OK: %d kills in the middle of a run, tables identical after each rerun" % mid_run_kills)
