@@ -33,6 +33,8 @@ endif()
 
 find_package(Boost REQUIRED COMPONENTS program_options)
 find_package(tomlplusplus REQUIRED)
+# Sweep key expressions ("-g * 0.1"): muparser (Debian libmuparser-dev ships its CMake config).
+find_package(muparser REQUIRED)
 
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
 add_library(spikeweave_random123 INTERFACE)

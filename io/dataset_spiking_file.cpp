@@ -17,16 +17,6 @@ namespace {
 
 constexpr hsize_t kChunkRows = 1 << 16;
 
-// A group name HDF5 accepts: '/' and '.' alone are not allowed as link names.
-std::string link_name(const std::string& name) {
-  std::string out = name;
-  for (char& c : out) {
-    if (c == '/') c = '_';
-  }
-  if (out.empty() || out == "." || out == "..") out = "_" + out;
-  return out;
-}
-
 }  // namespace
 
 void write_spiking_dataset(comm::Context& context, const std::string& path,
@@ -70,7 +60,7 @@ void write_spiking_dataset(comm::Context& context, const std::string& path,
     Handle spikes = h5::create_group(file, "spikes", where);
     for (std::size_t p = 0; p < P; ++p) {
       const std::string at = where + ":/spikes/" + layout.populations[p];
-      Handle group = h5::create_group(spikes, link_name(layout.populations[p]), at);
+      Handle group = h5::create_group(spikes, h5::link_name(layout.populations[p]), at);
       std::vector<std::uint64_t> nodes;
       std::vector<double> times;
       for (const SpikingInstance& s : mine) {
@@ -91,7 +81,7 @@ void write_spiking_dataset(comm::Context& context, const std::string& path,
     Handle connectivity = h5::create_group(file, "connectivity", where);
     for (std::size_t q = 0; q < Q; ++q) {
       const std::string at = where + ":/connectivity/" + layout.projections[q];
-      Handle group = h5::create_group(connectivity, link_name(layout.projections[q]), at);
+      Handle group = h5::create_group(connectivity, h5::link_name(layout.projections[q]), at);
       std::vector<std::uint64_t> sources, targets;
       std::vector<double> weights, delays;
       for (const SpikingInstance& s : mine) {

@@ -10,6 +10,15 @@ void silence_errors() {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
+std::string link_name(const std::string& name) {
+  std::string out = name;
+  for (char& c : out) {
+    if (c == '/') c = '_';
+  }
+  if (out.empty() || out == "." || out == "..") out = "_" + out;
+  return out;
+}
+
 Handle create_group(hid_t parent, const std::string& name, const std::string& where) {
   return group_handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                       where + ": cannot create group " + name);

@@ -14,6 +14,10 @@ namespace spikeweave::io::h5 {
 // Turns off HDF5's own error printing; failures surface as FileError instead.
 void silence_errors();
 
+// A link name HDF5 accepts for a user-given name: '/' (the path separator) becomes '_', and '.'
+// or '..' alone get a '_' prefix.
+std::string link_name(const std::string& name);
+
 Handle create_group(hid_t parent, const std::string& name, const std::string& where);
 Handle open_group(hid_t parent, const std::string& name, const std::string& where);
 bool exists(hid_t parent, const std::string& path);

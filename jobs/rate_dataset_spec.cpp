@@ -8,6 +8,7 @@
 #include "core/config_table.hpp"
 #include "core/errors.hpp"
 #include "core/random.hpp"
+#include "jobs/config_paths.hpp"
 
 namespace spikeweave::jobs {
 namespace {
@@ -27,33 +28,20 @@ enum Column : std::uint32_t {
   kTau = 8,
 };
 
-// The shortest decimal that reads back as exactly v.
-std::string number(double v) {
-  char text[40];
-  for (int digits = 15; digits <= 17; ++digits) {
-    std::snprintf(text, sizeof text, "%.*g", digits, v);
-    if (std::strtod(text, nullptr) == v) break;
-  }
-  std::string s = text;
-  // Keep it a TOML float.
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
-  if (s == "inf") return "inf";
-  if (s == "-inf") return "-inf";
-  return s;
-}
-
 std::string distribution_text(const Distribution& d) {
   std::string bounds;
-  if (std::isfinite(d.min)) bounds += ", min = " + number(d.min);
-  if (std::isfinite(d.max)) bounds += ", max = " + number(d.max);
+  if (std::isfinite(d.min)) bounds += ", min = " + override_value_text(d.min);
+  if (std::isfinite(d.max)) bounds += ", max = " + override_value_text(d.max);
   switch (d.kind) {
     case Distribution::Kind::kUniform:
-      return "{ uniform = [" + number(d.a) + ", " + number(d.b) + "]" + bounds + " }";
+      return "{ uniform = [" + override_value_text(d.a) + ", " + override_value_text(d.b) + "]" +
+             bounds + " }";
     case Distribution::Kind::kNormal:
-      return "{ normal = [" + number(d.a) + ", " + number(d.b) + "]" + bounds + ", bounds = \"" +
+      return "{ normal = [" + override_value_text(d.a) + ", " + override_value_text(d.b) + "]" +
+             bounds + ", bounds = \"" +
              (d.bounds == Distribution::Bounds::kClip ? "clip" : "redraw") + "\" }";
     default:
-      return number(d.a);
+      return override_value_text(d.a);
   }
 }
 
@@ -71,13 +59,15 @@ void require_range(const Distribution& d, const std::string& key, double low, bo
   const bool ok_low = low_open ? lo > low : lo >= low;
   const bool ok_high = high_open ? hi < high : hi <= high;
   if (!ok_low || !ok_high || !std::isfinite(lo) || !std::isfinite(hi)) {
-    if (d.is_constant()) throw ConfigError(key, "expected " + what + ", got " + number(d.a));
+    if (d.is_constant())
+      throw ConfigError(key, "expected " + what + ", got " + override_value_text(d.a));
     std::string hint = d.kind == Distribution::Kind::kNormal
                            ? " (give a normal distribution min and max bounds)"
                            : "";
-    throw ConfigError(key, "every draw must be " + what + ", but " + d.describe() + " can give " +
-                               (std::isfinite(lo) ? number(lo) : std::string("-inf")) + " .. " +
-                               (std::isfinite(hi) ? number(hi) : std::string("inf")) + hint);
+    throw ConfigError(
+        key, "every draw must be " + what + ", but " + d.describe() + " can give " +
+                 (std::isfinite(lo) ? override_value_text(lo) : std::string("-inf")) + " .. " +
+                 (std::isfinite(hi) ? override_value_text(hi) : std::string("inf")) + hint);
   }
 }
 
@@ -157,9 +147,9 @@ RateDatasetSpec parse_rate_dataset(const toml::table& root, const std::string& s
   require_range(s.input_mean, p + "input_mean", -inf, true, inf, true, "a finite value");
   require_range(s.input_std, p + "input_std", 0.0, false, inf, true, "a value >= 0");
   require_range(s.h0_std, p + "h0_std", 0.0, false, inf, true, "a value >= 0");
-  require_range(
-      s.tau_ms, p + "tau_ms", s.dynamics.dt_ms, false, inf, true,
-      "a value >= rate.dt_ms (" + number(s.dynamics.dt_ms) + ", for a stable Euler step)");
+  require_range(s.tau_ms, p + "tau_ms", s.dynamics.dt_ms, false, inf, true,
+                "a value >= rate.dt_ms (" + override_value_text(s.dynamics.dt_ms) +
+                    ", for a stable Euler step)");
   if (s.dale) {
     require_range(*s.dale, p + "dale", 0.0, false, 1.0, false, "an excitatory fraction in [0, 1]");
     if (s.balanced) {
@@ -233,7 +223,7 @@ std::string canonical_toml(const RateDatasetSpec& s) {
   out << "neurons = " << s.dynamics.neurons << "\n";
   out << "trials = " << s.dynamics.trials << "\n";
   out << "steps = " << s.dynamics.steps << "\n";
-  out << "dt_ms = " << number(s.dynamics.dt_ms) << "\n";
+  out << "dt_ms = " << override_value_text(s.dynamics.dt_ms) << "\n";
   out << "nonlinearity = \"" << rate::nonlinearity_name(s.dynamics.phi) << "\"\n";
   out << "\n[rate.network]\n";
   out << "gain = " << distribution_text(s.gain) << "\n";
@@ -260,7 +250,8 @@ std::string distribution_to_toml(const std::string& text, const std::string& opt
       const double b = std::stod(body.substr(comma + 1), &used_b);
       if (used_a != comma || used_b != body.size() - comma - 1)
         throw std::invalid_argument("trailing");
-      return "{ " + std::string(kind) + " = [" + number(a) + ", " + number(b) + "] }";
+      return "{ " + std::string(kind) + " = [" + override_value_text(a) + ", " +
+             override_value_text(b) + "] }";
     } catch (const std::logic_error&) {
       throw ConfigError(option, "expected " + std::string(kind) +
                                     ":A,B with numbers A and B, got '" + text + "'");

@@ -18,8 +18,11 @@
 #include "engine/simulation.hpp"
 #include "io/dataset_spec.hpp"
 #include "io/dataset_spiking_file.hpp"
-#include "io/output_path.hpp"
+#include "jobs/config_paths.hpp"
+#include "jobs/part_file.hpp"
 #include "jobs/rate_dataset_spec.hpp"
+#include "jobs/resumable_job.hpp"
+#include "jobs/spike_collector.hpp"
 #include "jobs/work_queue.hpp"
 #include "network/spec.hpp"
 
@@ -33,104 +36,19 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint32_t kInstanceSeed = 100;
 constexpr std::uint32_t kVariedBase = 101;
 
-std::string round_trip(double v) {
-  char text[40];
-  for (int digits = 15; digits <= 17; ++digits) {
-    std::snprintf(text, sizeof text, "%.*g", digits, v);
-    if (std::strtod(text, nullptr) == v) break;
-  }
-  std::string s = text;
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
-  return s;
-}
-
-// The node at a dotted path with [i] indices, or nullptr.
-const toml::node* lookup(const toml::table& root, const std::string& path) {
-  const toml::node* current = &root;
-  std::stringstream parts(path);
-  std::string part;
-  while (std::getline(parts, part, '.')) {
-    const auto* table = current->as_table();
-    if (!table) return nullptr;
-    std::size_t bracket = part.find('[');
-    const std::string key = part.substr(0, bracket);
-    current = table->get(key);
-    if (!current) return nullptr;
-    while (bracket != std::string::npos) {
-      const std::size_t close = part.find(']', bracket);
-      if (close == std::string::npos) return nullptr;
-      const auto* array = current->as_array();
-      const std::size_t index =
-          std::strtoul(part.substr(bracket + 1, close - bracket - 1).c_str(), nullptr, 10);
-      if (!array || index >= array->size()) return nullptr;
-      current = array->get(index);
-      bracket = part.find('[', close);
-    }
-  }
-  return current;
-}
-
 std::string value_text(const VariedKey& v, double value) {
-  return v.integer ? std::to_string(std::llround(value)) : round_trip(value);
+  return v.integer ? std::to_string(std::llround(value)) : override_value_text(value);
 }
 
 // ---- part files: one per finished instance ------------------------------------------------
-constexpr char kMagic[8] = {'S', 'W', 'S', 'P', 'I', 'K', 'E', '1'};
-
-std::uint64_t fnv1a(const std::string& bytes) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
-class Writer {
- public:
-  void u64(std::uint64_t v) { out_.append(reinterpret_cast<const char*>(&v), 8); }
-  template <class T>
-  void array(const std::vector<T>& values) {
-    u64(values.size());
-    out_.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
-  }
-  std::string& bytes() { return out_; }
-
- private:
-  std::string out_;
-};
-
-class Reader {
- public:
-  explicit Reader(const std::string& bytes) : in_(bytes) {}
-  bool u64(std::uint64_t& v) {
-    if (at_ + 8 > in_.size()) return false;
-    std::memcpy(&v, in_.data() + at_, 8);
-    at_ += 8;
-    return true;
-  }
-  template <class T>
-  bool array(std::vector<T>& values) {
-    std::uint64_t n = 0;
-    if (!u64(n) || n > (in_.size() - at_) / sizeof(T)) return false;
-    values.resize(n);
-    std::memcpy(values.data(), in_.data() + at_, n * sizeof(T));
-    at_ += n * sizeof(T);
-    return true;
-  }
-
- private:
-  const std::string& in_;
-  std::size_t at_ = 0;
-};
+constexpr PartMagic kMagic = {'S', 'W', 'S', 'P', 'I', 'K', 'E', '1'};
 
 std::string part_name(const std::string& dir, std::uint64_t m) {
   return dir + "/instance_" + std::to_string(m) + ".bin";
 }
 
 void save_part(const std::string& dir, const io::SpikingInstance& s) {
-  Writer w;
-  w.bytes().append(kMagic, 8);
+  PartWriter w;
   w.u64(s.index);
   w.u64(s.seed);
   w.array(s.varied);
@@ -146,35 +64,14 @@ void save_part(const std::string& dir, const io::SpikingInstance& s) {
     w.array(s.weights[q]);
     w.array(s.delays_ms[q]);
   }
-  w.u64(fnv1a(w.bytes()));
-  const std::string name = part_name(dir, s.index);
-  const std::string temporary = name + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(w.bytes().data(), static_cast<std::streamsize>(w.bytes().size()));
-    out.flush();
-    if (!out) throw FileError(temporary, "cannot write the instance's part file");
-  }
-  if (std::rename(temporary.c_str(), name.c_str()) != 0) {
-    throw FileError(name,
-                    std::string("cannot rename the part file into place: ") + std::strerror(errno));
-  }
+  save_part_file(part_name(dir, s.index), kMagic, w.bytes());
 }
 
 // Reads a part file; false if it is missing, truncated or damaged.
 bool load_part(const std::string& dir, std::uint64_t m, io::SpikingInstance& s) {
-  std::ifstream in(part_name(dir, m), std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string bytes = buffer.str();
-  if (bytes.size() < 16 || std::memcmp(bytes.data(), kMagic, 8) != 0) return false;
-  std::uint64_t stored = 0;
-  std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
-  const std::string body = bytes.substr(0, bytes.size() - 8);
-  if (fnv1a(body) != stored) return false;
-  const std::string payload = body.substr(8);
-  Reader r(payload);
+  const std::optional<std::string> payload = load_part_file(part_name(dir, m), kMagic);
+  if (!payload) return false;
+  PartReader r(*payload);
   std::uint64_t groups = 0, projections = 0;
   if (!r.u64(s.index) || s.index != m || !r.u64(s.seed) || !r.array(s.varied) || !r.u64(groups))
     return false;
@@ -198,32 +95,6 @@ bool load_part(const std::string& dir, std::uint64_t m, io::SpikingInstance& s) 
 }
 
 // ---- one instance on a group of ranks ------------------------------------------------------
-class SpikeCollector final : public io::RunOutput {
- public:
-  explicit SpikeCollector(std::size_t groups) : nodes(groups), times(groups) {}
-  void append_spikes(int group, const std::vector<std::uint64_t>& node_ids,
-                     const std::vector<double>& times_ms) override {
-    nodes.at(group).insert(nodes[group].end(), node_ids.begin(), node_ids.end());
-    times.at(group).insert(times[group].end(), times_ms.begin(), times_ms.end());
-  }
-  void append_report(int, const std::vector<float>&, std::uint64_t) override {}
-  void append_weights(int, const std::vector<double>&, const std::vector<double>&) override {}
-  void commit(const io::Provenance&) override {}
-  std::vector<std::vector<std::uint64_t>> nodes;
-  std::vector<std::vector<double>> times;
-};
-
-std::uint64_t bits(double v) {
-  std::uint64_t b;
-  std::memcpy(&b, &v, 8);
-  return b;
-}
-double from_bits(std::uint64_t b) {
-  double v;
-  std::memcpy(&v, &b, 8);
-  return v;
-}
-
 // Runs instance m on `group`; the group's rank 0 gets the whole instance, sorted.
 io::SpikingInstance run_instance(comm::Context& group, const SpikingDatasetSpec& spec,
                                  std::uint64_t m) {
@@ -243,52 +114,30 @@ io::SpikingInstance run_instance(comm::Context& group, const SpikingDatasetSpec&
     for (const auto& st : states) {
       words.push_back(st.source);
       words.push_back(st.target);
-      words.push_back(bits(st.weight));
-      words.push_back(bits(st.delay_steps * dt));
+      words.push_back(bits_of(st.weight));
+      words.push_back(bits_of(st.delay_steps * dt));
     }
   }
-  const std::size_t P = simulation.spike_layouts().size();
-  SpikeCollector collector(P);
+  const std::vector<std::uint64_t> received = gather_words_to_root(group, words);
+  SpikeCollector collector(simulation.spike_layouts().size());
   simulation.set_output(&collector);
   simulation.run_to_end();
-  for (std::size_t p = 0; p < P; ++p) {
-    words.push_back(collector.nodes[p].size());
-    for (std::size_t e = 0; e < collector.nodes[p].size(); ++e) {
-      words.push_back(collector.nodes[p][e]);
-      words.push_back(bits(collector.times[p][e]));
-    }
-  }
-  // Everything to the group's rank 0.
-  std::vector<int> counts(group.size(), 0);
-  counts[0] = static_cast<int>(words.size());
-  std::vector<std::uint64_t> received;
-  std::vector<int> received_counts;
-  std::vector<std::uint64_t> send = words;
-  if (group.alltoallv(send, counts, received, received_counts, false)) {
-    throw InternalError("spiking dataset: a rank of the group failed");
-  }
+  SortedSpikes spikes = gather_spikes_to_root(group, collector);
   if (group.rank() != 0) return s;
+  s.spike_nodes = std::move(spikes.nodes);
+  s.spike_times_ms = std::move(spikes.times_ms);
   s.sources.assign(Q, {});
   s.targets.assign(Q, {});
   s.weights.assign(Q, {});
   s.delays_ms.assign(Q, {});
-  s.spike_nodes.assign(P, {});
-  s.spike_times_ms.assign(P, {});
   std::vector<std::vector<std::tuple<std::uint64_t, std::uint64_t, double, double>>> synapses(Q);
-  std::vector<std::vector<std::pair<double, std::uint64_t>>> spikes(P);
-  std::size_t at = 0;
-  for (int r = 0; r < group.size(); ++r) {
+  for (std::size_t at = 0; at < received.size();) {  // rank by rank
     for (std::size_t q = 0; q < Q; ++q) {
       const std::uint64_t n = received[at++];
       for (std::uint64_t e = 0; e < n; ++e, at += 4) {
-        synapses[q].emplace_back(received[at], received[at + 1], from_bits(received[at + 2]),
-                                 from_bits(received[at + 3]));
+        synapses[q].emplace_back(received[at], received[at + 1], double_of(received[at + 2]),
+                                 double_of(received[at + 3]));
       }
-    }
-    for (std::size_t p = 0; p < P; ++p) {
-      const std::uint64_t n = received[at++];
-      for (std::uint64_t e = 0; e < n; ++e, at += 2)
-        spikes[p].emplace_back(from_bits(received[at + 1]), received[at]);
     }
   }
   for (std::size_t q = 0; q < Q; ++q) {
@@ -300,22 +149,7 @@ io::SpikingInstance run_instance(comm::Context& group, const SpikingDatasetSpec&
       s.delays_ms[q].push_back(delay);
     }
   }
-  for (std::size_t p = 0; p < P; ++p) {
-    std::sort(spikes[p].begin(), spikes[p].end());
-    for (const auto& [time, node] : spikes[p]) {
-      s.spike_times_ms[p].push_back(time);
-      s.spike_nodes[p].push_back(node);
-    }
-  }
   return s;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 }  // namespace
@@ -345,7 +179,7 @@ VariedKey parse_varied_key(const std::string& assignment, const std::string& net
     throw ConfigError(where, "the values must be bounded (give a normal distribution min and max)");
   }
   const toml::table root = config::parse_toml(network_toml, "NET.toml");
-  const toml::node* node = lookup(root, v.key);
+  const toml::node* node = lookup_key(root, v.key);
   v.integer = node != nullptr && node->is_integer();
   return v;
 }
@@ -415,8 +249,9 @@ std::string canonical_spec(const SpikingDatasetSpec& spec) {
     out << "set." << i << " = \"" << spec.set[i] << "\"\n";
   for (const VariedKey& v : spec.vary) {
     out << "vary." << v.key << " = \"" << v.values.describe() << (v.integer ? " (integer)" : "")
-        << " [" << round_trip(v.values.a) << ", " << round_trip(v.values.b) << ", "
-        << round_trip(v.values.min) << ", " << round_trip(v.values.max) << "]\"\n";
+        << " [" << override_value_text(v.values.a) << ", " << override_value_text(v.values.b)
+        << ", " << override_value_text(v.values.min) << ", " << override_value_text(v.values.max)
+        << "]\"\n";
   }
   out << "network_toml_fnv1a = " << fnv1a(spec.network_toml) << "\n";
   return out.str();
@@ -427,18 +262,13 @@ SpikingDatasetReport run_spiking_dataset(comm::Context& context, const SpikingDa
   const auto start = Clock::now();
   validate(spec);
   const int R = options.ranks_per_network;
-  if (R < 1 || context.size() % R != 0) {
-    throw ConfigError("--ranks-per-network", "expected a divisor of the number of ranks (" +
-                                                 std::to_string(context.size()) + "), got " +
-                                                 std::to_string(R));
-  }
+  check_ranks_per_group(context, R, "--ranks-per-network");
   const bool talk = !options.quiet && context.rank() == 0;
-  const std::string dir = spec.output + ".parts";
-  const std::string canonical = canonical_spec(spec);
+  const ResumableOutput out{spec.output, canonical_spec(spec), options.overwrite};
+  const std::string dir = out.parts_dir();
+  const std::string& canonical = out.canonical;
   SpikingDatasetReport report;
   report.instances = spec.instances;
-  // Directory checks first (missing and unwritable directories), before any instance runs.
-  io::check_output_path(context, spec.output, true);
   // Rank 0 decides: complete, resume, fresh, or an error; everyone follows.
   std::string decision;
   if (context.rank() == 0) {
@@ -478,6 +308,8 @@ SpikingDatasetReport run_spiking_dataset(comm::Context& context, const SpikingDa
   context.broadcast(decision, 0);
   if (decision.rfind("error:", 0) == 0) throw FileError(spec.output, decision.substr(6));
   if (decision == "complete") {
+  const ResumeState state = open_resumable_output(context, out, io::read_dataset_spec);
+  if (state == ResumeState::kComplete) {
     report.already_done = spec.instances;
     report.complete = true;
     if (talk)
@@ -485,75 +317,30 @@ SpikingDatasetReport run_spiking_dataset(comm::Context& context, const SpikingDa
                    spec.output.c_str());
     return report;
   }
-  // Instances already saved (a part file exists only once complete).
-  std::string done_flags(spec.instances, '0');
-  if (context.rank() == 0) {
-    for (std::uint64_t m = 0; m < spec.instances; ++m) {
-      if (fs::exists(part_name(dir, m))) done_flags[m] = '1';
-    }
-  }
-  context.broadcast(done_flags, 0);
-  std::vector<std::uint64_t> pending;
-  for (std::uint64_t m = 0; m < spec.instances; ++m) {
-    if (done_flags[m] == '0') pending.push_back(m);
-  }
+  const std::vector<std::uint64_t> pending =
+      pending_items(context, spec.instances, [&](std::uint64_t m) { return part_name(dir, m); });
   report.already_done = spec.instances - pending.size();
   if (talk) {
     std::fprintf(
         stderr,
         "[spikeweave] dataset %s: %s, %llu instances of %s on %d rank(s), %d per instance\n",
-        spec.output.c_str(), decision == "resume" ? "resuming" : "new",
+        spec.output.c_str(), state == ResumeState::kResume ? "resuming" : "new",
         static_cast<unsigned long long>(spec.instances), spec.source.c_str(), context.size(), R);
     if (report.already_done > 0) {
       std::fprintf(stderr, "[spikeweave] %llu networks already done, %zu to go\n",
                    static_cast<unsigned long long>(report.already_done), pending.size());
     }
   }
-  std::uint64_t computed = 0;
-  bool stopped = false;
-  {
-    std::unique_ptr<comm::Context> group = context.split(context.rank() / R, context.rank());
-    WorkQueue queue(context, pending.size());
-    double last_print = -1e300;
-    for (;;) {
-      std::string claim;
-      if (group->rank() == 0) {
-        const auto [first, claimed] = queue.take(1);
-        claim = claimed == 0 ? "" : std::to_string(pending[first]);
-        if (options.stop_after_instances > 0 &&
-            computed >= static_cast<std::uint64_t>(options.stop_after_instances)) {
-          claim = "stop";
-        }
-      }
-      group->broadcast(claim, 0);
-      if (claim.empty()) break;
-      if (claim == "stop") {
-        stopped = true;
-        break;
-      }
-      const std::uint64_t m = std::stoull(claim);
-      const io::SpikingInstance instance = run_instance(*group, spec, m);
-      if (group->rank() == 0) {
-        save_part(dir, instance);
-        ++computed;
-      }
-      const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-      if (talk && elapsed - last_print >= 2.0) {
-        last_print = elapsed;
-        std::uint64_t done = 0;
-        for (const auto& entry : fs::directory_iterator(dir))
-          done += entry.path().extension() == ".bin";
-        const double rate = (done - report.already_done) / std::max(elapsed, 1e-9);
-        std::fprintf(
-            stderr,
-            "[spikeweave] dataset: %llu / %llu networks (%.0f%%), %.2f networks/s, ETA %.0f s\n",
-            static_cast<unsigned long long>(done), static_cast<unsigned long long>(spec.instances),
-            100.0 * done / spec.instances, rate, rate > 0 ? (spec.instances - done) / rate : 0.0);
-      }
-    }
-  }
-  report.computed = context.sum(computed);
-  if (context.any(stopped)) {
+  ProgressLine progress(talk, "dataset", "networks", spec.instances, report.already_done);
+  const ClaimLoopResult loop = run_claim_loop(context, pending, R, options.stop_after_instances,
+                                              [&](comm::Context& group, std::uint64_t m) {
+                                                const io::SpikingInstance instance =
+                                                    run_instance(group, spec, m);
+                                                if (group.rank() == 0) save_part(dir, instance);
+                                                if (talk) progress.update(count_part_files(dir));
+                                              });
+  report.computed = loop.computed;
+  if (loop.stopped) {
     report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return report;
   }
@@ -596,11 +383,7 @@ SpikingDatasetReport run_spiking_dataset(comm::Context& context, const SpikingDa
   }
   context.sum(counts);
   io::write_spiking_dataset(context, spec.output, layout, mine, counts);
-  if (context.rank() == 0) {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  context.barrier();
+  remove_parts(context, out);
   report.complete = true;
   report.seconds = context.max(std::chrono::duration<double>(Clock::now() - start).count());
   if (talk) {

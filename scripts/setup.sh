@@ -12,7 +12,7 @@ PACKAGES=(
   libtrilinos-kokkos-dev
   libboost-program-options-dev
   libgtest-dev libbenchmark-dev
-  libtomlplusplus-dev librandom123-dev
+  libtomlplusplus-dev librandom123-dev libmuparser-dev
   libmetis-dev
   slurm-wlm munge
   python3-h5py python3-numpy python3-matplotlib

@@ -13,6 +13,8 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
 int inspect_command(comm::Context& context, const std::vector<std::string>& args);
 int dataset_command(comm::Context& context, const std::vector<std::string>& args,
                     const std::string& command_line);
+int sweep_command(comm::Context& context, const std::vector<std::string>& args,
+                  const std::string& command_line);
 int fit_command(comm::Context& context, const std::vector<std::string>& args,
                 const std::string& command_line);
 // Runs the Python package's report (python3 -m spikeweave report ARGS) on rank 0.

@@ -27,6 +27,7 @@ const char* kUsage =
     "  run NET.toml      build and simulate a network, write spikes/reports to HDF5\n"
     "  inspect FILE.h5   spike counts and mean rates of a run file\n"
     "  dataset rate|spiking ...  many random networks and their activity into one HDF5 file\n"
+    "  sweep SWEEP.toml --out F  a hyperparameter sweep into one HDF5 table of network metrics\n"
     "  fit DATA.h5 --network M   recover a rate network's W from its activity (BPTT + Adam)\n"
     "  report FILE.h5 [-o report.html]  one self-contained HTML page of a run or dataset\n"
     "Options:\n"
@@ -57,6 +58,7 @@ int dispatch(spikeweave::comm::Context& context, int argc, char** argv) {
   if (command == "dataset") return cli::dataset_command(context, args, command_line);
   if (command == "fit") return cli::fit_command(context, args, command_line);
   if (command == "report") return cli::report_command(context, args);
+  if (command == "sweep") return cli::sweep_command(context, args, command_line);
   throw UserError("spikeweave",
                   "unknown command '" + command + "' (expected run or inspect; see --help)");
 }

@@ -2,7 +2,9 @@
 import argparse
 import os
 import shlex
+import signal
 import subprocess
+import time
 
 
 def arguments(description):
@@ -36,6 +38,18 @@ def run(command, timeout=120, check=True):
     return result
 
 
+def check_error(args, failures, command, fragment, ranks=2):
+    """Runs `spikeweave COMMAND` on `ranks` ranks; appends to `failures` unless it fails with
+    `fragment` in its message, printed once."""
+    result = run(mpi_command(args, ranks, [args.binary] + command), timeout=60, check=False)
+    if result.returncode == 0:
+        failures.append("expected a failure: %s" % " ".join(command))
+    elif fragment not in result.stderr:
+        failures.append("expected '%s' in the message of %s, got:\n%s" % (fragment, " ".join(command), result.stderr))
+    elif result.stderr.count("error:") != 1:
+        failures.append("the error must be printed once, got:\n" + result.stderr)
+
+
 DATASETS = ("W", "input", "h0", "activity", "h", "lyapunov_per_ms", "params", "done")
 
 
@@ -50,3 +64,28 @@ def same_datasets(path_a, path_b):
             elif name in a and a[name][()].tobytes() != b[name][()].tobytes():
                 differences.append(name + ": contents differ")
     return differences
+
+
+def kill_session(session):
+    """SIGKILL to every process of the session mpirun leads: Open MPI puts each rank in a
+    process group of its own, so killing mpirun's group would leave the ranks running."""
+    while True:
+        victims = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == session and fields[0] != "Z":  # fields[3]: session id
+                victims.append(int(entry))
+        if not victims:
+            return
+        for pid in victims:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.05)

@@ -6,7 +6,7 @@ import os
 import shutil
 import sys
 
-from dataset_test_support import arguments, mpi_command, run
+from dataset_test_support import arguments, check_error, mpi_command, run
 
 args = arguments(__doc__)
 work = os.path.join(args.work_dir, "cli")
@@ -16,13 +16,7 @@ failures = []
 
 
 def expect_error(command, fragment, ranks=2):
-    result = run(mpi_command(args, ranks, [args.binary] + command), timeout=60, check=False)
-    if result.returncode == 0:
-        failures.append("expected a failure: %s" % " ".join(command))
-    elif fragment not in result.stderr:
-        failures.append("expected '%s' in the message of %s, got:\n%s" % (fragment, " ".join(command), result.stderr))
-    elif result.stderr.count("error:") != 1:
-        failures.append("the error must be printed once, got:\n" + result.stderr)
+    check_error(args, failures, command, fragment, ranks)
 
 
 def digest(path):

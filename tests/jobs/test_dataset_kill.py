@@ -5,7 +5,6 @@ byte, and that the file reads back with h5py."""
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -13,33 +12,8 @@ import time
 import h5py
 import numpy as np
 
-from dataset_test_support import arguments, environment, mpi_command, run, same_datasets
+from dataset_test_support import arguments, environment, kill_session, mpi_command, run, same_datasets
 
-
-
-def kill_session(session):
-    """SIGKILL to every process of the session mpirun leads: Open MPI puts each rank in a
-    process group of its own, so killing mpirun's group would leave the ranks running."""
-    while True:
-        victims = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open("/proc/%s/stat" % entry) as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == session and fields[0] != "Z":  # fields[3]: session id
-                victims.append(int(entry))
-        if not victims:
-            return
-        for pid in victims:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        time.sleep(0.05)
 
 
 args = arguments(__doc__)

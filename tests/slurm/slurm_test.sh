@@ -4,7 +4,7 @@
 # exit codes, logs and output files, and brings the cluster down again, also when a check fails.
 #
 #   slurm_test.sh SCENARIO SPIKEWEAVE SOURCE_DIR WORK_DIR PYTHON
-#     SCENARIO    cluster | srun | mpirun | bad_config | requeue | scaling | dataset
+#     SCENARIO    cluster | srun | mpirun | bad_config | requeue | scaling | dataset | sweep
 #     SPIKEWEAVE  the spikeweave executable ($<TARGET_FILE:spikeweave>)
 #     SOURCE_DIR  the repository (templates, env files, local-cluster scripts, test inputs)
 #     WORK_DIR    where job scripts run and write (emptied first; kept for inspection)
@@ -114,6 +114,29 @@ check_run() { # check_run FILE RANKS
   "$SPIKEWEAVE" inspect "$1" | grep -q "$2 rank(s)" || fail "inspect does not report $2 ranks"
   "$PYTHON" "$HERE/check_run_file.py" "$1" "$WORK/reference.h5" --ranks "$2" --t-stop-ms 200 \
     --population exc=200 --population inh=200 || fail "$1 does not match the reference run"
+}
+
+# stop_at_time_limit JOBID PATTERN: once requeue.log matches PATTERN (a progress line), sends the
+# job's batch shell USR1 (what --signal=B:USR1@120 sends at the time limit), waits for the job to
+# end, prints the log, and checks that it completed after exactly one requeue.
+stop_at_time_limit() {
+  local jobid="$1" pattern="$2"
+  for _ in $(seq 1 1200); do
+    grep -q "$pattern" requeue.log 2> /dev/null && break
+    sleep 0.05
+  done
+  grep -q "$pattern" requeue.log || fail "no progress line ($pattern) from job $jobid"
+  scancel --batch --signal=USR1 "$jobid" || fail "scancel --signal=USR1 failed"
+  job_field() { scontrol show job "$jobid" 2> /dev/null | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
+  for _ in $(seq 1 $((JOB_TIMEOUT_S * 2))); do
+    case "$(job_field JobState)" in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL) break ;; esac
+    sleep 0.5
+  done
+  echo "----- requeue.log"
+  cat requeue.log
+  echo "-----"
+  [ "$(job_field JobState)" = COMPLETED ] || fail "job state $(job_field JobState), expected COMPLETED"
+  [ "$(job_field Restarts)" = 1 ] || fail "Restarts=$(job_field Restarts), expected 1"
 }
 
 export SPIKEWEAVE SPIKEWEAVE_ENV="$SOURCE_DIR/slurm/env/local.sh"
@@ -312,22 +335,7 @@ EOF
     jobid="$(DATASET_ARGS="$big" OUT="$WORK/big.h5" sbatch --parsable --job-name=sw-dataset-requeue \
       --output="$WORK/requeue.log" --chdir="$WORK" --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --time=10 \
       "$TEMPLATES/dataset_array.sbatch")" || fail "sbatch failed"
-    for _ in $(seq 1 1200); do
-      grep -q 'networks (' requeue.log 2> /dev/null && break
-      sleep 0.05
-    done
-    grep -q 'networks (' requeue.log || fail "no progress line from the dataset job"
-    scancel --batch --signal=USR1 "$jobid" || fail "scancel --signal=USR1 failed"
-    job_field() { scontrol show job "$jobid" 2> /dev/null | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
-    for _ in $(seq 1 $((JOB_TIMEOUT_S * 2))); do
-      case "$(job_field JobState)" in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL) break ;; esac
-      sleep 0.5
-    done
-    echo "----- requeue.log"
-    cat requeue.log
-    echo "-----"
-    [ "$(job_field JobState)" = COMPLETED ] || fail "job state $(job_field JobState), expected COMPLETED"
-    [ "$(job_field Restarts)" = 1 ] || fail "Restarts=$(job_field Restarts), expected 1"
+    stop_at_time_limit "$jobid" 'networks ('
     done_before="$(sed -n 's/^\[spikeweave\] \([0-9]*\) networks already done, .*/\1/p' requeue.log | head -n 1)"
     [ -n "$done_before" ] || fail "the second slice did not resume a partly written file"
     if [ "$done_before" -le 0 ] || [ "$done_before" -ge 200 ]; then
@@ -336,6 +344,63 @@ EOF
     same_datasets "$WORK/big.h5" "$WORK/reference_big.h5"
     rm -f "$WORK/big.h5" "$WORK/reference_big.h5" # about 90 MB each
     say "one file from 2 ranks, 2 array shards, a requeued run resumed at $done_before of 200: all identical to direct runs"
+    ;;
+
+  sweep)
+    # `spikeweave sweep` through slurm/templates/sweep.sbatch: one 2-rank job, a 2-task array plus
+    # its merge job, and a job stopped at the time-limit signal (USR1, as --signal=B:USR1@120
+    # sends it), requeued and resumed: every table equals a one-process run outside SLURM.
+    cp "$SOURCE_DIR/tests/jobs/sweep/small_net.toml" "$SOURCE_DIR/tests/jobs/sweep/small_sweep.toml" "$WORK/"
+    same_table() { # same_table FILE REFERENCE
+      "$PYTHON" - "$1" "$2" << 'EOF' || fail "$1 differs from the reference $2"
+import sys
+import h5py
+import numpy as np
+def table(path):
+    out = {}
+    with h5py.File(path, "r") as f:
+        assert np.all(f["done"][()] == 1), path + ": not every point is done"
+        f.visititems(lambda name, obj: out.__setitem__(name, obj[()].tobytes()) if isinstance(obj, h5py.Dataset)
+                     and not name.endswith("_seconds") else None)
+    return out
+a, b = table(sys.argv[1]), table(sys.argv[2])
+assert sorted(a) == sorted(b), (sorted(a), sorted(b))
+different = [name for name in a if a[name] != b[name]]
+assert not different, different
+print(sys.argv[1], ":", len(a), "datasets identical to the reference")
+EOF
+    }
+    "$SPIKEWEAVE" sweep "$WORK/small_sweep.toml" --quiet --out "$WORK/reference.h5" || fail "direct sweep failed"
+
+    # 1. One job, 2 ranks, one point per rank at a time.
+    SWEEP="$WORK/small_sweep.toml" OUT="$WORK/one.h5" submit one_file "$TEMPLATES/sweep.sbatch" --ntasks-per-node=2
+    [ "$JOB_RC" = 0 ] || fail "the sweep job exited with $JOB_RC"
+    same_table "$WORK/one.h5" "$WORK/reference.h5"
+
+    # 2. A job array of 2 shards (shard.0.h5, shard.1.h5), then the merge job.
+    SWEEP="$WORK/small_sweep.toml" OUT="$WORK/shard.h5" submit array "$TEMPLATES/sweep.sbatch" \
+      --ntasks-per-node=1 --array=0-1
+    [ "$JOB_RC" = 0 ] || fail "the sweep array exited with $JOB_RC"
+    [ -e "$WORK/shard.0.h5" ] && [ -e "$WORK/shard.1.h5" ] || fail "the array did not write shard.0.h5 and shard.1.h5"
+    SWEEP="$WORK/small_sweep.toml" OUT="$WORK/shard.h5" MERGE_SHARDS=2 submit merge "$TEMPLATES/sweep.sbatch" \
+      --ntasks-per-node=2
+    [ "$JOB_RC" = 0 ] || fail "the merge job exited with $JOB_RC"
+    same_table "$WORK/shard.h5" "$WORK/reference.h5"
+
+    # 3. Stopped at the time-limit signal, requeued, resumed. Longer points (2 s of model time)
+    #    so that the signal lands in the middle.
+    sed 's/"simulation.t_stop_ms" = 250.0/"simulation.t_stop_ms" = 2000.0/' "$WORK/small_sweep.toml" > "$WORK/long_sweep.toml"
+    "$SPIKEWEAVE" sweep "$WORK/long_sweep.toml" --quiet --out "$WORK/reference_long.h5" || fail "direct long sweep failed"
+    jobid="$(SWEEP="$WORK/long_sweep.toml" OUT="$WORK/long.h5" sbatch --parsable --job-name=sw-sweep-requeue \
+      --output="$WORK/requeue.log" --chdir="$WORK" --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --time=10 \
+      "$TEMPLATES/sweep.sbatch")" || fail "sbatch failed"
+    stop_at_time_limit "$jobid" 'sweep: [1-9][0-9]* / 12 points'
+    done_before="$(sed -n 's/^\[spikeweave\] sweep .*: 12 points (\([0-9]*\) already done).*/\1/p' requeue.log | tail -n 1)"
+    if [ -z "$done_before" ] || [ "$done_before" -le 0 ] || [ "$done_before" -ge 12 ]; then
+      fail "the second slice resumed with '$done_before' of 12 points done: the signal did not interrupt the run"
+    fi
+    same_table "$WORK/long.h5" "$WORK/reference_long.h5"
+    say "one 2-rank job, a 2-task array merged, a requeued sweep resumed at $done_before of 12: all identical to direct runs"
     ;;
 
   *) fail "unknown scenario '$SCENARIO'" ;;
