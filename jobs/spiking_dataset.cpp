@@ -269,45 +269,6 @@ SpikingDatasetReport run_spiking_dataset(comm::Context& context, const SpikingDa
   const std::string& canonical = out.canonical;
   SpikingDatasetReport report;
   report.instances = spec.instances;
-  // Rank 0 decides: complete, resume, fresh, or an error; everyone follows.
-  std::string decision;
-  if (context.rank() == 0) {
-    std::error_code ec;
-    if (!options.overwrite && fs::exists(spec.output, ec)) {
-      std::string problem;
-      const std::string existing = io::read_dataset_spec(spec.output, problem);
-      if (!problem.empty()) {
-        decision = "error:the file exists and " + problem + "; pass --overwrite to replace it";
-      } else if (existing != canonical) {
-        decision =
-            "error:the file exists and was made with different parameters; pass --overwrite to "
-            "replace it";
-      } else {
-        decision = "complete";
-      }
-    } else if (!options.overwrite && fs::exists(dir, ec)) {
-      const std::string existing = read_text(dir + "/spec.toml");
-      decision = existing == canonical
-                     ? "resume"
-                     : "error:an unfinished run with different parameters exists (" + dir +
-                           "); resume it with its own parameters, or pass --overwrite";
-    } else {
-      fs::remove_all(dir, ec);
-      fs::create_directories(dir, ec);
-      std::ofstream out(dir + "/spec.toml.tmp", std::ios::binary);
-      out << canonical;
-      out.close();
-      if (!out ||
-          std::rename((dir + "/spec.toml.tmp").c_str(), (dir + "/spec.toml").c_str()) != 0) {
-        decision = "error:cannot create the work directory " + dir;
-      } else {
-        decision = "fresh";
-      }
-    }
-  }
-  context.broadcast(decision, 0);
-  if (decision.rfind("error:", 0) == 0) throw FileError(spec.output, decision.substr(6));
-  if (decision == "complete") {
   const ResumeState state = open_resumable_output(context, out, io::read_dataset_spec);
   if (state == ResumeState::kComplete) {
     report.already_done = spec.instances;

@@ -43,15 +43,20 @@ void flatten_set(const toml::table& table, const std::string& prefix,
   }
 }
 
+// Sweep-file ranges (README "Numeric ranges"). Axis values are any finite number here: each
+// point's values are checked against the network keys' own ranges when its network is parsed.
+constexpr config::Range kAxisValue{-1e300, 1e300, false, false, "a finite number"};
+constexpr config::Range kAnalysisTimeMs{0.0, 1e10, false, false, "a time [ms]"};
+
 std::uint64_t positive_count(const config::Table& t, std::string_view key, std::int64_t fallback) {
-  const std::int64_t n = t.integer(key, fallback);
-  if (n < 1) throw ConfigError(t.key_path(key), "expected at least 1, got " + std::to_string(n));
+  // Points and repeats are listed in memory and in the file: at most 2^32 of each.
+  const std::int64_t n = t.integer(key, fallback, {1, std::int64_t{1} << 32, "a count"});
   return static_cast<std::uint64_t>(n);
 }
 
 // linspace / logspace = [a, b, n].
 std::vector<double> spaced_values(const config::Table& t, std::string_view key, bool geometric) {
-  const std::vector<double> v = t.number_array(key);
+  const std::vector<double> v = t.number_array(key, kAxisValue);
   const std::string where = t.key_path(key);
   if (v.size() != 3 || v[2] < 1 || v[2] != std::floor(v[2]) || v[2] > 1e6)
     throw ConfigError(where, "expected [first, last, count] with an integer count >= 1");
@@ -70,7 +75,7 @@ std::vector<double> spaced_values(const config::Table& t, std::string_view key, 
 
 // [a, b] of uniform / log_uniform / normal.
 void parse_pair(const config::Table& t, std::string_view key, SweepAxis& axis) {
-  const std::vector<double> v = t.number_array(key);
+  const std::vector<double> v = t.number_array(key, kAxisValue);
   const std::string where = t.key_path(key);
   if (v.size() != 2) throw ConfigError(where, "expected two numbers");
   axis.a = v[0];
@@ -100,7 +105,7 @@ void parse_axis_values(const config::Table& t, SweepAxis& axis) {
   }
   const std::string& s = given[0];
   if (s == "values") {
-    axis.values = t.number_array("values");
+    axis.values = t.number_array("values", kAxisValue);
     if (axis.values.empty()) throw ConfigError(t.key_path("values"), "expected at least one value");
   } else if (s == "linspace" || s == "logspace") {
     axis.values = spaced_values(t, s, s == "logspace");
@@ -135,7 +140,7 @@ void parse_axis_keys(const config::Table& t, SweepAxis& axis) {
     SweepKey k;
     k.key = t.string("key");
     k.expression = axis.name;
-    k.scale = t.number("scale", 1.0);
+    k.scale = t.number("scale", 1.0, kAxisValue);
     k.where = axis.where + ".key (" + k.key + ")";
     axis.keys.push_back(k);
   } else if (t.has("scale")) {
@@ -163,17 +168,14 @@ SweepAxis parse_axis(const config::Table& t, std::set<std::string>& names) {
 SweepMetricsSpec parse_metrics(const config::Table& t) {
   SweepMetricsSpec m;
   if (t.has("window_ms")) {
-    const std::vector<double> w = t.number_array("window_ms");
+    const std::vector<double> w = t.number_array("window_ms", kAnalysisTimeMs);
     if (w.size() != 2 || !(w[0] >= 0) || !(w[1] > w[0]))
       throw ConfigError(t.key_path("window_ms"), "expected [start, stop] with 0 <= start < stop");
     m.window_start_ms = w[0];
     m.window_stop_ms = w[1];
   }
-  m.bin_ms = t.number("bin_ms", 1.0);
-  if (!(m.bin_ms > 0)) throw ConfigError(t.key_path("bin_ms"), "expected a bin > 0 ms");
-  m.spectrum_segment_ms = t.number("spectrum_segment_ms", 0.0);
-  if (!(m.spectrum_segment_ms >= 0))
-    throw ConfigError(t.key_path("spectrum_segment_ms"), "expected a segment >= 0 ms");
+  m.bin_ms = t.number("bin_ms", 1.0, {0.0, 1e10, true, false, "a bin width [ms]"});
+  m.spectrum_segment_ms = t.number("spectrum_segment_ms", 0.0, kAnalysisTimeMs);
   t.reject_unknown_keys();
   return m;
 }
@@ -247,8 +249,7 @@ SweepSpec parse_sweep(const std::string& sweep_toml, const std::string& sweep_pa
   spec.sweep_toml = sweep_toml;
   spec.base_path = base_path_of(sweep_toml, sweep_path);
   top.string("base");
-  const std::int64_t seed = top.integer("seed", 1);
-  if (seed < 0) throw ConfigError(top.key_path("seed"), "expected a seed >= 0");
+  const std::int64_t seed = top.integer("seed", 1, config::ranges::kSeed);
   spec.seed = static_cast<std::uint64_t>(seed);
   spec.design = parse_design(top);
   if (top.has("samples")) spec.samples = positive_count(top, "samples", 1);
