@@ -76,6 +76,10 @@ class Plots(unittest.TestCase):
             "activity": plots.plot_activity(np.random.default_rng(2).random((100, 20)), 0.1),
             "params": plots.plot_parameter_distributions({"g": np.arange(10.0),
                                                           "network": np.arange(10)}),
+            "sweep": plots.plot_sweep_metrics(
+                {"g": np.repeat([4.0, 5.0], 2), "eta": np.tile([1.0, 2.0], 2)},
+                {"rate_hz": np.arange(4.0), "cv_isi": np.array([0.1, np.nan, 0.3, 0.4])},
+                None, "g", "eta"),
         }
 
     def test_every_plot_draws_a_png(self):

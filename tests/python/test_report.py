@@ -108,12 +108,47 @@ class Reports(unittest.TestCase):
         self.assertIn("SpikeWeave spiking dataset report", page)
         self.assertEqual(len(re.findall(r'<svg[^>]*class="raster"', page)), 2)
 
-    def test_sweep_file_page_is_a_placeholder(self):
+    def test_sweep_file_page_maps_every_metric(self):
+        # A real sweep (the sweep tests' small network, 2 x 2 grid, two repeats): one heat-map
+        # figure per population and plastic projection and one for the cost per point, each cell
+        # with finished points drawn.
+        sweep = self.path("sweep.toml")
+        with open(os.path.join(helpers.SOURCE_DIR, "tests", "jobs", "sweep", "small_sweep.toml")) as f:
+            text = f.read()
+        with open(sweep, "w") as f:
+            f.write(text.replace('base = "small_net.toml"', 'base = "' + os.path.join(
+                helpers.SOURCE_DIR, "tests", "jobs", "sweep", "small_net.toml") + '"'))
         path = self.path("sweep.h5")
+        helpers.spikeweave(EXE, "sweep", sweep, "--out", path, "-q")
+        s = spikeweave.open_file(path)
+        page = report(path)
+        groups = [g for g, v in s.metrics.items() if isinstance(v, dict)]
+        figures = re.findall(r'<figure data-kind="sweep-metrics" data-group="([^"]+)" '
+                             r'data-metrics="(\d+)" data-cells="(\d+)"', page)
+        self.assertEqual(sorted(g for g, _, _ in figures), sorted(groups + ["cost per point"]))
+        axes = [a for a in s.points if a not in ("repeat", "seed")
+                and len(np.unique(s.points[a])) > 1]
+        cells = int(np.prod([len(np.unique(s.points[a])) for a in axes[:2]]))
+        for group, metrics, drawn in figures:
+            expected = len(s.metrics[group]) if group in s.metrics else 2
+            self.assertEqual((int(metrics), int(drawn)), (expected, cells))
+
+    def test_sweep_page_notes(self):
+        path = self.path("sweep_partial.h5")
         with h5py.File(path, "w") as f:
-            f["points/g"] = [4.0, 5.0]
-            f["metrics/exc/rate_hz"] = [1.0, 2.0]
-        self.assertEqual(notes(report(path)), {"sweep-pending"})
+            f["points/g"] = [4.0, 5.0, 6.0]
+            f["points/repeat"] = [0, 0, 0]
+            f["metrics/exc/rate_hz"] = [1.0, np.nan, 3.0]
+            f["done"] = np.array([1, 1, 0], np.uint8)
+        page = report(path)
+        self.assertEqual(notes(page), {"incomplete"})
+        # One varying axis: a line over g; of its three cells one is unfinished and one has an
+        # undefined (NaN) rate, so one cell is drawn.
+        self.assertIn('data-group="exc" data-metrics="1" data-cells="1"', page)
+        with h5py.File(path, "a") as f:
+            del f["points/g"]
+            f["points/g"] = [4.0, 4.0, 4.0]
+        self.assertEqual(notes(report(path)), {"incomplete", "no-axes"})
 
     def test_not_a_spikeweave_file(self):
         other = self.path("other.h5")

@@ -1,5 +1,5 @@
 """`spikeweave report`: one self-contained HTML page per SpikeWeave file (run, rate or spiking
-dataset; sweep files get a placeholder page until the sweep command lands)."""
+dataset; sweep files get heat maps of every metric over two axes)."""
 import os
 
 from ..files import file_kind
