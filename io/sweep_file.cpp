@@ -179,12 +179,19 @@ std::string read_sweep_spec(const std::string& path, std::string& problem) {
     problem = "is not a SpikeWeave sweep file (no /provenance or /points)";
     return "";
   }
-  Handle provenance = h5::open_group(file, "provenance", path);
-  if (!h5::has_attribute(provenance, "spec")) {
-    problem = "has no /provenance spec (not a SpikeWeave sweep file)";
+  // Rank 0 alone reads this to decide a resume: a malformed file must become `problem`, never an
+  // exception that would leave the other ranks waiting for the decision.
+  try {
+    Handle provenance = h5::open_group(file, "provenance", path);
+    if (!h5::has_attribute(provenance, "spec")) {
+      problem = "has no /provenance spec (not a SpikeWeave sweep file)";
+      return "";
+    }
+    return h5::read_string_attribute(provenance, "spec", path);
+  } catch (const FileError& e) {
+    problem = e.what();
     return "";
   }
-  return h5::read_string_attribute(provenance, "spec", path);
 }
 
 SweepFileContents read_sweep_file(const std::string& path) {

@@ -1,5 +1,7 @@
-// libFuzzer harness: every HDF5 reader (`spikeweave inspect`'s run-file summary and spike reader,
-// the rate-dataset reader behind `fit` and resume) on files whose structure the fuzzer chooses:
+// libFuzzer harness: every HDF5 reader (`spikeweave inspect`'s run-file summary and spike reader
+// and its dataset summaries, the rate-dataset reader behind `fit`, the stored-spec readers that
+// decide a dataset's or sweep's resume, the sweep-file reader behind `sweep --merge`) on files
+// whose structure the fuzzer chooses:
 // which groups, datasets and attributes exist, their types, ranks, shapes and contents.
 //
 // Why structure-aware and not byte mutation: flipping bytes of an HDF5 file mostly exercises
@@ -18,7 +20,10 @@
 
 #include "core/errors.hpp"
 #include "io/dataset_rate_file.hpp"
+#include "io/dataset_spec.hpp"
+#include "io/file_summary.hpp"
 #include "io/run_file_reader.hpp"
+#include "io/sweep_file.hpp"
 
 namespace {
 
@@ -124,12 +129,51 @@ std::vector<std::string> write_file(const std::string& path, FuzzedDataProvider&
   for (const char* name : {"activity", "W", "input", "h0", "done", "params"}) {
     if (in.ConsumeBool()) write_dataset(file, name, in);
   }
+  // Sweep files: /points/<axis> and /metrics/<population>/<metric>.
+  for (const char* group_name : {"points", "metrics"}) {
+    if (!in.ConsumeBool()) continue;
+    const hid_t group = H5Gcreate2(file, group_name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    const int count = in.ConsumeIntegralInRange(0, 3);
+    for (int k = 0; k < count; ++k) {
+      const std::string name = population_name(in);
+      if (in.ConsumeBool()) {
+        write_dataset(group, name.c_str(), in);
+      } else {
+        const hid_t sub = H5Gcreate2(group, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        if (sub >= 0) {
+          write_dataset(sub, "rate_hz", in);
+          H5Gclose(sub);
+        }
+      }
+    }
+    H5Gclose(group);
+  }
   H5Fclose(file);
   return populations;
 }
 
+template <class Read>
+void expect_file_error_or_data(Read&& read) {
+  try {
+    read();
+  } catch (const spikeweave::FileError&) {
+  }
+}
+
+void read_summaries(const std::string& path) {
+  namespace io = spikeweave::io;
+  expect_file_error_or_data([&] { io::detect_file_kind(path); });
+  expect_file_error_or_data([&] { io::read_rate_dataset_summary(path); });
+  expect_file_error_or_data([&] { io::read_spiking_dataset_summary(path); });
+  expect_file_error_or_data([&] { io::read_sweep_file(path); });
+  std::string problem;
+  io::read_dataset_spec(path, problem);
+  io::read_sweep_spec(path, problem);
+}
+
 void read_everything(const std::string& path, const std::vector<std::string>& populations) {
   using spikeweave::FileError;
+  read_summaries(path);
   try {
     spikeweave::io::read_run_summary(path);
   } catch (const FileError&) {
