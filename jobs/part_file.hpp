@@ -31,7 +31,8 @@ class PartWriter {
   template <class T>
   void array(const std::vector<T>& values) {
     u64(values.size());
-    out_.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+    if (!values.empty())  // an empty vector's data() may be null
+      out_.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
   }
   void text(const std::string& s) {
     u64(s.size());
@@ -54,7 +55,7 @@ class PartReader {
     std::uint64_t n = 0;
     if (!u64(n) || n > (in_.size() - at_) / sizeof(T)) return false;
     values.resize(n);
-    std::memcpy(values.data(), in_.data() + at_, n * sizeof(T));
+    if (n > 0) std::memcpy(values.data(), in_.data() + at_, n * sizeof(T));  // data() may be null
     at_ += n * sizeof(T);
     return true;
   }

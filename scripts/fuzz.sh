@@ -13,6 +13,8 @@ if [ ${#harnesses[@]} -eq 0 ]; then
   harnesses=(network_toml overrides dataset_options hdf5_readers)
 fi
 export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0"
+# The harnesses start no MPI: the fast unwinder is enough (sanitize.sh's slow one is for MPI).
+export ASAN_OPTIONS="detect_leaks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 artifacts="$PWD/build-asan/fuzz-artifacts"
 mkdir -p "$artifacts"

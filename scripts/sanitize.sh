@@ -9,12 +9,20 @@ cd "$(dirname "$0")/.."
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # Open MPI keeps some allocations until exit on purpose: tests/sanitizers/lsan.supp says which.
 export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0"
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+# fast_unwind_on_malloc=0: the frame-pointer unwinder stops at the first library built without
+# frame pointers, so Open MPI's allocations would show no library to match the suppressions.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:fast_unwind_on_malloc=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 cmake --preset asan-ubsan
 cmake --build --preset asan-ubsan
-# 3- and 4-rank variants of the MPI tests cover no code that 2 ranks do not, and under ASan on 2
-# oversubscribed cores they would take most of CI's time: they run in the Release job.
-ctest --preset asan-ubsan -L 'unit|mpi|integration|fuzz' -LE 'validation|benchmark|slurm' \
-  -E '\.3ranks$|\.4ranks$'
+# Left to the Release job, to keep CI near 35 minutes on 2 cores (under the sanitizers these take
+# 3-5x as long and add no C++ path the selected tests do not run): the 3- and 4-rank variants of
+# the MPI tests and mpi_rank_invariance.1ranks (the 2-rank run covers them), the kill tests
+# (SIGKILLed processes report nothing), and the python and browser labels (Python code driving the
+# same `run`, `dataset` and `sweep` commands as the integration tests).
+# A failing test runs once more: LeakSanitizer's exit-time tracer now and then crashes itself
+# ("Tracer caught signal 11", about 1 run in 10 of a short MPI test here) while Open MPI's progress
+# threads wind down; a real sanitizer report is deterministic and fails both runs.
+ctest --preset asan-ubsan -L 'unit|mpi|integration|fuzz' -LE 'validation|benchmark|slurm|python|browser' \
+  -E '\.3ranks$|\.4ranks$|_kill$|^mpi_rank_invariance\.1ranks$' --repeat until-pass:2
 ./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
