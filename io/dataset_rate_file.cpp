@@ -408,7 +408,7 @@ RateDatasetWriter::RateDatasetWriter(comm::Context& context, std::string path,
         param_row(e, values.data());
         unsigned char* row = rows.data() + (e - first) * 8 * (1 + columns);
         std::memcpy(row, &e, 8);
-        std::memcpy(row + 8, values.data(), 8 * columns);
+        if (columns > 0) std::memcpy(row + 8, values.data(), 8 * columns);
         indices.push_back(e);
       }
       Handle mtype = params_type(layout, false, where);

@@ -126,7 +126,8 @@ void write_spiking_dataset(comm::Context& context, const std::string& path,
       for (std::size_t e = 0; e < mine.size(); ++e) {
         std::memcpy(rows.data() + e * row_bytes, &mine[e].index, 8);
         std::memcpy(rows.data() + e * row_bytes + 8, &mine[e].seed, 8);
-        std::memcpy(rows.data() + e * row_bytes + 16, mine[e].varied.data(), 8 * V);
+        if (V > 0)  // without varied keys, varied.data() may be null
+          std::memcpy(rows.data() + e * row_bytes + 16, mine[e].varied.data(), 8 * V);
       }
       const hsize_t dims = M;
       Handle space = space_handle(H5Screate_simple(1, &dims, nullptr), where);

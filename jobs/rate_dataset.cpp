@@ -60,7 +60,7 @@ template <class T>
 void append_bytes(std::vector<unsigned char>& out, const T* data, std::size_t count) {
   const std::size_t at = out.size();
   out.resize(at + count * sizeof(T));
-  std::memcpy(out.data() + at, data, count * sizeof(T));
+  if (count > 0) std::memcpy(out.data() + at, data, count * sizeof(T));  // data may be null
 }
 
 template <class Real>
