@@ -170,11 +170,8 @@ void agree_or_throw(comm::Context* agree, bool failed, hid_t object, const std::
       message = e.what();
     }
   }
-  std::vector<double> first{failed ? static_cast<double>(agree->rank()) : 1e300};
-  agree->min(first);
-  if (first[0] > 1e299) return;
-  agree->broadcast(message, static_cast<int>(first[0]));
-  throw FileError("", message);
+  const std::string error = comm::first_error(*agree, message);
+  if (!error.empty()) throw FileError("", error);
 }
 }  // namespace
 

@@ -65,6 +65,19 @@ class Context {
   }
 };
 
+// Collective. "" on every rank if no rank passed an error, else, on every rank, the error of the
+// lowest rank that passed one: so that ranks that found a problem alone all stop with one message.
+inline std::string first_error(Context& context, const std::string& own_error) {
+  std::vector<double> first{own_error.empty() ? static_cast<double>(context.size())
+                                              : static_cast<double>(context.rank())};
+  context.min(first);
+  const int root = static_cast<int>(first[0]);
+  if (root >= context.size()) return "";
+  std::string message = own_error;
+  context.broadcast(message, root);
+  return message;
+}
+
 // One process, no MPI: rank 0 of 1.
 std::unique_ptr<Context> make_local_context();
 

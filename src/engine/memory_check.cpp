@@ -71,11 +71,8 @@ void check_memory(const network::NetworkSpec& spec, int partition_ranks, comm::C
               " is available; run it on more nodes (the estimate divides by the ranks), make it "
               "smaller, or pass --no-memory-check if the estimate is wrong";
   }
-  std::vector<double> first{short_here ? static_cast<double>(context.rank()) : 1e300};
-  context.min(first);
-  if (first[0] > 1e299) return;
-  context.broadcast(message, static_cast<int>(first[0]));
-  throw UserError("memory", message);
+  const std::string error = comm::first_error(context, message);
+  if (!error.empty()) throw UserError("memory", error);
 }
 
 }  // namespace spikeweave::engine
