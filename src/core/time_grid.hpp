@@ -35,4 +35,22 @@ inline Step time_to_nearest_step(double time_ms, double dt_ms) {
   return static_cast<Step>(std::llround(time_ms / dt_ms));
 }
 
+// Steps in an interval that need not be on the grid (update and sweep intervals, delays of
+// plasticity signals): the nearest whole number of steps, at least `minimum`. Values are
+// range-checked by the parser (at most 1e10 ms at dt >= 1e-6 ms), so the count fits a Step.
+inline Step interval_to_steps(double interval_ms, double dt_ms, Step minimum = 1) {
+  const Step steps = static_cast<Step>(std::llround(interval_ms / dt_ms));
+  return steps < minimum ? minimum : steps;
+}
+
+// The first step s whose interval (s dt, (s+1) dt] starts at or after start_ms.
+inline Step first_step_from(double start_ms, double dt_ms) {
+  return static_cast<Step>(std::ceil(start_ms / dt_ms - kGridTolerance));
+}
+
+// The step bound for a stop time: steps s < end_step_at(stop) lie before stop_ms.
+inline Step end_step_at(double stop_ms, double dt_ms) {
+  return static_cast<Step>(std::floor(stop_ms / dt_ms + kGridTolerance));
+}
+
 }  // namespace spikeweave

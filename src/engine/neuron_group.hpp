@@ -1,14 +1,26 @@
 #pragma once
 // The neurons of one population on this rank: state Views, input ring, fired flags and the
-// update kernel of the population's model.
+// update kernel of the population's model. Each model's folder derives its own group (see
+// docs/extending.md); the registry says which factory makes it.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "kernels/views.hpp"
+#include "model/neuron_model.hpp"
 #include "network/spec.hpp"
 
 namespace spikeweave::engine {
+
+// What a model's factory gets to create a population's neurons on this rank.
+struct GroupArgs {
+  const network::NetworkSpec& net;
+  int index = 0;            // population index
+  std::vector<Gid> gids;    // this rank's neurons, increasing
+  int interval_steps = 1;   // steps per communication interval (rows of fired flags)
+  int slots = 1;            // ring-buffer slots
+  const AnyValue& lowered;  // the model's lowered parameters (NeuronModelInfo::lower)
+};
 
 class NeuronGroup {
  public:
@@ -17,11 +29,12 @@ class NeuronGroup {
   // Advances every local neuron by one step. Reads and clears ring slot (step mod slots), writes
   // fired flags of row `lag`.
   virtual void update(Step step, int lag) = 0;
-  // Membrane potentials [mV] (absolute), or an empty View for source models.
+  // Membrane potentials relative to e_l_mv() [mV], or an empty View for source models.
   virtual kernels::View<const double*> v_rel_mv() const { return {}; }
   virtual double e_l_mv() const { return 0.0; }
 
   const network::PopulationSpec& spec() const { return spec_; }
+  const model::NeuronModelInfo& model() const { return *spec_.model; }
   int index() const { return index_; }
   int size() const { return static_cast<int>(gids_.size()); }
   const std::vector<Gid>& gids() const { return gids_; }
@@ -31,10 +44,10 @@ class NeuronGroup {
   int slots() const { return slots_; }
 
  protected:
-  NeuronGroup(const network::PopulationSpec& spec, int index, std::vector<Gid> gids,
-              int interval_steps, int slots, bool receives_input);
+  // Receives input when the model does (a ring of `slots` slots), otherwise gets an empty ring.
+  explicit NeuronGroup(const GroupArgs& args);
 
-  const network::PopulationSpec& spec_;
+  network::PopulationSpec spec_;  // owned: a group never depends on the caller's spec
   int index_;
   std::vector<Gid> gids_;
   kernels::View<std::uint32_t*> device_gids_;
@@ -43,8 +56,20 @@ class NeuronGroup {
   int slots_;
 };
 
+// Creates population `index`'s neurons with its model's factory.
 std::unique_ptr<NeuronGroup> make_neuron_group(const network::NetworkSpec& net, int index,
-                                               std::vector<Gid> gids, int interval_steps,
-                                               int slots);
+                                               std::vector<Gid> gids, int interval_steps, int slots,
+                                               const AnyValue& lowered);
+
+// The engine half of a model registered with the registry: the factory the model's entry names,
+// or, for built-in models, the one in the generated list. Throws InternalError if none.
+NeuronGroupFactory group_factory(const model::NeuronModelInfo& model);
+
+// Initial values of one state variable: the population's `init` entry for `variable` (a number
+// or draws keyed by (seed, population, variable, gid), so independent of the partition), else
+// `fallback`; `offset` is subtracted (potentials are stored relative to e_l_mv).
+void initialise_state(kernels::View<double*> values, const network::NetworkSpec& net,
+                      int population, const std::vector<Gid>& gids, const std::string& variable,
+                      double fallback, double offset);
 
 }  // namespace spikeweave::engine

@@ -74,7 +74,7 @@ void Recorder::add_weight_group(const network::WeightRecordSpec& spec, const Pro
   g.sources = std::move(sources);
   g.targets = std::move(targets);
   const auto& target = net_.populations[projection->target()];
-  g.units = model::weight_unit_name(target.model);
+  g.units = target.model->weight_unit_name();
   g.variables = spec.variables;
   g.state_buffered.resize(g.variables.size());
   weight_groups_.push_back(std::move(g));

@@ -21,31 +21,30 @@ std::uint64_t row_synapses(const network::SynapseTables& t, std::uint64_t row) {
 }
 }  // namespace
 
-Simulation::Simulation(const network::NetworkSpec& spec, comm::Context& context)
-    : spec_(spec),
+Simulation::Simulation(const network::NetworkSpec& source_spec, comm::Context& context)
+    : net_(network::lower_network(source_spec)),
+      spec_(net_.spec),
       context_(context),
-      partition_{spec.simulation.partition, spec.total_neurons, context.size()} {
+      partition_{spec_.simulation.partition, spec_.total_neurons, context.size()} {
+  const network::NetworkSpec& spec = spec_;
   PhaseTimers::Scope build(timers_, Phase::kBuild);
   // The communication interval is the minimum delay: a spike emitted in an interval cannot be
   // due before the next one, so ranks need to talk only once per interval.
-  const Step min_delay =
-      spec.projections.empty() ? comm::kMaxIntervalSteps : spec.min_delay_steps();
+  const Step min_delay = spec.projections.empty() ? comm::kMaxIntervalSteps : net_.min_delay_steps;
   interval_steps_ = static_cast<int>(std::min<Step>(
       {min_delay, comm::kMaxIntervalSteps, std::max<Step>(1, spec.simulation.steps)}));
   // Pending arrivals span at most max_delay slots beyond the interval being updated.
-  slots_ = static_cast<int>(spec.max_delay_steps()) + interval_steps_;
-  const auto flush_steps =
-      static_cast<Step>(std::llround(spec.simulation.flush_interval_ms / spec.simulation.dt_ms));
+  slots_ = static_cast<int>(net_.max_delay_steps) + interval_steps_;
   flush_every_intervals_ =
-      static_cast<std::uint64_t>(std::max<Step>(1, flush_steps / interval_steps_));
+      static_cast<std::uint64_t>(std::max<Step>(1, net_.flush_steps / interval_steps_));
 
   const std::vector<network::LocalPopulation> locals =
       network::local_populations(spec, partition_, context.rank());
   std::vector<std::vector<Gid>> local_gids;
   std::vector<Gid> first_gids;
   for (std::size_t p = 0; p < spec.populations.size(); ++p) {
-    groups_.push_back(
-        make_neuron_group(spec, static_cast<int>(p), locals[p].gids, interval_steps_, slots_));
+    groups_.push_back(make_neuron_group(spec, static_cast<int>(p), locals[p].gids, interval_steps_,
+                                        slots_, net_.models[p]));
     local_gids.push_back(locals[p].gids);
     first_gids.push_back(spec.populations[p].first_gid);
     compacted_.emplace_back("compacted_spikes", std::max(16, groups_.back()->size()));

@@ -15,6 +15,7 @@
 #include "engine/spike_router.hpp"
 #include "engine/stimuli.hpp"
 #include "io/run_output.hpp"
+#include "network/lowered_network.hpp"
 #include "network/spec.hpp"
 
 namespace spikeweave::engine {
@@ -50,7 +51,8 @@ using ProgressCallback = std::function<void(const Progress&)>;
 
 class Simulation {
  public:
-  // Builds this rank's part of the network. Collective.
+  // Builds this rank's part of the network from a copy of `spec` (lowered once, owned by the
+  // simulation). Collective.
   Simulation(const network::NetworkSpec& spec, comm::Context& context);
   ~Simulation();
   Simulation(const Simulation&) = delete;
@@ -100,7 +102,8 @@ class Simulation {
   void select_recorded_weights();
   void deliver(Step first_step);
 
-  const network::NetworkSpec& spec_;
+  const network::LoweredNetwork net_;  // owned: parts hold references to it
+  const network::NetworkSpec& spec_;   // net_.spec
   comm::Context& context_;
   partition::Partition partition_;
   int interval_steps_ = 1;

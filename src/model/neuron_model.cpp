@@ -3,61 +3,19 @@
 #include "core/errors.hpp"
 
 namespace spikeweave::model {
-namespace {
-struct Entry {
-  ModelKind kind;
-  const char* name;
-};
-constexpr Entry kModels[] = {
-    {ModelKind::kLifPscDelta, "lif_psc_delta"},    {ModelKind::kLifPscExp, "lif_psc_exp"},
-    {ModelKind::kLifPscAlpha, "lif_psc_alpha"},    {ModelKind::kLifCondExp, "lif_cond_exp"},
-    {ModelKind::kPoissonSource, "poisson_source"}, {ModelKind::kSpikeSource, "spike_source"},
-};
-}  // namespace
 
-ModelKind parse_model_kind(const std::string& name, const std::string& key) {
-  for (const Entry& e : kModels) {
-    if (name == e.name) return e.kind;
+// Generated from the registrations in the model folders' CMakeLists (cmake/SpikeWeaveRegistry).
+void add_builtin_neuron_models(NeuronModelRegistry& registry);
+
+const StateVariableInfo* NeuronModelInfo::state_variable(const std::string& variable) const {
+  for (const StateVariableInfo& s : state) {
+    if (s.name == variable) return &s;
   }
-  std::string known;
-  for (const Entry& e : kModels) known += (known.empty() ? "" : ", ") + std::string(e.name);
-  throw ConfigError(key, "unknown model '" + name + "'; expected one of: " + known);
+  return nullptr;
 }
 
-std::string model_name(ModelKind kind) {
-  for (const Entry& e : kModels) {
-    if (e.kind == kind) return e.name;
-  }
-  throw InternalError("model without a name");
-}
-
-std::vector<std::string> model_names() {
-  std::vector<std::string> names;
-  for (const Entry& e : kModels) names.emplace_back(e.name);
-  return names;
-}
-
-bool is_lif(ModelKind kind) {
-  return kind == ModelKind::kLifPscDelta || kind == ModelKind::kLifPscExp ||
-         kind == ModelKind::kLifPscAlpha || kind == ModelKind::kLifCondExp;
-}
-
-WeightUnit weight_unit(ModelKind kind) {
-  switch (kind) {
-    case ModelKind::kLifPscDelta:
-      return WeightUnit::kMillivolt;
-    case ModelKind::kLifPscExp:
-    case ModelKind::kLifPscAlpha:
-      return WeightUnit::kPicoampere;
-    case ModelKind::kLifCondExp:
-      return WeightUnit::kNanosiemens;
-    default:
-      return WeightUnit::kNone;
-  }
-}
-
-std::string weight_unit_suffix(ModelKind kind) {
-  switch (weight_unit(kind)) {
+std::string NeuronModelInfo::weight_unit_suffix() const {
+  switch (weight_unit) {
     case WeightUnit::kMillivolt:
       return "mv";
     case WeightUnit::kNanosiemens:
@@ -67,8 +25,8 @@ std::string weight_unit_suffix(ModelKind kind) {
   }
 }
 
-std::string weight_unit_name(ModelKind kind) {
-  switch (weight_unit(kind)) {
+std::string NeuronModelInfo::weight_unit_name() const {
+  switch (weight_unit) {
     case WeightUnit::kMillivolt:
       return "mV";
     case WeightUnit::kNanosiemens:
@@ -78,8 +36,55 @@ std::string weight_unit_name(ModelKind kind) {
   }
 }
 
-std::string weight_key(ModelKind kind) {
-  return "weight_" + weight_unit_suffix(kind);
+std::string NeuronModelInfo::weight_key() const {
+  return "weight_" + weight_unit_suffix();
+}
+
+const NeuronModelInfo& NeuronModelRegistry::add(NeuronModelInfo info) {
+  if (find(info.name) != nullptr) {
+    throw InternalError("neuron model '" + info.name + "' is registered twice");
+  }
+  if (info.parse == nullptr || info.lower == nullptr) {
+    throw InternalError("neuron model '" + info.name + "' has no parser or no lowering");
+  }
+  models_.push_back(std::move(info));
+  return models_.back();
+}
+
+const NeuronModelInfo* NeuronModelRegistry::find(const std::string& name) const {
+  for (const NeuronModelInfo& m : models_) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+const NeuronModelInfo& NeuronModelRegistry::get(const std::string& name,
+                                                const std::string& key) const {
+  if (const NeuronModelInfo* m = find(name)) return *m;
+  std::string known;
+  for (const NeuronModelInfo& m : models_) known += (known.empty() ? "" : ", ") + m.name;
+  throw ConfigError(key, "unknown model '" + name + "'; expected one of: " + known);
+}
+
+std::vector<const NeuronModelInfo*> NeuronModelRegistry::all() const {
+  std::vector<const NeuronModelInfo*> out;
+  for (const NeuronModelInfo& m : models_) out.push_back(&m);
+  return out;
+}
+
+std::vector<std::string> NeuronModelRegistry::names() const {
+  std::vector<std::string> out;
+  for (const NeuronModelInfo& m : models_) out.push_back(m.name);
+  return out;
+}
+
+NeuronModelRegistry& neuron_models() {
+  static NeuronModelRegistry* registry = [] {
+    auto* r = new NeuronModelRegistry();  // never destroyed: specs may outlive static destructors
+    add_builtin_neuron_models(*r);
+    return r;
+  }();
+  return *registry;
 }
 
 }  // namespace spikeweave::model

@@ -1,5 +1,7 @@
 #include "network/build.hpp"
 
+#include "core/time_grid.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -152,8 +154,8 @@ void for_each_pair(const Context& cx, std::vector<std::uint8_t>& bitmap,
 }
 
 std::uint16_t delay_steps(double delay_ms, double dt_ms) {
-  const long long steps = std::llround(delay_ms / dt_ms);
-  return static_cast<std::uint16_t>(std::clamp<long long>(steps, 1, 65535));
+  return static_cast<std::uint16_t>(
+      std::clamp<Step>(time_to_nearest_step(delay_ms, dt_ms), 1, 65535));
 }
 
 void split_node(std::uint64_t seed, int projection, std::uint64_t lo, std::uint64_t hi,
@@ -271,7 +273,7 @@ SynapseTables build_projection(const NetworkSpec& net, int index, const partitio
   // Pass 2: the same draws again, now with weights and delays, written into the rows.
   Stream weight_stream(0, Purpose::kWeight, 0, 0, 0);
   Stream delay_stream(0, Purpose::kDelay, 0, 0, 0);
-  const std::string weight_key = proj.key + "." + model::weight_key(target.model);
+  const std::string weight_key = proj.key + "." + target.model->weight_key();
   const std::string delay_key = proj.key + ".delay_ms";
   for_each_pair(
       cx, bitmap, picked,

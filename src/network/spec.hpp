@@ -7,11 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "core/any_value.hpp"
 #include "core/distribution.hpp"
 #include "core/ids.hpp"
-#include "model/lif_params.hpp"
 #include "model/neuron_model.hpp"
-#include "model/source_params.hpp"
 #include "partition/partition.hpp"
 #include "plasticity/plasticity_spec.hpp"
 
@@ -35,10 +34,8 @@ struct InitSpec {
 struct PopulationSpec {
   std::string name;
   std::uint64_t size = 0;
-  model::ModelKind model = model::ModelKind::kLifPscDelta;
-  model::LifParams lif;
-  model::PoissonSourceParams poisson;
-  model::SpikeSourceParams spike_source;
+  const model::NeuronModelInfo* model = nullptr;  // the registry's entry (never null once parsed)
+  AnyValue params;  // the model's own parameter struct (NeuronModelInfo::parse)
   std::vector<InitSpec> init;
   Gid first_gid = 0;  // gids of this population are first_gid .. first_gid + size - 1
   std::string key;    // "population[i]" for messages

@@ -25,11 +25,10 @@ constexpr config::Range kNodeId{0.0, static_cast<double>(kMaxNeurons), false, tr
 // itself refuses NaN and infinities.
 constexpr config::Range kSynapticDelayMs{-1e6, 1e6, false, false, "a delay [ms]"};
 
-// Initial values are membrane potentials, currents or conductances by their name.
-config::Range initial_value_range(const std::string& variable) {
-  if (variable == "v_m_mv") return ranges::kVoltageMv;
-  if (variable.size() > 3 && variable.compare(variable.size() - 3, 3, "_pa") == 0)
-    return ranges::kCurrentPa;
+// Initial values are membrane potentials, currents or conductances by their unit.
+config::Range initial_value_range(const model::StateVariableInfo& variable) {
+  if (variable.unit == "mV") return ranges::kVoltageMv;
+  if (variable.unit == "pA") return ranges::kCurrentPa;
   return config::Range{0.0, 1e9, false, false, "a conductance [nS]"};
 }
 
@@ -67,49 +66,27 @@ PopulationSpec parse_population(const Table& t, double dt_ms) {
   }
   const std::int64_t size = t.integer("size", kPopulationSize);
   p.size = static_cast<std::uint64_t>(size);
-  p.model = model::parse_model_kind(t.string("model"), t.key_path("model"));
+  p.model = &model::neuron_models().get(t.string("model"), t.key_path("model"));
   const toml::table empty;
   const std::optional<Table> params = t.optional_table("params");
   const Table params_table = params ? *params : Table(empty, t.key_path("params"));
-  switch (p.model) {
-    case model::ModelKind::kPoissonSource:
-      p.poisson = model::parse_poisson_source_params(params_table);
-      break;
-    case model::ModelKind::kSpikeSource:
-      p.spike_source = model::parse_spike_source_params(params_table, p.size);
-      for (const auto& times : p.spike_source.spike_times_ms) {
-        // A spike at t is emitted at the end of the step ending at t: t must be >= dt.
-        if (!times.empty() && times.front() < dt_ms * (1.0 - kGridTolerance)) {
-          throw ConfigError(
-              params_table.key_path("spike_times_ms"),
-              number_text(times.front()) + " ms is below dt_ms " + number_text(dt_ms));
-        }
-      }
-      break;
-    default:
-      p.lif = model::parse_lif_params(params_table, p.model);
-      model::lower_lif(p.lif, p.model, dt_ms, params_table.path());  // checks t_ref_ms on the grid
-      break;
-  }
+  p.params = p.model->parse(params_table, {p.size, dt_ms});
+  p.model->lower(p.params, dt_ms, params_table.path());  // checks times against the grid
   if (const auto init = t.optional_table("init")) {
-    std::set<std::string> allowed;
-    if (model::is_lif(p.model)) allowed = {"v_m_mv"};
-    if (p.model == model::ModelKind::kLifPscExp || p.model == model::ModelKind::kLifPscAlpha) {
-      allowed.insert({"i_syn_ex_pa", "i_syn_in_pa"});
-    }
-    if (p.model == model::ModelKind::kLifCondExp) allowed.insert({"g_ex_ns", "g_in_ns"});
     for (const std::string& variable : init->keys()) {
-      if (allowed.count(variable) == 0) {
+      const model::StateVariableInfo* state = p.model->state_variable(variable);
+      if (state == nullptr || state->init_key.empty()) {
         std::string expected;
-        for (const auto& a : allowed) expected += (expected.empty() ? "" : ", ") + a;
+        for (const auto& s : p.model->state) {
+          if (!s.init_key.empty()) expected += (expected.empty() ? "" : ", ") + s.init_key;
+        }
         throw ConfigError(init->key_path(variable),
-                          "model " + model::model_name(p.model) + " has no state variable '" +
-                              variable + "'" +
+                          "model " + p.model->name + " has no state variable '" + variable + "'" +
                               (expected.empty() ? "" : "; expected one of: " + expected));
       }
       p.init.push_back(
           {variable, parse_distribution(*init->node(variable), init->key_path(variable),
-                                        initial_value_range(variable))});
+                                        initial_value_range(*state))});
     }
   }
   t.reject_unknown_keys();
@@ -196,11 +173,11 @@ ConnectSpec parse_connect(const Table& t, const PopulationSpec& source,
 
 // Reads the weight under the key whose unit matches the target model (weight_mv / weight_pa).
 Distribution parse_weight(const Table& t, const PopulationSpec& target) {
-  const std::string key = model::weight_key(target.model);
+  const std::string key = target.model->weight_key();
   for (const char* other : {"weight_mv", "weight_pa", "weight_ns"}) {
     if (key != other && t.has(other)) {
       throw ConfigError(t.key_path(other), "target population '" + target.name + "' is " +
-                                               model::model_name(target.model) +
+                                               target.model->name +
                                                ", whose synaptic weights are given as " + key);
     }
   }
@@ -249,9 +226,9 @@ ProjectionSpec parse_projection(const Table& t, const NetworkSpec& net, int inde
   p.target = find_population(net, t, "target");
   const PopulationSpec& source = net.populations[p.source];
   const PopulationSpec& target = net.populations[p.target];
-  if (!model::is_lif(target.model)) {
+  if (!target.model->receives_input()) {
     throw ConfigError(t.key_path("target"), "population '" + target.name + "' is a " +
-                                                model::model_name(target.model) +
+                                                target.model->name +
                                                 " and cannot receive synapses");
   }
   p.name = t.string("name", source.name + "_to_" + target.name);
@@ -261,17 +238,17 @@ ProjectionSpec parse_projection(const Table& t, const NetworkSpec& net, int inde
   p.connect = parse_connect(t.table("connect"), source, target, p.source == p.target);
   p.weight = parse_weight(t, target);
   p.receptor = parse_receptor(t, p.weight);
-  if (target.model == model::ModelKind::kLifCondExp && p.receptor == Receptor::kInhibitory &&
-      p.weight.highest() > 0.0) {
+  if (target.model->weight_unit == model::WeightUnit::kNanosiemens &&
+      p.receptor == Receptor::kInhibitory && p.weight.highest() > 0.0) {
     throw ConfigError(t.key_path("weight_ns"),
                       "inhibitory conductances are given as negative weights (NEST's convention)");
   }
   p.delay_ms = parse_delay(t, net.simulation.dt_ms);
   if (const auto table = t.optional_table("plasticity")) {
-    const std::string unit = model::weight_unit_suffix(target.model);
+    const std::string unit = target.model->weight_unit_suffix();
     p.plasticity = plasticity::parse_plasticity(*table, unit);
     if (p.weight.lowest() < 0.0) {
-      throw ConfigError(t.key_path(model::weight_key(target.model)),
+      throw ConfigError(t.key_path(target.model->weight_key()),
                         "plastic synapses need non-negative (excitatory) weights, but " +
                             p.weight.describe() + " can be negative");
     }
@@ -295,7 +272,7 @@ StimulusSpec parse_stimulus(const Table& t, const NetworkSpec& net) {
   s.key = t.path();
   s.target = find_population(net, t, "target");
   const PopulationSpec& target = net.populations[s.target];
-  if (!model::is_lif(target.model)) {
+  if (!target.model->receives_input()) {
     throw ConfigError(t.key_path("target"),
                       "population '" + target.name + "' cannot receive input");
   }
@@ -320,7 +297,7 @@ StimulusSpec parse_stimulus(const Table& t, const NetworkSpec& net) {
     s.rate_hz = t.number("rate_hz", ranges::kRateHz);
     const Distribution w = parse_weight(t, target);
     if (!w.is_constant())
-      throw ConfigError(t.key_path(model::weight_key(target.model)), "must be a number");
+      throw ConfigError(t.key_path(target.model->weight_key()), "must be a number");
     s.weight = w.a;
     s.receptor = parse_receptor(t, w);
   } else if (kind == "dc") {
@@ -335,7 +312,7 @@ StimulusSpec parse_stimulus(const Table& t, const NetworkSpec& net) {
     }
     const Distribution w = parse_weight(t, target);
     if (!w.is_constant())
-      throw ConfigError(t.key_path(model::weight_key(target.model)), "must be a number");
+      throw ConfigError(t.key_path(target.model->weight_key()), "must be a number");
     s.weight = w.a;
     s.receptor = parse_receptor(t, w);
   } else {
@@ -369,7 +346,8 @@ void parse_record(const Table& t, NetworkSpec& net) {
     r.key = v.path();
     r.population = find_population(net, v, "population");
     const PopulationSpec& pop = net.populations[r.population];
-    if (!model::is_lif(pop.model)) {
+    const model::StateVariableInfo* v_m = pop.model->state_variable("v_m_mv");
+    if (v_m == nullptr || !v_m->recordable) {
       throw ConfigError(v.key_path("population"), "'" + pop.name + "' has no membrane potential");
     }
     if (v.has("node_ids")) {
@@ -466,7 +444,7 @@ int NetworkSpec::projection_index(const std::string& name) const {
 Step NetworkSpec::min_delay_steps() const {
   Step d = 0;
   for (const auto& p : projections) {
-    const Step s = std::max<Step>(1, std::llround(p.delay_ms.lowest() / simulation.dt_ms));
+    const Step s = interval_to_steps(p.delay_ms.lowest(), simulation.dt_ms, 1);
     d = d == 0 ? s : std::min(d, s);
   }
   return d == 0 ? 1 : d;
@@ -475,7 +453,7 @@ Step NetworkSpec::min_delay_steps() const {
 Step NetworkSpec::max_delay_steps() const {
   Step d = 1;
   for (const auto& p : projections) {
-    d = std::max<Step>(d, std::llround(p.delay_ms.highest() / simulation.dt_ms));
+    d = std::max<Step>(d, time_to_nearest_step(p.delay_ms.highest(), simulation.dt_ms));
   }
   return d;
 }

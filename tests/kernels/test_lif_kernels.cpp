@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "kernels/compact.hpp"
-#include "kernels/lif_update.hpp"
-#include "model/propagators.hpp"
+#include "model/lif/lif_update.hpp"
+#include "model/lif/propagators.hpp"
 
 namespace spikeweave::kernels {
 namespace {
 
-using model::ModelKind;
+using ModelKind = model::LifVariant;
 
 // State (V - E_L, I, dI) of one neuron integrated over one step h by RK4 with many sub-steps:
 // dV/dt = -V/tau_m + (I + I_const)/C, dI/dt = -I/tau_s + dI, d(dI)/dt = -dI/tau_s.
@@ -113,7 +113,7 @@ TEST(LifPscExpKernel, FollowsReferenceBelowThresholdWithRandomInput) {
   std::vector<double> ex(300, 0.0), in(300, 0.0);
   for (std::size_t k = 0; k < ex.size(); k += 7) ex[k] = 40.0 + static_cast<double>(k % 13);
   for (std::size_t k = 3; k < in.size(); k += 11) in[k] = -60.0;
-  const auto trace = run_kernel<LifPscExpUpdate>(ModelKind::kLifPscExp, p, ex, in, 0.0);
+  const auto trace = run_kernel<LifPscExpUpdate>(ModelKind::kPscExp, p, ex, in, 0.0);
   // Reference: two currents integrated separately (the system is linear).
   Reference re, ri, rc;
   for (std::size_t k = 0; k < ex.size(); ++k) {
@@ -136,7 +136,7 @@ TEST(LifPscAlphaKernel, FollowsReferenceBelowThreshold) {
   ex[5] = 45.6096;
   ex[60] = 100.0;
   in[90] = -228.048;
-  const auto trace = run_kernel<LifPscAlphaUpdate>(ModelKind::kLifPscAlpha, p, ex, in, 0.0);
+  const auto trace = run_kernel<LifPscAlphaUpdate>(ModelKind::kPscAlpha, p, ex, in, 0.0);
   Reference r;
   const double scale = std::exp(1.0) / p.tau_syn_ex_ms;
   for (std::size_t k = 0; k < ex.size(); ++k) {
@@ -157,7 +157,7 @@ TEST(LifPscDeltaKernel, ThresholdResetRefractoryAndDiscardedInput) {
   ex[0] = 0.5;  // from 19.6 (decayed) to >= 20: fires in step 0
   ex[2] = 5.0;  // arrives while refractory: discarded
   ex[7] = 1.0;  // after refractoriness: integrated
-  const auto trace = run_kernel<LifPscDeltaUpdate>(ModelKind::kLifPscDelta, p, ex, in, 19.6);
+  const auto trace = run_kernel<LifPscDeltaUpdate>(ModelKind::kPscDelta, p, ex, in, 19.6);
   EXPECT_EQ(trace[0].second, 1);
   EXPECT_DOUBLE_EQ(trace[0].first, 10.0);
   for (int k = 1; k <= 5; ++k) {
@@ -178,7 +178,7 @@ TEST(LifPscDeltaKernel, FiresWhenExactlyAtThreshold) {
   p.tau_m_ms = 20.0;
   std::vector<double> ex(2, 0.0), in(2, 0.0);
   ex[0] = 1.0;  // from 0: exactly at threshold (fixed point of 1.0 is exact)
-  const auto trace = run_kernel<LifPscDeltaUpdate>(ModelKind::kLifPscDelta, p, ex, in, 0.0);
+  const auto trace = run_kernel<LifPscDeltaUpdate>(ModelKind::kPscDelta, p, ex, in, 0.0);
   EXPECT_EQ(trace[0].second, 1);
 }
 
@@ -192,7 +192,7 @@ TEST(LifPscExpKernel, CurrentsKeepDecayingWhileRefractory) {
   std::vector<double> ex(40, 0.0), in(40, 0.0);
   ex[0] = 1e5;   // drives V over threshold in the next step
   ex[3] = 10.0;  // during refractoriness still enters the current
-  const auto trace = run_kernel<LifPscExpUpdate>(ModelKind::kLifPscExp, p, ex, in, 0.0);
+  const auto trace = run_kernel<LifPscExpUpdate>(ModelKind::kPscExp, p, ex, in, 0.0);
   int spikes = 0;
   int first = -1;
   for (std::size_t k = 0; k < trace.size(); ++k) {
@@ -226,15 +226,14 @@ TEST(LifCondExpKernel, ExponentialEulerIsExactForFixedConductancesAndConductance
   p.tau_m_ms = p.c_m_pf / p.g_l_ns;
   p.i_e_pa = 100.0;
   std::vector<double> ex(3000, 0.0), in(3000, 0.0);
-  const auto settle = run_kernel<LifCondExpUpdate>(ModelKind::kLifCondExp, p, ex, in, 0.0);
+  const auto settle = run_kernel<LifCondExpUpdate>(ModelKind::kCondExp, p, ex, in, 0.0);
   // 300 ms = 15 tau_m: V within exp(-15) of E_L + I / g_L = -50 mV (relative: +10 mV).
   EXPECT_NEAR(settle.back().first, 10.0, 10.0 * std::exp(-15.0));
   // One step with g_ex = 6 nS and g_in = 67 nS fixed, from V_rel = 10: exact relaxation.
   std::vector<double> pulse_ex(3, 0.0), pulse_in(3, 0.0);
   pulse_ex[0] = 6.0;
   pulse_in[0] = -67.0;
-  const auto trace =
-      run_kernel<LifCondExpUpdate>(ModelKind::kLifCondExp, p, pulse_ex, pulse_in, 10.0);
+  const auto trace = run_kernel<LifCondExpUpdate>(ModelKind::kCondExp, p, pulse_ex, pulse_in, 10.0);
   // Step 0 integrates with g = 0 (its inputs enter the conductances at the step's end), so V
   // stays at the current's fixed point; step 1 relaxes exactly with g_ex = 6, g_in = 67 nS.
   const double v0 = 10.0;

@@ -11,12 +11,12 @@
 
 #include "kernels/compact.hpp"
 #include "kernels/deliver.hpp"
-#include "kernels/lif_update.hpp"
+#include "model/lif/lif_update.hpp"
 
 namespace spikeweave::kernels {
 namespace {
 
-using model::ModelKind;
+using ModelKind = model::LifVariant;
 
 struct Snapshot {
   std::vector<double> v, i_ex, i_in, di_ex, di_in;
@@ -153,15 +153,15 @@ model::LifParams test_params() {
 }
 
 TEST(ChunkedLifUpdate, PscDeltaIsBitwiseIndependentOfChunking) {
-  expect_chunking_invisible<LifPscDeltaUpdate>(ModelKind::kLifPscDelta, test_params());
+  expect_chunking_invisible<LifPscDeltaUpdate>(ModelKind::kPscDelta, test_params());
 }
 
 TEST(ChunkedLifUpdate, PscExpIsBitwiseIndependentOfChunking) {
-  expect_chunking_invisible<LifPscExpUpdate>(ModelKind::kLifPscExp, test_params());
+  expect_chunking_invisible<LifPscExpUpdate>(ModelKind::kPscExp, test_params());
 }
 
 TEST(ChunkedLifUpdate, PscAlphaIsBitwiseIndependentOfChunking) {
-  expect_chunking_invisible<LifPscAlphaUpdate>(ModelKind::kLifPscAlpha, test_params());
+  expect_chunking_invisible<LifPscAlphaUpdate>(ModelKind::kPscAlpha, test_params());
 }
 
 TEST(ChunkedLifUpdate, CondExpBothIntegratorsAreBitwiseIndependentOfChunking) {
@@ -174,9 +174,9 @@ TEST(ChunkedLifUpdate, CondExpBothIntegratorsAreBitwiseIndependentOfChunking) {
   p.tau_syn_ex_ms = 5.0;
   p.tau_syn_in_ms = 10.0;
   p.exponential_euler = false;
-  expect_chunking_invisible<LifCondExpUpdate>(ModelKind::kLifCondExp, p);
+  expect_chunking_invisible<LifCondExpUpdate>(ModelKind::kCondExp, p);
   p.exponential_euler = true;
-  expect_chunking_invisible<LifCondExpUpdate>(ModelKind::kLifCondExp, p);
+  expect_chunking_invisible<LifCondExpUpdate>(ModelKind::kCondExp, p);
 }
 
 TEST(Compaction, WordWiseScanListsExactlyTheSetFlagsOfAnyValue) {

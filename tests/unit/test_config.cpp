@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/errors.hpp"
+#include "model/lif/lif_params.hpp"
 #include "network/spec.hpp"
 
 namespace spikeweave::network {
@@ -87,8 +88,8 @@ TEST(Config, ValidNetworkParses) {
   ASSERT_EQ(net.populations.size(), 2u);
   EXPECT_EQ(net.populations[1].first_gid, 80u);
   EXPECT_EQ(net.total_neurons, 100u);
-  EXPECT_DOUBLE_EQ(net.populations[0].lif.tau_syn_ex_ms, 0.5);
-  EXPECT_DOUBLE_EQ(net.populations[0].lif.c_m_pf, 250.0);  // NEST default
+  EXPECT_DOUBLE_EQ(net.populations[0].params.as<model::LifParams>().tau_syn_ex_ms, 0.5);
+  EXPECT_DOUBLE_EQ(net.populations[0].params.as<model::LifParams>().c_m_pf, 250.0);  // NEST default
   ASSERT_EQ(net.projections.size(), 2u);
   EXPECT_EQ(net.projections[0].name, "exc_to_inh");
   EXPECT_EQ(net.projections[0].connect.rule, ConnectRule::kFixedIndegree);

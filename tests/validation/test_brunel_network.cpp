@@ -21,6 +21,7 @@
 #include <cstdio>
 
 #include "in_process_run.hpp"
+#include "model/lif/lif_params.hpp"
 #include "theory/siegert.hpp"
 
 namespace spikeweave::validation {
@@ -31,7 +32,7 @@ namespace {
 HomogeneousNetwork mean_field_of(const network::NetworkSpec& spec, int p) {
   const network::PopulationSpec& pop = spec.populations[p];
   HomogeneousNetwork net;
-  const model::LifParams& lif = pop.lif;
+  const model::LifParams& lif = pop.params.as<model::LifParams>();
   net.neuron = {lif.tau_m_ms, lif.t_ref_ms, lif.v_th_mv - lif.e_l_mv, lif.v_reset_mv - lif.e_l_mv};
   for (const network::ProjectionSpec& proj : spec.projections) {
     if (proj.target != p) continue;

@@ -3,8 +3,9 @@
 // Rotter & Diesmann 1999). Each functor reads and clears the ring slot of the step, integrates,
 // applies the threshold and the absolute refractory period, and writes a fired flag.
 // The order of operations inside a step follows NEST's iaf_psc_* models.
+#include "kernels/neuron_update.hpp"
 #include "kernels/views.hpp"
-#include "model/lif_params.hpp"
+#include "model/lif/lif_params.hpp"
 
 namespace spikeweave::kernels {
 
@@ -18,21 +19,6 @@ struct LifState {
   View<std::int32_t*> refractory_steps;  // steps of refractoriness left
 };
 
-// Neurons a host thread updates in one call: the models' loops below run over contiguous
-// neurons through restrict pointers, so that the compiler vectorises them. On a GPU every
-// thread takes one neuron. A neuron's arithmetic is the same in every lane and in the scalar
-// remainder, so results do not depend on where a chunk starts (hence not on the partition).
-inline constexpr int kUpdateChunk =
-    Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible ? 256 : 1;
-
-// Tells GCC that the iterations of the next loop are independent (the restrict qualifiers of
-// inlined functions get lost, and runtime alias checks of many arrays stop it vectorising).
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && !defined(__HIPCC__)
-#define SPIKEWEAVE_IVDEP _Pragma("GCC ivdep")
-#else
-#define SPIKEWEAVE_IVDEP
-#endif
-
 // Base pointers of the three ports of one ring slot.
 struct SlotPorts {
   std::int64_t* ex;
@@ -45,20 +31,8 @@ struct SlotPorts {
 };
 
 // The loops of the four models over neurons [begin, end). The pointers do not alias (distinct
-// Views); each neuron reads and writes only its own entries.
-//
-// No floating-point contraction here: GCC fuses a * b + c into an FMA in some vector widths and
-// not in others (x86 tunings avoid FMA chains below 512 bits), so a neuron's result would depend
-// on whether it falls in a full vector, the epilogue or the scalar remainder, i.e. on where the
-// chunk starts, i.e. on the partition. Unfused, every lane computes what the scalar code does.
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && !defined(__HIPCC__)
-#define SPIKEWEAVE_NO_CONTRACTION_BEGIN \
-  _Pragma("GCC push_options") _Pragma("GCC optimize(\"fp-contract=off\")")
-#define SPIKEWEAVE_NO_CONTRACTION_END _Pragma("GCC pop_options")
-#else  // Clang contracts only inside one expression, the same way in every width.
-#define SPIKEWEAVE_NO_CONTRACTION_BEGIN
-#define SPIKEWEAVE_NO_CONTRACTION_END
-#endif
+// Views); each neuron reads and writes only its own entries. No floating-point contraction (see
+// kernels/neuron_update.hpp).
 SPIKEWEAVE_NO_CONTRACTION_BEGIN
 
 // Threshold, reset and refractoriness, shared by the models, written as selects (no branches)
@@ -226,6 +200,12 @@ SPIKEWEAVE_NO_CONTRACTION_END
 // The update functors: range(begin, end) advances neurons [begin, end), reading and clearing
 // ring slot `slot` and writing fired flags of row `lag`; operator()(i) advances neuron i.
 
+// Runs a LIF update functor over neurons [0, n) in chunks of kUpdateChunk.
+template <class Functor>
+void run_lif_update(const Functor& f, int n) {
+  run_chunked_update(f, n);
+}
+
 struct LifPscDeltaUpdate {
   LifState s;
   InputRing ring;
@@ -309,28 +289,5 @@ struct LifCondExpUpdate {
     }
   }
 };
-
-template <class Functor>
-void run_update(const Functor& f, int n) {
-  Kokkos::parallel_for(Functor::kLabel, Kokkos::RangePolicy<ExecSpace>(0, n), f);
-}
-
-// Runs a LIF update functor over neurons [0, n) in chunks of kUpdateChunk.
-template <class Functor>
-struct ChunkedUpdate {
-  Functor f;
-  int n = 0;
-  KOKKOS_INLINE_FUNCTION void operator()(const int chunk) const {
-    const int begin = chunk * kUpdateChunk;
-    f.range(begin, begin + kUpdateChunk < n ? begin + kUpdateChunk : n);
-  }
-};
-template <class Functor>
-void run_lif_update(const Functor& f, int n) {
-  if (n == 0) return;
-  const int chunks = (n + kUpdateChunk - 1) / kUpdateChunk;
-  Kokkos::parallel_for(Functor::kLabel, Kokkos::RangePolicy<ExecSpace>(0, chunks),
-                       ChunkedUpdate<Functor>{f, n});
-}
 
 }  // namespace spikeweave::kernels

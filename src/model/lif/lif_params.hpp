@@ -1,13 +1,20 @@
 #pragma once
-// Parameters of the leaky integrate-and-fire models (host side): parsing with validation, and
-// lowering to step counts and propagators once, before the time loop.
+// Parameters of the leaky integrate-and-fire models and their lowering to step counts and
+// propagators, done once before the time loop. Plain structs: the kernels include this header;
+// the TOML parser of these parameters lives in lif_describe.cpp.
 // Defaults are NEST's iaf_psc_* defaults, so NEST users meet familiar values.
 #include <limits>
-
-#include "core/config_table.hpp"
-#include "model/neuron_model.hpp"
+#include <string>
 
 namespace spikeweave::model {
+
+// The four LIF models of this folder: how synaptic input enters the membrane.
+enum class LifVariant {
+  kPscDelta,  // lif_psc_delta: a voltage jump [mV]
+  kPscExp,    // lif_psc_exp: an exponentially decaying current [pA]
+  kPscAlpha,  // lif_psc_alpha: an alpha-shaped current [pA], peak = weight at t = tau_syn
+  kCondExp,   // lif_cond_exp: exponentially decaying conductances [nS] with reversal potentials
+};
 
 struct LifParams {
   double c_m_pf = 250.0;       // membrane capacitance [pF]
@@ -26,10 +33,6 @@ struct LifParams {
   double e_in_mv = -85.0;         // inhibitory reversal potential [mV]
   bool exponential_euler = true;  // integrator = "exponential_euler" (default) or "euler"
 };
-
-// Reads `params` (the population's params table) for a LIF model; rejects unknown keys and
-// values out of range, naming the key.
-LifParams parse_lif_params(const config::Table& params, ModelKind kind);
 
 // Everything the update kernel needs, in step units. Voltages are relative to e_l_mv.
 struct LifPropagators {
@@ -57,6 +60,14 @@ struct LifPropagators {
   bool exponential_euler = true;
 };
 
-LifPropagators lower_lif(const LifParams& p, ModelKind kind, double dt_ms, const std::string& key);
+LifPropagators lower_lif(const LifParams& p, LifVariant variant, double dt_ms,
+                         const std::string& key);
+
+// What a LIF population's group and kernels get: the parameters and their lowering.
+struct LifLowered {
+  LifVariant variant = LifVariant::kPscDelta;
+  LifParams params;
+  LifPropagators q;
+};
 
 }  // namespace spikeweave::model

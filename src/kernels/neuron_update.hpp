@@ -1,0 +1,61 @@
+#pragma once
+// What every neuron model's update kernel shares: how neurons are split into chunks, the pragmas
+// that let GCC vectorise a chunk's loop, and the runners of an update functor over a population.
+#include "kernels/views.hpp"
+
+namespace spikeweave::kernels {
+
+// Neurons a host thread updates in one call: a model's loop runs over contiguous
+// neurons through restrict pointers, so that the compiler vectorises them. On a GPU every
+// thread takes one neuron. A neuron's arithmetic is the same in every lane and in the scalar
+// remainder, so results do not depend on where a chunk starts (hence not on the partition).
+inline constexpr int kUpdateChunk =
+    Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible ? 256 : 1;
+
+// Tells GCC that the iterations of the next loop are independent (the restrict qualifiers of
+// inlined functions get lost, and runtime alias checks of many arrays stop it vectorising).
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && !defined(__HIPCC__)
+#define SPIKEWEAVE_IVDEP _Pragma("GCC ivdep")
+#else
+#define SPIKEWEAVE_IVDEP
+#endif
+
+// Wrap a model's loops in SPIKEWEAVE_NO_CONTRACTION_BEGIN / _END: GCC fuses a * b + c into an FMA
+// in some vector widths and not in others (x86 tunings avoid FMA chains below 512 bits), so a
+// neuron's result would depend on whether it falls in a full vector, the epilogue or the scalar
+// remainder, i.e. on where the chunk starts, i.e. on the partition. Unfused, every lane computes
+// what the scalar code does.
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && !defined(__HIPCC__)
+#define SPIKEWEAVE_NO_CONTRACTION_BEGIN \
+  _Pragma("GCC push_options") _Pragma("GCC optimize(\"fp-contract=off\")")
+#define SPIKEWEAVE_NO_CONTRACTION_END _Pragma("GCC pop_options")
+#else  // Clang contracts only inside one expression, the same way in every width.
+#define SPIKEWEAVE_NO_CONTRACTION_BEGIN
+#define SPIKEWEAVE_NO_CONTRACTION_END
+#endif
+
+// Runs an update functor's operator()(i) for neurons [0, n), one neuron per work item.
+template <class Functor>
+void run_update(const Functor& f, int n) {
+  Kokkos::parallel_for(Functor::kLabel, Kokkos::RangePolicy<ExecSpace>(0, n), f);
+}
+
+// Runs a functor's range(begin, end) over neurons [0, n) in chunks of kUpdateChunk.
+template <class Functor>
+struct ChunkedUpdate {
+  Functor f;
+  int n = 0;
+  KOKKOS_INLINE_FUNCTION void operator()(const int chunk) const {
+    const int begin = chunk * kUpdateChunk;
+    f.range(begin, begin + kUpdateChunk < n ? begin + kUpdateChunk : n);
+  }
+};
+template <class Functor>
+void run_chunked_update(const Functor& f, int n) {
+  if (n == 0) return;
+  const int chunks = (n + kUpdateChunk - 1) / kUpdateChunk;
+  Kokkos::parallel_for(Functor::kLabel, Kokkos::RangePolicy<ExecSpace>(0, chunks),
+                       ChunkedUpdate<Functor>{f, n});
+}
+
+}  // namespace spikeweave::kernels
