@@ -24,6 +24,10 @@ function(_spikeweave_register kind)
     set_property(GLOBAL APPEND PROPERTY SPIKEWEAVE_${kind}_${group} ${files})
   endforeach()
   set_property(GLOBAL APPEND PROPERTY SPIKEWEAVE_${kind}_NAMES ${ARG_NAMES})
+  # A unit without engine sources has no factory of its own (homeostatic_scaling: static weights).
+  if(ARG_ENGINE_SOURCES)
+    set_property(GLOBAL APPEND PROPERTY SPIKEWEAVE_${kind}_ENGINE_NAMES ${ARG_NAMES})
+  endif()
 endfunction()
 
 function(spikeweave_neuron_model)
@@ -78,7 +82,9 @@ function(spikeweave_generate_registry model_target rule_target engine_target)
     target_sources(${engine_target} PRIVATE ${engine})
   endforeach()
   get_property(models GLOBAL PROPERTY SPIKEWEAVE_neuron_model_NAMES)
+  get_property(model_engines GLOBAL PROPERTY SPIKEWEAVE_neuron_model_ENGINE_NAMES)
   get_property(rules GLOBAL PROPERTY SPIKEWEAVE_plasticity_rule_NAMES)
+  get_property(rule_engines GLOBAL PROPERTY SPIKEWEAVE_plasticity_rule_ENGINE_NAMES)
   _spikeweave_write_list(model_list builtin_neuron_models.cpp
     "#include \"model/neuron_model.hpp\"\n\nnamespace spikeweave::model {" "${models}"
     "NeuronModelInfo describe_@NAME@();"
@@ -86,7 +92,7 @@ function(spikeweave_generate_registry model_target rule_target engine_target)
     "  registry.add(describe_@NAME@());"
     "}\n\n}  // namespace spikeweave::model")
   _spikeweave_write_list(group_list builtin_neuron_groups.cpp
-    "#include <string>\n\n#include \"engine/neuron_group.hpp\"\n\nnamespace spikeweave::engine {" "${models}"
+    "#include <string>\n\n#include \"engine/neuron_group.hpp\"\n\nnamespace spikeweave::engine {" "${model_engines}"
     "std::unique_ptr<NeuronGroup> make_@NAME@_group(const GroupArgs& args);"
     "NeuronGroupFactory builtin_group_factory(const std::string& model) {"
     "  if (model == \"@NAME@\") return &make_@NAME@_group;"
@@ -101,8 +107,8 @@ function(spikeweave_generate_registry model_target rule_target engine_target)
       "  registry.add(describe_@NAME@());"
       "}\n\n}  // namespace spikeweave::plasticity")
     _spikeweave_write_list(projection_list builtin_plastic_projections.cpp
-      "#include <string>\n\n#include \"engine/plastic_projection.hpp\"\n\nnamespace spikeweave::engine {" "${rules}"
-      "std::unique_ptr<Projection> make_@NAME@_projection(const PlasticArgs& args);"
+      "#include <string>\n\n#include \"engine/plastic_projection.hpp\"\n\nnamespace spikeweave::engine {" "${rule_engines}"
+      "std::unique_ptr<Projection> make_@NAME@_projection(PlasticArgs& args);"
       "PlasticProjectionFactory builtin_projection_factory(const std::string& rule) {"
       "  if (rule == \"@NAME@\") return &make_@NAME@_projection;"
       "  return nullptr;\n}\n\n}  // namespace spikeweave::engine")

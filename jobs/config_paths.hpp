@@ -6,12 +6,11 @@
 
 #include <string>
 
+#include "jobs/override_value.hpp"
+
 namespace spikeweave::jobs {
 
 // The node at a dotted path with [i] indices (`projection[2].weight_mv`), or nullptr.
 const toml::node* lookup_key(const toml::table& root, const std::string& path);
-
-// Shortest decimal text (15 to 17 digits) that parses back to exactly `v`, always a TOML float.
-std::string override_value_text(double v);
 
 }  // namespace spikeweave::jobs

@@ -1,4 +1,4 @@
-#include "jobs/rate_dataset_spec.hpp"
+#include "jobs/rate_dataset_parser.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/config_table.hpp"
+#include "core/distribution_parser.hpp"
 #include "core/errors.hpp"
 #include "core/random.hpp"
 #include "jobs/config_paths.hpp"
@@ -260,6 +261,17 @@ std::string distribution_to_toml(const std::string& text, const std::string& opt
   if (text.rfind("uniform:", 0) == 0) return two(text.substr(8), "uniform");
   if (text.rfind("normal:", 0) == 0) return two(text.substr(7), "normal");
   return text;  // a number or a TOML inline table; parsed (and checked) as TOML later
+}
+
+RateDatasetSpec parse_rate_dataset_text(const std::string& toml_text, const std::string& source,
+                                        const std::vector<std::string>& overrides,
+                                        const std::string& missing_sections) {
+  toml::table root = config::parse_toml(toml_text, source);
+  for (const std::string& a : overrides) config::apply_override(root, a);
+  if (!missing_sections.empty() && (!root.contains("dataset") || !root.contains("rate"))) {
+    throw ConfigError(source, missing_sections);
+  }
+  return parse_rate_dataset(root, source);
 }
 
 }  // namespace spikeweave::jobs

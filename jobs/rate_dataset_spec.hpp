@@ -24,8 +24,6 @@
 //   excitatory fraction f_E (absent: no Dale's law) balanced = false                # (Dale) zero
 //   mean row sums noise = 0.0                     # sigma [h / sqrt(ms)] input_mean = 0.0 # I[i] =
 //   input_mean + input_std z[i] input_std = 0.0 h0_std = 1.0 tau_ms = 10.0
-#include <toml++/toml.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -58,9 +56,6 @@ struct RateDatasetSpec {
   Distribution tau_ms = Distribution::constant(10.0);
 };
 
-// Parses and validates; ConfigError names the key (`rate.network.gain`).
-RateDatasetSpec parse_rate_dataset(const toml::table& root, const std::string& source);
-
 // Network m's parameters: each drawn from stream (seed, kDataset, column, m), so any rank draws
 // the same values.
 rate::NetworkParams draw_network_params(const RateDatasetSpec& spec, std::uint64_t m);
@@ -72,6 +67,13 @@ void param_row(const rate::NetworkParams& params, double* row);
 // Every setting that determines the file's data, one `key = value` per line in a fixed order
 // with round-trip precision: equal texts mean equal datasets.
 std::string canonical_toml(const RateDatasetSpec& spec);
+
+// Parses a rate-dataset configuration from TOML text, applying `--set`-style overrides in order
+// (host only; keeps TOML out of the callers). A non-empty `missing_sections` is the message for a
+// configuration without [dataset] and [rate], thrown naming `source`.
+RateDatasetSpec parse_rate_dataset_text(const std::string& toml_text, const std::string& source,
+                                        const std::vector<std::string>& overrides = {},
+                                        const std::string& missing_sections = "");
 
 // A CLI distribution: a number, "uniform:LOW,HIGH", "normal:MEAN,SD" or a TOML inline table;
 // returned as TOML value text for --set style overrides.

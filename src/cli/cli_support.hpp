@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "comm/context.hpp"
-#include "core/config_table.hpp"
+#include "core/value_range.hpp"
 #include "engine/simulation.hpp"
 
 namespace spikeweave::cli {

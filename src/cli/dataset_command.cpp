@@ -8,10 +8,10 @@
 
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
-#include "core/config_table.hpp"
 #include "core/errors.hpp"
 #include "core/version.hpp"
 #include "jobs/rate_dataset.hpp"
+#include "jobs/rate_dataset_spec.hpp"
 #include "jobs/spiking_dataset.hpp"
 #include "network/spec.hpp"
 
@@ -149,7 +149,6 @@ int rate_dataset(comm::Context& context, const std::vector<std::string>& args,
   const std::string source = config_path.empty() ? "command line" : config_path;
   const std::string config_text =
       config_path.empty() ? "" : read_text_file_collectively(context, config_path);
-  toml::table root = config::parse_toml(config_text, source);
   // Options first, then --set, in a fixed order: every rank builds the same table.
   std::vector<std::string> assignments;
   auto set = [&](const std::string& key, const std::string& value) {
@@ -179,16 +178,12 @@ int rate_dataset(comm::Context& context, const std::vector<std::string>& args,
   }
   if (vm.count("balanced")) set("rate.network.balanced", "true");
   for (const std::string& o : overrides) assignments.push_back(o);
-  for (const std::string& a : assignments) config::apply_override(root, a);
-  if (!root.contains("dataset") || !root.contains("rate")) {
-    throw ConfigError(
-        source,
-        "expected --networks, --neurons, --steps and --out (or a CONFIG.toml with [dataset] "
-        "and [rate]); see spikeweave dataset rate --help");
-  }
   jobs::RateDatasetSpec spec;
   try {
-    spec = jobs::parse_rate_dataset(root, source);
+    spec = jobs::parse_rate_dataset_text(
+        config_text, source, assignments,
+        "expected --networks, --neurons, --steps and --out (or a CONFIG.toml with [dataset] "
+        "and [rate]); see spikeweave dataset rate --help");
   } catch (const ConfigError& e) {
     // Name the option too where the key has one.
     static const std::pair<const char*, const char*> kOptions[] = {

@@ -8,7 +8,6 @@
 
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
-#include "core/config_table.hpp"
 #include "core/errors.hpp"
 #include "io/dataset_fit_file.hpp"
 #include "io/dataset_rate_file.hpp"
@@ -44,8 +43,8 @@ struct Settings {
 template <class Real>
 io::FitRecord fit_network(const Settings& s, const std::string& command_line) {
   io::RateDatasetReader reader(s.dataset);
-  toml::table root = config::parse_toml(reader.spec_toml(), s.dataset + ":/provenance/spec");
-  const jobs::RateDatasetSpec spec = jobs::parse_rate_dataset(root, s.dataset);
+  const jobs::RateDatasetSpec spec =
+      jobs::parse_rate_dataset_text(reader.spec_toml(), s.dataset + ":/provenance/spec");
   if (s.network >= spec.networks) {
     throw ConfigError("--network", "the dataset has networks 0 .. " +
                                        std::to_string(spec.networks - 1) + ", not " +

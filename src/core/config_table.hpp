@@ -10,43 +10,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/schema_recorder.hpp"
 #include "core/value_range.hpp"
 
 namespace spikeweave::config {
 
-// One numeric key as a parser asked for it: its full path and documented range. Collected while
-// a SchemaRecorder is alive on the thread, so that tests (and `spikeweave run --list-keys`) can
-// enumerate every numeric key a network's parse reads, present or defaulted.
-struct NumericKey {
-  std::string path;
-  Range range;           // for integers: low/high hold the integer bounds
-  bool integer = false;  // read as a TOML integer
-  bool present = false;  // given in the file (false: the default was used)
-};
-
-class SchemaRecorder {
- public:
-  SchemaRecorder();
-  ~SchemaRecorder();
-  SchemaRecorder(const SchemaRecorder&) = delete;
-  SchemaRecorder& operator=(const SchemaRecorder&) = delete;
-  const std::vector<NumericKey>& keys() const { return keys_; }
-  // Called by the readers; records nothing when no recorder is alive.
-  static void note(NumericKey key);
-
- private:
-  std::vector<NumericKey> keys_;
-  SchemaRecorder* previous_;
-};
-
 // The value of a TOML integer or float node as a double (integers beyond 2^53 rounded, where
 // toml++'s value<double>() refuses them), or nothing for any other node.
 std::optional<double> number_value(const toml::node& node);
-
-// Checks one number against its range; throws ConfigError naming `key`, the value and the range
-// (NaN and infinities are always refused). Returns the value.
-double check_number(double value, const std::string& key, const Range& range);
-std::int64_t check_integer(std::int64_t value, const std::string& key, const IntRange& range);
 
 class Table {
  public:

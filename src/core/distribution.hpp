@@ -1,11 +1,9 @@
 #pragma once
 // A scalar parameter that is either a constant or drawn per element (synapse, neuron) from a
-// distribution. TOML forms:
+// distribution (parsed by core/distribution_parser.hpp). TOML forms:
 //   87.8                                    constant
 //   { uniform = [low, high] }               uniform on [low, high)
 //   { normal = [mean, sd], min = 0.0, max = 10.0, bounds = "redraw" }   bounds "redraw" | "clip"
-#include <toml++/toml.h>
-
 #include <limits>
 #include <optional>
 #include <string>
@@ -40,11 +38,5 @@ struct Distribution {
   double sample(rng::Stream& stream, const std::string& key) const;
   std::string describe() const;
 };
-
-// Parses a distribution node; errors name `key`. Every number in it (the constant, the uniform
-// bounds, the normal's mean, min and max) must lie in `range`, and a normal's sd must be finite
-// and >= 0, so that no draw can leave the key's documented range.
-Distribution parse_distribution(const toml::node& node, const std::string& key,
-                                const config::Range& range);
 
 }  // namespace spikeweave

@@ -7,11 +7,11 @@
 //   word 0: purpose (8 bits) << 24 | object (24 bits, e.g. the projection or stimulus index)
 //   word 1: a (e.g. target gid)     word 2: b (e.g. step, or a sub-purpose)
 //   word 3: block index inside the stream (each block yields four 32-bit words)
-// and the key is the 64-bit user seed. Usable on host and device (KOKKOS_INLINE_FUNCTION).
+// and the key is the 64-bit user seed. Usable on host and device (SPIKEWEAVE_INLINE_FUNCTION).
 #include <Random123/philox.h>
-#include <Kokkos_Core.hpp>
 #include <cmath>
 #include <cstdint>
+#include "core/portable.hpp"
 
 namespace spikeweave::rng {
 
@@ -34,15 +34,16 @@ using Philox = r123::Philox4x32;
 
 class Stream {
  public:
-  KOKKOS_INLINE_FUNCTION Stream(std::uint64_t seed, Purpose purpose, std::uint32_t object,
-                                std::uint32_t a, std::uint32_t b, std::uint32_t first_block = 0) {
+  SPIKEWEAVE_INLINE_FUNCTION Stream(std::uint64_t seed, Purpose purpose, std::uint32_t object,
+                                    std::uint32_t a, std::uint32_t b,
+                                    std::uint32_t first_block = 0) {
     key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
     ctr_ = {
         {(static_cast<std::uint32_t>(purpose) << 24) | (object & 0xFFFFFFu), a, b, first_block}};
     fill();
   }
 
-  KOKKOS_INLINE_FUNCTION std::uint32_t next_u32() {
+  SPIKEWEAVE_INLINE_FUNCTION std::uint32_t next_u32() {
     if (used_ == 4) {
       ++ctr_.v[3];
       fill();
@@ -51,14 +52,14 @@ class Stream {
   }
 
   // Uniform double in the open interval (0, 1), 53 random bits.
-  KOKKOS_INLINE_FUNCTION double uniform() {
+  SPIKEWEAVE_INLINE_FUNCTION double uniform() {
     const std::uint64_t hi = next_u32();
     const std::uint64_t lo = next_u32();
     return to_unit_open(hi, lo);
   }
 
   // Uniform integer in [0, n), n >= 1, unbiased (Lemire's multiply-shift with rejection).
-  KOKKOS_INLINE_FUNCTION std::uint32_t below(std::uint32_t n) {
+  SPIKEWEAVE_INLINE_FUNCTION std::uint32_t below(std::uint32_t n) {
     std::uint64_t m = std::uint64_t{next_u32()} * n;
     auto low = static_cast<std::uint32_t>(m);
     if (low < n) {
@@ -72,19 +73,19 @@ class Stream {
   }
 
   // Standard normal deviate (Box-Muller; the second deviate is discarded to keep draws simple).
-  KOKKOS_INLINE_FUNCTION double normal() {
+  SPIKEWEAVE_INLINE_FUNCTION double normal() {
     const double u1 = uniform();
     const double u2 = uniform();
     return ::sqrt(-2.0 * ::log(u1)) * ::cos(6.283185307179586476925 * u2);
   }
 
-  KOKKOS_INLINE_FUNCTION static double to_unit_open(std::uint64_t hi, std::uint64_t lo) {
+  SPIKEWEAVE_INLINE_FUNCTION static double to_unit_open(std::uint64_t hi, std::uint64_t lo) {
     const std::uint64_t bits = ((hi << 32) | lo) >> 11;
     return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
   }
 
  private:
-  KOKKOS_INLINE_FUNCTION void fill() {
+  SPIKEWEAVE_INLINE_FUNCTION void fill() {
     Philox philox;
     words_ = philox(ctr_, key_);
     used_ = 0;
@@ -98,8 +99,8 @@ class Stream {
 
 // Poisson deviate by inversion; for small means (the sampler below switches at
 // kPoissonInversionMax).
-KOKKOS_INLINE_FUNCTION std::uint32_t poisson_by_inversion(double u, double exp_minus_mean,
-                                                          double mean) {
+SPIKEWEAVE_INLINE_FUNCTION std::uint32_t poisson_by_inversion(double u, double exp_minus_mean,
+                                                              double mean) {
   std::uint32_t k = 0;
   double p = exp_minus_mean;
   double cdf = p;
@@ -113,7 +114,7 @@ KOKKOS_INLINE_FUNCTION std::uint32_t poisson_by_inversion(double u, double exp_m
 }
 
 // Poisson deviate for mean >= 10 by transformed rejection with squeeze (Hoermann 1993, PTRS).
-KOKKOS_INLINE_FUNCTION std::uint32_t poisson_ptrs(Stream& stream, double mean) {
+SPIKEWEAVE_INLINE_FUNCTION std::uint32_t poisson_ptrs(Stream& stream, double mean) {
   const double slam = ::sqrt(mean);
   const double loglam = ::log(mean);
   const double b = 0.931 + 2.53 * slam;
@@ -137,7 +138,7 @@ KOKKOS_INLINE_FUNCTION std::uint32_t poisson_ptrs(Stream& stream, double mean) {
 inline constexpr double kPoissonInversionMax = 16.0;
 
 // Poisson deviate of any mean from a stream.
-KOKKOS_INLINE_FUNCTION std::uint32_t poisson(Stream& stream, double mean) {
+SPIKEWEAVE_INLINE_FUNCTION std::uint32_t poisson(Stream& stream, double mean) {
   if (mean <= 0.0) return 0;
   if (mean < kPoissonInversionMax)
     return poisson_by_inversion(stream.uniform(), ::exp(-mean), mean);

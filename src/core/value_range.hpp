@@ -34,6 +34,11 @@ struct IntRange {
   std::string describe() const;
 };
 
+// Checks one number against its range; throws ConfigError naming `key`, the value and the range
+// (NaN and infinities are always refused). Returns the value.
+double check_number(double value, const std::string& key, const Range& range);
+std::int64_t check_integer(std::int64_t value, const std::string& key, const IntRange& range);
+
 // Formats a double for messages: shortest form that reads back ("0.1", "1e+300", "nan").
 std::string format_number(double value);
 

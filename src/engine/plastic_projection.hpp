@@ -1,21 +1,268 @@
 #pragma once
 // Plastic projections: synapse weights in device memory, updated by the projection's rule as
-// spikes are delivered (see kernels/stdp_deliver.hpp).
+// spikes are delivered (see kernels/plastic_deliver.hpp). Each rule's folder derives its
+// projection from PlasticProjection and registers a factory (docs/extending.md).
+#include <algorithm>
+#include <cmath>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "engine/neuron_group.hpp"
 #include "engine/post_histories.hpp"
 #include "engine/post_rates.hpp"
 #include "engine/projection.hpp"
 #include "kernels/deliver.hpp"
+#include "kernels/plastic_deliver.hpp"
+#include "kernels/stdp_deliver.hpp"
+#include "kernels/tagging.hpp"
+#include "plasticity/plasticity_spec.hpp"
+#include "plasticity/rule.hpp"
 
 namespace spikeweave::engine {
 
 kernels::DeviceSynapses device_synapses(const network::SynapseTables& tables);
 int port_of(const network::ProjectionSpec& spec);
 
-std::unique_ptr<Projection> make_plastic_projection(const network::NetworkSpec& net, int index,
-                                                    network::SynapseTables tables,
-                                                    NeuronGroup& target, PostHistories& histories,
-                                                    PostRates& rates, int interval_steps);
+// What a rule's factory gets to create a plastic projection on this rank.
+struct PlasticArgs {
+  const network::NetworkSpec& net;
+  int index = 0;                  // projection index
+  network::SynapseTables tables;  // this rank's synapses (the factory takes them)
+  NeuronGroup& target;
+  PostHistories& histories;
+  PostRates& rates;
+  int interval_steps = 1;
+  const plasticity::LoweredPlasticity& lowered;  // sweep and tagging steps, the rule's lowering
+  bool double_weights = false;                   // weight_type = "double"
+};
+
+// Creates the plastic projection of a projection whose rule writes spike-timing changes.
+std::unique_ptr<Projection> make_plastic_projection(PlasticArgs& args);
+
+// The engine half of a registered rule: the factory its entry names, or, for built-in rules,
+// the one in the generated list. Throws InternalError if none.
+PlasticProjectionFactory projection_factory(const plasticity::RuleInfo& rule);
+
+// The range of a rule's stored per-synapse state, which tagging clamps to, and the state per
+// unit of weight (the calcium rule stores the efficacy rho).
+struct TaggingBounds {
+  double state_min = -1e300;
+  double state_max = 1e300;
+  double state_per_weight = 1.0;
+};
+
+// What every plastic projection has: device weights, per-row state, the depression table, the
+// sweep cadence, optional homeostatic gain and tagging. `Synapses` is the kernel-side state
+// struct (StdpSynapses or DopamineSynapses), which derived classes run kernels on.
+template <class Weight, class Synapses>
+class PlasticProjection : public Projection {
+ public:
+  bool plastic() const override { return true; }
+
+  void bind(const PostHistories& histories, const PostRates& rates) override {
+    s_.post = histories.history(target_);
+    kminus_table_.post = s_.post;
+    s_.syn.gain = rates.gain(target_);
+    if (tagging_) {
+      protein_.rate_hz = rates.rate(target_, tagging_rate_trace_);
+    }
+  }
+
+  void deliver(const SpikeBatch& batch, Step first_step) override {
+    // Spikes emitted at steps first_step + lag have stamps first_step + lag + 1; their depression
+    // reads the target's trace at stamp - d >= first_step + 1 - d_max.
+    kminus_table_.base = first_step + 1 - max_delay_steps_;
+    s_.kminus_base = kminus_table_.base;
+    Kokkos::parallel_for(
+        kernels::StdpKminusTable::kLabel,
+        Kokkos::RangePolicy<kernels::ExecSpace>(0, static_cast<int>(s_.kminus.extent(1))),
+        kminus_table_);
+    deliver_.s = s_;
+    deliver_.spikes = batch.spikes;
+    deliver_.run_begin = batch.run_begin;
+    deliver_.first_step = first_step;
+    deliver_.run(batch.runs);
+    after_deliver();
+  }
+
+  void sweep(Step stamp) override {
+    if (stamp / sweep_steps_ != last_sweep_ / sweep_steps_) {
+      kernels::PlasticSweep<Synapses>{s_, stamp - sweep_steps_, stamp}.run();
+      after_sweep(stamp - sweep_steps_);
+      last_sweep_ = stamp;
+    }
+    if (!tagging_) return;
+    // sweep() runs once per communication interval, which may span several tagging updates:
+    // apply one update (with the factors of one update_interval_ms) per boundary crossed, so the
+    // slow processes keep their own pace whatever the minimum delay.
+    const Step updates = stamp / tagging_steps_ - last_tagging_ / tagging_steps_;
+    if (updates <= 0) return;
+    protein_.dopamine_trigger = dopamine_above(stamp);
+    for (Step u = 0; u < updates; ++u) {
+      Kokkos::parallel_for(
+          kernels::ProteinUpdate::kLabel,
+          Kokkos::RangePolicy<kernels::ExecSpace>(0, static_cast<int>(protein_.protein.extent(0))),
+          protein_);
+      Kokkos::parallel_for(
+          kernels::TaggingUpdate<Weight>::kLabel,
+          Kokkos::RangePolicy<kernels::ExecSpace, Kokkos::IndexType<std::uint64_t>>(
+              0, tagging_update_.weight.extent(0)),
+          tagging_update_);
+    }
+    last_tagging_ = stamp;
+  }
+
+  std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const override {
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s_.weight);
+    const auto gain = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s_.syn.gain);
+    std::vector<double> values;
+    values.reserve(synapses.size());
+    for (std::uint64_t k : synapses) {
+      const double w = this->weight_from_state(static_cast<double>(host(k)));
+      values.push_back(gain.extent(0) > 0 ? w * gain(tables_.target(k)) : w);
+    }
+    return values;
+  }
+
+  std::vector<double> state(const std::string& variable,
+                            const std::vector<std::uint64_t>& synapses) const override {
+    const kernels::View<const Weight*> values =
+        variable == "late_weight" ? kernels::View<const Weight*>(tagging_update_.late)
+                                  : state_view(variable);
+    const auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), values);
+    std::vector<double> out;
+    out.reserve(synapses.size());
+    for (std::uint64_t k : synapses)
+      out.push_back(host.extent(0) > k ? static_cast<double>(host(k)) : 0.0);
+    return out;
+  }
+
+  std::uint64_t bytes() const override {
+    return tables_.bytes() + s_.weight.span() * sizeof(Weight) + s_.kminus.span() * sizeof(double) +
+           (s_.rows.t_last.span() + s_.rows.t_done.span()) * sizeof(std::int64_t) +
+           (s_.rows.r1.span() + s_.rows.r2.span()) * sizeof(double) +
+           (tagging_update_.late.span() + tagging_update_.baseline.span()) * sizeof(Weight) +
+           extra_bytes();
+  }
+
+ protected:
+  // tau_minus_ms <= 0: the rule needs no depression table. `bounds`: the stored state's range
+  // for tagging.
+  PlasticProjection(PlasticArgs& args, double tau_minus_ms, bool nearest, TaggingBounds bounds)
+      : Projection(args.net, args.index, std::move(args.tables)) {
+    const network::ProjectionSpec& spec = args.net.projections[args.index];
+    const plasticity::PlasticitySpec& p = *spec.plasticity;
+    const double dt = args.net.simulation.dt_ms;
+    NeuronGroup& target = args.target;
+    PostHistories& histories = args.histories;
+    PostRates& rates = args.rates;
+    const int interval_steps = args.interval_steps;
+    const std::string& name = spec.name;
+    s_.syn = device_synapses(tables_);
+    const std::uint64_t n = tables_.synapses;
+    s_.weight = kernels::View<Weight*>(name + ".weight", n);
+    {
+      auto host = Kokkos::create_mirror_view(s_.weight);
+      for (std::uint64_t k = 0; k < n; ++k) host(k) = static_cast<Weight>(tables_.weight_at(k));
+      Kokkos::deep_copy(s_.weight, host);
+    }
+    // The device weights are the truth from here on; the build's copy goes.
+    tables_.weight = network::HostView<float*>();
+    tables_.weight_double = network::HostView<double*>();
+    s_.syn.weight = kernels::View<const float*>();
+    const std::uint64_t rows = tables_.rows();
+    s_.rows.t_last = kernels::View<std::int64_t*>(name + ".t_last", rows);
+    s_.rows.t_done = kernels::View<std::int64_t*>(name + ".t_done", rows);
+    s_.rows.r1 = kernels::View<double*>(name + ".r1", rows);
+    // Postsynaptic times T - d of one interval's spikes span interval + (d_max - d_min) steps.
+    int d_min = 65535, d_max = 0;
+    for (std::uint64_t seg = 0; seg < tables_.segments(); ++seg) {
+      d_min = std::min<int>(d_min, tables_.segment_delay(seg));
+      d_max = std::max<int>(d_max, tables_.segment_delay(seg));
+    }
+    if (d_max < d_min) d_min = d_max = 1;
+    max_delay_steps_ = d_max;
+    s_.kminus =
+        kernels::View<double**>(name + ".kminus", interval_steps + d_max - d_min, target.size());
+    kminus_table_.kminus = s_.kminus;
+    kminus_table_.channel =
+        histories.require_channel(spec.target, tau_minus_ms, p.history_capacity);
+    kminus_table_.nearest = nearest;
+    sweep_steps_ = args.lowered.sweep_steps;
+    if (p.homeostatic)
+      rates.require_gain(spec.target, *p.homeostatic, p.key + ".homeostatic_scaling");
+    if (p.tagging) {
+      set_up_tagging(*p.tagging, spec, target, rates, dt, args.lowered.tagging_steps, bounds);
+    }
+    deliver_.ring = target.ring();
+    deliver_.port = port_of(spec);
+    deliver_.slots = static_cast<int>(target.ring().extent(1));
+  }
+
+  // Hooks after the shared kernels ran: checks of a rule's flags, pruning of modulator trains.
+  // Rules whose stored state is not the weight call this once they have converted it.
+  void reset_tagging_baseline() {
+    if (tagging_) Kokkos::deep_copy(baseline_, s_.weight);
+  }
+
+  virtual void after_deliver() {}
+  // A rule's own per-synapse state variable by name (see the recording's `variables`).
+  virtual kernels::View<const Weight*> state_view(const std::string& variable) const {
+    (void)variable;
+    return {};
+  }
+  virtual void after_sweep(Step idle_before) { (void)idle_before; }
+  virtual bool dopamine_above(Step stamp) const {
+    (void)stamp;
+    return false;
+  }
+  virtual std::uint64_t extra_bytes() const { return 0; }
+  // The weight a stored plastic state stands for (the state is the weight except for calcium).
+  virtual double weight_from_state(double state) const { return state; }
+
+  Synapses s_;
+  kernels::StdpKminusTable kminus_table_;
+  kernels::PlasticDeliver<Synapses> deliver_;
+  int max_delay_steps_ = 1;
+  std::optional<plasticity::TaggingParams> tagging_;
+
+ private:
+  void set_up_tagging(const plasticity::TaggingParams& g, const network::ProjectionSpec& spec,
+                      NeuronGroup& target, PostRates& rates, double dt, Step tagging_steps,
+                      const TaggingBounds& bounds) {
+    tagging_ = g;
+    const std::uint64_t n = tables_.synapses;
+    tagging_steps_ = tagging_steps;
+    tagging_rate_trace_ =
+        rates.require_rate(spec.target, g.rate_tau_ms, 0.0, spec.key + ".plasticity.tagging");
+    protein_.protein = kernels::View<double*>(spec.name + ".protein", target.size());
+    protein_.rate_threshold_hz = g.protein_rate_threshold_hz;
+    const double u_ms = static_cast<double>(tagging_steps_) * dt;
+    protein_.keep = std::exp(-u_ms / g.tau_protein_ms);
+    tagging_update_.weight = s_.weight;
+    tagging_update_.late = kernels::View<Weight*>(spec.name + ".late_weight", n);
+    baseline_ = kernels::View<Weight*>(spec.name + ".baseline_weight", n);
+    Kokkos::deep_copy(baseline_, s_.weight);
+    tagging_update_.baseline = baseline_;
+    tagging_update_.target = s_.syn.target;
+    tagging_update_.protein = protein_.protein;
+    tagging_update_.tag_threshold = g.tag_threshold * bounds.state_per_weight;
+    tagging_update_.state_min = bounds.state_min;
+    tagging_update_.state_max = bounds.state_max;
+    tagging_update_.consolidate = -std::expm1(-u_ms / g.tau_consolidation_ms);
+    tagging_update_.early_keep = std::exp(-u_ms / g.tau_early_ms);
+  }
+
+  Step sweep_steps_ = 1;
+  Step last_sweep_ = 0;
+  Step tagging_steps_ = 1;
+  Step last_tagging_ = 0;
+  int tagging_rate_trace_ = 0;
+  kernels::ProteinUpdate protein_;
+  kernels::TaggingUpdate<Weight> tagging_update_;
+  kernels::View<Weight*> baseline_;
+};
 
 }  // namespace spikeweave::engine

@@ -98,7 +98,8 @@ class StaticProjection final : public Projection {
 std::unique_ptr<Projection> make_projection(const network::NetworkSpec& net, int index,
                                             const partition::Partition& partition, int rank,
                                             NeuronGroup& target, PostHistories& histories,
-                                            PostRates& rates, int interval_steps) {
+                                            PostRates& rates, int interval_steps,
+                                            const plasticity::LoweredPlasticity& lowered) {
   const network::ProjectionSpec& spec = net.projections[index];
   // Static projections with a constant weight store no per-synapse weight.
   using network::WeightStorage;
@@ -106,9 +107,17 @@ std::unique_ptr<Projection> make_projection(const network::NetworkSpec& net, int
                                     ? WeightStorage::kDouble
                                     : WeightStorage::kFloat;
   network::SynapseTables tables = network::build_projection(net, index, partition, rank, storage);
-  if (spec.plasticity && spec.plasticity->rule != plasticity::RuleKind::kNone) {
-    return make_plastic_projection(net, index, std::move(tables), target, histories, rates,
-                                   interval_steps);
+  if (spec.plasticity && spec.plasticity->rule->spike_timing) {
+    PlasticArgs args{net,
+                     index,
+                     std::move(tables),
+                     target,
+                     histories,
+                     rates,
+                     interval_steps,
+                     lowered,
+                     spec.plasticity->double_weights};
+    return make_plastic_projection(args);
   }
   return std::make_unique<StaticProjection>(net, index, std::move(tables), target.ring(), rates);
 }

@@ -7,6 +7,7 @@
 
 #include "kernels/views.hpp"
 #include "network/build.hpp"
+#include "plasticity/plasticity_spec.hpp"
 
 namespace spikeweave::engine {
 
@@ -75,6 +76,7 @@ class Projection {
 std::unique_ptr<Projection> make_projection(const network::NetworkSpec& net, int index,
                                             const partition::Partition& partition, int rank,
                                             NeuronGroup& target, PostHistories& histories,
-                                            PostRates& rates, int interval_steps);
+                                            PostRates& rates, int interval_steps,
+                                            const plasticity::LoweredPlasticity& lowered);
 
 }  // namespace spikeweave::engine

@@ -55,8 +55,8 @@ Simulation::Simulation(const network::NetworkSpec& source_spec, comm::Context& c
   for (std::size_t i = 0; i < spec.projections.size(); ++i) {
     const network::ProjectionSpec& p = spec.projections[i];
     projections_.push_back(make_projection(spec, static_cast<int>(i), partition_, context.rank(),
-                                           *groups_[p.target], histories_, rates_,
-                                           interval_steps_));
+                                           *groups_[p.target], histories_, rates_, interval_steps_,
+                                           net_.plasticity[i]));
     const std::vector<Gid> sources =
         projections_.back()->source_gids(spec.populations[p.source].first_gid);
     needed.insert(needed.end(), sources.begin(), sources.end());

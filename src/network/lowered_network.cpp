@@ -14,7 +14,10 @@ LoweredNetwork lower_network(const NetworkSpec& spec) {
   for (const PopulationSpec& p : spec.populations) {
     net.models.push_back(p.model->lower(p.params, dt, p.key + ".params"));
   }
-  net.rules.resize(spec.projections.size());
+  for (const ProjectionSpec& p : spec.projections) {
+    net.plasticity.push_back(p.plasticity ? plasticity::lower_plasticity(*p.plasticity, dt)
+                                          : plasticity::LoweredPlasticity{});
+  }
   return net;
 }
 

@@ -17,8 +17,8 @@ struct LoweredNetwork {
   Step max_delay_steps = 1;  // longest synaptic delay
   // Per population: the model's lowered parameters (NeuronModelInfo::lower).
   std::vector<AnyValue> models;
-  // Per projection: the plasticity rule's lowered parameters (RuleInfo::lower); empty if static.
-  std::vector<AnyValue> rules;
+  // Per projection: its plasticity lowered (default for static projections).
+  std::vector<plasticity::LoweredPlasticity> plasticity;
 };
 
 // Lowers a parsed spec. Errors (a time off the grid) name the key, as the parser's do.

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/config_table.hpp"
+#include "core/distribution_parser.hpp"
 #include "core/errors.hpp"
 #include "core/time_grid.hpp"
 #include "network/spec.hpp"
@@ -252,9 +253,9 @@ ProjectionSpec parse_projection(const Table& t, const NetworkSpec& net, int inde
                         "plastic synapses need non-negative (excitatory) weights, but " +
                             p.weight.describe() + " can be negative");
     }
-    const std::string& da = p.plasticity->rule == plasticity::RuleKind::kStdpDopamine
-                                ? p.plasticity->dopamine.dopamine_population
-                                : p.plasticity->calcium.dopamine_population;
+    const plasticity::RuleInfo& rule = *p.plasticity->rule;
+    const std::string da =
+        rule.modulator_population ? rule.modulator_population(p.plasticity->params) : "";
     if (!da.empty()) {
       if (net.population_index(da) < 0) {
         throw ConfigError(table->key_path("dopamine_population"),
@@ -403,9 +404,7 @@ void parse_record(const Table& t, NetworkSpec& net) {
     if (w.has("variables")) {
       const auto& plastic = net.projections[r.projection].plasticity;
       std::vector<std::string> allowed;
-      if (plastic && plastic->rule == plasticity::RuleKind::kStdpDopamine)
-        allowed.push_back("eligibility");
-      if (plastic && plastic->rule == plasticity::RuleKind::kCalcium) allowed.push_back("rho");
+      if (plastic) allowed = plastic->rule->recordable();
       if (plastic && plastic->tagging) allowed.push_back("late_weight");
       for (const std::string& variable : w.string_array("variables")) {
         if (std::find(allowed.begin(), allowed.end(), variable) == allowed.end()) {

@@ -5,19 +5,14 @@
 // is a sum over the contracted index in increasing order on both paths.
 #include <Kokkos_Core.hpp>
 
+#include "rate/padding.hpp"
 #include "rate/simd.hpp"
 
 namespace spikeweave::rate {
 
-// Rows of an output tile: two vector registers of Real. Arrays that matmul_rows reads
-// and writes are padded to a multiple of kPad (32, the noise group size), itself a multiple of
-// the tile (at most 32 floats with AVX-512).
+// Rows of an output tile: two vector registers of Real (see padding.hpp for the arrays' padding).
 template <class Real>
 inline constexpr int kRowTile = 2 * simd::kVectorBytes / static_cast<int>(sizeof(Real));
-inline constexpr int kPad = 32;
-KOKKOS_INLINE_FUNCTION int padded(int n) {
-  return (n + kPad - 1) / kPad * kPad;
-}
 
 // Largest number of trials (columns) computed together in one tile: 2 x KT accumulators, two
 // loads and a broadcast must fit the register file (16 vector registers, 32 with AVX-512).

@@ -1,5 +1,7 @@
 #include "rate/network.hpp"
 
+#include "rate/matmul.hpp"
+
 #include "rate/generate.hpp"
 #include "rate/simulator.hpp"
 

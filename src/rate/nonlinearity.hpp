@@ -4,15 +4,9 @@
 #include <string>
 
 #include "rate/fast_math.hpp"
+#include "rate/nonlinearity_kind.hpp"
 
 namespace spikeweave::rate {
-
-enum class Nonlinearity : int { kTanh = 0, kRelu = 1, kSigmoid = 2 };
-
-// "tanh", "relu", "sigmoid".
-std::string nonlinearity_name(Nonlinearity phi);
-// Throws ConfigError naming `key` for anything else.
-Nonlinearity parse_nonlinearity(const std::string& name, const std::string& key);
 
 template <class Real>
 KOKKOS_FORCEINLINE_FUNCTION Real phi(Nonlinearity kind, Real h) {

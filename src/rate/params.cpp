@@ -1,5 +1,7 @@
 #include "rate/params.hpp"
 
+#include "rate/padding.hpp"
+
 #include <cmath>
 #include <sstream>
 

@@ -7,8 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "rate/matmul.hpp"
-#include "rate/nonlinearity.hpp"
+#include "rate/nonlinearity_kind.hpp"
 
 namespace spikeweave::rate {
 

@@ -7,7 +7,7 @@
 
 #include "core/config_table.hpp"
 #include "core/errors.hpp"
-#include "jobs/rate_dataset_spec.hpp"
+#include "jobs/rate_dataset_parser.hpp"
 #include "rate/params.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

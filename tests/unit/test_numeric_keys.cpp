@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "common/test_context.hpp"
-#include "core/config_table.hpp"
 #include "core/errors.hpp"
+#include "core/schema_recorder.hpp"
 #include "engine/simulation.hpp"
 #include "jobs/rate_dataset_spec.hpp"
 #include "network/spec.hpp"
@@ -139,9 +139,7 @@ TEST(NumericKeys, EveryKeyOfTheIntegrationNetworkIsCheckedByItsRange) {
 TEST(NumericKeys, EveryKeyOfTheRateDatasetIsCheckedByItsRange) {
   const std::string text = read_file("examples/dataset_rate_dale.toml");
   auto parse = [&text](const std::vector<std::string>& overrides) {
-    toml::table root = config::parse_toml(text, "dataset.toml");
-    for (const auto& o : overrides) config::apply_override(root, o);
-    return jobs::parse_rate_dataset(root, "dataset.toml");
+    return jobs::parse_rate_dataset_text(text, "dataset.toml", overrides);
   };
   std::map<std::string, config::NumericKey> keys;
   {
