@@ -17,6 +17,8 @@ int sweep_command(comm::Context& context, const std::vector<std::string>& args,
                   const std::string& command_line);
 int fit_command(comm::Context& context, const std::vector<std::string>& args,
                 const std::string& command_line);
+// Prints the reference of the registered neuron models and plasticity rules (Markdown).
+int models_command(comm::Context& context, const std::vector<std::string>& args);
 // Runs the Python package's report (python3 -m spikeweave report ARGS) on rank 0.
 int report_command(comm::Context& context, const std::vector<std::string>& args);
 

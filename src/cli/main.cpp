@@ -26,6 +26,7 @@ const char* kUsage =
     "Commands:\n"
     "  run NET.toml      build and simulate a network, write spikes/reports to HDF5\n"
     "  inspect FILE.h5   spike counts and mean rates of a run file\n"
+    "  models            the neuron models and plasticity rules with their parameters\n"
     "  dataset rate|spiking ...  many random networks and their activity into one HDF5 file\n"
     "  sweep SWEEP.toml --out F  a hyperparameter sweep into one HDF5 table of network metrics\n"
     "  fit DATA.h5 --network M   recover a rate network's W from its activity (BPTT + Adam)\n"
@@ -59,8 +60,11 @@ int dispatch(spikeweave::comm::Context& context, int argc, char** argv) {
   if (command == "fit") return cli::fit_command(context, args, command_line);
   if (command == "report") return cli::report_command(context, args);
   if (command == "sweep") return cli::sweep_command(context, args, command_line);
-  throw UserError("spikeweave",
-                  "unknown command '" + command + "' (expected run or inspect; see --help)");
+  if (command == "models") return cli::models_command(context, args);
+  throw UserError(
+      "spikeweave",
+      "unknown command '" + command +
+          "' (expected run, inspect, models, dataset, sweep, fit or report; see --help)");
 }
 
 }  // namespace
