@@ -6,7 +6,10 @@ set(SPIKEWEAVE_BUILD_PYTHON AUTO CACHE STRING "Build the Python module spikeweav
 set_property(CACHE SPIKEWEAVE_BUILD_PYTHON PROPERTY STRINGS AUTO ON OFF)
 
 set(SPIKEWEAVE_PYTHON_ENABLED OFF)
-if(NOT SPIKEWEAVE_BUILD_PYTHON STREQUAL "OFF")
+if(SPIKEWEAVE_BUILD_PYTHON STREQUAL "AUTO" AND (SPIKEWEAVE_SANITIZE OR SPIKEWEAVE_FUZZ))
+  # An instrumented module cannot be loaded into an uninstrumented interpreter.
+  message(STATUS "SpikeWeave: no Python module in a sanitizer or fuzzing build")
+elseif(NOT SPIKEWEAVE_BUILD_PYTHON STREQUAL "OFF")
   # Debian's interpreter, not a pyenv or conda python3 that comes first on PATH.
   if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
     set(Python3_EXECUTABLE /usr/bin/python3)

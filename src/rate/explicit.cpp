@@ -95,6 +95,30 @@ struct ExplicitBuffers {
 
 namespace {
 
+// u[k][i] = sum_{j < n} a[j][i] x[k][j] for all padded rows i, by the team. One trial (the
+// common case of a batch of distinct networks) takes groups of kGroup tiles at once.
+constexpr int kGroup = 4;
+
+template <class Real>
+KOKKOS_INLINE_FUNCTION void product(const TeamMember& member, const Real* a, int npad, int n,
+                                    const Real* x, int ldx, int K, Real* u) {
+  const int tiles = npad / kRowTile<Real>;
+  if (K == 1) {
+    const int groups = tiles / kGroup, rest = tiles % kGroup;
+    Kokkos::parallel_for(Kokkos::TeamThreadRange(member, groups + rest), [&](int g) {
+      if (g < groups) {
+        matvec_rows<Real, kGroup>(a, npad, n, x, u, g * kGroup * kRowTile<Real>);
+      } else {
+        matvec_rows<Real, 1>(a, npad, n, x, u, (groups * kGroup + g - groups) * kRowTile<Real>);
+      }
+    });
+  } else {
+    Kokkos::parallel_for(Kokkos::TeamThreadRange(member, tiles), [&](int tile) {
+      matmul_rows(a, npad, n, x, ldx, K, u, npad, tile * kRowTile<Real>);
+    });
+  }
+}
+
 template <class Real, Nonlinearity Phi>
 struct ExplicitForward {
   ExplicitArgs<Real> p;
@@ -107,7 +131,6 @@ struct ExplicitForward {
     Real* x0 = p.x0 + static_cast<long>(slot) * K * npad;
     Real* u = p.u + static_cast<long>(slot) * K * npad;
     float* noise = p.noise != nullptr ? p.noise + static_cast<long>(slot) * K * tn : nullptr;
-    const int tiles = npad / kRowTile<Real>;
     for (int m = slot; m < p.m; m += member.league_size()) {
       const Real* w = p.w + static_cast<long>(m) * n * n;
       const Real* input = p.input + static_cast<long>(m) * n;
@@ -132,9 +155,7 @@ struct ExplicitForward {
         // x[t] of trial k: x0 (padded rows) at t = 0, else the output row t - 1.
         const Real* x_prev = t == 0 ? x0 : p.x + first * tn + static_cast<long>(t - 1) * n;
         const int ldx = t == 0 ? npad : static_cast<int>(tn);
-        Kokkos::parallel_for(Kokkos::TeamThreadRange(member, tiles), [&](int tile) {
-          matmul_rows(w_t, npad, n, x_prev, ldx, K, u, npad, tile * kRowTile<Real>);
-        });
+        product(member, w_t, npad, n, x_prev, ldx, K, u);
         member.team_barrier();
         Kokkos::parallel_for(Kokkos::TeamThreadRange(member, K), [&](int k) {
           const long row = (first + k) * tn + static_cast<long>(t) * n;
@@ -200,9 +221,7 @@ struct ExplicitBackward {
         const int t_lo = (t_hi - 1) / C * C + 1;
         for (int t = t_hi; t >= t_lo; --t) {
           if (next != nullptr) {
-            Kokkos::parallel_for(Kokkos::TeamThreadRange(member, tiles), [&](int tile) {
-              matmul_rows(w_r, npad, n, next, npad, K, v, npad, tile * kRowTile<Real>);
-            });
+            product(member, w_r, npad, n, next, npad, K, v);
             member.team_barrier();
           }
           Real* out = lambda + static_cast<long>(t - t_lo) * kn;
@@ -248,9 +267,7 @@ struct ExplicitBackward {
         t_hi = t_lo - 1;
       }
       // dL/dh[0] = (1 - a) lambda[1] + a phi'(h[0]) W^T lambda[1]; lambda[1] is `next`.
-      Kokkos::parallel_for(Kokkos::TeamThreadRange(member, tiles), [&](int tile) {
-        matmul_rows(w_r, npad, n, next, npad, K, v, npad, tile * kRowTile<Real>);
-      });
+      product(member, w_r, npad, n, next, npad, K, v);
       member.team_barrier();
       Kokkos::parallel_for(Kokkos::TeamThreadRange(member, K), [&](int k) {
         const Real* h0 = p.h0 + (first + k) * n;
