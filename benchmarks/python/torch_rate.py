@@ -6,6 +6,7 @@ Prints one Markdown table row per configuration and writes one JSON record per r
 
     PYTHONPATH=<build>/python /usr/bin/python3 benchmarks/python/torch_rate.py [--repeats 5]
         [--configs 50x100,200x1000] [--batch 64] [--dtype float32] [--json out.json]
+        [--build LABEL]
 """
 import argparse
 import datetime
@@ -82,6 +83,8 @@ def main():
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--dtype", default="float32", choices=("float32", "float64"))
     parser.add_argument("--json", help="append one JSON record per run to this file")
+    parser.add_argument("--build", default="default",
+                        help="a label for the module's build in the records (e.g. native)")
     args = parser.parse_args()
     dtype = getattr(torch, args.dtype)
     records = []
@@ -89,10 +92,10 @@ def main():
                    commit=git_commit(), engine_commit=_engine.git_commit,
                    backend=_engine.backend, cpu=cpu_model(), cores=os.cpu_count(),
                    torch=torch.__version__, torch_threads=torch.get_num_threads(),
-                   batch=args.batch, dtype=args.dtype, repeats=args.repeats)
+                   batch=args.batch, dtype=args.dtype, repeats=args.repeats, build=args.build)
     print(f"# {context['date']} commit {context['commit']} (module built from "
           f"{context['engine_commit']}), Kokkos {context['backend']}, {context['cpu']}, "
-          f"{context['cores']} cores, torch {context['torch']} "
+          f"{context['cores']} cores, build {args.build}, torch {context['torch']} "
           f"({context['torch_threads']} threads), B = {args.batch}, {args.dtype}, "
           f"load average {os.getloadavg()[0]:.2f}")
     print("| N | T | work | plain PyTorch s | SpikeWeave s | speed-up (median) | "
