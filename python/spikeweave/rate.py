@@ -55,7 +55,8 @@ class _Prepared:
         L = self.layout
         n, M, K = L.n, L.networks, L.trials
         self.w_engine = np.ascontiguousarray(np.broadcast_to(self.W, (M, n, n)))
-        self.h0_engine = np.ascontiguousarray(np.broadcast_to(self.h0, (L.batch, n))).reshape(M, K, n)
+        h0 = np.ascontiguousarray(np.broadcast_to(self.h0, (L.batch, n)))
+        self.h0_engine = h0.reshape(M, K, n)
         self.i_engine = (None if self.I is None
                          else np.ascontiguousarray(np.broadcast_to(self.I, (M, n))))
 

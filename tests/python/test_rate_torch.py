@@ -3,7 +3,6 @@ the same Euler loop), float32, noise determinism. Needs Debian's python3-torch a
 module (CTest sets PYTHONPATH=<build>/python)."""
 import unittest
 
-import numpy as np
 import torch
 
 from rate_helpers import max_relative, random_network, reference_euler
