@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package SpikeWeave needs to build, test, benchmark and analyse.
 # chromium is only for the report's browser test (ctest -L browser; skip it with -LE browser).
+# pybind11-dev and python3-dev build the Python module spikeweave._engine; python3-torch is for
+# spikeweave.torch and its tests (docs/python.md).
 # Safe to run twice. Needs root (or sudo) and Debian's package archive.
 set -euo pipefail
 SUDO=""
@@ -16,6 +18,7 @@ PACKAGES=(
   libmetis-dev
   slurm-wlm munge
   python3-h5py python3-numpy python3-matplotlib
+  pybind11-dev python3-dev python3-torch
   clang-format
   clang libclang-rt-14-dev
   chromium fonts-dejavu-core

@@ -1,5 +1,7 @@
 """SpikeWeave's Python package: readers of every file `spikeweave` writes, spike-train analysis,
-matplotlib figures and the HTML report. Pure Python on h5py, numpy and matplotlib.
+matplotlib figures and the HTML report (pure Python on h5py, numpy and matplotlib), and
+differentiable rate networks run by the compiled engine, spikeweave._engine (built by CMake):
+spikeweave.rate (numpy) and spikeweave.torch (PyTorch).
 
     import spikeweave
     run = spikeweave.RunFile("out/brunel.h5")
@@ -25,7 +27,7 @@ _EXPORTS = {
     "write_report": "report", "render_report": "report", "ReportOptions": "report",
 }
 _SUBMODULES = ("analysis", "plots", "report", "files", "run_file", "dataset_files", "streaming",
-               "errors", "dependencies")
+               "errors", "dependencies", "rate", "torch")
 
 __all__ = sorted(_EXPORTS) + list(_SUBMODULES)
 

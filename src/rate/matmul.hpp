@@ -103,7 +103,43 @@ KOKKOS_FORCEINLINE_FUNCTION void outer_tile(const Real* a, int lda, const Real* 
 }
 #endif
 
+#if defined(SPIKEWEAVE_RATE_VECTOR_EXTENSIONS)
+template <class Real, int V>
+KOKKOS_FORCEINLINE_FUNCTION void matvec_tile(const Real* __restrict a, int lda, int n,
+                                             const Real* __restrict x, Real* __restrict u) {
+  using Vec = typename simd::Vec<Real>::type;
+  constexpr int W = simd::Vec<Real>::kWidth;
+  Vec acc[V];
+  for (int v = 0; v < V; ++v) acc[v] = Vec{};
+  for (int j = 0; j < n; ++j) {
+    const Real xv = x[j];
+    const Real* aj = a + static_cast<long>(j) * lda;
+    for (int v = 0; v < V; ++v) acc[v] += simd::load<Real>(aj + v * W) * xv;
+  }
+  for (int v = 0; v < V; ++v) simd::store<Real>(u + v * W, acc[v]);
+}
+#else
+template <class Real, int V>
+KOKKOS_FORCEINLINE_FUNCTION void matvec_tile(const Real* a, int lda, int n, const Real* x,
+                                             Real* u) {
+  for (int r = 0; r < V * kRowTile<Real> / 2; ++r) {
+    Real sum = 0;
+    for (int j = 0; j < n; ++j) sum += a[static_cast<long>(j) * lda + r] * x[j];
+    u[r] = sum;
+  }
+}
+#endif
+
 }  // namespace detail
+
+// Rows [i0, i0 + G kRowTile) of u[i] = sum_{j < n} a[j][i] x[j] for a single trial: G tiles at
+// once keep 2 G independent sums in flight (matmul_rows with one trial has two, and waits on
+// their latency). Each output element is summed in the same order as by matmul_rows.
+template <class Real, int G>
+KOKKOS_INLINE_FUNCTION void matvec_rows(const Real* a, int lda, int n, const Real* x, Real* u,
+                                        int i0) {
+  detail::matvec_tile<Real, 2 * G>(a + i0, lda, n, x, u + i0);
+}
 
 // Rows [i0, i0 + kRowTile) of u[k][i] = sum_{j < n} a[j][i] x[k][j] for k < kcount, with
 // a[j][i] = a[j * lda + i], x[k][j] = x[k * ldx + j], u[k][i] = u[k * ldu + i].
