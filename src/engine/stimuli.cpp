@@ -17,8 +17,8 @@ struct ActiveSteps {
   Step first = 0;
   Step stop = 0;
   ActiveSteps(const StimulusSpec& s, double dt_ms) {
-    first = static_cast<Step>(std::ceil(s.start_ms / dt_ms - kGridTolerance));
-    stop = static_cast<Step>(std::floor(s.stop_ms / dt_ms + kGridTolerance));
+    first = first_step_from(s.start_ms, dt_ms);
+    stop = end_step_at(s.stop_ms, dt_ms);
   }
   // The part of [first_step, first_step + steps) that is active, as (begin, count).
   std::pair<Step, int> clip(Step first_step, int steps) const {

@@ -1,5 +1,7 @@
 #include "plasticity/rule_parameters.hpp"
 
+#include "core/time_grid.hpp"
+
 namespace spikeweave::plasticity {
 namespace {
 bool ends_with(const std::string& key, const std::string& suffix) {
@@ -10,6 +12,10 @@ bool is_weight(const std::string& key) {
   return key.rfind("w_", 0) == 0 || key.rfind("tag_threshold_", 0) == 0;
 }
 }  // namespace
+
+std::int64_t signal_delay_steps(double delay_ms, double dt_ms) {
+  return delay_ms > 0 ? interval_to_steps(delay_ms, dt_ms, 0) : 1;
+}
 
 config::Range rule_range(const std::string& key, bool strictly_positive) {
   namespace ranges = config::ranges;

@@ -72,8 +72,7 @@ AnyValue lower(const AnyValue& params, double dt_ms, const std::string& /*key*/)
   lowered.params = params.as<CalciumParams>();
   const CalciumParams& c = lowered.params;
   lowered.pre_delay_steps = static_cast<int>(interval_to_steps(c.pre_delay_ms, dt_ms, 0));
-  lowered.dopamine_delay_steps =
-      c.dopamine_delay_ms > 0 ? interval_to_steps(c.dopamine_delay_ms, dt_ms, 0) : 1;
+  lowered.dopamine_delay_steps = signal_delay_steps(c.dopamine_delay_ms, dt_ms);
   return AnyValue::of(lowered);
 }
 

@@ -1,6 +1,5 @@
 // The stdp_dopamine rule's entry in the registry. Host only (reads TOML).
 #include "core/errors.hpp"
-#include "core/time_grid.hpp"
 #include "model/parameter_reader.hpp"
 #include "plasticity/rule.hpp"
 #include "plasticity/rule_parameters.hpp"
@@ -54,8 +53,7 @@ AnyValue parse(const config::Table& t, const RuleParseContext& context) {
 AnyValue lower(const AnyValue& params, double dt_ms, const std::string& /*key*/) {
   StdpDopamineLowered lowered;
   lowered.params = params.as<StdpDopamineParams>();
-  const double delay_ms = lowered.params.dopamine_delay_ms;
-  lowered.dopamine_delay_steps = delay_ms > 0 ? interval_to_steps(delay_ms, dt_ms, 0) : 1;
+  lowered.dopamine_delay_steps = signal_delay_steps(lowered.params.dopamine_delay_ms, dt_ms);
   return AnyValue::of(lowered);
 }
 
