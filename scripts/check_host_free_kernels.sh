@@ -16,15 +16,21 @@ if [ ${#depfiles[@]} -eq 0 ]; then
   echo "no dependency files (*.o.d) under $build: build it first (Makefile generator)" >&2
   exit 2
 fi
+# Targets of the current configuration (a tree reconfigured with fewer targets keeps old depfiles).
+targets="$build/CMakeFiles/TargetDirectories.txt"
 failures=0
 checked=0
 for d in "${depfiles[@]}"; do
-  # The first prerequisite of the rule is the source file.
-  source_file=$(tr '\\\n' '  ' < "$d" | sed 's/^[^:]*: *//' | awk '{print $1}')
+  # The source file: the first prerequisite that is a C++ source (clang's sanitizer builds list
+  # their ignore lists first).
+  source_file=$(tr '\\\n' '  ' < "$d" | sed 's/^[^:]*: *//' | tr ' ' '\n' |
+                grep -m1 -E '\.(cpp|cc|cxx)$' || true)
   [ -f "$source_file" ] || continue  # a stale depfile of a deleted source
   relative=${source_file#"$PWD"/}
   flags="${d%%.dir/*}.dir/flags.make"
-  # A depfile the target no longer builds (its source moved to another target) is stale.
+  # A depfile of a target no longer configured, or that the target no longer builds (its source
+  # moved to another target), is stale.
+  if [ -f "$targets" ] && ! grep -qxF "${d%%.dir/*}.dir" "$targets"; then continue; fi
   build_make="${d%%.dir/*}.dir/build.make"
   if [ -f "$build_make" ] && ! grep -qF "$(basename "${d%.d}")" "$build_make"; then continue; fi
   with_kokkos_flags=0

@@ -20,6 +20,8 @@ usage: scripts/cuda_compile_check.sh [options] [KOKKOS_ROOT]
   --tests              also build the test executables (SPIKEWEAVE_BUILD_TESTS=ON)
   --no-validation      with --tests: skip tests/validation and tests/plasticity
   --benchmarks         also build the micro-benchmarks (SPIKEWEAVE_BUILD_BENCHMARKS=ON)
+  --python             also build the Python module (needs a Kokkos built with position-
+                       independent code: a shared module cannot link a non-PIC libkokkoscore.a)
   --cxx COMPILER       CMAKE_CXX_COMPILER (default: KOKKOS_ROOT/bin/nvcc_wrapper, else the
                        compiler recorded in Kokkos' KokkosConfigCommon.cmake)
   --target T           build target T instead of the default (repeatable); default: spikeweave
@@ -42,6 +44,7 @@ kokkos_root="${Kokkos_ROOT:-}"
 tests=OFF
 validation=ON
 benchmarks=OFF
+python=OFF
 cxx=""
 targets=()
 fresh=0
@@ -55,6 +58,7 @@ while [ $# -gt 0 ]; do
     --tests) tests=ON ;;
     --no-validation) validation=OFF ;;
     --benchmarks) benchmarks=ON ;;
+    --python) python=ON ;;
     --cxx) cxx="$2"; shift ;;
     --target) targets+=("$2"); shift ;;
     --fresh) fresh=1 ;;
@@ -139,6 +143,7 @@ if ! cmake -S "$source_dir" -B "$build_dir" "${generator[@]}" \
       -DCMAKE_CXX_COMPILER="$cxx" \
       -DSPIKEWEAVE_BUILD_TESTS="$tests" \
       -DSPIKEWEAVE_BUILD_VALIDATION_TESTS="$validation" \
+      -DSPIKEWEAVE_BUILD_PYTHON="$python" \
       -DSPIKEWEAVE_BUILD_BENCHMARKS="$benchmarks" \
       "${extra[@]}" > "$build_dir/cuda_compile_check.configure.log" 2>&1; then
   tail -n 40 "$build_dir/cuda_compile_check.configure.log" >&2

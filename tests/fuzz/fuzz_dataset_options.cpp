@@ -5,9 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "core/config_table.hpp"
 #include "core/errors.hpp"
-#include "jobs/rate_dataset_parser.hpp"
+#include "jobs/rate_dataset_spec.hpp"
 #include "rate/params.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -18,9 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const spikeweave::UserError&) {
   }
   try {
-    const toml::table root = spikeweave::config::parse_toml(text, "fuzz.toml");
     const spikeweave::jobs::RateDatasetSpec spec =
-        spikeweave::jobs::parse_rate_dataset(root, "fuzz.toml");
+        spikeweave::jobs::parse_rate_dataset_text(text, "fuzz.toml");
     for (std::uint64_t m = 0; m < 3 && m < spec.networks; ++m) {
       spikeweave::rate::validate(spikeweave::jobs::draw_network_params(spec, m), spec.dynamics,
                                  "network " + std::to_string(m));
