@@ -43,8 +43,10 @@ const std::vector<PatternSet> kSets = {
 SPIKEWEAVE_NO_CONTRACTION_BEGIN
 // The reference: NEST's izhikevich update written out for one neuron. `kicks` maps a step index
 // n (the step ending at (n + 1) dt) to a voltage jump [mV].
+// `trace`, if given, receives v after each step.
 std::vector<double> reference_spike_times(const PatternSet& s, double i_e, bool consistent,
-                                          const std::map<long, double>& kicks = {}) {
+                                          const std::map<long, double>& kicks = {},
+                                          std::vector<double>* trace = nullptr) {
   double v = -65.0, u = s.b * -65.0;
   const double h = kDtMs;
   std::vector<double> times;
@@ -69,6 +71,7 @@ std::vector<double> reference_spike_times(const PatternSet& s, double i_e, bool 
     }
     v = v_new;
     u = u_new;
+    if (trace != nullptr) trace->push_back(v);
   }
   return times;
 }
@@ -89,7 +92,8 @@ std::string configuration(bool consistent) {
        << "params = { consistent_integration = " << (consistent ? "true" : "false") << " }\n"
        << "[[stimulus]]\nkind = \"spike_times\"\ntarget = \"kicked\"\n"
        << "times_ms = [20.0, 20.5, 21.0]\nweight_mv = 12.0\n"
-       << "[[record]]\nspikes = \"all\"\n";
+       << "[[record]]\nspikes = \"all\"\n"
+       << "[[record]]\nv_m = { population = \"rs\", node_ids = [0], every_ms = " << kDtMs << " }\n";
   return toml.str();
 }
 
@@ -198,6 +202,22 @@ TEST_P(Izhikevich, SynapticWeightIsAVoltageJump) {
   const std::vector<double> want = reference_spike_times(rs, 0.0, consistent, kicks);
   ASSERT_FALSE(want.empty()) << "the kicks should make the neuron fire";
   expect_same_times(spike_times(run, "kicked"), want, "kicked");
+}
+
+// The recorded v_m is the model's v [mV] (stored absolute: e_l_mv() is 0), after each step.
+TEST_P(Izhikevich, RecordedMembranePotentialIsV) {
+  const bool consistent = GetParam();
+  InProcessRun run(configuration(consistent), "izhikevich.toml");
+  run.sim.run_to_end();
+  std::vector<double> want;
+  reference_spike_times(kSets.front(), 10.0, consistent, {}, &want);
+  ASSERT_EQ(run.out.reports.size(), 1u);
+  const auto& values = run.out.reports[0].values;
+  ASSERT_EQ(values.size(), want.size());
+  for (std::size_t n = 0; n < want.size(); ++n) {
+    // Stored as float32: |v| <= 100 mV rounds to within 4e-6 mV.
+    ASSERT_NEAR(values[n], want[n], 1e-5) << "sample " << n;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(BothSchemes, Izhikevich, ::testing::Values(true, false));

@@ -76,7 +76,9 @@ KOKKOS_INLINE_FUNCTION void psc_exp(
   }
 }
 
-// Both integrators of lif_cond_exp; `exponential` is the same for every neuron.
+// The two integrators of lif_cond_exp, one loop each (as in lif_update.hpp): exponential Euler
+// takes its exp only for neurons that are not refractory.
+template <bool kExponential>
 KOKKOS_INLINE_FUNCTION void cond_exp(
     int begin, int end, const model::LifPropagators& q_in, const model::LifAdaptation& a_in,
     double* KOKKOS_RESTRICT v_rel, std::int32_t* KOKKOS_RESTRICT refractory,
@@ -95,7 +97,7 @@ KOKKOS_INLINE_FUNCTION void cond_exp(
     const double g_ex = g_ex_ns[i], g_in = g_in_ns[i];
     std::int32_t r = refractory[i];
     double v_new = v;
-    if (!q.exponential_euler) {
+    if constexpr (!kExponential) {
       v_new = v + h_over_c *
                       (-q.g_l_ns * v - g_ex * (v - q.e_ex_rel) - g_in * (v - q.e_in_rel) + current);
     } else if (r == 0) {
@@ -150,10 +152,17 @@ struct LifCondExpAdaptiveUpdate {
   KOKKOS_INLINE_FUNCTION void operator()(const int i) const { range(i, i + 1); }
   KOKKOS_INLINE_FUNCTION void range(const int begin, const int end) const {
     const SlotPorts p(ring, slot);
-    lif_adaptive_loops::cond_exp(begin, end, q, a, s.base.v_rel_mv.data(),
-                                 s.base.refractory_steps.data(), s.base.i_syn_ex_pa.data(),
-                                 s.base.i_syn_in_pa.data(), s.theta_mv.data(), s.w_pa.data(), p.ex,
-                                 p.in, p.current, &fired(lag, 0));
+    if (q.exponential_euler) {
+      lif_adaptive_loops::cond_exp<true>(begin, end, q, a, s.base.v_rel_mv.data(),
+                                         s.base.refractory_steps.data(), s.base.i_syn_ex_pa.data(),
+                                         s.base.i_syn_in_pa.data(), s.theta_mv.data(),
+                                         s.w_pa.data(), p.ex, p.in, p.current, &fired(lag, 0));
+    } else {
+      lif_adaptive_loops::cond_exp<false>(begin, end, q, a, s.base.v_rel_mv.data(),
+                                          s.base.refractory_steps.data(), s.base.i_syn_ex_pa.data(),
+                                          s.base.i_syn_in_pa.data(), s.theta_mv.data(),
+                                          s.w_pa.data(), p.ex, p.in, p.current, &fired(lag, 0));
+    }
   }
 };
 
