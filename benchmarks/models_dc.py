@@ -4,7 +4,7 @@
 Runs the models alternately, `--repeats` rounds, and prints one JSON record per run and a
 summary (median over rounds) of wall-clock updates/s and updates per CPU second of the process.
 
-    benchmarks/models_dc.py build/bin/spikeweave [--repeats 3] [--out FILE.jsonl]
+    benchmarks/models_dc.py build/bin/spikeweave [--repeats 3] [--out FILE.jsonl] [--models ...]
 """
 import argparse
 import json
@@ -60,13 +60,14 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out")
+    parser.add_argument("--models", nargs="*", default=list(MODELS), choices=list(MODELS))
     args = parser.parse_args()
     version = subprocess.run([args.binary, "--version"], capture_output=True, text=True).stdout
     records = []
     with tempfile.TemporaryDirectory() as directory:
         for _ in range(args.repeats):
-            for model, params in MODELS.items():
-                r = run(args.binary, model, params, directory)
+            for model in args.models:
+                r = run(args.binary, model, MODELS[model], directory)
                 r["version"] = version.strip()
                 records.append(r)
                 print(json.dumps(r), flush=True)
@@ -75,7 +76,7 @@ def main():
             for r in records:
                 f.write(json.dumps(r) + "\n")
     print("| model | updates/s (median) | ns/update | mean rate Hz |")
-    for model in MODELS:
+    for model in args.models:
         mine = [r for r in records if r["model"] == model]
         rate = statistics.median(r["updates_per_s"] for r in mine)
         hz = mine[0]["spikes"] / N / (T_MS / 1000.0)
