@@ -14,13 +14,13 @@ namespace ranges = config::ranges;
 
 // a is a rate [1/ms]: zero would freeze u, a negative one would make it diverge.
 constexpr config::Range kRecoveryRate{0.0, 1e3, true, false, "a positive rate [1/ms]"};
-constexpr config::Range kCoupling{-1e3, 1e3, false, false, "a coupling [1/ms]"};
+constexpr config::Range kCoupling{-1e3, 1e3, false, false, "a dimensionless coupling"};
 constexpr config::Range kIncrement{-1e4, 1e4, false, false, "an increment of u"};
 
 const ParameterList& declared() {
   static const ParameterList list({
       number_parameter("a", "1/ms", 0.02, kRecoveryRate, "time scale of the recovery variable u"),
-      number_parameter("b", "1/ms", 0.2, kCoupling, "sensitivity of u to the membrane potential"),
+      number_parameter("b", "1", 0.2, kCoupling, "sensitivity of u to the membrane potential"),
       number_parameter("c_mv", "mV", -65.0, ranges::kVoltageMv,
                        "reset value of v after a spike, below v_th_mv"),
       number_parameter("d", "mV", 8.0, kIncrement, "increment of u after a spike"),

@@ -8,9 +8,9 @@ namespace spikeweave::model {
 
 struct IzhikevichParams {
   double a = 0.02;        // time scale of the recovery variable u [1/ms]
-  double b = 0.2;         // sensitivity of u to v [1/ms in NEST's units]
+  double b = 0.2;         // sensitivity of u to v (dimensionless)
   double c_mv = -65.0;    // reset value of v [mV]
-  double d = 8.0;         // increment of u at a spike [mV/ms in the paper's units]
+  double d = 8.0;         // increment of u at a spike [mV, as NEST's U_m]
   double v_th_mv = 30.0;  // spike cut-off (peak) [mV]
   double i_e_pa = 0.0;    // constant input current [pA]; 1 pA adds 1 mV/ms to dv/dt (NEST)
   double v_min_mv = -std::numeric_limits<double>::infinity();  // lower bound of v [mV]

@@ -14,7 +14,7 @@ namespace spikeweave::kernels {
 
 struct IzhikevichState {
   View<double*> v_m_mv;  // membrane potential [mV] (absolute)
-  View<double*> u_mv;    // recovery variable [mV/ms in the paper's units, "mV" in NEST]
+  View<double*> u_mv;    // recovery variable [mV, as NEST's U_m]
 };
 
 SPIKEWEAVE_NO_CONTRACTION_BEGIN
