@@ -1,0 +1,61 @@
+// The adaptive LIF models' engine part: the base model's state plus theta and w.
+#include "engine/neuron_group.hpp"
+#include "model/lif_adaptive/lif_adaptive_update.hpp"
+
+namespace spikeweave::engine {
+namespace {
+
+using kernels::View;
+
+template <class Update>
+class LifAdaptiveGroup final : public NeuronGroup {
+ public:
+  explicit LifAdaptiveGroup(const GroupArgs& args) : NeuronGroup(args) {
+    const int n = size();
+    const auto& lowered = args.lowered.as<model::LifAdaptiveLowered>();
+    const model::LifParams& p = lowered.params.lif;
+    e_l_mv_ = p.e_l_mv;
+    update_.q = lowered.q;
+    update_.a = lowered.adapt;
+    kernels::LifAdaptiveState& s = update_.s;
+    s.base.v_rel_mv = View<double*>(spec_.name + ".v_rel_mv", n);
+    s.base.refractory_steps = View<std::int32_t*>(spec_.name + ".refractory_steps", n);
+    s.base.i_syn_ex_pa = View<double*>(spec_.name + ".i_syn_ex_pa", n);
+    s.base.i_syn_in_pa = View<double*>(spec_.name + ".i_syn_in_pa", n);
+    s.theta_mv = View<double*>(spec_.name + ".theta_mv", n);
+    s.w_pa = View<double*>(spec_.name + ".w_pa", n);
+    const bool conductances = lowered.variant == model::LifVariant::kCondExp;
+    initialise_state(s.base.v_rel_mv, args.net, index_, gids_, "v_m_mv", p.e_l_mv, p.e_l_mv);
+    initialise_state(s.base.i_syn_ex_pa, args.net, index_, gids_,
+                     conductances ? "g_ex_ns" : "i_syn_ex_pa", 0.0, 0.0);
+    initialise_state(s.base.i_syn_in_pa, args.net, index_, gids_,
+                     conductances ? "g_in_ns" : "i_syn_in_pa", 0.0, 0.0);
+    initialise_state(s.theta_mv, args.net, index_, gids_, "theta_mv", 0.0, 0.0);
+    initialise_state(s.w_pa, args.net, index_, gids_, "w_pa", 0.0, 0.0);
+    update_.ring = ring_;
+    update_.fired = fired_;
+  }
+
+  void update(Step step, int lag) override {
+    update_.slot = static_cast<int>(step % slots_);
+    update_.lag = lag;
+    kernels::run_chunked_update(update_, size());
+  }
+  View<const double*> v_rel_mv() const override { return update_.s.base.v_rel_mv; }
+  double e_l_mv() const override { return e_l_mv_; }
+
+ private:
+  Update update_;
+  double e_l_mv_ = 0.0;
+};
+
+}  // namespace
+
+std::unique_ptr<NeuronGroup> make_lif_psc_exp_adaptive_group(const GroupArgs& args) {
+  return std::make_unique<LifAdaptiveGroup<kernels::LifPscExpAdaptiveUpdate>>(args);
+}
+std::unique_ptr<NeuronGroup> make_lif_cond_exp_adaptive_group(const GroupArgs& args) {
+  return std::make_unique<LifAdaptiveGroup<kernels::LifCondExpAdaptiveUpdate>>(args);
+}
+
+}  // namespace spikeweave::engine
