@@ -6,9 +6,22 @@ set(SPIKEWEAVE_BUILD_PYTHON AUTO CACHE STRING "Build the Python module spikeweav
 set_property(CACHE SPIKEWEAVE_BUILD_PYTHON PROPERTY STRINGS AUTO ON OFF)
 
 set(SPIKEWEAVE_PYTHON_ENABLED OFF)
+# A shared module cannot link a static Kokkos built without -fPIC (Kokkos' default for its
+# static libraries, e.g. a threaded or CUDA Kokkos built from source): AUTO then leaves it out.
+set(_sw_kokkos_static FALSE)
+if(TARGET Kokkos::kokkoscore)
+  get_target_property(_sw_kokkos_type Kokkos::kokkoscore TYPE)
+  if(_sw_kokkos_type STREQUAL "STATIC_LIBRARY")
+    set(_sw_kokkos_static TRUE)
+  endif()
+endif()
 if(SPIKEWEAVE_BUILD_PYTHON STREQUAL "AUTO" AND (SPIKEWEAVE_SANITIZE OR SPIKEWEAVE_FUZZ))
   # An instrumented module cannot be loaded into an uninstrumented interpreter.
   message(STATUS "SpikeWeave: no Python module in a sanitizer or fuzzing build")
+elseif(SPIKEWEAVE_BUILD_PYTHON STREQUAL "AUTO" AND _sw_kokkos_static)
+  message(STATUS "SpikeWeave: no Python module: Kokkos is a static library (build Kokkos with "
+                 "-DBUILD_SHARED_LIBS=ON or position-independent code, then "
+                 "SPIKEWEAVE_BUILD_PYTHON=ON)")
 elseif(NOT SPIKEWEAVE_BUILD_PYTHON STREQUAL "OFF")
   # Debian's interpreter, not a pyenv or conda python3 that comes first on PATH.
   if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3)

@@ -20,7 +20,6 @@ class AnyValue {
     any.type_ = &typeid(T);
     return any;
   }
-  bool empty() const { return value_ == nullptr; }
   template <class T>
   bool holds() const {
     return type_ != nullptr && *type_ == typeid(T);

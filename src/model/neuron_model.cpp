@@ -72,12 +72,6 @@ std::vector<const NeuronModelInfo*> NeuronModelRegistry::all() const {
   return out;
 }
 
-std::vector<std::string> NeuronModelRegistry::names() const {
-  std::vector<std::string> out;
-  for (const NeuronModelInfo& m : models_) out.push_back(m.name);
-  return out;
-}
-
 NeuronModelRegistry& neuron_models() {
   static NeuronModelRegistry* registry = [] {
     auto* r = new NeuronModelRegistry();  // never destroyed: specs may outlive static destructors

@@ -69,7 +69,6 @@ class NeuronModelRegistry {
   // The model of that name, or a ConfigError at `key` listing the known models.
   const NeuronModelInfo& get(const std::string& name, const std::string& key) const;
   std::vector<const NeuronModelInfo*> all() const;
-  std::vector<std::string> names() const;
 
  private:
   std::deque<NeuronModelInfo> models_;  // a deque: entries never move once added

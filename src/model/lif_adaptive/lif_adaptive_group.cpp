@@ -1,5 +1,6 @@
 // The adaptive LIF models' engine part: the base model's state plus theta and w.
 #include "engine/neuron_group.hpp"
+#include "model/lif/lif_state.hpp"
 #include "model/lif_adaptive/lif_adaptive_update.hpp"
 
 namespace spikeweave::engine {
@@ -18,18 +19,9 @@ class LifAdaptiveGroup final : public NeuronGroup {
     update_.q = lowered.q;
     update_.a = lowered.adapt;
     kernels::LifAdaptiveState& s = update_.s;
-    s.base.v_rel_mv = View<double*>(spec_.name + ".v_rel_mv", n);
-    s.base.refractory_steps = View<std::int32_t*>(spec_.name + ".refractory_steps", n);
-    s.base.i_syn_ex_pa = View<double*>(spec_.name + ".i_syn_ex_pa", n);
-    s.base.i_syn_in_pa = View<double*>(spec_.name + ".i_syn_in_pa", n);
+    s.base = make_lif_state(args, *this, lowered.variant, p);
     s.theta_mv = View<double*>(spec_.name + ".theta_mv", n);
     s.w_pa = View<double*>(spec_.name + ".w_pa", n);
-    const bool conductances = lowered.variant == model::LifVariant::kCondExp;
-    initialise_state(s.base.v_rel_mv, args.net, index_, gids_, "v_m_mv", p.e_l_mv, p.e_l_mv);
-    initialise_state(s.base.i_syn_ex_pa, args.net, index_, gids_,
-                     conductances ? "g_ex_ns" : "i_syn_ex_pa", 0.0, 0.0);
-    initialise_state(s.base.i_syn_in_pa, args.net, index_, gids_,
-                     conductances ? "g_in_ns" : "i_syn_in_pa", 0.0, 0.0);
     initialise_state(s.theta_mv, args.net, index_, gids_, "theta_mv", 0.0, 0.0);
     initialise_state(s.w_pa, args.net, index_, gids_, "w_pa", 0.0, 0.0);
     update_.ring = ring_;

@@ -1,0 +1,36 @@
+#pragma once
+// Engine half: a LIF population's state Views on this rank, allocated and set to their initial
+// values (the `init` table, else V = e_l_mv and no synaptic input). The adaptive variants
+// (src/model/lif_adaptive/) build their state on it.
+#include "engine/neuron_group.hpp"
+#include "model/lif/lif_update.hpp"
+
+namespace spikeweave::engine {
+
+inline kernels::LifState make_lif_state(const GroupArgs& args, const NeuronGroup& group,
+                                        model::LifVariant variant, const model::LifParams& p) {
+  using kernels::View;
+  const int n = group.size();
+  const std::string& name = group.spec().name;
+  kernels::LifState s;
+  s.v_rel_mv = View<double*>(name + ".v_rel_mv", n);
+  s.refractory_steps = View<std::int32_t*>(name + ".refractory_steps", n);
+  const bool synaptic_currents = variant != model::LifVariant::kPscDelta;
+  const bool alpha = variant == model::LifVariant::kPscAlpha;
+  s.i_syn_ex_pa = View<double*>(name + ".i_syn_ex_pa", synaptic_currents ? n : 0);
+  s.i_syn_in_pa = View<double*>(name + ".i_syn_in_pa", synaptic_currents ? n : 0);
+  s.di_syn_ex = View<double*>(name + ".di_syn_ex", alpha ? n : 0);
+  s.di_syn_in = View<double*>(name + ".di_syn_in", alpha ? n : 0);
+  const int index = group.index();
+  initialise_state(s.v_rel_mv, args.net, index, group.gids(), "v_m_mv", p.e_l_mv, p.e_l_mv);
+  if (synaptic_currents) {
+    const bool conductances = variant == model::LifVariant::kCondExp;
+    initialise_state(s.i_syn_ex_pa, args.net, index, group.gids(),
+                     conductances ? "g_ex_ns" : "i_syn_ex_pa", 0.0, 0.0);
+    initialise_state(s.i_syn_in_pa, args.net, index, group.gids(),
+                     conductances ? "g_in_ns" : "i_syn_in_pa", 0.0, 0.0);
+  }
+  return s;
+}
+
+}  // namespace spikeweave::engine
