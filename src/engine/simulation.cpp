@@ -395,6 +395,10 @@ io::Provenance Simulation::provenance(const std::string& command_line) {
   p.counters["synapse_table_bytes"] = static_cast<double>(totals[4]);
   p.counters["peak_rss_bytes_max_rank"] = context_.max(static_cast<double>(peak_rss_bytes()));
   p.counters["interval_steps"] = interval_steps_;
+  p.counters["threads_per_rank"] = kernels::ExecSpace().concurrency();
+  std::vector<std::uint64_t> routing = {exchange_->routing_bytes()};
+  context_.sum(routing);
+  p.counters["routing_bytes"] = static_cast<double>(routing[0]);
   const std::vector<std::uint64_t> spikes = global_spike_counts();
   std::uint64_t all = 0;
   for (std::uint64_t s : spikes) all += s;

@@ -83,8 +83,7 @@ struct SerialRange {
 struct StaticDeliver {
   using Policy = Kokkos::TeamPolicy<ExecSpace>;
   using Member = Policy::member_type;
-  struct PerSpike {};  // kOneThread: one iteration per spike
-  struct PerBlock {};  // kTargetBlocks: one iteration per target block, over all spikes
+  struct PerBlock {};                // host: one iteration per target block (one block: one thread)
   using value_type = std::uint64_t;  // synaptic events, summed by the reduction
 
   DeviceSynapses syn;
@@ -152,17 +151,55 @@ struct StaticDeliver {
               });
     Kokkos::single(Kokkos::PerTeam(team), [&]() { events += n; });
   }
-  // One host thread: one iteration per spike, plain adds.
-  KOKKOS_INLINE_FUNCTION void operator()(PerSpike, const int k, std::uint64_t& events) const {
-    events += spike(k, true, 0, 0, false, SerialRange{});
-  }
-  // Host threads: iteration b owns targets [b n / blocks, (b + 1) n / blocks) and delivers every
-  // spike's synapses onto them, with plain adds; a spike's row is read by every block, the
-  // synapses by one.
+  // Host: iteration b owns targets [b n / blocks, (b + 1) n / blocks) (all of them when there is
+  // one block: one thread) and delivers every spike's synapses onto them with plain adds; with
+  // several blocks a spike's row is read by every block, its synapses by one.
   KOKKOS_INLINE_FUNCTION void operator()(PerBlock, const int b, std::uint64_t& events) const {
     const auto lo = static_cast<std::uint32_t>(std::uint64_t{targets} * b / blocks);
     const auto hi = static_cast<std::uint32_t>(std::uint64_t{targets} * (b + 1) / blocks);
-    for (int k = 0; k < spike_count; ++k) events += spike(k, false, lo, hi, false, SerialRange{});
+    const bool whole_row = blocks == 1;
+    // A received spike's row is cold (at scale a rank has millions of rows and touches each
+    // one rarely), and reaching its synapses is a chain of dependent loads: slot -> row ->
+    // segments -> targets. Prefetching each link for spikes further ahead (one link per stage
+    // of kAhead spikes) keeps many of those misses in flight instead of one at a time.
+    constexpr int kAhead = 8;
+    for (int k = 0; k < spike_count; ++k) {
+      prefetch_chain(k + 4 * kAhead, 0);
+      prefetch_chain(k + 3 * kAhead, 1);
+      prefetch_chain(k + 2 * kAhead, 2);
+      prefetch_chain(k + kAhead, 3);
+      events += spike(k, whole_row, lo, hi, false, SerialRange{});
+    }
+  }
+
+  // Prefetches link `stage` of spike k's chain (0: its slot -> row entry, 1: the row's segment
+  // offsets, 2: its first segment, 3: its first synapses), reading the earlier links, which
+  // earlier stages fetched.
+  KOKKOS_INLINE_FUNCTION void prefetch_chain(const int k, const int stage) const {
+#if !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__) && defined(__GNUC__)
+    if (k >= spike_count) return;
+    const std::uint64_t slot = comm::spike_key(spikes(k));
+    if (stage == 0) {
+      __builtin_prefetch(&syn.slot_row(slot));
+      return;
+    }
+    const std::uint64_t row = syn.row_of_slot(slot);
+    if (row == syn.rows) return;
+    if (stage == 1) {
+      __builtin_prefetch(&syn.row_begin(row));
+      return;
+    }
+    const std::uint64_t seg = syn.row_begin(row);
+    if (stage == 2) {
+      __builtin_prefetch(&syn.segment_begin(seg));
+      __builtin_prefetch(&syn.segment_delay(seg));
+      return;
+    }
+    __builtin_prefetch(syn.target.data() + syn.segment_begin(seg));
+#else
+    (void)k;
+    (void)stage;
+#endif
   }
 
   // Delivers `n_spikes` spikes; returns the synaptic events.
@@ -172,13 +209,13 @@ struct StaticDeliver {
     spike_count = static_cast<int>(n_spikes);
     switch (ownership) {
       case Ownership::kOneThread:
-        Kokkos::parallel_reduce(kLabel, Kokkos::RangePolicy<ExecSpace, PerSpike>(0, spike_count),
+      case Ownership::kTargetBlocks: {
+        const int iterations = ownership == Ownership::kOneThread ? 1 : blocks;
+        blocks = iterations;
+        Kokkos::parallel_reduce(kLabel, Kokkos::RangePolicy<ExecSpace, PerBlock>(0, iterations),
                                 *this, events);
         break;
-      case Ownership::kTargetBlocks:
-        Kokkos::parallel_reduce(kLabel, Kokkos::RangePolicy<ExecSpace, PerBlock>(0, blocks), *this,
-                                events);
-        break;
+      }
       case Ownership::kAtomic:
         Kokkos::parallel_reduce(kLabel, Policy(spike_count, Kokkos::AUTO), *this, events);
         break;
