@@ -217,7 +217,8 @@ def run_one(args, network, scale, ranks, series=None):
             os.makedirs(args.keep_output, exist_ok=True)
             shutil.copy(out_h5, os.path.join(args.keep_output, name + ".h5"))
     c, ph = prov["counters"], prov["phases"]
-    threads = threads_for(prov["backend"], ranks)
+    # The engine records the threads it ran with (provenance counter threads_per_rank).
+    threads = int(prov["counters"].get("threads_per_rank", 0)) or threads_for(prov["backend"], ranks)
     t_s = prov["t_stop_ms"] * 1e-3
     sim_s = c.get("simulate_seconds", 0.0)
     build_s = c.get("build_seconds", ph.get("build", 0.0))
