@@ -273,7 +273,7 @@ void DryRunContext::request_sources(const std::vector<std::uint64_t>& send,
       if (q != r) {
         for (std::size_t i = cursor; i < stop; ++i) {
           remote_sources_.push_back(send[i]);
-          remote_keys_.push_back(keys[i]);
+          remote_keys_.push_back(static_cast<std::uint32_t>(keys[i]));
         }
       }
       cursor = stop;

@@ -202,7 +202,7 @@ class DryRunContext final : public Context {
   // Sources this rank receives from other ranks: for owner q and population p, the gids
   // remote_sources_[segment_[q * (pops + 1) + p] .. segment_[q * (pops + 1) + p + 1]).
   std::vector<Gid> remote_sources_;
-  std::vector<std::uint64_t> remote_keys_;  // this rank's receive key of each remote source
+  std::vector<std::uint32_t> remote_keys_;  // this rank's receive key (slot) of each remote source
   std::vector<std::size_t> segment_;
   std::vector<double> rate_sum_hz_;
   DryRunStats stats_;

@@ -17,25 +17,25 @@ Projection::Projection(const network::NetworkSpec& net, int index, network::Syna
   source_first_gid_ = net.populations[source_].first_gid;
 }
 
-void Projection::bind_receive_slots(const std::vector<Gid>& slot_sources) {
+void Projection::bind_receive_slots(const Gid* slot_sources, std::uint64_t slots) {
   // Both lists are increasing: one merge finds every row's slot.
-  require_invariant(slot_sources.size() < kernels::DeviceSynapses::kNoRow &&
-                        tables_.rows() < kernels::DeviceSynapses::kNoRow,
-                    "receive slots and rows must fit in 32 bits");
+  require_invariant(
+      slots < kernels::DeviceSynapses::kNoRow && tables_.rows() < kernels::DeviceSynapses::kNoRow,
+      "receive slots and rows must fit in 32 bits");
   kernels::View<std::uint32_t*> slot_row(
-      Kokkos::view_alloc(Kokkos::WithoutInitializing, key_ + ".slot_row"), slot_sources.size());
+      Kokkos::view_alloc(Kokkos::WithoutInitializing, key_ + ".slot_row"), slots);
   auto host = Kokkos::create_mirror_view(slot_row);
-  std::size_t slot = 0;
+  std::uint64_t slot = 0;
   for (std::uint64_t row = 0; row < tables_.rows(); ++row) {
     const Gid gid = source_first_gid_ + tables_.row_source(row);
-    while (slot < slot_sources.size() && slot_sources[slot] < gid) {
+    while (slot < slots && slot_sources[slot] < gid) {
       host(slot++) = kernels::DeviceSynapses::kNoRow;
     }
-    require_invariant(slot < slot_sources.size() && slot_sources[slot] == gid,
+    require_invariant(slot < slots && slot_sources[slot] == gid,
                       "a source with synapses on this rank has no receive slot");
     host(slot++) = static_cast<std::uint32_t>(row);
   }
-  while (slot < slot_sources.size()) host(slot++) = kernels::DeviceSynapses::kNoRow;
+  while (slot < slots) host(slot++) = kernels::DeviceSynapses::kNoRow;
   Kokkos::deep_copy(slot_row, host);
   slot_row_bytes_ = slot_row.span() * sizeof(std::uint32_t);
   use_slot_rows(slot_row);

@@ -31,10 +31,10 @@ class Projection {
 
   // Delivers spikes emitted in the interval starting at `first_step`; returns the synaptic events.
   virtual std::uint64_t deliver(const SpikeBatch& batch, Step first_step) = 0;
-  // Maps the receive slots of the source population to rows: `slot_sources` are the sources of
-  // that population this rank receives, in slot order (increasing gids), a superset of this
-  // projection's rows. Called once, after the spike exchange is built.
-  void bind_receive_slots(const std::vector<Gid>& slot_sources);
+  // Maps the receive slots of the source population to rows: slot_sources[0, slots) are the
+  // sources of that population this rank receives, in slot order (increasing gids), a superset
+  // of this projection's rows. Called once, after the spike exchange is built.
+  void bind_receive_slots(const Gid* slot_sources, std::uint64_t slots);
   // Plastic projections: bring idle synapses up to date (see StdpSweep). `stamp` is the end of
   // the interval just delivered.
   virtual void sweep(Step stamp) { (void)stamp; }

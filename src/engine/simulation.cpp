@@ -69,7 +69,8 @@ Simulation::Simulation(const network::NetworkSpec& source_spec, comm::Context& c
   for (auto& projection : projections_) projection->bind(histories_, rates_);
   exchange_ = std::make_unique<SpikeExchange>(context, partition_, local_gids, first_gids, needed);
   for (auto& projection : projections_) {
-    projection->bind_receive_slots(exchange_->slot_sources(projection->source()));
+    const auto [first_slot, slots] = exchange_->slot_range(projection->source());
+    projection->bind_receive_slots(needed.data() + first_slot, slots);
   }
   stimuli_ = make_stimuli(spec, groups_);
   recorder_ = std::make_unique<Recorder>(spec, groups_, interval_steps_);

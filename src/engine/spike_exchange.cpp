@@ -11,29 +11,29 @@ SpikeExchange::SpikeExchange(comm::Context& context, const partition::Partition&
                              const std::vector<std::vector<Gid>>& local_gids,
                              const std::vector<Gid>& population_first_gid,
                              const std::vector<Gid>& needed_sources)
-    : context_(context), needed_sources_(needed_sources) {
+    : context_(context) {
   const int ranks = context.size();
   require_invariant(needed_sources.size() <= 0xFFFFFFFFu,
                     "a rank's receive slots must fit in 32 bits");
   for (Gid first : population_first_gid) {
     slot_begin_.push_back(static_cast<std::uint64_t>(
-        std::lower_bound(needed_sources_.begin(), needed_sources_.end(), first) -
-        needed_sources_.begin()));
+        std::lower_bound(needed_sources.begin(), needed_sources.end(), first) -
+        needed_sources.begin()));
   }
-  slot_begin_.push_back(needed_sources_.size());
+  slot_begin_.push_back(needed_sources.size());
   for (const auto& gids : local_gids) {
     population_offset_.push_back(flat_neurons_);
     flat_neurons_ += static_cast<std::uint32_t>(gids.size());
   }
   // Ask each owner for its neurons this rank needs, each with its receive slot.
   std::vector<int> counts(ranks, 0);
-  for (Gid g : needed_sources_) ++counts[partition::owner(partition, g)];
+  for (Gid g : needed_sources) ++counts[partition::owner(partition, g)];
   std::vector<int> cursor(ranks, 0);
   for (int r = 1; r < ranks; ++r) cursor[r] = cursor[r - 1] + counts[r - 1];
-  std::vector<std::uint64_t> gids(needed_sources_.size()), keys(needed_sources_.size());
-  for (std::size_t slot = 0; slot < needed_sources_.size(); ++slot) {
-    const int q = partition::owner(partition, needed_sources_[slot]);
-    gids[cursor[q]] = needed_sources_[slot];
+  std::vector<std::uint64_t> gids(needed_sources.size()), keys(needed_sources.size());
+  for (std::size_t slot = 0; slot < needed_sources.size(); ++slot) {
+    const int q = partition::owner(partition, needed_sources[slot]);
+    gids[cursor[q]] = needed_sources[slot];
     keys[cursor[q]++] = slot;
   }
   std::vector<std::uint64_t> asked_gids, asked_keys;
@@ -80,13 +80,6 @@ void SpikeExchange::build_destinations(const partition::Partition& partition,
       destination_slot_[d] = static_cast<std::uint32_t>(asked_keys[k]);
     }
   }
-}
-
-std::vector<Gid> SpikeExchange::slot_sources(int population) const {
-  const auto p = static_cast<std::size_t>(population);
-  return std::vector<Gid>(
-      needed_sources_.begin() + static_cast<std::ptrdiff_t>(slot_begin_[p]),
-      needed_sources_.begin() + static_cast<std::ptrdiff_t>(slot_begin_[p + 1]));
 }
 
 void SpikeExchange::add_local_spikes(int population, std::uint64_t* words, std::size_t n) {
@@ -166,7 +159,8 @@ std::vector<std::uint32_t> SpikeExchange::source_runs(int population) const {
 std::uint64_t SpikeExchange::routing_bytes() const {
   return destination_begin_.size() * sizeof(std::uint64_t) +
          destination_rank_.size() * sizeof(std::int32_t) +
-         destination_slot_.size() * sizeof(std::uint32_t) + needed_sources_.size() * sizeof(Gid);
+         destination_slot_.size() * sizeof(std::uint32_t) +
+         slot_begin_.size() * sizeof(std::uint64_t);
 }
 
 }  // namespace spikeweave::engine

@@ -16,9 +16,9 @@
 // cuts each block at the population boundaries and concatenates the pieces per population.
 //
 // Memory: per (local neuron, destination rank) pair 8 bytes (the rank and the slot, 4 + 4), per
-// local neuron 8 bytes (CSR offsets); on the receiving side 8 bytes per receive slot (its gid)
-// and 4 bytes per (projection, receive slot of its source population). Before, the sender kept
-// 4 bytes per pair and a gid (8 bytes) per local neuron.
+// local neuron 8 bytes (CSR offsets); on the receiving side 4 bytes per (projection, receive
+// slot of its source population). Before, the sender kept 4 bytes per pair and a gid (8 bytes)
+// per local neuron.
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -39,8 +39,12 @@ class SpikeExchange {
                 const std::vector<Gid>& population_first_gid,
                 const std::vector<Gid>& needed_sources);
 
-  // The sources of population p this rank receives, in receive-slot order (increasing gids).
-  std::vector<Gid> slot_sources(int population) const;
+  // (first slot, slots) of population p: its sources among `needed_sources` (as passed to the
+  // constructor, which does not keep them) in receive-slot order.
+  std::pair<std::uint64_t, std::uint64_t> slot_range(int population) const {
+    const auto p = static_cast<std::size_t>(population);
+    return {slot_begin_[p], slot_begin_[p + 1] - slot_begin_[p]};
+  }
 
   // Queues one interval's spikes of population p: `words` (local index, lag) in any order (the
   // compaction writes them lag by lag); `n` of them. Reorders `words` by (local index, lag).
@@ -75,7 +79,6 @@ class SpikeExchange {
   void split_by_population();
 
   comm::Context& context_;
-  std::vector<Gid> needed_sources_;               // by receive slot
   std::vector<std::uint64_t> slot_begin_;         // per population + 1: its first receive slot
   std::uint32_t flat_neurons_ = 0;                // this rank's neurons, all populations
   std::vector<std::uint32_t> population_offset_;  // flat local index of each population's first

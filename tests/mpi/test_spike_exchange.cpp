@@ -47,7 +47,9 @@ TEST(SpikeExchange, DeliversEverySpikeExactlyOnceToEveryRankThatNeedsIt) {
     }
     ASSERT_FALSE(exchange.exchange(false));
     for (int pop = 0; pop < 2; ++pop) {
-      const std::vector<Gid> sources = exchange.slot_sources(pop);
+      const auto [first_slot, slots] = exchange.slot_range(pop);
+      const auto first_it = needed.begin() + static_cast<std::ptrdiff_t>(first_slot);
+      const std::vector<Gid> sources(first_it, first_it + static_cast<std::ptrdiff_t>(slots));
       std::vector<std::uint64_t> expected;
       for (std::size_t slot = 0; slot < sources.size(); ++slot) {
         ASSERT_TRUE(needs(world.rank(), sources[slot]));
