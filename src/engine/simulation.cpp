@@ -203,6 +203,7 @@ void Simulation::run_interval(int steps) {
       recorder_->sample(step_ + lag);
     }
     Kokkos::fence();
+    for (auto& g : groups_) g->check_errors(step_, spec_.simulation.dt_ms);
   }
   PhaseTimers::Scope t(timers_, Phase::kRecord);
   for (std::size_t p = 0; p < groups_.size(); ++p) {
