@@ -8,7 +8,9 @@
 // uses; the code is SpikeWeave's own):
 //   * a trial step of size h (clipped to the rest of the simulation step) gives the fifth-order
 //     solution y5 (propagated) and the error estimate e = y5 - y4;
-//   * the error ratio is r = max_i |e_i| / (tol + tol h |y'_i(y5)|);
+//   * the error ratio is r = max_i |e_i| / (tol_abs + tol_dydt h |y'_i(y5)|) (NEST's
+//     aeif models: gsl_odeiv_control_yp_new(tol, tol), i.e. both tol; hh_psc_alpha:
+//     gsl_odeiv_control_y_new(1e-3, 0), i.e. tol_abs 1e-3 and tol_dydt 0);
 //   * r > 1.1: the step is rejected and retried with h * max(0.9 r^(-1/5), 0.2), unless that
 //     would not shrink it or would not advance t by at least one ulp (then it is accepted);
 //     r < 0.5: accepted, the next h is h * min(max(0.9 r^(-1/6), 1), 5); otherwise accepted
@@ -27,6 +29,12 @@ enum OdeStatus : int {
   kOdeBudgetExceeded = 1,  // more trial steps than the budget in one simulation step
   kOdeNonFinite = 2,       // the state became NaN or infinite
   kOdeModelStatus = 3,     // first code a model's event handler may return
+};
+
+// The error tolerance: absolute, and relative to the change h y' over a step.
+struct OdeTolerance {
+  double absolute = 1e-6;
+  double derivative = 1e-6;
 };
 
 // The Fehlberg tableau: nodes, coupling coefficients, fifth-order weights and the differences
@@ -49,7 +57,7 @@ struct Fehlberg {
 // y_out and its derivative to dy_out, returns the error ratio (NaN if anything is not finite).
 template <int N, class System>
 KOKKOS_INLINE_FUNCTION double rkf45_trial(const System& sys, const double (&y)[N],
-                                          const double (&k1)[N], double h, double tol,
+                                          const double (&k1)[N], double h, OdeTolerance tol,
                                           double (&y_out)[N], double (&dy_out)[N]) {
   using F = Fehlberg;
   double k2[N], k3[N], k4[N], k5[N], k6[N], tmp[N];
@@ -79,7 +87,7 @@ KOKKOS_INLINE_FUNCTION double rkf45_trial(const System& sys, const double (&y)[N
   for (int i = 0; i < N; ++i) {
     const double err =
         h * (F::e1 * k1[i] + F::e3 * k3[i] + F::e4 * k4[i] + F::e5 * k5[i] + F::e6 * k6[i]);
-    const double scale = tol + tol * ::fabs(h * dy_out[i]);
+    const double scale = tol.absolute + tol.derivative * ::fabs(h * dy_out[i]);
     const double r = ::fabs(err) / scale;
     // NaN compares false: it must win over any number.
     ratio = (r > ratio || r != r) ? r : ratio;
@@ -99,7 +107,7 @@ KOKKOS_INLINE_FUNCTION double rkf45_trial(const System& sys, const double (&y)[N
 // At most `budget` trial steps are taken. Returns an OdeStatus or the model's status.
 template <int N, class System>
 KOKKOS_INLINE_FUNCTION int rkf45_advance(System& sys, double (&y)[N], double& h, double span,
-                                         double tol, int budget) {
+                                         OdeTolerance tol, int budget) {
   double k1[N], y_new[N], dy_new[N];
   sys.rhs(y, k1);
   double t = 0.0;

@@ -9,6 +9,7 @@
 
 #include "core/errors.hpp"
 #include "model/aeif_cond_exp/aeif_cond_exp_params.hpp"
+#include "model/hh_psc_alpha/hh_psc_alpha_params.hpp"
 #include "model/izhikevich/izhikevich_params.hpp"
 #include "model/lif_adaptive/lif_adaptive_params.hpp"
 #include "network/spec.hpp"
@@ -112,6 +113,39 @@ TEST(ModelParameters, AeifCondExpBadValuesNameTheirKey) {
   expect_rejected(m, "max_substeps = 1.5", "params.max_substeps");
   expect_rejected(m, "delta_t_mv = 0.2, v_peak_mv = 100.0", "params.delta_t_mv");  // overflow
   expect_rejected(m, "V_peak = 0.0", "V_peak");  // NEST's name is not a key
+}
+
+TEST(ModelParameters, HhPscAlphaDefaultsAreNests) {
+  const network::NetworkSpec net = network::parse_network(network("hh_psc_alpha", ""), "t.toml");
+  const auto& p = net.populations[0].params.as<model::HhPscAlphaParams>();
+  EXPECT_EQ(p.c_m_pf, 100.0);
+  EXPECT_EQ(p.g_na_ns, 12000.0);
+  EXPECT_EQ(p.g_k_ns, 3600.0);
+  EXPECT_EQ(p.g_l_ns, 30.0);
+  EXPECT_EQ(p.e_na_mv, 50.0);
+  EXPECT_EQ(p.e_k_mv, -77.0);
+  EXPECT_EQ(p.e_l_mv, -54.402);
+  EXPECT_EQ(p.t_ref_ms, 2.0);
+  EXPECT_EQ(p.tau_syn_ex_ms, 0.2);
+  EXPECT_EQ(p.tau_syn_in_ms, 2.0);
+  EXPECT_EQ(p.error_tol, 1e-3);
+}
+
+TEST(ModelParameters, HhPscAlphaBadValuesNameTheirKey) {
+  const std::string m = "hh_psc_alpha";
+  expect_rejected(m, "c_m_pf = -100.0", "params.c_m_pf");
+  expect_rejected(m, "c_m_pf = 0.0", "params.c_m_pf");
+  expect_rejected(m, "g_na_ns = -1.0", "params.g_na_ns");
+  expect_rejected(m, "g_k_ns = nan", "params.g_k_ns");
+  expect_rejected(m, "g_l_ns = -30.0", "params.g_l_ns");
+  expect_rejected(m, "e_na_mv = inf", "params.e_na_mv");
+  expect_rejected(m, "tau_syn_ex_ms = 0.0", "params.tau_syn_ex_ms");
+  expect_rejected(m, "tau_syn_in_ms = nan", "params.tau_syn_in_ms");
+  expect_rejected(m, "t_ref_ms = -2.0", "params.t_ref_ms");
+  expect_rejected(m, "t_ref_ms = 0.05", "t_ref_ms");  // off the time grid
+  expect_rejected(m, "error_tol = 0.0", "params.error_tol");
+  expect_rejected(m, "max_substeps = -3", "params.max_substeps");
+  expect_rejected(m, "g_Na = 12000.0", "g_Na");  // NEST's name is not a key
 }
 
 TEST(ModelParameters, AdaptiveLifReadsBaseAndAdaptationKeys) {

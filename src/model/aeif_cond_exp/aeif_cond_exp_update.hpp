@@ -97,7 +97,8 @@ struct AeifCondExpUpdate {
                    s.refractory(i)};
     double y[4] = {s.v_m_mv(i), s.g_ex_ns(i), s.g_in_ns(i), s.w_pa(i)};
     double h = s.integration_step_ms(i);
-    const int status = rkf45_advance<4>(sys, y, h, q.step_ms, q.params.error_tol,
+    const double tol = q.params.error_tol;
+    const int status = rkf45_advance<4>(sys, y, h, q.step_ms, OdeTolerance{tol, tol},
                                         static_cast<int>(q.params.max_substeps));
     if (status != kOdeOk) {
       raise_model_error(error, status, i, lag);
