@@ -33,6 +33,11 @@ class NeuronGroup {
   // Membrane potentials relative to e_l_mv() [mV], or an empty View for source models.
   virtual kernels::View<const double*> v_rel_mv() const { return {}; }
   virtual double e_l_mv() const { return 0.0; }
+  // The View of a recordable state variable other than v_m_mv (model::StateVariableInfo::
+  // recordable), in its declared unit, absolute; empty if the model has no such variable.
+  virtual kernels::View<const double*> state_view(const std::string& /*variable*/) const {
+    return {};
+  }
   // After the updates of the interval starting at `first_step`: throws a UserError if the
   // model's kernel raised its error flag (see check_model_error). Most models cannot fail.
   virtual void check_errors(Step /*first_step*/, double /*dt_ms*/) {}

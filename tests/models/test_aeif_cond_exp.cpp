@@ -19,7 +19,8 @@
 //      expect_pattern, thresholds with a margin of at least 1.5x to the observed ISIs).
 //   3. conductance input: a spike train of 5 nS onto a neuron below threshold; the recorded V
 //      follows the reference integration (same RK4, the conductance jumping at the end of the
-//      step the spike arrives in) to 1e-4 mV, i.e. the weight is a jump of g_ex in nS.
+//      step the spike arrives in) to 1e-4 mV, i.e. the weight is a jump of g_ex in nS; so do the
+//      recorded g_ex and w (record.v_m.variables).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -61,7 +62,7 @@ const std::vector<Pattern> kPatterns = {
 // each simulation step.
 struct Reference {
   std::vector<double> spikes_ms;
-  std::vector<double> v_trace;
+  std::vector<double> v_trace, g_trace, w_trace;
 };
 
 Reference reference(const Pattern& p, double i_pa, const std::map<long, double>& kicks = {}) {
@@ -100,6 +101,8 @@ Reference reference(const Pattern& p, double i_pa, const std::map<long, double>&
     const auto kick = kicks.find(n);
     if (kick != kicks.end()) y[1] += kick->second;
     r.v_trace.push_back(y[0]);
+    r.g_trace.push_back(y[1]);
+    r.w_trace.push_back(y[2]);
   }
   return r;
 }
@@ -127,7 +130,8 @@ std::string configuration() {
        << "\n[[stimulus]]\nkind = \"spike_times\"\ntarget = \"kicked\"\n"
           "times_ms = [20.0, 20.5, 21.0, 21.5, 22.0, 22.5, 23.0, 23.5, 24.0, 24.5]\n"
           "weight_ns = 5.0\n[[record]]\nspikes = \"all\"\n"
-          "[[record]]\nv_m = { population = \"kicked\", node_ids = [0], every_ms = 0.1 }\n";
+          "[[record]]\nv_m = { population = \"kicked\", node_ids = [0], every_ms = 0.1, "
+          "variables = [\"g_ex_ns\", \"w_pa\"] }\n";
   return toml.str();
 }
 
@@ -289,6 +293,29 @@ TEST_F(AeifCondExp, ConductanceInputIsAJumpOfGex) {
     peak = std::max(peak, want.v_trace[n]);
   }
   EXPECT_GT(peak, -69.0) << "the kicks should depolarise the neuron by more than 1 mV";
+}
+
+// The recorded state variables (record.v_m.variables) are g_ex and w after each step: float32
+// of values that agree with the reference to < 1e-6 (as V above).
+TEST_F(AeifCondExp, RecordedConductanceAndAdaptationFollowTheReference) {
+  std::map<long, double> kicks;
+  for (int k = 0; k < 10; ++k) kicks[199 + 5 * k] = 5.0;
+  const Reference want = reference(kPatterns[0], 0.0, kicks);
+  const auto& states = run_->out.reports.at(0).states;
+  ASSERT_EQ(states.count("g_ex_ns"), 1u);
+  ASSERT_EQ(states.count("w_pa"), 1u);
+  const std::vector<float>& g = states.at("g_ex_ns");
+  const std::vector<float>& w = states.at("w_pa");
+  ASSERT_EQ(g.size(), want.g_trace.size());
+  ASSERT_EQ(w.size(), want.w_trace.size());
+  double w_max = 0.0;
+  for (std::size_t n = 0; n < g.size(); ++n) {
+    ASSERT_NEAR(g[n], want.g_trace[n], 1e-5) << "g_ex sample " << n;
+    ASSERT_NEAR(w[n], want.w_trace[n], 1e-5) << "w sample " << n;
+    w_max = std::max(w_max, want.w_trace[n]);
+  }
+  EXPECT_NEAR(g[199], 5.0, 1e-6) << "the first kick, at the end of step 199";
+  EXPECT_GT(w_max, 0.5) << "a = 2 nS times a few mV of depolarisation";
 }
 
 // A kernel that runs out of its step budget stops the run with an error naming the population's

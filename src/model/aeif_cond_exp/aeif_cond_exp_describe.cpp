@@ -138,9 +138,9 @@ NeuronModelInfo describe_aeif_cond_exp() {
   m.parameters = declared();
   m.state = {
       {"v_m_mv", "mV", "v_m_mv", true, true, "membrane potential (initially e_l_mv)"},
-      {"w_pa", "pA", "w_pa", false, true, "adaptation current"},
-      {"g_ex_ns", "nS", "g_ex_ns", false, true, "excitatory conductance"},
-      {"g_in_ns", "nS", "g_in_ns", false, true, "inhibitory conductance"},
+      {"w_pa", "pA", "w_pa", true, true, "adaptation current"},
+      {"g_ex_ns", "nS", "g_ex_ns", true, true, "excitatory conductance"},
+      {"g_in_ns", "nS", "g_in_ns", true, true, "inhibitory conductance"},
       {"refractory_steps", "steps", "", false, true, "steps of refractoriness left"},
       {"integration_step_ms", "ms", "", false, true, "the adaptive integrator's current step size"},
   };

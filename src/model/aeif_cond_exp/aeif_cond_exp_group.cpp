@@ -44,6 +44,12 @@ class AeifCondExpGroup final : public NeuronGroup {
   }
   View<const double*> v_rel_mv() const override { return update_.s.v_m_mv; }
   double e_l_mv() const override { return 0.0; }  // V is stored absolute
+  View<const double*> state_view(const std::string& variable) const override {
+    if (variable == "w_pa") return update_.s.w_pa;
+    if (variable == "g_ex_ns") return update_.s.g_ex_ns;
+    if (variable == "g_in_ns") return update_.s.g_in_ns;
+    return {};
+  }
 
  private:
   kernels::AeifCondExpUpdate update_;

@@ -95,12 +95,12 @@ NeuronModelInfo describe_hh_psc_alpha() {
   m.parameters = declared();
   m.state = {
       {"v_m_mv", "mV", "v_m_mv", true, true, "membrane potential (initially -65, as NEST)"},
-      {"act_m", "1", "act_m", false, true,
+      {"act_m", "1", "act_m", true, true,
        "sodium activation m (initially its steady state at the initial v_m_mv)"},
-      {"inact_h", "1", "inact_h", false, true, "sodium inactivation h (likewise)"},
-      {"act_n", "1", "act_n", false, true, "potassium activation n (likewise)"},
-      {"i_syn_ex_pa", "pA", "i_syn_ex_pa", false, true, "excitatory synaptic current"},
-      {"i_syn_in_pa", "pA", "i_syn_in_pa", false, true, "inhibitory synaptic current"},
+      {"inact_h", "1", "inact_h", true, true, "sodium inactivation h (likewise)"},
+      {"act_n", "1", "act_n", true, true, "potassium activation n (likewise)"},
+      {"i_syn_ex_pa", "pA", "i_syn_ex_pa", true, true, "excitatory synaptic current"},
+      {"i_syn_in_pa", "pA", "i_syn_in_pa", true, true, "inhibitory synaptic current"},
       {"di_syn_ex", "pA/ms", "", false, true, "derivative state of the ex. current"},
       {"di_syn_in", "pA/ms", "", false, true, "derivative state of the in. current"},
       {"refractory_steps", "steps", "", false, true, "steps without spike detection left"},

@@ -50,6 +50,15 @@ class HhPscAlphaGroup final : public NeuronGroup {
   }
   View<const double*> v_rel_mv() const override { return update_.s.v_m_mv; }
   double e_l_mv() const override { return 0.0; }  // V is stored absolute
+  View<const double*> state_view(const std::string& variable) const override {
+    const kernels::HhPscAlphaState& s = update_.s;
+    if (variable == "act_m") return s.act_m;
+    if (variable == "inact_h") return s.inact_h;
+    if (variable == "act_n") return s.act_n;
+    if (variable == "i_syn_ex_pa") return s.i_syn_ex_pa;
+    if (variable == "i_syn_in_pa") return s.i_syn_in_pa;
+    return {};
+  }
 
  private:
   // m, h and n from `init`, else (NaN marks them) alpha / (alpha + beta) at the initial V.
