@@ -160,12 +160,12 @@ class Hdf5RunOutput final : public RunOutput {
                            const std::vector<float>& values, std::uint64_t samples) override {
     Report& r = reports_.at(report);
     const auto& names = r.layout.variables;
-    const std::size_t v = static_cast<std::size_t>(
-        std::find(names.begin(), names.end(), variable) - names.begin());
+    const std::size_t v =
+        static_cast<std::size_t>(std::find(names.begin(), names.end(), variable) - names.begin());
     require_invariant(v < names.size(), "report state variable not declared in the layout");
     // Called after append_report for the same samples: r.rows already counts them.
-    h5::write_block(r.states[v], H5T_NATIVE_FLOAT, values.data(), r.rows, r.rows - samples,
-                    samples, r.first_column, r.layout.local_node_ids.size(), transfer_,
+    h5::write_block(r.states[v], H5T_NATIVE_FLOAT, values.data(), r.rows, r.rows - samples, samples,
+                    r.first_column, r.layout.local_node_ids.size(), transfer_,
                     path_ + ":/report/" + r.layout.population + "/" + variable, &context_);
   }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Recording: spikes, membrane potentials and other recordable state variables are buffered in host memory during the run and
-// flushed collectively to the RunOutput every `flush_interval_ms` of model time.
+// Recording: spikes, membrane potentials and other recordable state variables are buffered in host
+// memory during the run and flushed collectively to the RunOutput every `flush_interval_ms` of
+// model time.
 #include <memory>
 #include <string>
 #include <vector>
