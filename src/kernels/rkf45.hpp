@@ -15,7 +15,8 @@
 //     would not shrink it or would not advance t by at least one ulp (then it is accepted);
 //     r < 0.5: accepted, the next h is h * min(max(0.9 r^(-1/6), 1), 5); otherwise accepted
 //     with the same h;
-//   * the step size is kept across simulation steps (a per-neuron state variable);
+//   * the step size is kept across simulation steps (a per-neuron state variable); the last
+//     sub-step of a simulation step, clipped to its end, does not change it;
 //   * after each accepted sub-step the model's event handler runs (spike detection and reset
 //     happen inside the simulation step, as in NEST).
 #include <Kokkos_Core.hpp>
@@ -137,7 +138,10 @@ KOKKOS_INLINE_FUNCTION int rkf45_advance(System& sys, double (&y)[N], double& h,
       y[i] = y_new[i];
     }
     t = last ? span : t + h_try;
-    h = h_next;
+    // The last sub-step is clipped to the end of the simulation step: its size says nothing
+    // about the dynamics, so it does not change the step size carried into the next step (GSL
+    // suggests no new size after its final step; NEST relies on it).
+    if (!last) h = h_next;
     sys.changed = false;
     const int status = sys.event(y);
     if (status != kOdeOk) return status;
