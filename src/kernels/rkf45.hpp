@@ -129,7 +129,8 @@ KOKKOS_INLINE_FUNCTION int rkf45_advance(System& sys, double (&y)[N], double& h,
         continue;  // rejected: retry from the same y with the smaller step
       }
     } else if (ratio < 0.5) {
-      double factor = 0.9 * ::pow(ratio, -1.0 / 6.0);  // ratio 0 gives +inf, capped
+      // 0.9 r^(-1/6) >= 5 for r <= (0.9 / 5)^6 = 3.4e-5: the cap, without the pow.
+      double factor = ratio <= 3.4e-5 ? 5.0 : 0.9 * ::pow(ratio, -1.0 / 6.0);
       factor = factor > 5.0 ? 5.0 : (factor < 1.0 ? 1.0 : factor);
       h_next = h_try * factor;
     }

@@ -123,6 +123,11 @@ AnyValue lower(const AnyValue& params, double dt_ms, const std::string& key) {
   lowered.refractory_steps =
       static_cast<std::int32_t>(duration_to_steps(p.t_ref_ms, dt_ms, key + ".t_ref_ms"));
   lowered.initial_step_ms = dt_ms < 0.01 ? dt_ms : 0.01;
+  lowered.inv_c_m = 1.0 / p.c_m_pf;
+  lowered.inv_delta_t = p.delta_t_mv > 0.0 ? 1.0 / p.delta_t_mv : 0.0;
+  lowered.inv_tau_syn_ex = 1.0 / p.tau_syn_ex_ms;
+  lowered.inv_tau_syn_in = 1.0 / p.tau_syn_in_ms;
+  lowered.inv_tau_w = 1.0 / p.tau_w_ms;
   return AnyValue::of(lowered);
 }
 

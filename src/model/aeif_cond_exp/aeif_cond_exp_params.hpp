@@ -34,6 +34,9 @@ struct AeifCondExpLowered {
   double v_spike_mv = 0.0;  // v_peak_mv, or v_th_mv when delta_t_mv is 0 (as NEST)
   std::int32_t refractory_steps = 0;
   double initial_step_ms = 0.01;  // first integration step: min(0.01 ms, dt) as NEST
+  // Reciprocals, so that the right-hand side (evaluated ~10 times per step) multiplies.
+  double inv_c_m = 0.0, inv_delta_t = 0.0, inv_tau_syn_ex = 0.0, inv_tau_syn_in = 0.0,
+         inv_tau_w = 0.0;
 };
 
 }  // namespace spikeweave::model

@@ -35,7 +35,8 @@ SPIKEWEAVE_NO_CONTRACTION_BEGIN
 
 // One neuron's ODE system for rkf45_advance: y = (V, g_ex, g_in, w).
 struct AeifSystem {
-  const model::AeifCondExpParams& p;
+  const model::AeifCondExpLowered& q;
+  const model::AeifCondExpParams& p;  // q.params
   double v_spike;
   double current;  // i_e + this step's current input [pA]
   std::int32_t refractory_after_spike;
@@ -47,14 +48,14 @@ struct AeifSystem {
     const bool refractory = r > 0;
     const double v = refractory ? p.v_reset_mv : (y[0] < v_spike ? y[0] : v_spike);
     const double spike_current =
-        p.delta_t_mv > 0.0 ? p.g_l_ns * p.delta_t_mv * ::exp((v - p.v_th_mv) / p.delta_t_mv) : 0.0;
+        p.delta_t_mv > 0.0 ? p.g_l_ns * p.delta_t_mv * ::exp((v - p.v_th_mv) * q.inv_delta_t) : 0.0;
     const double i_syn = y[1] * (v - p.e_ex_mv) + y[2] * (v - p.e_in_mv);
     dy[0] = refractory
                 ? 0.0
-                : (-p.g_l_ns * (v - p.e_l_mv) + spike_current - i_syn - y[3] + current) / p.c_m_pf;
-    dy[1] = -y[1] / p.tau_syn_ex_ms;
-    dy[2] = -y[2] / p.tau_syn_in_ms;
-    dy[3] = (p.a_ns * (v - p.e_l_mv) - y[3]) / p.tau_w_ms;
+                : (-p.g_l_ns * (v - p.e_l_mv) + spike_current - i_syn - y[3] + current) * q.inv_c_m;
+    dy[1] = -y[1] * q.inv_tau_syn_ex;
+    dy[2] = -y[2] * q.inv_tau_syn_in;
+    dy[3] = (p.a_ns * (v - p.e_l_mv) - y[3]) * q.inv_tau_w;
   }
 
   KOKKOS_INLINE_FUNCTION int event(double (&y)[4]) {
@@ -93,8 +94,8 @@ struct AeifCondExpUpdate {
     ring(kPortExcitatory, slot, i) = 0;
     ring(kPortInhibitory, slot, i) = 0;
     ring(kPortCurrent, slot, i) = 0;
-    AeifSystem sys{q.params, q.v_spike_mv, q.params.i_e_pa + current, q.refractory_steps,
-                   s.refractory(i)};
+    AeifSystem sys{
+        q, q.params, q.v_spike_mv, q.params.i_e_pa + current, q.refractory_steps, s.refractory(i)};
     double y[4] = {s.v_m_mv(i), s.g_ex_ns(i), s.g_in_ns(i), s.w_pa(i)};
     double h = s.integration_step_ms(i);
     const double tol = q.params.error_tol;

@@ -80,6 +80,9 @@ AnyValue lower(const AnyValue& params, double dt_ms, const std::string& key) {
       static_cast<std::int32_t>(duration_to_steps(p.t_ref_ms, dt_ms, key + ".t_ref_ms"));
   lowered.psc_ex_init = std::exp(1.0) / p.tau_syn_ex_ms;
   lowered.psc_in_init = std::exp(1.0) / p.tau_syn_in_ms;
+  lowered.inv_c_m = 1.0 / p.c_m_pf;
+  lowered.inv_tau_syn_ex = 1.0 / p.tau_syn_ex_ms;
+  lowered.inv_tau_syn_in = 1.0 / p.tau_syn_in_ms;
   return AnyValue::of(lowered);
 }
 

@@ -29,6 +29,7 @@ struct HhPscAlphaLowered {
   std::int32_t refractory_steps = 0;
   double psc_ex_init = 0.0;  // e / tau_syn_ex: a weight of 1 pA peaks at 1 pA [1/ms]
   double psc_in_init = 0.0;  // e / tau_syn_in
+  double inv_c_m = 0.0, inv_tau_syn_ex = 0.0, inv_tau_syn_in = 0.0;  // reciprocals
 };
 
 }  // namespace spikeweave::model
