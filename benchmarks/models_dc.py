@@ -52,7 +52,8 @@ def run(binary, model, params, directory):
     text = out.stdout + out.stderr
     # The real-time factor has more digits than the duration (which turns into "1 min 05 s").
     t_ms = T_MS_OF.get(model, T_MS)
-    sim_s = float(re.search(r"real-time factor ([0-9.]+)", text).group(1)) * t_ms / 1000.0
+    # The summary line is the last with a real-time factor (progress lines print estimates).
+    sim_s = float(re.findall(r"real-time factor ([0-9.]+)", text)[-1]) * t_ms / 1000.0
     spikes = int(re.search(r"n\s+(\d+) spikes", text).group(1))
     updates = N * round(t_ms / DT_MS)
     return {
