@@ -90,7 +90,7 @@ def main():
         mine = [r for r in records if r["model"] == model]
         rate = statistics.median(r["updates_per_s"] for r in mine)
         hz = mine[0]["spikes"] / N / (T_MS_OF.get(model, T_MS) / 1000.0)
-        print(f"| `{model}` | {rate / 1e6:.0f} M | {1e9 / rate:.2f} | {hz:.1f} |")
+        print(f"| `{model}` | {rate / 1e6:.3g} M | {1e9 / rate:.2f} | {hz:.1f} |")
 
 
 if __name__ == "__main__":
