@@ -155,4 +155,25 @@ KOKKOS_INLINE_FUNCTION int rkf45_advance(System& sys, double (&y)[N], double& h,
   return kOdeOk;
 }
 
+// The fixed-step alternative (a model's `integrator = "rk4"`): one classical Runge-Kutta step
+// over the whole simulation step, then the model's event handler once (spikes at the step's end,
+// as Brian2 and most GPU simulators do). Returns kOdeOk, kOdeNonFinite or the model's status.
+template <int N, class System>
+KOKKOS_INLINE_FUNCTION int rk4_advance(System& sys, double (&y)[N], double span) {
+  double k1[N], k2[N], k3[N], k4[N], tmp[N];
+  sys.rhs(y, k1);
+  for (int i = 0; i < N; ++i) tmp[i] = y[i] + 0.5 * span * k1[i];
+  sys.rhs(tmp, k2);
+  for (int i = 0; i < N; ++i) tmp[i] = y[i] + 0.5 * span * k2[i];
+  sys.rhs(tmp, k3);
+  for (int i = 0; i < N; ++i) tmp[i] = y[i] + span * k3[i];
+  sys.rhs(tmp, k4);
+  for (int i = 0; i < N; ++i) {
+    y[i] = y[i] + span / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
+    if (y[i] - y[i] != 0.0) return kOdeNonFinite;
+  }
+  sys.changed = false;
+  return sys.event(y);
+}
+
 }  // namespace spikeweave::kernels

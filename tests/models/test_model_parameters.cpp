@@ -113,6 +113,7 @@ TEST(ModelParameters, AeifCondExpBadValuesNameTheirKey) {
   expect_rejected(m, "max_substeps = 1.5", "params.max_substeps");
   expect_rejected(m, "delta_t_mv = 0.2, v_peak_mv = 100.0", "params.delta_t_mv");  // overflow
   expect_rejected(m, "V_peak = 0.0", "V_peak");  // NEST's name is not a key
+  expect_rejected(m, "integrator = \"rk45\"", "params.integrator");
 }
 
 TEST(ModelParameters, HhPscAlphaDefaultsAreNests) {

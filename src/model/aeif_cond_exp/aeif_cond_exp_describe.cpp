@@ -61,6 +61,9 @@ const ParameterList& declared() {
                        "absolute and relative error tolerance of the adaptive integrator "
                        "(NEST's gsl_error_tol)"),
       substeps_parameter(),
+      choice_parameter("integrator", {"rkf45", "rk4"},
+                       "adaptive RKF45 with spikes inside the step (NEST's scheme), or one "
+                       "classical RK4 step of dt with the spike test at its end (Brian2's rk4)"),
   });
   return list;
 }
@@ -109,6 +112,7 @@ AnyValue parse(const config::Table& t, const ModelParseContext& /*context*/) {
   p.i_e_pa = read.number("i_e_pa");
   p.error_tol = read.number("error_tol");
   p.max_substeps = read.integer("max_substeps");
+  p.fixed_rk4 = read.choice("integrator") == "rk4";
   t.reject_unknown_keys();
   check(p, t);
   return AnyValue::of(p);

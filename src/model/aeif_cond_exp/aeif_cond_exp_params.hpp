@@ -25,6 +25,7 @@ struct AeifCondExpParams {
   double i_e_pa = 0.0;         // constant input current [pA]
   double error_tol = 1e-6;     // absolute and relative error tolerance (NEST's gsl_error_tol)
   std::int64_t max_substeps = 10000;  // trial steps allowed per neuron and simulation step
+  bool fixed_rk4 = false;  // integrator = "rk4": one classical RK4 step per simulation step
 };
 
 // What the kernel needs.

@@ -6,7 +6,8 @@
 //   tau_w dw/dt = a (V - E_L) - w,   dg_ex/dt = -g_ex / tau_syn_ex,   dg_in/dt = -g_in / tau_syn_in
 // where V in the right-hand side is min(V, V_peak) (V_reset while refractory, when dV/dt = 0).
 // Integration: the adaptive RKF45 of kernels/rkf45.hpp over the step, the step size kept per
-// neuron. After each accepted sub-step: if refractory, V <- V_reset; else if V >= V_peak, a
+// neuron (or, with integrator = "rk4", one classical RK4 step of dt, the spike test once at its
+// end). After each accepted sub-step: if refractory, V <- V_reset; else if V >= V_peak, a
 // spike: V <- V_reset, w <- w + b, refractory for t_ref (counted in steps, the spike's step not
 // included). After the step: the refractory count goes down by one, the conductances jump by
 // this step's synaptic input (excitatory weights add to g_ex, inhibitory ones, negative, are
@@ -99,8 +100,10 @@ struct AeifCondExpUpdate {
     double y[4] = {s.v_m_mv(i), s.g_ex_ns(i), s.g_in_ns(i), s.w_pa(i)};
     double h = s.integration_step_ms(i);
     const double tol = q.params.error_tol;
-    const int status = rkf45_advance<4>(sys, y, h, q.step_ms, OdeTolerance{tol, tol},
-                                        static_cast<int>(q.params.max_substeps));
+    const int status = q.params.fixed_rk4
+                           ? rk4_advance<4>(sys, y, q.step_ms)
+                           : rkf45_advance<4>(sys, y, h, q.step_ms, OdeTolerance{tol, tol},
+                                              static_cast<int>(q.params.max_substeps));
     if (status != kOdeOk) {
       raise_model_error(error, status, i, lag);
     }
