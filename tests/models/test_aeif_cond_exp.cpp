@@ -338,8 +338,8 @@ TEST_F(AeifCondExp, FixedStepRk4MatchesItsReferenceAndKeepsThePatterns) {
     const std::vector<double> want = reference(p, p.i_pa, {}, 1).spikes_ms;
     std::printf("[aeif rk4 %s] %zu spikes (reference %zu)\n", p.name.c_str(), got.size(),
                 want.size());
-    const std::size_t compared = p.name == "irregular" ? std::min<std::size_t>(5, want.size())
-                                                        : want.size();
+    const std::size_t compared =
+        p.name == "irregular" ? std::min<std::size_t>(5, want.size()) : want.size();
     if (p.name != "irregular") {
       ASSERT_EQ(got.size(), want.size()) << p.name;
     }
