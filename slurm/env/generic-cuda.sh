@@ -20,6 +20,7 @@ export OMP_NUM_THREADS="${SLURM_CPUS_PER_TASK:-1}"
 export KOKKOS_NUM_THREADS="$OMP_NUM_THREADS"
 export OMP_PROC_BIND="${OMP_PROC_BIND:-spread}"
 export OMP_PLACES="${OMP_PLACES:-cores}"
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-active}"  # see generic-openmpi.sh
 export SRUN_CPUS_PER_TASK="${SLURM_CPUS_PER_TASK:-1}"
 export MPIRUN_BIND="${MPIRUN_BIND:---bind-to core}"
 # Spike buffers live in host memory (MPI sees host pointers), so no CUDA-aware MPI is required.

@@ -29,6 +29,11 @@ export OMP_NUM_THREADS="${SLURM_CPUS_PER_TASK:-1}"
 export KOKKOS_NUM_THREADS="$OMP_NUM_THREADS"
 export OMP_PROC_BIND="${OMP_PROC_BIND:-spread}"
 export OMP_PLACES="${OMP_PLACES:-cores}"
+#   OMP_WAIT_POLICY     `active` (threads spin between parallel regions: lowest latency when every
+#                       thread has its own core, as bound here); set `passive` if ranks x threads
+#                       exceed the cores, where spinning threads steal the cores that MPI and the
+#                       other ranks need (runs were 20-100x slower on an oversubscribed machine).
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-active}"
 # Slurm 22.05 to 23.02: srun no longer inherits --cpus-per-task from sbatch; without this every
 # rank would get one CPU and its threads would share it.
 export SRUN_CPUS_PER_TASK="${SLURM_CPUS_PER_TASK:-1}"

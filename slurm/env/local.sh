@@ -7,6 +7,8 @@
 export OMP_NUM_THREADS=1
 export KOKKOS_NUM_THREADS=1
 export OMP_PROC_BIND=false
+# With a threaded build on this shared box, idle threads must sleep, not spin.
+export OMP_WAIT_POLICY=passive
 export SRUN_CPUS_PER_TASK="${SLURM_CPUS_PER_TASK:-1}"
 
 # The test cluster runs jobs as root; Open MPI refuses root unless told, in both launch modes.

@@ -67,6 +67,24 @@ int dispatch(spikeweave::comm::Context& context, int argc, char** argv) {
           "' (expected run, inspect, models, dataset, sweep, fit or report; see --help)");
 }
 
+// `--kokkos-num-threads=N` (Kokkos 3.7 and later; documented in the README) is
+// `--kokkos-threads=N` to older Kokkos such as Debian's 3.4, which would otherwise ignore it.
+void translate_thread_option(std::vector<char*>& kokkos_args, std::vector<std::string>& storage) {
+#if defined(KOKKOS_VERSION) && KOKKOS_VERSION < 30700
+  const std::string modern = "--kokkos-num-threads", old = "--kokkos-threads";
+  storage.reserve(kokkos_args.size());
+  for (char*& arg : kokkos_args) {
+    const std::string text(arg);
+    if (text.rfind(modern, 0) != 0) continue;
+    storage.push_back(old + text.substr(modern.size()));
+    arg = storage.back().data();
+  }
+#else
+  (void)kokkos_args;
+  (void)storage;
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -74,17 +92,23 @@ int main(int argc, char** argv) {
   comm::mpi::Environment mpi(&argc, &argv);
   int exit_code = 0;
   {
-    // Kokkos sees only its own --kokkos-* options: it would otherwise answer our --help.
-    std::vector<char*> kokkos_args{argv[0]};
+    // Kokkos sees only its own --kokkos-* options (it would otherwise answer our --help), and
+    // the commands only theirs.
+    std::vector<char*> kokkos_args{argv[0]}, command_args{argv[0]};
+    std::vector<std::string> kokkos_option_storage;
     for (int i = 1; i < argc; ++i) {
-      if (std::string(argv[i]).rfind("--kokkos-", 0) == 0) kokkos_args.push_back(argv[i]);
+      const bool for_kokkos = std::string(argv[i]).rfind("--kokkos-", 0) == 0;
+      (for_kokkos ? kokkos_args : command_args).push_back(argv[i]);
     }
+    translate_thread_option(kokkos_args, kokkos_option_storage);
     int kokkos_argc = static_cast<int>(kokkos_args.size());
     Kokkos::ScopeGuard kokkos(kokkos_argc, kokkos_args.data());
+    command_args.push_back(nullptr);
+    const int command_argc = static_cast<int>(command_args.size()) - 1;
     std::unique_ptr<comm::Context> context = comm::mpi::make_mpi_context();
     const int rank = context->rank();
     try {
-      exit_code = dispatch(*context, argc, argv);
+      exit_code = dispatch(*context, command_argc, command_args.data());
     } catch (const engine::PeerFailure&) {
       exit_code = 1;
     } catch (const engine::RankLocalError& e) {

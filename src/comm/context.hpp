@@ -27,6 +27,29 @@ class Context {
                          const std::vector<int>& send_counts, std::vector<std::uint64_t>& recv,
                          std::vector<int>& recv_counts, bool this_rank_failed) = 0;
 
+  // The two operations of the spike exchange, named so that a context can answer them for what
+  // they are (the dry run fabricates the other ranks' side of both). The MPI and local contexts
+  // use the defaults, built on alltoallv.
+  //
+  // Build-time routing, once: this rank asks each owner q for the spikes of the sources
+  // gids[o_q .. o_q + counts[q]) (o_q: sum of the counts before q; gids increasing, owned by q)
+  // and gives each one the receive key at the same position in `keys`, which q will put in
+  // those spikes. On return asked_gids, asked_keys and asked_counts hold, rank by rank, what
+  // every rank asked of this one.
+  virtual void request_sources(const std::vector<std::uint64_t>& gids,
+                               const std::vector<std::uint64_t>& keys,
+                               const std::vector<int>& counts,
+                               std::vector<std::uint64_t>& asked_gids,
+                               std::vector<std::uint64_t>& asked_keys,
+                               std::vector<int>& asked_counts);
+  // One interval's spike words (comm/spike.hpp), as alltoallv, with its failure flag.
+  virtual bool exchange_spikes(const std::vector<std::uint64_t>& send,
+                               const std::vector<int>& send_counts,
+                               std::vector<std::uint64_t>& recv, std::vector<int>& recv_counts,
+                               bool this_rank_failed) {
+    return alltoallv(send, send_counts, recv, recv_counts, this_rank_failed);
+  }
+
   // Element-wise reductions over ranks, in place.
   virtual void sum(std::vector<double>& values) = 0;
   virtual void sum(std::vector<std::uint64_t>& values) = 0;

@@ -205,49 +205,61 @@ bool DryRunContext::alltoallv(const std::vector<std::uint64_t>& send,
   if (this_rank_failed) return true;
   require_invariant(send_counts.size() == static_cast<std::size_t>(settings_.ranks),
                     "alltoallv needs one count per rank");
-  if (in_loop_) {
-    exchange_spikes(send, send_counts, recv, recv_counts);
-  } else if (!requests_answered_) {
-    answer_requests(send, send_counts, recv, recv_counts);
-    requests_answered_ = true;
-  } else {
-    // Any other build-time exchange: every rank sends this rank what this rank sends itself.
-    const int r = settings_.rank;
-    const std::size_t offset = static_cast<std::size_t>(
-        std::accumulate(send_counts.begin(), send_counts.begin() + r, 0LL));
-    const std::vector<std::uint64_t> own(
-        send.begin() + static_cast<std::ptrdiff_t>(offset),
-        send.begin() + static_cast<std::ptrdiff_t>(offset) + send_counts[r]);
-    recv.clear();
-    for (int q = 0; q < settings_.ranks; ++q) recv.insert(recv.end(), own.begin(), own.end());
-    recv_counts.assign(static_cast<std::size_t>(settings_.ranks), send_counts[r]);
-  }
+  // Every rank sends this rank what this rank sends itself.
+  const int r = settings_.rank;
+  const std::size_t offset =
+      static_cast<std::size_t>(std::accumulate(send_counts.begin(), send_counts.begin() + r, 0LL));
+  const std::vector<std::uint64_t> own(
+      send.begin() + static_cast<std::ptrdiff_t>(offset),
+      send.begin() + static_cast<std::ptrdiff_t>(offset) + send_counts[r]);
+  recv.clear();
+  for (int q = 0; q < settings_.ranks; ++q) recv.insert(recv.end(), own.begin(), own.end());
+  recv_counts.assign(static_cast<std::size_t>(settings_.ranks), send_counts[r]);
   return false;
 }
 
-void DryRunContext::answer_requests(const std::vector<std::uint64_t>& send,
+bool DryRunContext::exchange_spikes(const std::vector<std::uint64_t>& send,
+                                    const std::vector<int>& send_counts,
+                                    std::vector<std::uint64_t>& recv, std::vector<int>& recv_counts,
+                                    bool this_rank_failed) {
+  if (this_rank_failed) return true;
+  require_invariant(in_loop_, "dry-run: a spike exchange before begin_time_loop");
+  require_invariant(send_counts.size() == static_cast<std::size_t>(settings_.ranks),
+                    "exchange_spikes needs one count per rank");
+  fabricate_spikes(send, send_counts, recv, recv_counts);
+  return false;
+}
+
+void DryRunContext::request_sources(const std::vector<std::uint64_t>& send,
+                                    const std::vector<std::uint64_t>& keys,
                                     const std::vector<int>& send_counts,
                                     std::vector<std::uint64_t>& recv,
+                                    std::vector<std::uint64_t>& recv_keys,
                                     std::vector<int>& recv_counts) {
+  require_invariant(!requests_answered_, "dry-run: the sources were requested twice");
+  require_invariant(
+      send_counts.size() == static_cast<std::size_t>(settings_.ranks) && keys.size() == send.size(),
+      "request_sources needs one count per rank and one key per gid");
+  requests_answered_ = true;
   const auto start = Clock::now();
   const int ranks = settings_.ranks, r = settings_.rank;
   const std::size_t pops = settings_.populations.size();
-  // Keep the requests to the other ranks (the sources to fabricate spikes for), split by owner
-  // and population; count what this rank needs of each population.
+  // Keep the requests to the other ranks (the sources to fabricate spikes for, with the keys
+  // their spikes carry), split by owner and population; count what this rank needs of each.
   std::vector<std::uint64_t> needed(pops, 0);
   segment_.assign(static_cast<std::size_t>(ranks) * (pops + 1), 0);
   remote_sources_.clear();
-  std::vector<std::uint64_t> own_requests;
+  remote_keys_.clear();
+  recv.clear();
+  recv_keys.clear();
   std::size_t k = 0;
   for (int q = 0; q < ranks; ++q) {
     const std::size_t begin = k, end = k + static_cast<std::size_t>(send_counts[q]);
     k = end;
     for (std::size_t i = begin; i < end; ++i) {
-      if (partition::owner(partition_, send[i]) != q || (i > begin && send[i] <= send[i - 1])) {
-        throw InternalError(
-            "dry-run: the first build-time alltoallv is not a routing request (sorted gids "
-            "owned by the destination rank)");
-      }
+      require_invariant(
+          partition::owner(partition_, send[i]) == q && (i == begin || send[i] > send[i - 1]),
+          "dry-run: requested sources must be increasing gids of their owner");
     }
     std::size_t cursor = begin;
     for (std::size_t p = 0; p < pops; ++p) {
@@ -259,21 +271,31 @@ void DryRunContext::answer_requests(const std::vector<std::uint64_t>& send,
       needed[p] += stop - cursor;
       segment_[static_cast<std::size_t>(q) * (pops + 1) + p] = remote_sources_.size();
       if (q != r) {
-        remote_sources_.insert(remote_sources_.end(),
-                               send.begin() + static_cast<std::ptrdiff_t>(cursor),
-                               send.begin() + static_cast<std::ptrdiff_t>(stop));
+        for (std::size_t i = cursor; i < stop; ++i) {
+          remote_sources_.push_back(send[i]);
+          remote_keys_.push_back(keys[i]);
+        }
       }
       cursor = stop;
     }
     segment_[static_cast<std::size_t>(q) * (pops + 1) + pops] = remote_sources_.size();
-    if (q == r)
-      own_requests.assign(send.begin() + static_cast<std::ptrdiff_t>(begin),
-                          send.begin() + static_cast<std::ptrdiff_t>(end));
   }
   stats_.remote_sources = remote_sources_.size();
+  draw_requests_to_this_rank(send, keys, send_counts, needed, recv, recv_keys, recv_counts);
+  stats_.build_fabricate_seconds += seconds_since(start);
+}
 
-  // Every other rank q asks for each of this rank's neurons of population p with probability
-  // f_p, the fraction of p that this rank needs.
+// Every other rank q asks for each of this rank's neurons of population p with probability f_p,
+// the fraction of p that this rank needs; this rank's own requests pass through.
+void DryRunContext::draw_requests_to_this_rank(const std::vector<std::uint64_t>& send,
+                                               const std::vector<std::uint64_t>& keys,
+                                               const std::vector<int>& send_counts,
+                                               const std::vector<std::uint64_t>& needed,
+                                               std::vector<std::uint64_t>& recv,
+                                               std::vector<std::uint64_t>& recv_keys,
+                                               std::vector<int>& recv_counts) {
+  const int ranks = settings_.ranks, r = settings_.rank;
+  const std::size_t pops = settings_.populations.size();
   std::vector<std::vector<Gid>> own_gids(pops);
   std::vector<double> fraction(pops, 0.0);
   for (std::size_t p = 0; p < pops; ++p) {
@@ -282,25 +304,32 @@ void DryRunContext::answer_requests(const std::vector<std::uint64_t>& send,
     fraction[p] =
         pop.size > 0 ? static_cast<double>(needed[p]) / static_cast<double>(pop.size) : 0.0;
   }
-  recv.clear();
+  const std::size_t own_first =
+      static_cast<std::size_t>(std::accumulate(send_counts.begin(), send_counts.begin() + r, 0LL));
   recv_counts.assign(static_cast<std::size_t>(ranks), 0);
   for (int q = 0; q < ranks; ++q) {
     const std::size_t before = recv.size();
     if (q == r) {
-      recv.insert(recv.end(), own_requests.begin(), own_requests.end());
+      const auto first = static_cast<std::ptrdiff_t>(own_first);
+      recv.insert(recv.end(), send.begin() + first, send.begin() + first + send_counts[r]);
+      recv_keys.insert(recv_keys.end(), keys.begin() + first,
+                       keys.begin() + first + send_counts[r]);
     } else {
       for (std::size_t p = 0; p < pops; ++p) {
         rng::Stream stream(stream_key_, rng::Purpose::kConnectivity, static_cast<std::uint32_t>(p),
                            static_cast<std::uint32_t>(q), static_cast<std::uint32_t>(r));
         const std::vector<Gid>& gids = own_gids[p];
-        bernoulli_subset(stream, gids.size(), fraction[p],
-                         [&](std::uint64_t i) { recv.push_back(gids[i]); });
+        bernoulli_subset(stream, gids.size(), fraction[p], [&](std::uint64_t i) {
+          // Rank q's key for the source: its position in q's request (any distinct number
+          // does; what this rank sends to q is counted and dropped).
+          recv_keys.push_back(recv.size() - before);
+          recv.push_back(gids[i]);
+        });
       }
       stats_.remote_destinations += recv.size() - before;
     }
     recv_counts[static_cast<std::size_t>(q)] = static_cast<int>(recv.size() - before);
   }
-  stats_.build_fabricate_seconds += seconds_since(start);
 }
 
 std::vector<double> DryRunContext::interval_rates_hz(int steps) {
@@ -332,10 +361,10 @@ std::vector<double> DryRunContext::interval_rates_hz(int steps) {
   return rates;
 }
 
-void DryRunContext::exchange_spikes(const std::vector<std::uint64_t>& send,
-                                    const std::vector<int>& send_counts,
-                                    std::vector<std::uint64_t>& recv,
-                                    std::vector<int>& recv_counts) {
+void DryRunContext::fabricate_spikes(const std::vector<std::uint64_t>& send,
+                                     const std::vector<int>& send_counts,
+                                     std::vector<std::uint64_t>& recv,
+                                     std::vector<int>& recv_counts) {
   const auto start = Clock::now();
   const double start_cpu = cpu_seconds();
   stats_.interval_work_seconds.push_back(
@@ -368,11 +397,13 @@ void DryRunContext::exchange_spikes(const std::vector<std::uint64_t>& send,
         const double probability = std::min(1.0, rates[p] * settings_.dt_ms * 1e-3);
         rng::Stream stream(stream_key_, rng::Purpose::kSourceSpikes, static_cast<std::uint32_t>(p),
                            static_cast<std::uint32_t>(q), static_cast<std::uint32_t>(step_));
-        // Cells in lag-major order, as a real sender compacts its spikes.
+        // Cells source by source, then lag, as a real sender packs its spikes; each word
+        // carries the key this rank gave the source (its receive slot).
         bernoulli_subset(
             stream, static_cast<std::uint64_t>(steps) * m, probability, [&](std::uint64_t cell) {
+              const std::uint64_t source = cell / static_cast<std::uint64_t>(steps);
               recv.push_back(
-                  pack_spike(remote_sources_[first + cell % m], static_cast<int>(cell / m)));
+                  pack_spike(remote_keys_[first + source], static_cast<int>(cell % steps)));
             });
       }
       stats_.words_received_remote += recv.size() - before;

@@ -10,28 +10,31 @@
 //   P * x, max/min(x) and any(x) are x, exclusive_prefix_sum(x) is R * x, all_gather(x) is P
 //   copies of x, broadcast keeps this rank's value, barrier does nothing, split returns a dry-run
 //   context of the same R and P (every rank is taken to pick this rank's colour).
-// - The routing request (the first alltoallv, SpikeRouter's build-time exchange in which each rank
-//   tells the owners which of their neurons it has synapses from): the requests to the other
-//   ranks are kept (they are the sources whose spikes this rank will receive) and the other ranks'
-//   requests to this rank are drawn. Rule: rank q needs each neuron of population p with the
-//   probability f_p = (neurons of p this rank needs) / (size of p), independently per (neuron, q).
+// - The routing request (request_sources, SpikeExchange's build-time call in which each rank
+//   tells the owners which of their neurons it has synapses from, with its receive slot for
+//   each): the requests to the other ranks are kept (they are the sources whose spikes this rank
+//   will receive, and the keys those spikes carry) and the other ranks' requests to this rank are
+//   drawn. Rule: rank q needs each neuron of population p with the probability
+//   f_p = (neurons of p this rank needs) / (size of p), independently per (neuron, q).
 //   That is exact in distribution for connectivity drawn independently per target with uniform
 //   sources (fixed_indegree, pairwise_bernoulli, fixed_total_number) when every rank holds the
 //   same mix of targets (round_robin partition, the default); for hpc_benchmark at P <= 4096 and
 //   >= 1125 neurons per rank f is 0.93 to 1, so nearly every rank needs nearly every source.
 //   It is only statistical for one_to_one or structured connectivity and for the block partition.
-// - Other build-time alltoallv calls (weight-recording samples): every other rank sends this rank
-//   what this rank sends itself.
-// - The spike exchange (every alltoallv after begin_time_loop): the block from this rank to itself
-//   is passed through; for every other rank q the block holds fabricated spikes of the sources
-//   this rank asked q for: each source fires in each step of the interval with probability
-//   rate_hz * dt (a Bernoulli process on the time grid, as the engine's neurons spike), packed as
-//   (gid << 8 | lag) in the order a real sender produces them (population, then lag, then gid).
-//   Rates are given per population, or follow this rank's own neurons: the mean rate of this
-//   rank's neurons of that population over the last kFollowWindowMs (whole intervals, the current
-//   one included), so that the fabricated sources follow the network's transients (the start)
-//   without keeping their bias for the whole run as a mean since the start would. What
-//   this rank sends to the other ranks is counted (words, messages) and dropped.
+// - Any alltoallv (weight-recording samples, at build time or later): every other rank sends
+//   this rank what this rank sends itself. Each operation is answered by what it is, never by
+//   its position among the collectives.
+// - The spike exchange (exchange_spikes, after begin_time_loop): the block from this rank to
+//   itself is passed through; for every other rank q the block holds fabricated spikes of the
+//   sources this rank asked q for: each source fires in each step of the interval with
+//   probability rate_hz * dt (a Bernoulli process on the time grid, as the engine's neurons
+//   spike), packed as (receive slot, lag) in the order a real sender produces them (population,
+//   then gid, then lag). Rates are given per population, or follow this rank's own neurons: the
+//   mean rate of this rank's neurons of that population over the last kFollowWindowMs (whole
+//   intervals, the current one included), so that the fabricated sources follow the network's
+//   transients (the start) without keeping their bias for the whole run as a mean since the
+//   start would. What this rank sends to the other ranks is counted (words, messages) and
+//   dropped.
 //
 // The fabricated draws use Philox streams keyed by (seed ^ a dry-run constant, rank q, population,
 // step): a dry run is reproducible and never touches the network's own random streams.
@@ -134,6 +137,14 @@ class DryRunContext final : public Context {
   bool alltoallv(const std::vector<std::uint64_t>& send, const std::vector<int>& send_counts,
                  std::vector<std::uint64_t>& recv, std::vector<int>& recv_counts,
                  bool this_rank_failed) override;
+  void request_sources(const std::vector<std::uint64_t>& gids,
+                       const std::vector<std::uint64_t>& keys, const std::vector<int>& counts,
+                       std::vector<std::uint64_t>& asked_gids,
+                       std::vector<std::uint64_t>& asked_keys,
+                       std::vector<int>& asked_counts) override;
+  bool exchange_spikes(const std::vector<std::uint64_t>& send, const std::vector<int>& send_counts,
+                       std::vector<std::uint64_t>& recv, std::vector<int>& recv_counts,
+                       bool this_rank_failed) override;
   using Context::max;  // the one-value forms
   using Context::sum;
   void sum(std::vector<double>& values) override;
@@ -149,7 +160,7 @@ class DryRunContext final : public Context {
   // The pretended ranks share no real node: this process is its own.
   std::unique_ptr<Context> split_node() override { return make_local_context(); }
 
-  // Every alltoallv from now on is a spike exchange of the interval loop: the k-th covers steps
+  // Spike exchanges may follow: the k-th covers steps
   // [first_step + k * interval_steps, ...) up to end_step. `own_spike_counts` returns this rank's
   // spike counts per population so far (needed when a population's rate follows this rank's).
   void begin_time_loop(Step first_step, int interval_steps, Step end_step,
@@ -162,10 +173,15 @@ class DryRunContext final : public Context {
   std::string record(const DryRunRunFigures& figures) const;
 
  private:
-  void answer_requests(const std::vector<std::uint64_t>& send, const std::vector<int>& send_counts,
-                       std::vector<std::uint64_t>& recv, std::vector<int>& recv_counts);
-  void exchange_spikes(const std::vector<std::uint64_t>& send, const std::vector<int>& send_counts,
-                       std::vector<std::uint64_t>& recv, std::vector<int>& recv_counts);
+  void draw_requests_to_this_rank(const std::vector<std::uint64_t>& send,
+                                  const std::vector<std::uint64_t>& keys,
+                                  const std::vector<int>& send_counts,
+                                  const std::vector<std::uint64_t>& needed,
+                                  std::vector<std::uint64_t>& recv,
+                                  std::vector<std::uint64_t>& recv_keys,
+                                  std::vector<int>& recv_counts);
+  void fabricate_spikes(const std::vector<std::uint64_t>& send, const std::vector<int>& send_counts,
+                        std::vector<std::uint64_t>& recv, std::vector<int>& recv_counts);
   std::vector<double> interval_rates_hz(int steps);
 
   DryRunSettings settings_;
@@ -186,6 +202,7 @@ class DryRunContext final : public Context {
   // Sources this rank receives from other ranks: for owner q and population p, the gids
   // remote_sources_[segment_[q * (pops + 1) + p] .. segment_[q * (pops + 1) + p + 1]).
   std::vector<Gid> remote_sources_;
+  std::vector<std::uint64_t> remote_keys_;  // this rank's receive key of each remote source
   std::vector<std::size_t> segment_;
   std::vector<double> rate_sum_hz_;
   DryRunStats stats_;

@@ -70,7 +70,7 @@ class PlasticProjection : public Projection {
     }
   }
 
-  void deliver(const SpikeBatch& batch, Step first_step) override {
+  std::uint64_t deliver(const SpikeBatch& batch, Step first_step) override {
     // Spikes emitted at steps first_step + lag have stamps first_step + lag + 1; their depression
     // reads the target's trace at stamp - d >= first_step + 1 - d_max.
     kminus_table_.base = first_step + 1 - max_delay_steps_;
@@ -83,8 +83,13 @@ class PlasticProjection : public Projection {
     deliver_.spikes = batch.spikes;
     deliver_.run_begin = batch.run_begin;
     deliver_.first_step = first_step;
-    deliver_.run(batch.runs);
+    const std::uint64_t events = deliver_.run(batch.runs);
     after_deliver();
+    return events;
+  }
+
+  void use_slot_rows(kernels::View<const std::uint32_t*> slot_row) override {
+    s_.syn.slot_row = slot_row;
   }
 
   void sweep(Step stamp) override {
@@ -199,6 +204,7 @@ class PlasticProjection : public Projection {
     deliver_.ring = target.ring();
     deliver_.port = port_of(spec);
     deliver_.slots = static_cast<int>(target.ring().extent(1));
+    deliver_.atomic = kernels::threads_may_race();
   }
 
   // Hooks after the shared kernels ran: checks of a rule's flags, pruning of modulator trains.

@@ -1,5 +1,6 @@
 #include "engine/projection.hpp"
 
+#include "core/errors.hpp"
 #include "engine/neuron_group.hpp"
 #include "engine/plastic_projection.hpp"
 #include "engine/post_rates.hpp"
@@ -12,7 +13,33 @@ Projection::Projection(const network::NetworkSpec& net, int index, network::Syna
       key_(net.projections[index].key),
       index_(index),
       source_(net.projections[index].source),
-      target_(net.projections[index].target) {}
+      target_(net.projections[index].target) {
+  source_first_gid_ = net.populations[source_].first_gid;
+}
+
+void Projection::bind_receive_slots(const std::vector<Gid>& slot_sources) {
+  // Both lists are increasing: one merge finds every row's slot.
+  require_invariant(slot_sources.size() < kernels::DeviceSynapses::kNoRow &&
+                        tables_.rows() < kernels::DeviceSynapses::kNoRow,
+                    "receive slots and rows must fit in 32 bits");
+  kernels::View<std::uint32_t*> slot_row(
+      Kokkos::view_alloc(Kokkos::WithoutInitializing, key_ + ".slot_row"), slot_sources.size());
+  auto host = Kokkos::create_mirror_view(slot_row);
+  std::size_t slot = 0;
+  for (std::uint64_t row = 0; row < tables_.rows(); ++row) {
+    const Gid gid = source_first_gid_ + tables_.row_source(row);
+    while (slot < slot_sources.size() && slot_sources[slot] < gid) {
+      host(slot++) = kernels::DeviceSynapses::kNoRow;
+    }
+    require_invariant(slot < slot_sources.size() && slot_sources[slot] == gid,
+                      "a source with synapses on this rank has no receive slot");
+    host(slot++) = static_cast<std::uint32_t>(row);
+  }
+  while (slot < slot_sources.size()) host(slot++) = kernels::DeviceSynapses::kNoRow;
+  Kokkos::deep_copy(slot_row, host);
+  slot_row_bytes_ = slot_row.span() * sizeof(std::uint32_t);
+  use_slot_rows(slot_row);
+}
 
 std::vector<Gid> Projection::source_gids(Gid source_first_gid) const {
   std::vector<Gid> gids(tables_.rows());
@@ -34,7 +61,6 @@ kernels::DeviceSynapses device_synapses(const network::SynapseTables& t) {
     return Kokkos::create_mirror_view_and_copy(kernels::MemSpace(), host);
   };
   kernels::DeviceSynapses d;
-  d.row_source = to_device(t.row_source);
   d.row_begin = to_device(t.row_begin);
   d.segment_delay = to_device(t.segment_delay);
   d.segment_begin = to_device(t.segment_begin);
@@ -67,16 +93,25 @@ class StaticProjection final : public Projection {
     deliver_.ring = target_ring;
     deliver_.port = port_of(net.projections[index]);
     deliver_.slots = static_cast<int>(target_ring.extent(1));
+    deliver_.ownership = kernels::delivery_ownership();
+    deliver_.blocks = deliver_.ownership == kernels::Ownership::kTargetBlocks
+                          ? kernels::ExecSpace().concurrency()
+                          : 1;
+    deliver_.targets = static_cast<std::uint32_t>(target_ring.extent(2));
   }
 
   void bind(const PostHistories&, const PostRates& rates) override {
     deliver_.syn.gain = rates.gain(target_);
   }
 
-  void deliver(const SpikeBatch& batch, Step first_step) override {
+  std::uint64_t deliver(const SpikeBatch& batch, Step first_step) override {
     deliver_.spikes = batch.spikes;
     deliver_.first_step = first_step;
-    deliver_.run(batch.count);
+    return deliver_.run(batch.count);
+  }
+
+  void use_slot_rows(kernels::View<const std::uint32_t*> slot_row) override {
+    deliver_.syn.slot_row = slot_row;
   }
 
   std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const override {

@@ -15,8 +15,9 @@ class NeuronGroup;
 class PostHistories;
 class PostRates;
 
-// This interval's spikes of one source population on the device: (node_id << 8 | lag), sorted,
-// and the offsets of the runs of equal source (for rules that must see a source's spikes in order).
+// This interval's spikes of one source population on the device: words (receive slot, lag), each
+// source's spikes together and in lag order, and the offsets of the runs of equal source (for
+// rules that must see a source's spikes in order; empty when no projection is plastic).
 struct SpikeBatch {
   kernels::View<const std::uint64_t*> spikes;
   std::size_t count = 0;
@@ -28,8 +29,12 @@ class Projection {
  public:
   virtual ~Projection() = default;
 
-  // Delivers spikes emitted in the interval starting at `first_step`.
-  virtual void deliver(const SpikeBatch& batch, Step first_step) = 0;
+  // Delivers spikes emitted in the interval starting at `first_step`; returns the synaptic events.
+  virtual std::uint64_t deliver(const SpikeBatch& batch, Step first_step) = 0;
+  // Maps the receive slots of the source population to rows: `slot_sources` are the sources of
+  // that population this rank receives, in slot order (increasing gids), a superset of this
+  // projection's rows. Called once, after the spike exchange is built.
+  void bind_receive_slots(const std::vector<Gid>& slot_sources);
   // Plastic projections: bring idle synapses up to date (see StdpSweep). `stamp` is the end of
   // the interval just delivered.
   virtual void sweep(Step stamp) { (void)stamp; }
@@ -61,15 +66,21 @@ class Projection {
   const network::SynapseTables& host_tables() const { return tables_; }
   // Source gids with at least one synapse here.
   std::vector<Gid> source_gids(Gid source_first_gid) const;
+  // Bytes of the slot -> row table (routing, beside the synapse tables).
+  std::uint64_t slot_row_bytes() const { return slot_row_bytes_; }
 
  protected:
   Projection(const network::NetworkSpec& net, int index, network::SynapseTables tables);
+  // Hands the device slot -> row table to the delivery kernel.
+  virtual void use_slot_rows(kernels::View<const std::uint32_t*> slot_row) = 0;
 
   network::SynapseTables tables_;  // host; aliases the device views on host backends
   std::string key_;                // "projection[i]" for messages
   int index_;
   int source_;
   int target_;
+  Gid source_first_gid_ = 0;
+  std::uint64_t slot_row_bytes_ = 0;
 };
 
 // Builds the projection's synapses on this rank and the matching delivery kernel.

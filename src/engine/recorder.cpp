@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "comm/spike.hpp"
 #include "core/errors.hpp"
 
 namespace spikeweave::engine {
@@ -122,8 +123,8 @@ void Recorder::add_spikes(int population, const std::uint64_t* packed, std::size
   const Gid first = group.spec().first_gid;
   const double dt = net_.simulation.dt_ms;
   for (std::size_t k = 0; k < n; ++k) {
-    const std::uint64_t local = packed[k] >> 8;
-    const Step step = first_step + static_cast<Step>(packed[k] & 0xFF);
+    const std::uint64_t local = comm::spike_key(packed[k]);
+    const Step step = first_step + comm::spike_lag(packed[k]);
     b.node_ids.push_back(group.gids()[local] - first);
     // A spike emitted in step s carries the time at the end of that step, as in NEST.
     b.times_ms.push_back(static_cast<double>(step + 1) * dt);

@@ -14,13 +14,6 @@
 
 namespace spikeweave::engine {
 
-namespace {
-// Synapses in row `row` of a projection's tables.
-std::uint64_t row_synapses(const network::SynapseTables& t, std::uint64_t row) {
-  return t.segment_begin(t.row_begin(row + 1)) - t.segment_begin(t.row_begin(row));
-}
-}  // namespace
-
 Simulation::Simulation(const network::NetworkSpec& source_spec, comm::Context& context)
     : net_(network::lower_network(source_spec)),
       spec_(net_.spec),
@@ -74,7 +67,10 @@ Simulation::Simulation(const network::NetworkSpec& source_spec, comm::Context& c
   histories_.allocate(groups_, spec.simulation.dt_ms);
   rates_.allocate(groups_, spec.simulation.dt_ms);
   for (auto& projection : projections_) projection->bind(histories_, rates_);
-  router_ = std::make_unique<SpikeRouter>(context, partition_, local_gids, first_gids, needed);
+  exchange_ = std::make_unique<SpikeExchange>(context, partition_, local_gids, first_gids, needed);
+  for (auto& projection : projections_) {
+    projection->bind_receive_slots(exchange_->slot_sources(projection->source()));
+  }
   stimuli_ = make_stimuli(spec, groups_);
   recorder_ = std::make_unique<Recorder>(spec, groups_, interval_steps_);
   select_recorded_weights();
@@ -133,6 +129,18 @@ void Simulation::select_recorded_weights() {
   }
 }
 
+// The interval schedule. Interval k covers steps [t_k, t_k + D), D = the minimum delay:
+//   S(k)  stimuli add their input for the steps of k to the rings
+//   U(k)  neurons update step by step, reading the rings (recorded state sampled per step)
+//   X(k)  spikes of k compacted, recorded, packed and exchanged (collective)
+//   P(k)  postsynaptic histories and rates take k's spikes
+//   D(k)  received spikes of k delivered into the rings at t_k + lag + delay >= t_{k+1}
+//   W(k)  plastic sweeps and weight samples at the end of k; output flushed every K intervals
+// Dependencies: U(k) needs D(k-1) and S(k) (a spike of k-1 arrives in k at the earliest);
+// X(k) needs U(k); D(k) needs X(k) and, for plastic synapses, P(k) (depression reads the
+// target's history up to the spike); W(k) needs D(k). Nothing of interval k+1 needs X(k) except
+// through D(k), which is why one exchange per interval suffices. One timer per phase, and no
+// timer scope encloses another.
 void Simulation::run(Step steps, const ProgressCallback& progress) {
   const auto start = std::chrono::steady_clock::now();
   if (step_ == 0) recorder_->sample_weights(0, 0, true);
@@ -151,7 +159,7 @@ void Simulation::run(Step steps, const ProgressCallback& progress) {
     bool any_failed = false;
     {
       PhaseTimers::Scope t(timers_, Phase::kExchange);
-      any_failed = router_->exchange(received_, error != nullptr);
+      any_failed = exchange_->exchange(error != nullptr);
     }
     if (any_failed) {
       if (!error) throw PeerFailure();
@@ -205,22 +213,7 @@ void Simulation::run_interval(int steps) {
     Kokkos::fence();
     for (auto& g : groups_) g->check_errors(step_, spec_.simulation.dt_ms);
   }
-  PhaseTimers::Scope t(timers_, Phase::kRecord);
-  for (std::size_t p = 0; p < groups_.size(); ++p) {
-    NeuronGroup& g = *groups_[p];
-    if (g.size() == 0) continue;
-    const std::size_t count = kernels::compact_spikes(g.fired(), steps, compacted_[p]);
-    if (count == 0) continue;
-    const auto host = Kokkos::create_mirror_view_and_copy(
-        Kokkos::HostSpace(), Kokkos::subview(compacted_[p], std::make_pair<std::size_t>(0, count)));
-    spike_counts_[p] += count;
-    for (std::size_t k = 0; k < count; ++k) {
-      router_->add(static_cast<int>(p), static_cast<std::uint32_t>(host(k) >> 8),
-                   static_cast<int>(host(k) & 0xFF));
-    }
-    recorder_->add_spikes(static_cast<int>(p), host.data(), count, step_);
-  }
-  recorder_->end_interval();
+  send_spikes(steps);
   if (!histories_.empty() || !rates_.empty()) {
     PhaseTimers::Scope p(timers_, Phase::kPlasticity);
     histories_.append(groups_, step_, steps);
@@ -228,53 +221,60 @@ void Simulation::run_interval(int steps) {
   }
 }
 
+// Compacts each population's spikes of the interval, records them and queues them for the
+// exchange (compaction and packing count as exchange work, the recorder's copy as recording).
+void Simulation::send_spikes(int steps) {
+  for (std::size_t p = 0; p < groups_.size(); ++p) {
+    NeuronGroup& g = *groups_[p];
+    if (g.size() == 0) continue;
+    std::size_t count = 0;
+    const auto host = [&] {
+      PhaseTimers::Scope t(timers_, Phase::kExchange);
+      count = kernels::compact_spikes(g.fired(), steps, compacted_[p]);
+      return Kokkos::create_mirror_view_and_copy(
+          Kokkos::HostSpace(),
+          Kokkos::subview(compacted_[p], std::make_pair<std::size_t>(0, count)));
+    }();
+    if (count == 0) continue;
+    spike_counts_[p] += count;
+    {
+      PhaseTimers::Scope t(timers_, Phase::kRecord);
+      recorder_->add_spikes(static_cast<int>(p), host.data(), count, step_);
+    }
+    PhaseTimers::Scope t(timers_, Phase::kExchange);
+    exchange_->add_local_spikes(static_cast<int>(p), host.data(), count);  // reorders `host`
+  }
+  PhaseTimers::Scope t(timers_, Phase::kRecord);
+  recorder_->end_interval();
+}
+
+// Runs of equal source inside each population's received spikes, for rules that must see one
+// source's spikes in order (offsets relative to the population's first spike, then its end).
+void Simulation::find_source_runs() {
+  run_begin_.clear();
+  source_runs_.resize(spec_.populations.size());
+  for (std::size_t p = 0; p < spec_.populations.size(); ++p) {
+    const std::size_t first = run_begin_.size();
+    const std::vector<std::uint32_t> runs = exchange_->source_runs(static_cast<int>(p));
+    run_begin_.insert(run_begin_.end(), runs.begin(), runs.end());
+    source_runs_[p] = {first, runs.size() - 1};
+  }
+}
+
 void Simulation::deliver(Step first_step) {
   PhaseTimers::Scope t(timers_, Phase::kDeliver);
-  const std::size_t n = received_.size();
+  const std::vector<std::uint64_t>& received = exchange_->received();
+  const std::size_t n = received.size();
   spikes_delivered_ += n;
   if (n == 0) return;
-  // Received spikes are sorted by gid, so each source population's spikes form one run.
-  // Rewrite them as (node_id << 8 | lag) in place, remembering each population's run.
-  std::vector<std::pair<std::size_t, std::size_t>>& runs = population_runs_;
-  runs.assign(spec_.populations.size(), {0, 0});
-  for (std::size_t p = 0; p < spec_.populations.size(); ++p) {
-    const Gid first = spec_.populations[p].first_gid;
-    const Gid last = first + spec_.populations[p].size;
-    const auto lo =
-        std::lower_bound(received_.begin(), received_.end(), comm::pack_spike(first, 0));
-    const auto hi = std::lower_bound(lo, received_.end(), comm::pack_spike(last, 0));
-    runs[p] = {static_cast<std::size_t>(lo - received_.begin()), static_cast<std::size_t>(hi - lo)};
-  }
-  for (std::size_t p = 0; p < runs.size(); ++p) {
-    const std::uint64_t offset = spec_.populations[p].first_gid << comm::kLagBits;
-    for (std::size_t k = runs[p].first; k < runs[p].first + runs[p].second; ++k)
-      received_[k] -= offset;
-  }
-  // Runs of equal source inside each population's spikes, for rules that must see one source's
-  // spikes in order (offsets relative to the population's first spike, then its end).
-  run_begin_.clear();
-  std::vector<std::pair<std::size_t, std::size_t>>& run_ranges = source_runs_;
-  run_ranges.resize(runs.size());
-  for (std::size_t p = 0; p < runs.size(); ++p) {
-    const std::size_t first = run_begin_.size();
-    const auto [begin, count] = runs[p];
-    for (std::size_t k = 0; k < count; ++k) {
-      if (k == 0 || (received_[begin + k] >> comm::kLagBits) !=
-                        (received_[begin + k - 1] >> comm::kLagBits)) {
-        run_begin_.push_back(static_cast<std::uint32_t>(k));
-      }
-    }
-    const std::size_t n_runs = run_begin_.size() - first;
-    run_begin_.push_back(static_cast<std::uint32_t>(count));
-    run_ranges[p] = {first, n_runs};
-  }
+  if (has_plastic_) find_source_runs();
   // The kernels read the spikes and runs from device Views. Where the device is the host, the
   // Views wrap the host vectors (no copy); they are not touched until the kernels have run.
   kernels::View<const std::uint64_t*> spikes;
   kernels::View<const std::uint32_t*> run_begin;
   using Unmanaged = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
   if constexpr (Kokkos::SpaceAccessibility<Kokkos::HostSpace, kernels::MemSpace>::accessible) {
-    spikes = Kokkos::View<const std::uint64_t*, kernels::MemSpace, Unmanaged>(received_.data(), n);
+    spikes = Kokkos::View<const std::uint64_t*, kernels::MemSpace, Unmanaged>(received.data(), n);
     run_begin = Kokkos::View<const std::uint32_t*, kernels::MemSpace, Unmanaged>(run_begin_.data(),
                                                                                  run_begin_.size());
   } else {
@@ -287,7 +287,7 @@ void Simulation::deliver(Step first_step) {
     }
     Kokkos::deep_copy(
         Kokkos::subview(received_device_, std::make_pair<std::size_t>(0, n)),
-        Kokkos::View<const std::uint64_t*, Kokkos::HostSpace, Unmanaged>(received_.data(), n));
+        Kokkos::View<const std::uint64_t*, Kokkos::HostSpace, Unmanaged>(received.data(), n));
     Kokkos::deep_copy(
         Kokkos::subview(run_begin_device_, std::make_pair<std::size_t>(0, run_begin_.size())),
         Kokkos::View<const std::uint32_t*, Kokkos::HostSpace, Unmanaged>(run_begin_.data(),
@@ -300,31 +300,26 @@ void Simulation::deliver(Step first_step) {
     const int m = proj->modulator_population();
     if (m < 0) continue;
     std::vector<Step> stamps;
-    const auto [begin, count] = runs[m];
+    const auto [begin, count] = exchange_->population_range(m);
     for (std::size_t k = begin; k < begin + count; ++k) {
-      stamps.push_back(first_step + static_cast<Step>(received_[k] & 0xFF) + 1);
+      stamps.push_back(first_step + comm::spike_lag(received[k]) + 1);
     }
     std::sort(stamps.begin(), stamps.end());
     proj->add_modulator_spikes(stamps);
   }
   for (auto& proj : projections_) {
-    const auto [begin, count] = runs[proj->source()];
+    const auto [begin, count] = exchange_->population_range(proj->source());
     if (count == 0) continue;
-    const auto [run_first, n_runs] = run_ranges[proj->source()];
     SpikeBatch batch;
     batch.spikes = Kokkos::subview(spikes, std::make_pair(begin, begin + count));
     batch.count = count;
-    batch.run_begin = Kokkos::subview(run_begin, std::make_pair(run_first, run_first + n_runs + 1));
-    batch.runs = n_runs;
-    proj->deliver(batch, first_step);
-    // Synaptic events: the row length of every delivered spike (host lookup, spikes only).
-    const network::SynapseTables& tables = proj->host_tables();
-    const std::uint32_t* rows = tables.row_source.data();
-    for (std::size_t k = begin; k < begin + count; ++k) {
-      const auto source = static_cast<std::uint32_t>(received_[k] >> comm::kLagBits);
-      const std::uint64_t row = kernels::find_row(rows, tables.rows(), source);
-      if (row != tables.rows()) synaptic_events_ += row_synapses(tables, row);
+    if (has_plastic_) {
+      const auto [run_first, n_runs] = source_runs_[proj->source()];
+      batch.run_begin =
+          Kokkos::subview(run_begin, std::make_pair(run_first, run_first + n_runs + 1));
+      batch.runs = n_runs;
     }
+    synaptic_events_ += proj->deliver(batch, first_step);
   }
   Kokkos::fence();
 }
@@ -374,7 +369,7 @@ std::uint64_t Simulation::local_neurons() const {
 
 std::uint64_t Simulation::local_synapse_bytes() const {
   std::uint64_t n = 0;
-  for (const auto& p : projections_) n += p->bytes();
+  for (const auto& p : projections_) n += p->bytes() + p->slot_row_bytes();
   return n + histories_.bytes();
 }
 
@@ -401,6 +396,10 @@ io::Provenance Simulation::provenance(const std::string& command_line) {
   p.counters["synapse_table_bytes"] = static_cast<double>(totals[4]);
   p.counters["peak_rss_bytes_max_rank"] = context_.max(static_cast<double>(peak_rss_bytes()));
   p.counters["interval_steps"] = interval_steps_;
+  p.counters["threads_per_rank"] = kernels::ExecSpace().concurrency();
+  std::vector<std::uint64_t> routing = {exchange_->routing_bytes()};
+  context_.sum(routing);
+  p.counters["routing_bytes"] = static_cast<double>(routing[0]);
   const std::vector<std::uint64_t> spikes = global_spike_counts();
   std::uint64_t all = 0;
   for (std::uint64_t s : spikes) all += s;

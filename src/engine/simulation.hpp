@@ -12,7 +12,7 @@
 #include "engine/post_rates.hpp"
 #include "engine/projection.hpp"
 #include "engine/recorder.hpp"
-#include "engine/spike_router.hpp"
+#include "engine/spike_exchange.hpp"
 #include "engine/stimuli.hpp"
 #include "io/run_output.hpp"
 #include "network/lowered_network.hpp"
@@ -99,6 +99,8 @@ class Simulation {
 
  private:
   void run_interval(int steps);
+  void send_spikes(int steps);
+  void find_source_runs();
   void select_recorded_weights();
   void deliver(Step first_step);
 
@@ -117,17 +119,15 @@ class Simulation {
   PostRates rates_;
   std::vector<std::unique_ptr<Projection>> projections_;
   std::vector<std::unique_ptr<Stimulus>> stimuli_;
-  std::unique_ptr<SpikeRouter> router_;
+  std::unique_ptr<SpikeExchange> exchange_;
   std::unique_ptr<Recorder> recorder_;
   std::vector<std::uint64_t> spike_counts_;
   std::vector<kernels::View<std::uint64_t*>> compacted_;  // per population
-  std::vector<std::uint64_t> received_;
-  kernels::View<std::uint64_t*> received_device_;
+  bool has_plastic_ = false;              // a projection is plastic (sweep is theirs)
   std::vector<std::uint32_t> run_begin_;  // per population: runs of equal source, then the end
-  // Per population, reused every interval: (first, count) of its received spikes, and (first
-  // entry in run_begin_, runs of equal source).
-  std::vector<std::pair<std::size_t, std::size_t>> population_runs_, source_runs_;
-  bool has_plastic_ = false;  // a projection is plastic (sweep is theirs)
+  // Per population, reused every interval: (first entry in run_begin_, runs of equal source).
+  std::vector<std::pair<std::size_t, std::size_t>> source_runs_;
+  kernels::View<std::uint64_t*> received_device_;
   kernels::View<std::uint32_t*> run_begin_device_;
   std::uint64_t spikes_delivered_ = 0;
   std::uint64_t synaptic_events_ = 0;

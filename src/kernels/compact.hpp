@@ -2,13 +2,14 @@
 // Compaction of the fired flags of one interval into a list of (local index, lag) spikes.
 #include <cstring>
 
+#include "comm/spike.hpp"
 #include "kernels/views.hpp"
 
 namespace spikeweave::kernels {
 
-// Packs local index and lag as (local << 8) | lag.
+// A spike word (comm/spike.hpp) keyed by the neuron's local index.
 KOKKOS_INLINE_FUNCTION std::uint64_t pack_local_spike(std::uint64_t local, int lag) {
-  return (local << 8) | static_cast<std::uint64_t>(lag);
+  return comm::pack_spike(local, lag);
 }
 
 // Flags are scanned eight at a time, in blocks of eight words: most words of a step's flags

@@ -1,57 +1,18 @@
 #pragma once
 // Delivery of received spikes through static synapses into the targets' input ring:
 // on a GPU one team per spike, the team's threads over the synapses of the spike's row; on the
-// host one iteration per spike.
+// host one iteration per spike. A spike's key is its source's receive slot (comm/spike.hpp), so
+// its row is one load from the slot -> row table: no search.
+#include "comm/spike.hpp"
 #include "kernels/views.hpp"
 
 namespace spikeweave::kernels {
 
-// Row of `source` in the sorted `row_source[0, rows)`, or `rows` if absent. The first probe is
-// where the row would be if the sources up to the last one were spread evenly: exact, without
-// a search, when every one of them has a row (dense projections on few ranks). Otherwise the
-// row is near the probe (sources of a rank's rows are spread evenly over the network), so an
-// exponential search outwards from it brackets the row in a few nearby probes before a binary
-// search of the bracket: O(log distance) probes, mostly in one or two cache lines, where a
-// binary search of the whole side cost ~log2(rows) cache misses (~1-2 us per spike at 10^7 rows).
-KOKKOS_INLINE_FUNCTION std::uint64_t find_row(const std::uint32_t* row_source, std::uint64_t rows,
-                                              std::uint32_t source) {
-  if (rows == 0) return rows;
-  const std::uint64_t last = row_source[rows - 1];
-  if (source > last) return rows;
-  const std::uint64_t guess = static_cast<std::uint64_t>(source) * rows / (last + 1);
-  const std::uint32_t at = row_source[guess];
-  if (at == source) return guess;
-  // Bracket [lo, hi) holding the first row with row_source >= source.
-  std::uint64_t lo, hi, bound = 1;
-  if (at < source) {
-    lo = guess + 1;
-    while (guess + bound < rows && row_source[guess + bound] < source) {
-      lo = guess + bound + 1;
-      bound *= 2;
-    }
-    hi = guess + bound < rows ? guess + bound + 1 : rows;
-  } else {
-    hi = guess;  // row_source[hi] > source
-    while (bound <= guess && row_source[guess - bound] >= source) {
-      hi = guess - bound;
-      bound *= 2;
-    }
-    lo = bound <= guess ? guess - bound + 1 : 0;
-  }
-  while (lo < hi) {
-    const std::uint64_t mid = lo + (hi - lo) / 2;
-    if (row_source[mid] < source) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return (lo < rows && row_source[lo] == source) ? lo : rows;
-}
-
 // Device copy of network::SynapseTables (see there for the layout).
 struct DeviceSynapses {
-  View<const std::uint32_t*> row_source;
+  // Row of each receive slot of the source population on this rank, kNoRow where that source
+  // has no synapse in this projection (Projection::bind_receive_slots).
+  View<const std::uint32_t*> slot_row;
   View<const std::uint64_t*> row_begin;
   View<const std::uint16_t*> segment_delay;
   View<const std::uint64_t*> segment_begin;
@@ -67,76 +28,199 @@ struct DeviceSynapses {
     return gain.extent(0) > 0 ? w * gain(t) : w;
   }
 
-  // Row of a source node id, or `rows` if the source has no synapse here.
-  KOKKOS_INLINE_FUNCTION std::uint64_t find_row(std::uint32_t source) const {
-    return kernels::find_row(row_source.data(), rows, source);
+  static constexpr std::uint32_t kNoRow = 0xFFFFFFFFu;
+  // Row of a receive slot, or `rows` if that source has no synapse in this projection.
+  KOKKOS_INLINE_FUNCTION std::uint64_t row_of_slot(std::uint64_t slot) const {
+    const std::uint32_t row = slot_row(slot);
+    return row == kNoRow ? rows : row;
+  }
+  // Synapses of a row (the synaptic events one spike of its source causes).
+  KOKKOS_INLINE_FUNCTION std::uint64_t row_synapses(std::uint64_t row) const {
+    return segment_begin(row_begin(row + 1)) - segment_begin(row_begin(row));
   }
 };
 
-// Spikes of one source population in this interval, packed (node_id << 8) | lag.
+// How delivery keeps two threads from adding to one ring entry at once.
+enum class Ownership {
+  kOneThread,     // one thread delivers every spike (Serial, or one host thread): plain adds
+  kTargetBlocks,  // host threads: each owns a block of targets and delivers every spike's
+                  // synapses onto its block (plain adds, no atomics)
+  kAtomic,        // GPU: a team per spike, atomic adds
+};
+
+// The ownership delivery uses on the default execution space.
+inline Ownership delivery_ownership() {
+  if constexpr (!Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible) {
+    return Ownership::kAtomic;
+  }
+  return threads_may_race() ? Ownership::kTargetBlocks : Ownership::kOneThread;
+}
+
+// First position in targets[begin, end) (increasing) whose target is >= t.
+KOKKOS_INLINE_FUNCTION std::uint64_t first_target_at_least(const std::uint32_t* targets,
+                                                           std::uint64_t begin, std::uint64_t end,
+                                                           std::uint32_t t) {
+  while (begin < end) {
+    const std::uint64_t mid = begin + (end - begin) / 2;
+    if (targets[mid] < t) {
+      begin = mid + 1;
+    } else {
+      end = mid;
+    }
+  }
+  return begin;
+}
+
+// Runs f over [begin, end) in one thread.
+struct SerialRange {
+  template <class F>
+  KOKKOS_INLINE_FUNCTION void operator()(std::uint64_t begin, std::uint64_t end, const F& f) const {
+    for (std::uint64_t j = begin; j < end; ++j) f(j);
+  }
+};
+
+// Spikes of one source population in this interval: words (receive slot, lag).
 struct StaticDeliver {
   using Policy = Kokkos::TeamPolicy<ExecSpace>;
   using Member = Policy::member_type;
+  struct PerBlock {};                // host: one iteration per target block (one block: one thread)
+  using value_type = std::uint64_t;  // synaptic events, summed by the reduction
 
   DeviceSynapses syn;
   InputRing ring;
   View<const std::uint64_t*> spikes;
+  int spike_count = 0;
   int port = kPortExcitatory;
   std::int64_t first_step = 0;  // first step of the interval in which the spikes were emitted
   int slots = 1;
+  Ownership ownership = Ownership::kOneThread;
+  int blocks = 1;             // target blocks (kTargetBlocks)
+  std::uint32_t targets = 0;  // neurons of the target population on this rank
   static constexpr const char* kLabel = "spikeweave::static_synapse::deliver";
 
-  // Delivers spike k; `range(begin, end, f)` runs f over the synapses [begin, end) of a segment.
+  // Delivers spike k to the synapses of its row whose targets lie in [lo, hi) (every synapse
+  // when `whole_row`); `range(begin, end, f)` runs f over synapses [begin, end) of a segment.
+  // Returns the synaptic events.
   template <class Range>
-  KOKKOS_INLINE_FUNCTION void spike(const int k, const Range& range) const {
-    const std::uint64_t packed = spikes(k);
-    const auto source = static_cast<std::uint32_t>(packed >> 8);
-    const std::int64_t emitted = first_step + static_cast<std::int64_t>(packed & 0xFF);
-    const std::uint64_t row = syn.find_row(source);
-    if (row == syn.rows) return;
+  KOKKOS_INLINE_FUNCTION std::uint64_t spike(const int k, const bool whole_row,
+                                             const std::uint32_t lo, const std::uint32_t hi,
+                                             const bool atomic, const Range& range) const {
+    const std::uint64_t word = spikes(k);
+    const std::uint64_t row = syn.row_of_slot(comm::spike_key(word));
+    if (row == syn.rows) return 0;
+    const std::int64_t emitted = first_step + comm::spike_lag(word);
+    const std::uint32_t* const target = syn.target.data();
+    std::uint64_t events = 0;
     for (std::uint64_t seg = syn.row_begin(row); seg < syn.row_begin(row + 1); ++seg) {
       const int slot = static_cast<int>((emitted + syn.segment_delay(seg)) % slots);
       std::int64_t* const base = &ring(port, slot, 0);
-      const std::uint64_t begin = syn.segment_begin(seg), end = syn.segment_begin(seg + 1);
+      std::uint64_t begin = syn.segment_begin(seg), end = syn.segment_begin(seg + 1);
+      if (!whole_row) {  // a segment's targets are increasing (network/build.cpp)
+        begin = first_target_at_least(target, begin, end, lo);
+        end = first_target_at_least(target, begin, end, hi);
+      }
+      events += end - begin;
       if (syn.gain.extent(0) > 0) {
         range(begin, end, [&](const std::uint64_t j) {
-          const std::uint32_t t = syn.target(j);
+          const std::uint32_t t = target[j];
           const double w = syn.homogeneous ? syn.homogeneous_weight : syn.weight(j);
-          add_input(base + t, to_fixed(syn.scaled(w, t)));
+          add_input(base + t, to_fixed(syn.scaled(w, t)), atomic);
         });
       } else if (syn.homogeneous) {
         const std::int64_t w = to_fixed(syn.homogeneous_weight);
-        const std::uint32_t* const targets = syn.target.data();
-        range(begin, end, [&](const std::uint64_t j) { add_input(base + targets[j], w); });
+        if (atomic) {
+          range(begin, end, [&](const std::uint64_t j) { add_input(base + target[j], w, true); });
+        } else {
+          for (std::uint64_t j = begin; j < end; ++j) base[target[j]] += w;
+        }
       } else {
         range(begin, end, [&](const std::uint64_t j) {
-          add_input(base + syn.target(j), to_fixed(syn.weight(j)));
+          add_input(base + target[j], to_fixed(syn.weight(j)), atomic);
         });
       }
     }
+    return events;
   }
 
-  // GPU: one team per spike, its threads over the row's synapses.
-  KOKKOS_INLINE_FUNCTION void operator()(const Member& team) const {
-    spike(team.league_rank(), [&](std::uint64_t begin, std::uint64_t end, const auto& f) {
-      Kokkos::parallel_for(Kokkos::TeamThreadRange(team, begin, end), f);
-    });
+  // GPU: one team per spike, its threads over the row's synapses, atomic adds.
+  KOKKOS_INLINE_FUNCTION void operator()(const Member& team, std::uint64_t& events) const {
+    const std::uint64_t n =
+        spike(team.league_rank(), true, 0, 0, true,
+              [&](std::uint64_t begin, std::uint64_t end, const auto& f) {
+                Kokkos::parallel_for(Kokkos::TeamThreadRange(team, begin, end), f);
+              });
+    Kokkos::single(Kokkos::PerTeam(team), [&]() { events += n; });
   }
-  // Host: one iteration per spike, its synapses in a plain loop.
-  KOKKOS_INLINE_FUNCTION void operator()(const int k) const {
-    spike(k, [](std::uint64_t begin, std::uint64_t end, const auto& f) {
-      for (std::uint64_t j = begin; j < end; ++j) f(j);
-    });
-  }
-
-  void run(std::size_t n_spikes) const {
-    if (n_spikes == 0) return;
-    if constexpr (Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible) {
-      Kokkos::parallel_for(kLabel, Kokkos::RangePolicy<ExecSpace>(0, static_cast<int>(n_spikes)),
-                           *this);
-    } else {
-      Kokkos::parallel_for(kLabel, Policy(static_cast<int>(n_spikes), Kokkos::AUTO), *this);
+  // Host: iteration b owns targets [b n / blocks, (b + 1) n / blocks) (all of them when there is
+  // one block: one thread) and delivers every spike's synapses onto them with plain adds; with
+  // several blocks a spike's row is read by every block, its synapses by one.
+  KOKKOS_INLINE_FUNCTION void operator()(PerBlock, const int b, std::uint64_t& events) const {
+    const auto lo = static_cast<std::uint32_t>(std::uint64_t{targets} * b / blocks);
+    const auto hi = static_cast<std::uint32_t>(std::uint64_t{targets} * (b + 1) / blocks);
+    const bool whole_row = blocks == 1;
+    // A received spike's row is cold (at scale a rank has millions of rows and touches each
+    // one rarely), and reaching its synapses is a chain of dependent loads: slot -> row ->
+    // segments -> targets. Prefetching each link for spikes further ahead (one link per stage
+    // of kAhead spikes) keeps many of those misses in flight instead of one at a time.
+    constexpr int kAhead = 8;
+    for (int k = 0; k < spike_count; ++k) {
+      prefetch_chain(k + 4 * kAhead, 0);
+      prefetch_chain(k + 3 * kAhead, 1);
+      prefetch_chain(k + 2 * kAhead, 2);
+      prefetch_chain(k + kAhead, 3);
+      events += spike(k, whole_row, lo, hi, false, SerialRange{});
     }
+  }
+
+  // Prefetches link `stage` of spike k's chain (0: its slot -> row entry, 1: the row's segment
+  // offsets, 2: its first segment, 3: its first synapses), reading the earlier links, which
+  // earlier stages fetched.
+  KOKKOS_INLINE_FUNCTION void prefetch_chain(const int k, const int stage) const {
+#if !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__) && defined(__GNUC__)
+    if (k >= spike_count) return;
+    const std::uint64_t slot = comm::spike_key(spikes(k));
+    if (stage == 0) {
+      __builtin_prefetch(&syn.slot_row(slot));
+      return;
+    }
+    const std::uint64_t row = syn.row_of_slot(slot);
+    if (row == syn.rows) return;
+    if (stage == 1) {
+      __builtin_prefetch(&syn.row_begin(row));
+      return;
+    }
+    const std::uint64_t seg = syn.row_begin(row);
+    if (stage == 2) {
+      __builtin_prefetch(&syn.segment_begin(seg));
+      __builtin_prefetch(&syn.segment_delay(seg));
+      return;
+    }
+    __builtin_prefetch(syn.target.data() + syn.segment_begin(seg));
+#else
+    (void)k;
+    (void)stage;
+#endif
+  }
+
+  // Delivers `n_spikes` spikes; returns the synaptic events.
+  std::uint64_t run(std::size_t n_spikes) {
+    std::uint64_t events = 0;
+    if (n_spikes == 0) return events;
+    spike_count = static_cast<int>(n_spikes);
+    switch (ownership) {
+      case Ownership::kOneThread:
+      case Ownership::kTargetBlocks: {
+        const int iterations = ownership == Ownership::kOneThread ? 1 : blocks;
+        blocks = iterations;
+        Kokkos::parallel_reduce(kLabel, Kokkos::RangePolicy<ExecSpace, PerBlock>(0, iterations),
+                                *this, events);
+        break;
+      }
+      case Ownership::kAtomic:
+        Kokkos::parallel_reduce(kLabel, Policy(spike_count, Kokkos::AUTO), *this, events);
+        break;
+    }
+    return events;
   }
 };
 

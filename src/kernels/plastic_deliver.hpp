@@ -26,23 +26,26 @@ template <class Synapses>
 struct PlasticDeliver {
   using Policy = Kokkos::TeamPolicy<ExecSpace>;
   using Member = Policy::member_type;
+  using value_type = std::uint64_t;  // synaptic events, summed by the reduction
 
   Synapses s;
   InputRing ring;
-  View<const std::uint64_t*> spikes;     // (node_id << 8) | lag, sorted
+  View<const std::uint64_t*> spikes;     // words (receive slot, lag), a source's spikes together
   View<const std::uint32_t*> run_begin;  // runs of equal source: runs + 1 offsets into spikes
   int port = kPortExcitatory;
   std::int64_t first_step = 0;
   int slots = 1;
+  // Teams of different sources may add to one target's entry at once where threads run
+  // concurrently: atomics then, plain adds with one thread (see add_input).
+  bool atomic = true;
   static constexpr const char* kLabel = "spikeweave::plastic_synapse::deliver";
 
-  KOKKOS_INLINE_FUNCTION void operator()(const Member& team) const {
+  KOKKOS_INLINE_FUNCTION void operator()(const Member& team, std::uint64_t& events) const {
     const int run = team.league_rank();
-    const auto source = static_cast<std::uint32_t>(spikes(run_begin(run)) >> 8);
-    const std::uint64_t row = s.syn.find_row(source);
+    const std::uint64_t row = s.syn.row_of_slot(comm::spike_key(spikes(run_begin(run))));
     if (row == s.syn.rows) return;
     for (std::uint32_t x = run_begin(run); x < run_begin(run + 1); ++x) {
-      const std::int64_t emitted = first_step + static_cast<std::int64_t>(spikes(x) & 0xFF);
+      const std::int64_t emitted = first_step + comm::spike_lag(spikes(x));
       const auto spike = s.at_spike(row, emitted + 1);
       for (std::uint64_t seg = s.syn.row_begin(row); seg < s.syn.row_begin(row + 1); ++seg) {
         const int delay = s.syn.segment_delay(seg);
@@ -52,18 +55,24 @@ struct PlasticDeliver {
             [&](const std::uint64_t k) {
               const std::uint32_t target = s.syn.target(k);
               const double w = s.update(k, target, delay, row, spike);
-              add_input(base + target, to_fixed(s.syn.scaled(w, target)));
+              add_input(base + target, to_fixed(s.syn.scaled(w, target)), atomic);
             });
       }
       team.team_barrier();
-      Kokkos::single(Kokkos::PerTeam(team), [&]() { s.after_spike(row, spike); });
+      Kokkos::single(Kokkos::PerTeam(team), [&]() {
+        s.after_spike(row, spike);
+        events += s.syn.row_synapses(row);
+      });
       team.team_barrier();
     }
   }
 
-  void run(std::size_t runs) const {
-    if (runs == 0) return;
-    Kokkos::parallel_for(kLabel, Policy(static_cast<int>(runs), Kokkos::AUTO), *this);
+  // Delivers the runs; returns the synaptic events.
+  std::uint64_t run(std::size_t runs) const {
+    std::uint64_t events = 0;
+    if (runs == 0) return events;
+    Kokkos::parallel_reduce(kLabel, Policy(static_cast<int>(runs), Kokkos::AUTO), *this, events);
+    return events;
   }
 };
 

@@ -126,8 +126,9 @@ struct PoissonInput {
                              static_cast<std::uint32_t>(step));
           count = rng::poisson_ptrs(stream, mean_per_step);
         }
+        // One iteration per target neuron (targets are unique): it owns its entries.
         if (count != 0)
-          add_input(base + static_cast<std::size_t>(slot) * stride, weight_fixed * count);
+          add_input(base + static_cast<std::size_t>(slot) * stride, weight_fixed * count, false);
         if (++slot == slots) slot = 0;
       }
     }
@@ -147,7 +148,7 @@ struct ConstantInput {
   KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
     const std::uint32_t neuron = targets(i);
     for (std::size_t k = 0; k < slots.extent(0); ++k)
-      add_input(&ring(port, slots(k), neuron), value_fixed);
+      add_input(&ring(port, slots(k), neuron), value_fixed, false);  // unique targets: owned
   }
 };
 

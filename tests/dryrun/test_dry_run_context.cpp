@@ -7,11 +7,13 @@
 // Each MPI rank of the test plays a different R, so that 2 ranks cover two R values.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
 #include "comm/dry_run_context.hpp"
+#include "comm/spike.hpp"
 #include "common/test_context.hpp"
 #include "core/errors.hpp"
 #include "engine/simulation.hpp"
@@ -209,16 +211,36 @@ TEST(DryRun, ReductionsActAsIfEveryRankWereThisOne) {
   EXPECT_TRUE(context.alltoallv({}, std::vector<int>(16, 0), recv, counts, true));
 }
 
-TEST(DryRun, FirstExchangeMustBeARoutingRequest) {
+// The context answers each operation by its name: a build-time alltoallv made before the routing
+// request (as a weight-recording sample could be) is echoed and does not stand in for the
+// request, as it did when the first alltoallv was taken to be the request.
+TEST(DryRun, OperationsAreAnsweredByNameNotByOrder) {
   comm::DryRunSettings s;
   s.rank = 0;
   s.ranks = 4;
-  s.populations = {{"a", 0, 100, -1.0}};
+  s.populations = {{"a", 0, 100, 5000.0}};
   comm::DryRunContext context(s);
-  std::vector<std::uint64_t> recv;
+  std::vector<std::uint64_t> recv, keys;
   std::vector<int> counts;
-  // Gid 5 belongs to rank 1 (round robin), not to rank 2.
-  EXPECT_THROW(context.alltoallv({5}, {0, 0, 1, 0}, recv, counts, false), InternalError);
+  ASSERT_FALSE(context.alltoallv({7, 8, 9, 10}, {1, 1, 1, 1}, recv, counts, false));
+  EXPECT_EQ(recv, std::vector<std::uint64_t>(4, 7));  // every rank sends what rank 0 sends itself
+  // Rank 0 needs gids 4 (its own), 5 (rank 1's) and 9 (rank 1's) with keys 0, 1, 2.
+  context.request_sources({4, 5, 9}, {0, 1, 2}, {1, 2, 0, 0}, recv, keys, counts);
+  EXPECT_EQ(context.stats().remote_sources, 2u);
+  ASSERT_EQ(counts.size(), 4u);
+  EXPECT_EQ(counts[0], 1);  // its own request passes through
+  EXPECT_EQ(recv[0], 4u);
+  EXPECT_EQ(keys[0], 0u);
+  // A second request, or one naming a gid its owner does not have, is a bug.
+  EXPECT_THROW(context.request_sources({}, {}, {0, 0, 0, 0}, recv, keys, counts), InternalError);
+  comm::DryRunContext other(s);
+  EXPECT_THROW(other.request_sources({5}, {0}, {0, 0, 1, 0}, recv, keys, counts), InternalError);
+  // The spikes fabricated for rank 1's sources carry this rank's keys 1 and 2, in order.
+  context.begin_time_loop(0, 10, 100);
+  ASSERT_FALSE(context.exchange_spikes({}, {0, 0, 0, 0}, recv, counts, false));
+  ASSERT_FALSE(recv.empty());  // 5000 Hz, dt 0.1 ms: each source fires in half the steps
+  EXPECT_TRUE(std::is_sorted(recv.begin(), recv.end()));
+  for (std::uint64_t w : recv) EXPECT_TRUE(comm::spike_key(w) == 1 || comm::spike_key(w) == 2);
 }
 
 TEST(DryRun, BadOptionsAreUserErrorsNamingTheOption) {

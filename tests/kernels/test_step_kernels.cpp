@@ -1,7 +1,8 @@
 // The per-step kernels' fast paths against their plain definitions: the chunked (vectorised) LIF
 // loops give bitwise the same states as one neuron at a time wherever a chunk starts (so results
 // cannot depend on the partition), word-wise spike compaction lists exactly the set flags, and
-// the row lookup of delivery finds exactly the rows a binary search finds.
+// static delivery adds exactly the same input and counts the same events whichever way threads
+// own the ring (one thread, target blocks, atomics per team).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -208,25 +209,106 @@ TEST(Compaction, WordWiseScanListsExactlyTheSetFlagsOfAnyValue) {
   }
 }
 
-TEST(Delivery, RowLookupFindsWhatBinarySearchFinds) {
-  std::mt19937 rng(3);
-  for (const double density : {1.0, 0.999, 0.9, 0.5, 0.1, 0.01}) {
-    for (const std::uint32_t sources : {1u, 2u, 17u, 3200u}) {
-      std::vector<std::uint32_t> rows;
-      for (std::uint32_t s = 0; s < sources; ++s) {
-        if (std::uniform_real_distribution<double>(0, 1)(rng) < density) rows.push_back(s);
+// Random synapse tables: `rows` rows (a random subset of `slots` receive slots), each row split
+// into segments of increasing delay, each segment's targets increasing (as network/build.cpp
+// writes them); per-synapse weights unless `homogeneous`.
+DeviceSynapses random_synapses(std::mt19937& rng, std::uint32_t slots, std::uint32_t targets,
+                               bool homogeneous) {
+  std::vector<std::uint32_t> slot_row(slots, DeviceSynapses::kNoRow);
+  std::vector<std::uint64_t> row_begin{0}, segment_begin{0};
+  std::vector<std::uint16_t> segment_delay;
+  std::vector<std::uint32_t> target;
+  std::vector<float> weight;
+  std::uint32_t rows = 0;
+  for (std::uint32_t s = 0; s < slots; ++s) {
+    if (rng() % 4 == 0) continue;  // a source with no synapse in this projection
+    slot_row[s] = rows++;
+    for (std::uint16_t delay = 1; delay <= 4; ++delay) {
+      if (rng() % 2 == 0) continue;
+      for (std::uint32_t t = 0; t < targets; ++t) {
+        if (rng() % 3 != 0) continue;
+        target.push_back(t);
+        weight.push_back(static_cast<float>(rng() % 1000) * 0.01f - 3.0f);
       }
-      for (std::uint32_t s = 0; s < sources + 3; ++s) {
-        const auto it = std::lower_bound(rows.begin(), rows.end(), s);
-        const std::uint64_t want = (it != rows.end() && *it == s)
-                                       ? static_cast<std::uint64_t>(it - rows.begin())
-                                       : rows.size();
-        ASSERT_EQ(find_row(rows.data(), rows.size(), s), want)
-            << "density " << density << " sources " << sources << " source " << s;
+      segment_delay.push_back(delay);
+      segment_begin.push_back(target.size());
+    }
+    row_begin.push_back(segment_delay.size());
+  }
+  auto device = [](const auto& v, const char* name) {
+    using T = typename std::decay_t<decltype(v)>::value_type;
+    View<T*> view(std::string(name), v.size());
+    auto host = Kokkos::create_mirror_view(view);
+    std::copy(v.begin(), v.end(), host.data());
+    Kokkos::deep_copy(view, host);
+    return View<const T*>(view);
+  };
+  DeviceSynapses d;
+  d.slot_row = device(slot_row, "slot_row");
+  d.row_begin = device(row_begin, "row_begin");
+  d.segment_delay = device(segment_delay, "segment_delay");
+  d.segment_begin = device(segment_begin, "segment_begin");
+  d.target = device(target, "target");
+  d.homogeneous = homogeneous;
+  d.homogeneous_weight = 0.37f;
+  if (!homogeneous) d.weight = device(weight, "weight");
+  d.rows = rows;
+  return d;
+}
+
+TEST(Delivery, EveryOwnershipAddsTheSameInputAndCountsTheSameEvents) {
+  std::mt19937 rng(11);
+  const std::uint32_t slots = 40, targets = 37;
+  for (const bool homogeneous : {true, false}) {
+    StaticDeliver deliver;
+    deliver.syn = random_synapses(rng, slots, targets, homogeneous);
+    deliver.slots = 7;
+    deliver.first_step = 123;
+    deliver.targets = targets;
+    // Every slot spikes at one or two lags, a source's spikes together and in lag order.
+    std::vector<std::uint64_t> words;
+    for (std::uint32_t s = 0; s < slots; ++s) {
+      words.push_back(comm::pack_spike(s, static_cast<int>(s % 3)));
+      if (s % 5 == 0) words.push_back(comm::pack_spike(s, 2));
+    }
+    View<std::uint64_t*> spikes("spikes", words.size());
+    auto host_spikes = Kokkos::create_mirror_view(spikes);
+    std::copy(words.begin(), words.end(), host_spikes.data());
+    Kokkos::deep_copy(spikes, host_spikes);
+    deliver.spikes = spikes;
+    std::vector<std::vector<std::int64_t>> rings;
+    std::vector<std::uint64_t> events;
+    for (const Ownership ownership :
+         {Ownership::kOneThread, Ownership::kTargetBlocks, Ownership::kAtomic}) {
+      for (const int blocks : {1, 3, 37}) {
+        if (ownership != Ownership::kTargetBlocks && blocks > 1) continue;
+        deliver.ring = InputRing("ring", kPortCount, deliver.slots, targets);
+        deliver.ownership = ownership;
+        deliver.blocks = blocks;
+        events.push_back(deliver.run(words.size()));
+        auto ring = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), deliver.ring);
+        rings.emplace_back(ring.data(), ring.data() + ring.span());
       }
     }
+    std::uint64_t expected_events = 0;
+    for (std::uint64_t w : words) {
+      auto row_begin =
+          Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), deliver.syn.row_begin);
+      auto segment_begin =
+          Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), deliver.syn.segment_begin);
+      auto slot_row =
+          Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), deliver.syn.slot_row);
+      const std::uint32_t row = slot_row(comm::spike_key(w));
+      if (row == DeviceSynapses::kNoRow) continue;
+      expected_events += segment_begin(row_begin(row + 1)) - segment_begin(row_begin(row));
+    }
+    ASSERT_GT(expected_events, 0u);
+    for (std::size_t k = 0; k < rings.size(); ++k) {
+      EXPECT_EQ(events[k], expected_events) << "variant " << k;
+      EXPECT_EQ(rings[k], rings[0]) << "variant " << k << " homogeneous " << homogeneous;
+    }
+    EXPECT_NE(std::count(rings[0].begin(), rings[0].end(), 0), static_cast<long>(rings[0].size()));
   }
-  EXPECT_EQ(find_row(nullptr, 0, 5), 0u);
 }
 
 }  // namespace

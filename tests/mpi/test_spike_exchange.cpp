@@ -1,12 +1,13 @@
 // Spike exchange: every spike reaches exactly the ranks that asked for its source, exactly once,
-// sorted; and a failure on one rank is seen by all ranks in the same exchange (no hang).
+// split by population and keyed by the receiver's slot, each source's spikes together and in lag
+// order; and a failure on one rank is seen by all ranks in the same exchange (no hang).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "comm/spike.hpp"
 #include "common/test_context.hpp"
-#include "engine/spike_router.hpp"
+#include "engine/spike_exchange.hpp"
 
 namespace spikeweave::engine {
 namespace {
@@ -20,47 +21,68 @@ bool needs(int rank, Gid gid) {
 TEST(SpikeExchange, DeliversEverySpikeExactlyOnceToEveryRankThatNeedsIt) {
   comm::Context& world = test::world();
   const Gid n_a = 97, n_b = 41;  // two populations
-  const partition::Partition p{partition::Scheme::kRoundRobin, n_a + n_b, world.size()};
-  const std::vector<Gid> first = {0, n_a};
-  std::vector<std::vector<Gid>> local = {partition::owned_gids(p, world.rank(), 0, n_a),
-                                         partition::owned_gids(p, world.rank(), n_a, n_a + n_b)};
-  std::vector<Gid> needed;
-  for (Gid g = 0; g < n_a + n_b; ++g) {
-    if (needs(world.rank(), g)) needed.push_back(g);
-  }
-  SpikeRouter router(world, p, local, first, needed);
-  // Each local neuron spikes at two lags; the gid decides them.
-  for (int pop = 0; pop < 2; ++pop) {
-    for (std::size_t i = 0; i < local[pop].size(); ++i) {
-      const Gid g = local[pop][i];
-      router.add(pop, static_cast<std::uint32_t>(i), static_cast<int>(g % 5));
-      router.add(pop, static_cast<std::uint32_t>(i), static_cast<int>(g % 5) + 7);
+  for (const auto scheme : {partition::Scheme::kRoundRobin, partition::Scheme::kBlock}) {
+    const partition::Partition p{scheme, n_a + n_b, world.size()};
+    const std::vector<Gid> first = {0, n_a};
+    std::vector<std::vector<Gid>> local = {partition::owned_gids(p, world.rank(), 0, n_a),
+                                           partition::owned_gids(p, world.rank(), n_a, n_a + n_b)};
+    std::vector<Gid> needed;
+    for (Gid g = 0; g < n_a + n_b; ++g) {
+      if (needs(world.rank(), g)) needed.push_back(g);
     }
+    SpikeExchange exchange(world, p, local, first, needed);
+    // Each local neuron spikes at two lags, the gid decides them; queued lag-major, as the
+    // compaction writes them.
+    for (int pop = 0; pop < 2; ++pop) {
+      std::vector<std::uint64_t> words;
+      for (int lag = 0; lag < 12; ++lag) {
+        for (std::size_t i = 0; i < local[pop].size(); ++i) {
+          const Gid g = local[pop][i];
+          if (lag == static_cast<int>(g % 5) || lag == static_cast<int>(g % 5) + 7) {
+            words.push_back(comm::pack_spike(i, lag));
+          }
+        }
+      }
+      exchange.add_local_spikes(pop, words.data(), words.size());
+    }
+    ASSERT_FALSE(exchange.exchange(false));
+    for (int pop = 0; pop < 2; ++pop) {
+      const std::vector<Gid> sources = exchange.slot_sources(pop);
+      std::vector<std::uint64_t> expected;
+      for (std::size_t slot = 0; slot < sources.size(); ++slot) {
+        ASSERT_TRUE(needs(world.rank(), sources[slot]));
+        ASSERT_TRUE(sources[slot] >= first[pop] && sources[slot] < first[pop] + (pop ? n_b : n_a));
+        expected.push_back(comm::pack_spike(slot, static_cast<int>(sources[slot] % 5)));
+        expected.push_back(comm::pack_spike(slot, static_cast<int>(sources[slot] % 5) + 7));
+      }
+      const auto [begin, count] = exchange.population_range(pop);
+      std::vector<std::uint64_t> got(exchange.received().begin() + begin,
+                                     exchange.received().begin() + begin + count);
+      // One source's spikes are adjacent and in lag order: the runs are exactly the sources.
+      const std::vector<std::uint32_t> runs = exchange.source_runs(pop);
+      ASSERT_EQ(runs.size(), sources.size() + 1);
+      for (std::size_t r = 0; r + 1 < runs.size(); ++r) {
+        ASSERT_EQ(runs[r + 1] - runs[r], 2u);
+        EXPECT_LT(got[runs[r]], got[runs[r] + 1]);
+      }
+      std::sort(got.begin(), got.end());
+      EXPECT_EQ(got, expected) << "population " << pop;
+    }
+    // The buffers are empty after an exchange: a second one delivers nothing.
+    ASSERT_FALSE(exchange.exchange(false));
+    EXPECT_TRUE(exchange.received().empty());
   }
-  std::vector<std::uint64_t> received;
-  ASSERT_FALSE(router.exchange(received, false));
-  std::vector<std::uint64_t> expected;
-  for (Gid g : needed) {
-    expected.push_back(comm::pack_spike(g, static_cast<int>(g % 5)));
-    expected.push_back(comm::pack_spike(g, static_cast<int>(g % 5) + 7));
-  }
-  std::sort(expected.begin(), expected.end());
-  EXPECT_EQ(received, expected);
-  // The buffers are empty after an exchange: a second one delivers nothing.
-  ASSERT_FALSE(router.exchange(received, false));
-  EXPECT_TRUE(received.empty());
 }
 
 TEST(SpikeExchange, AFailureOnOneRankIsSeenByAll) {
   comm::Context& world = test::world();
   const partition::Partition p{partition::Scheme::kBlock, 8, world.size()};
   std::vector<std::vector<Gid>> local = {partition::owned_gids(p, world.rank(), 0, 8)};
-  SpikeRouter router(world, p, local, {0}, {0, 1, 2, 3, 4, 5, 6, 7});
-  std::vector<std::uint64_t> received;
+  SpikeExchange exchange(world, p, local, {0}, {0, 1, 2, 3, 4, 5, 6, 7});
   const bool this_rank_fails = world.rank() == world.size() - 1;
-  EXPECT_TRUE(router.exchange(received, this_rank_fails));
+  EXPECT_TRUE(exchange.exchange(this_rank_fails));
   // And the ranks are still in step: a normal exchange works afterwards.
-  EXPECT_FALSE(router.exchange(received, false));
+  EXPECT_FALSE(exchange.exchange(false));
 }
 
 }  // namespace

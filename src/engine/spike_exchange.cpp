@@ -1,0 +1,172 @@
+#include "engine/spike_exchange.hpp"
+
+#include <algorithm>
+
+#include "comm/spike.hpp"
+#include "core/errors.hpp"
+
+namespace spikeweave::engine {
+
+SpikeExchange::SpikeExchange(comm::Context& context, const partition::Partition& partition,
+                             const std::vector<std::vector<Gid>>& local_gids,
+                             const std::vector<Gid>& population_first_gid,
+                             const std::vector<Gid>& needed_sources)
+    : context_(context), needed_sources_(needed_sources) {
+  const int ranks = context.size();
+  require_invariant(needed_sources.size() <= 0xFFFFFFFFu,
+                    "a rank's receive slots must fit in 32 bits");
+  for (Gid first : population_first_gid) {
+    slot_begin_.push_back(static_cast<std::uint64_t>(
+        std::lower_bound(needed_sources_.begin(), needed_sources_.end(), first) -
+        needed_sources_.begin()));
+  }
+  slot_begin_.push_back(needed_sources_.size());
+  for (const auto& gids : local_gids) {
+    population_offset_.push_back(flat_neurons_);
+    flat_neurons_ += static_cast<std::uint32_t>(gids.size());
+  }
+  // Ask each owner for its neurons this rank needs, each with its receive slot.
+  std::vector<int> counts(ranks, 0);
+  for (Gid g : needed_sources_) ++counts[partition::owner(partition, g)];
+  std::vector<int> cursor(ranks, 0);
+  for (int r = 1; r < ranks; ++r) cursor[r] = cursor[r - 1] + counts[r - 1];
+  std::vector<std::uint64_t> gids(needed_sources_.size()), keys(needed_sources_.size());
+  for (std::size_t slot = 0; slot < needed_sources_.size(); ++slot) {
+    const int q = partition::owner(partition, needed_sources_[slot]);
+    gids[cursor[q]] = needed_sources_[slot];
+    keys[cursor[q]++] = slot;
+  }
+  std::vector<std::uint64_t> asked_gids, asked_keys;
+  std::vector<int> asked_counts;
+  context.request_sources(gids, keys, counts, asked_gids, asked_keys, asked_counts);
+  build_destinations(partition, population_first_gid, asked_gids, asked_keys, asked_counts);
+  outgoing_.resize(ranks);
+  send_counts_.assign(ranks, 0);
+  population_range_.assign(population_first_gid.size(), {0, 0});
+}
+
+void SpikeExchange::build_destinations(const partition::Partition& partition,
+                                       const std::vector<Gid>& population_first_gid,
+                                       const std::vector<std::uint64_t>& asked_gids,
+                                       const std::vector<std::uint64_t>& asked_keys,
+                                       const std::vector<int>& asked_counts) {
+  // Flat local index of each asked gid (owned here).
+  std::vector<std::uint32_t> flat(asked_gids.size());
+  for (std::size_t k = 0; k < asked_gids.size(); ++k) {
+    const Gid g = asked_gids[k];
+    require_invariant(
+        partition::owner(partition, g) == context_.rank() && g >= population_first_gid.front(),
+        "a rank asked for a neuron this rank does not own");
+    const auto pop = static_cast<std::size_t>(
+        std::upper_bound(population_first_gid.begin(), population_first_gid.end(), g) -
+        population_first_gid.begin() - 1);
+    flat[k] = population_offset_[pop] + static_cast<std::uint32_t>(partition::local_index(
+                                            partition, g, population_first_gid[pop]));
+    require_invariant(flat[k] < flat_neurons_, "a rank asked for a neuron this rank does not own");
+  }
+  destination_begin_.assign(flat_neurons_ + 1, 0);
+  for (std::uint32_t f : flat) ++destination_begin_[f + 1];
+  for (std::uint32_t i = 0; i < flat_neurons_; ++i) {
+    destination_begin_[i + 1] += destination_begin_[i];
+  }
+  destination_rank_.resize(asked_gids.size());
+  destination_slot_.resize(asked_gids.size());
+  std::vector<std::uint64_t> cursor(destination_begin_.begin(), destination_begin_.end() - 1);
+  std::size_t k = 0;
+  for (std::size_t r = 0; r < asked_counts.size(); ++r) {
+    for (int c = 0; c < asked_counts[r]; ++c, ++k) {
+      const std::uint64_t d = cursor[flat[k]]++;
+      destination_rank_[d] = static_cast<std::int32_t>(r);
+      destination_slot_[d] = static_cast<std::uint32_t>(asked_keys[k]);
+    }
+  }
+}
+
+std::vector<Gid> SpikeExchange::slot_sources(int population) const {
+  const auto p = static_cast<std::size_t>(population);
+  return std::vector<Gid>(
+      needed_sources_.begin() + static_cast<std::ptrdiff_t>(slot_begin_[p]),
+      needed_sources_.begin() + static_cast<std::ptrdiff_t>(slot_begin_[p + 1]));
+}
+
+void SpikeExchange::add_local_spikes(int population, std::uint64_t* words, std::size_t n) {
+  // Neuron by neuron: what each destination receives is then increasing in its slots.
+  std::sort(words, words + n);
+  const std::uint32_t offset = population_offset_[static_cast<std::size_t>(population)];
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint64_t flat = offset + comm::spike_key(words[k]);
+    const int lag = comm::spike_lag(words[k]);
+    for (std::uint64_t d = destination_begin_[flat]; d < destination_begin_[flat + 1]; ++d) {
+      outgoing_[static_cast<std::size_t>(destination_rank_[d])].push_back(
+          comm::pack_spike(destination_slot_[d], lag));
+    }
+  }
+}
+
+bool SpikeExchange::exchange(bool failed) {
+  send_.clear();
+  for (std::size_t r = 0; r < outgoing_.size(); ++r) {
+    send_counts_[r] = static_cast<int>(outgoing_[r].size());
+    send_.insert(send_.end(), outgoing_[r].begin(), outgoing_[r].end());
+    outgoing_[r].clear();
+  }
+  sent_last_ = send_.size();
+  if (context_.exchange_spikes(send_, send_counts_, arrived_, recv_counts_, failed)) return true;
+  split_by_population();
+  return false;
+}
+
+// Each rank's block is increasing in slots: cut it at the populations' first slots and append
+// the pieces to their population, slots made relative to the population's first.
+void SpikeExchange::split_by_population() {
+  const std::size_t pops = population_range_.size();
+  std::vector<std::size_t> size(pops, 0);
+  std::vector<std::size_t> cuts(recv_counts_.size() * (pops + 1));
+  std::size_t block = 0;
+  for (std::size_t r = 0; r < recv_counts_.size(); ++r) {
+    const auto begin = arrived_.begin() + static_cast<std::ptrdiff_t>(block);
+    const auto end = begin + recv_counts_[r];
+    for (std::size_t p = 0; p <= pops; ++p) {
+      cuts[r * (pops + 1) + p] = static_cast<std::size_t>(
+          p == pops ? end - arrived_.begin()
+                    : std::lower_bound(begin, end, comm::pack_spike(slot_begin_[p], 0)) -
+                          arrived_.begin());
+      if (p > 0) size[p - 1] += cuts[r * (pops + 1) + p] - cuts[r * (pops + 1) + p - 1];
+    }
+    block += static_cast<std::size_t>(recv_counts_[r]);
+  }
+  received_.resize(arrived_.size());
+  std::size_t first = 0;
+  for (std::size_t p = 0; p < pops; ++p) {
+    population_range_[p] = {first, size[p]};
+    const std::uint64_t base = comm::pack_spike(slot_begin_[p], 0);
+    std::size_t out = first;
+    for (std::size_t r = 0; r < recv_counts_.size(); ++r) {
+      for (std::size_t k = cuts[r * (pops + 1) + p]; k < cuts[r * (pops + 1) + p + 1]; ++k) {
+        received_[out++] = arrived_[k] - base;
+      }
+    }
+    first += size[p];
+  }
+}
+
+std::vector<std::uint32_t> SpikeExchange::source_runs(int population) const {
+  const auto [first, count] = population_range(population);
+  std::vector<std::uint32_t> runs;
+  for (std::size_t k = 0; k < count; ++k) {
+    if (k == 0 ||
+        comm::spike_key(received_[first + k]) != comm::spike_key(received_[first + k - 1])) {
+      runs.push_back(static_cast<std::uint32_t>(k));
+    }
+  }
+  runs.push_back(static_cast<std::uint32_t>(count));
+  return runs;
+}
+
+std::uint64_t SpikeExchange::routing_bytes() const {
+  return destination_begin_.size() * sizeof(std::uint64_t) +
+         destination_rank_.size() * sizeof(std::int32_t) +
+         destination_slot_.size() * sizeof(std::uint32_t) + needed_sources_.size() * sizeof(Gid);
+}
+
+}  // namespace spikeweave::engine

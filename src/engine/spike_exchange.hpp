@@ -1,0 +1,92 @@
+#pragma once
+// The one owner of spikes between the neuron update and delivery: the routing tables, the
+// per-interval packing, the exchange through the context and the receiver's split by source
+// population. The word format is comm/spike.hpp's.
+//
+// Routing (built once, collective): this rank numbers the sources it has synapses from
+// (`needed_sources`, increasing gids) by their position in that list, its receive slots, and
+// tells each owner which of its neurons it needs together with their slots
+// (Context::request_sources). Each owner keeps, per local neuron, the (rank, slot) pairs of the
+// ranks that need it, and sends that rank's slot in each spike. On arrival a spike's slot indexes
+// each projection's slot -> row table directly (kernels/deliver.hpp): no search, no sort.
+//
+// Order without sorting: a sender packs its spikes neuron by neuron (increasing gid, then lag),
+// so every block it sends is increasing in the receiver's slots (slots follow gids), and all the
+// spikes of one source come from its one owner, together and in lag order. The receiver only
+// cuts each block at the population boundaries and concatenates the pieces per population.
+//
+// Memory: per (local neuron, destination rank) pair 8 bytes (the rank and the slot, 4 + 4), per
+// local neuron 8 bytes (CSR offsets); on the receiving side 8 bytes per receive slot (its gid)
+// and 4 bytes per (projection, receive slot of its source population). Before, the sender kept
+// 4 bytes per pair and a gid (8 bytes) per local neuron.
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "comm/context.hpp"
+#include "core/ids.hpp"
+#include "partition/partition.hpp"
+
+namespace spikeweave::engine {
+
+class SpikeExchange {
+ public:
+  // `local_gids[p]`: this rank's neurons of population p (increasing). `population_first_gid`:
+  // first gid of each population (increasing). `needed_sources`: gids of all sources with a
+  // synapse on this rank (or modulating one), sorted and unique. Collective.
+  SpikeExchange(comm::Context& context, const partition::Partition& partition,
+                const std::vector<std::vector<Gid>>& local_gids,
+                const std::vector<Gid>& population_first_gid,
+                const std::vector<Gid>& needed_sources);
+
+  // The sources of population p this rank receives, in receive-slot order (increasing gids).
+  std::vector<Gid> slot_sources(int population) const;
+
+  // Queues one interval's spikes of population p: `words` (local index, lag) in any order (the
+  // compaction writes them lag by lag); `n` of them. Reorders `words` by (local index, lag).
+  void add_local_spikes(int population, std::uint64_t* words, std::size_t n);
+
+  // Exchanges the queued spikes (collective) and splits what arrived by source population.
+  // Returns true on every rank, moving nothing, if any rank passed `failed`.
+  bool exchange(bool failed);
+
+  // After exchange(): the received spikes, population by population, as words (slot within the
+  // population, lag); each source's spikes together and in lag order.
+  const std::vector<std::uint64_t>& received() const { return received_; }
+  // (first, count) of population p's spikes in received().
+  std::pair<std::size_t, std::size_t> population_range(int population) const {
+    return population_range_[static_cast<std::size_t>(population)];
+  }
+  // Offsets of the runs of equal source inside population p's spikes (relative to its first,
+  // then its count): for rules that must see one source's spikes in order.
+  std::vector<std::uint32_t> source_runs(int population) const;
+
+  std::uint64_t destinations() const { return destination_rank_.size(); }
+  std::uint64_t sent_last() const { return sent_last_; }
+  // Bytes of the routing tables on this rank.
+  std::uint64_t routing_bytes() const;
+
+ private:
+  void build_destinations(const partition::Partition& partition,
+                          const std::vector<Gid>& population_first_gid,
+                          const std::vector<std::uint64_t>& asked_gids,
+                          const std::vector<std::uint64_t>& asked_keys,
+                          const std::vector<int>& asked_counts);
+  void split_by_population();
+
+  comm::Context& context_;
+  std::vector<Gid> needed_sources_;               // by receive slot
+  std::vector<std::uint64_t> slot_begin_;         // per population + 1: its first receive slot
+  std::uint32_t flat_neurons_ = 0;                // this rank's neurons, all populations
+  std::vector<std::uint32_t> population_offset_;  // flat local index of each population's first
+  std::vector<std::uint64_t> destination_begin_;  // CSR over flat local indices
+  std::vector<std::int32_t> destination_rank_;
+  std::vector<std::uint32_t> destination_slot_;       // the destination's receive slot
+  std::vector<std::vector<std::uint64_t>> outgoing_;  // per destination rank
+  std::vector<std::uint64_t> send_, arrived_, received_;
+  std::vector<int> send_counts_, recv_counts_;
+  std::vector<std::pair<std::size_t, std::size_t>> population_range_;
+  std::uint64_t sent_last_ = 0;
+};
+
+}  // namespace spikeweave::engine
