@@ -69,6 +69,8 @@ compare() {
   # Alternating SpikeWeave / Brian2 C++ standalone runs, one core each.
   $PY benchmarks/compare/compare.py coba --reps 5 --binary $BIN --jsonl $R/compare.jsonl
   $PY benchmarks/compare/compare.py brunel --reps 3 --binary $BIN --jsonl $R/compare.jsonl
+  $PY benchmarks/compare/compare.py adex_coba --reps 3 --t-ms 500 --integrator rk4 --binary $BIN \
+    --jsonl $R/compare.jsonl
 }
 
 plots() {

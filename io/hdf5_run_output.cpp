@@ -2,9 +2,11 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <numeric>
 
 #include "comm/mpi/mpi_context.hpp"
+#include "core/errors.hpp"
 #include "core/version.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/output_path.hpp"
@@ -32,6 +34,8 @@ struct WeightGroup {
 struct Report {
   ReportLayout layout;
   Handle group, data;
+  std::vector<Handle> states;  // one per layout.variables
+  hsize_t state_rows = 0;
   hsize_t rows = 0;
   hsize_t columns = 0;       // all ranks
   hsize_t first_column = 0;  // this rank's first column
@@ -152,6 +156,19 @@ class Hdf5RunOutput final : public RunOutput {
     r.rows += samples;
   }
 
+  void append_report_state(int report, const std::string& variable,
+                           const std::vector<float>& values, std::uint64_t samples) override {
+    Report& r = reports_.at(report);
+    const auto& names = r.layout.variables;
+    const std::size_t v =
+        static_cast<std::size_t>(std::find(names.begin(), names.end(), variable) - names.begin());
+    require_invariant(v < names.size(), "report state variable not declared in the layout");
+    // Called after append_report for the same samples: r.rows already counts them.
+    h5::write_block(r.states[v], H5T_NATIVE_FLOAT, values.data(), r.rows, r.rows - samples, samples,
+                    r.first_column, r.layout.local_node_ids.size(), transfer_,
+                    path_ + ":/report/" + r.layout.population + "/" + variable, &context_);
+  }
+
   void commit(const Provenance& p) override {
     const std::string where = path_ + ":/provenance";
     for (Report& r : reports_) {
@@ -199,12 +216,15 @@ class Hdf5RunOutput final : public RunOutput {
     r.columns = context_.sum(local);
     const std::string where = path_ + ":/report/" + layout.population;
     r.group = h5::create_group(root, layout.population, where);
-    r.data = h5::create_extendible(
-        r.group, "data", H5T_IEEE_F32LE, {r.columns},
-        std::max<hsize_t>(
-            1, std::min<hsize_t>(kReportChunkRows, (1 << 20) / std::max<hsize_t>(1, r.columns))),
-        where);
+    const hsize_t chunk_rows = std::max<hsize_t>(
+        1, std::min<hsize_t>(kReportChunkRows, (1 << 20) / std::max<hsize_t>(1, r.columns)));
+    r.data = h5::create_extendible(r.group, "data", H5T_IEEE_F32LE, {r.columns}, chunk_rows, where);
     h5::write_attribute(r.data, "units", std::string("mV"), where);
+    for (std::size_t v = 0; v < layout.variables.size(); ++v) {
+      r.states.push_back(h5::create_extendible(r.group, layout.variables[v], H5T_IEEE_F32LE,
+                                               {r.columns}, chunk_rows, where));
+      h5::write_attribute(r.states.back(), "units", layout.units[v], where);
+    }
     Handle mapping = h5::create_group(r.group, "mapping", where);
     Handle node_ids = h5::create_fixed(mapping, "node_ids", H5T_STD_U64LE, {r.columns}, where);
     h5::write_block(node_ids, H5T_NATIVE_UINT64, layout.local_node_ids.data(), r.columns,

@@ -19,6 +19,9 @@ struct ReportLayout {
   std::vector<std::uint64_t> local_node_ids;  // recorded neurons on this rank, increasing
   double t_start_ms = 0.0;                    // time of the first sample
   double every_ms = 0.1;                      // sampling interval
+  // State variables recorded besides v_m (/report/<population>/<variable>), with their units.
+  std::vector<std::string> variables;
+  std::vector<std::string> units;
 };
 
 struct WeightLayout {
@@ -71,6 +74,15 @@ class RunOutput {
   virtual void append_state(int group, const std::string& variable,
                             const std::vector<double>& values, std::uint64_t samples) {
     (void)group;
+    (void)variable;
+    (void)values;
+    (void)samples;
+  }
+  // Appends `samples` rows of state variable `variable` of report `report` (row-major, like
+  // append_report; called after append_report for the same samples).
+  virtual void append_report_state(int report, const std::string& variable,
+                                   const std::vector<float>& values, std::uint64_t samples) {
+    (void)report;
     (void)variable;
     (void)values;
     (void)samples;

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Brian2 (2.5, Debian python3-brian) C++ standalone versions of the SpikeWeave comparison networks.
 
-    brian2_networks.py coba|brunel --dir DIR [--t-ms 1000] [--threads 1] [--scale 1.0] [--seed 1]
-                       [--integrator euler|exponential_euler] [--run]
+    brian2_networks.py coba|brunel|adex_coba --dir DIR [--t-ms 1000] [--threads 1] [--scale 1.0]
+                       [--seed 1] [--integrator euler|exponential_euler|gsl_rkf45|rk4] [--run]
 
 Generates the standalone project in DIR and compiles it (timed); with --run also runs it once.
 compare.py then runs DIR/main itself, alternating with SpikeWeave. The generated main writes
@@ -18,6 +18,14 @@ refractory, tau_e 5 ms, tau_i 10 ms, E_e 0 mV, E_i -80 mV, 200 pA drive, 6 / 67 
 p = 0.02, V0 ~ N(-55, 5) mV). Brian2's forward-Euler scheme ("euler", default, the same as
 SpikeWeave's integrator = "euler") or "exponential_euler". Synapses act at the next step (no
 delay), as in Brian2's example and SpikeWeave's delay_ms = dt.
+
+AdEx COBA: benchmarks/networks/adex_coba.toml, the COBA network with NEST's aeif_cond_exp
+dynamics (V capped at V_peak = 0 mV inside the exponential as NEST does, threshold V_peak, reset
+V_r and w += b, V clamped for 5 ms; E: a = 2 nS, b = 20 pA, tau_w = 100 ms; I: no adaptation),
+integrated by GSL's adaptive rkf45 ("gsl_rkf45", default for this network: the scheme of NEST
+and SpikeWeave; absolute error 1e-6 mV, nS and pA per variable, where NEST and SpikeWeave bound
+1e-6 (1 + h |y'|)), or "rk4" (fixed step). Brian2 detects the spike at the end of the 0.1 ms step,
+SpikeWeave inside it (as NEST), so single trajectories differ; rates compare.
 
 Brunel (2000) model A: examples/brunel.toml (NE 10000, NI 2500, CE 1000, CI 250, J 0.1 mV,
 g 5, D 1.5 ms, tau_m 20 ms, theta 20 mV, reset 10 mV, 2 ms refractory during which inputs are
@@ -80,6 +88,39 @@ def build(args):
         mon = b2.SpikeMonitor(P)
         objects = [P, Ce, Ci, mon]
         sizes = {"E": n_e, "I": n_i}
+    elif args.network == "adex_coba":
+        n_e, n_i = int(round(3200 * args.scale)), int(round(800 * args.scale))
+        C, gL, EL, VT, DeltaT, Vpeak, Vr = 200 * pF, 10 * nS, -60 * mV, -50 * mV, 2 * mV, 0 * mV, -60 * mV
+        Ee, Ei, taue, taui, Ie, tauw = 0 * mV, -80 * mV, 5 * ms, 10 * ms, 200 * pA, 100 * ms
+        eqs = """
+        dv/dt = (gL*(EL - v) + gL*DeltaT*exp((clip(v, -1*volt, Vpeak) - VT)/DeltaT) + ge*(Ee - v)
+                 + gi*(Ei - v) - w + Ie) / C : volt (unless refractory)
+        dw/dt = (a*(clip(v, -1*volt, Vpeak) - EL) - w) / tauw : amp
+        dge/dt = -ge / taue : siemens
+        dgi/dt = -gi / taui : siemens
+        a : siemens (constant)
+        b : amp (constant)
+        """
+        options = {}
+        if args.integrator.startswith("gsl"):
+            options = {"absolute_error_per_variable": {"v": 1e-9 * b2.volt, "w": 1e-18 * b2.amp,
+                                                       "ge": 1e-15 * b2.siemens,
+                                                       "gi": 1e-15 * b2.siemens}}
+        P = b2.NeuronGroup(n_e + n_i, eqs, threshold="v > Vpeak", reset="v = Vr; w += b",
+                           refractory=5 * ms, method=args.integrator, method_options=options,
+                           namespace=locals())
+        P.v = "-55*mV + 5*mV*randn()"
+        Pe, Pi = P[:n_e], P[n_e:]
+        Pe.a, Pe.b = 2 * nS, 20 * pA
+        Pi.a, Pi.b = 0 * nS, 0 * pA
+        Ce = b2.Synapses(Pe, P, on_pre="ge += 6*nS")
+        Ci = b2.Synapses(Pi, P, on_pre="gi += 67*nS")
+        Ce.connect(p=0.02)
+        Ci.connect(p=0.02)
+        groups = [("E", Pe, 0, n_e), ("I", Pi, n_e, n_e + n_i)]
+        mon = b2.SpikeMonitor(P)
+        objects = [P, Ce, Ci, mon]
+        sizes = {"E": n_e, "I": n_i}
     else:
         n_e, n_i = int(round(10000 * args.scale)), int(round(2500 * args.scale))
         c_e, c_i = 1000, 250
@@ -126,7 +167,7 @@ def build(args):
     b2.device.build(directory=args.dir, compile=True, run=False)
     compile_s = time.time() - start
     meta = {"simulator": f"Brian2 {b2.__version__} C++ standalone", "network": args.network,
-            "integrator": args.integrator if args.network == "coba" else "exact",
+            "integrator": args.integrator if args.network != "brunel" else "exact",
             "threads": args.threads, "sizes": sizes, "t_ms": args.t_ms,
             "codegen_and_compile_seconds": compile_s}
     with open(os.path.join(args.dir, "sw_meta.json"), "w") as f:
@@ -136,13 +177,14 @@ def build(args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("network", choices=["coba", "brunel"])
+    ap.add_argument("network", choices=["coba", "brunel", "adex_coba"])
     ap.add_argument("--dir", required=True, help="standalone project directory")
     ap.add_argument("--t-ms", type=float, default=1000.0)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--integrator", choices=["euler", "exponential_euler"], default="euler")
+    ap.add_argument("--integrator", choices=["euler", "exponential_euler", "gsl_rkf45", "rk4"],
+                    default="euler")
     ap.add_argument("--run", action="store_true", help="also run it once and print the results")
     args = ap.parse_args()
     meta = build(args)

@@ -3,13 +3,17 @@
 same session: runs alternate (SpikeWeave first in even repetitions, Brian2 first in odd ones) so
 that the shared machine's noise hits both alike.
 
-    compare.py coba|brunel [--reps 5] [--t-ms 1000] [--scale 1.0] [--threads 1]
-               [--integrator euler|exponential_euler] [--binary build-bench/bin/spikeweave]
+    compare.py coba|brunel|adex_coba [--reps 5] [--t-ms 1000] [--scale 1.0] [--threads 1]
+               [--integrator euler|exponential_euler|rk4|gsl_rkf45]
+               [--binary build-bench/bin/spikeweave]
                [--seed 1 (Brian2's)] [--sw-seed S (SpikeWeave's simulation.seed)]
                [--jsonl benchmarks/results/compare.jsonl] [--work-dir DIR]
 
 Networks: coba = benchmarks/networks/coba.toml (SpikeWeave with params.integrator set to
---integrator, Brian2 with the same scheme); brunel = examples/brunel.toml. Both sides run one
+--integrator, Brian2 with the same scheme); brunel = examples/brunel.toml; adex_coba =
+benchmarks/networks/adex_coba.toml (SpikeWeave with --sw-integrator: its adaptive RKF45, the
+default, or rk4; Brian2 with --integrator: gsl_rkf45, the same scheme, where Brian2's standalone
+mode compiles it, else rk4 at the fixed 0.1 ms step). Both sides run one
 process and one thread (Brian2: openmp_threads = 0) unless --threads says otherwise.
 
 Per repetition and simulator it appends a JSON record: simulation seconds (SpikeWeave: the
@@ -42,6 +46,7 @@ SOURCE_DIR = os.path.dirname(BENCH)
 NETWORKS = {
     "coba": (os.path.join(BENCH, "networks", "coba.toml"), [("E", 3200), ("I", 800)]),
     "brunel": (os.path.join(SOURCE_DIR, "examples", "brunel.toml"), [("exc", 10000), ("inh", 2500)]),
+    "adex_coba": (os.path.join(BENCH, "networks", "adex_coba.toml"), [("E", 3200), ("I", 800)]),
 }
 
 
@@ -70,6 +75,8 @@ def run_spikeweave(args, workdir):
         cmd += ["--set", f"population[{i}].size={int(round(size * args.scale))}"]
         if args.network == "coba":
             cmd += ["--set", f"population[{i}].params.integrator=\"{args.integrator}\""]
+        if args.network == "adex_coba":
+            cmd += ["--set", f"population[{i}].params.integrator=\"{args.sw_integrator}\""]
     if args.sw_seed is not None:
         cmd += ["--set", f"simulation.seed={args.sw_seed}"]
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
@@ -170,7 +177,10 @@ def main(argv=None):
     ap.add_argument("--t-ms", type=float, default=1000.0)
     ap.add_argument("--scale", type=float, default=1.0, help="neuron numbers x scale (smoke runs)")
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--integrator", choices=["euler", "exponential_euler"], default="euler")
+    ap.add_argument("--integrator", choices=["euler", "exponential_euler", "rk4", "gsl_rkf45"],
+                    default="euler")
+    ap.add_argument("--sw-integrator", choices=["rkf45", "rk4"], default="rkf45",
+                    help="adex_coba: SpikeWeave's aeif_cond_exp integrator")
     ap.add_argument("--seed", type=int, default=1, help="Brian2's seed")
     ap.add_argument("--sw-seed", type=int, help="SpikeWeave's simulation.seed (default: the TOML's)")
     ap.add_argument("--binary", default=default_binary())
@@ -200,7 +210,10 @@ def main(argv=None):
             r.update({"network": args.network, "rep": rep, "t_ms": args.t_ms, "scale": args.scale,
                       "seed": (args.seed if which == "b2" else args.sw_seed),
                       "threads": args.threads, "date": stamp, "host": platform.node(),
-                      "integrator": args.integrator if args.network == "coba" else "exact",
+                      "integrator": {"coba": args.integrator, "brunel": "exact",
+                                     "adex_coba": f"SpikeWeave {args.sw_integrator}, "
+                                                  f"Brian2 {args.integrator}"}[
+                                         args.network],
                       "rates_hz": rates(r, args.t_ms), "mean_rate_hz": mean_rate(r, args.t_ms)})
             records.append(r)
             with open(args.jsonl, "a") as f:

@@ -173,6 +173,30 @@ class RunFile:
             return MembraneReport(population, group["mapping"]["node_ids"][()], times, data,
                                   units)
 
+    def state_variables(self, population):
+        """The state variables recorded besides v_m in a population's report (`variables` of its
+        v_m recording), sorted by name."""
+        if population not in self.reports:
+            self.membrane(population)  # raises the error naming the reported populations
+        with h5util.open_h5(self.path) as f:
+            group = f["report"][population]
+            return sorted(name for name in group if name not in ("data", "mapping"))
+
+    def state(self, population, variable):
+        """A recorded state variable (`w_pa`, `theta_mv`, `u_mv`, ...) of a population's report,
+        as a MembraneReport (same node ids and times as its v_m, data in the variable's units)."""
+        recorded = self.state_variables(population)
+        if variable not in recorded:
+            raise SpikeWeaveFileError(self.path, f"no state variable '{variable}' recorded for "
+                                      f"'{population}' (recorded: {', '.join(recorded) or 'none'})")
+        with h5util.open_h5(self.path) as f:
+            group = f["report"][population]
+            data = group[variable][()]
+            start, _stop, step = (float(x) for x in group["mapping"]["time"][()])
+            times = start + step * np.arange(data.shape[0])
+            units = h5util.attr_value(group[variable].attrs.get("units", ""))
+            return MembraneReport(population, group["mapping"]["node_ids"][()], times, data, units)
+
     # -- weights ----------------------------------------------------------------------------
     def weight_info(self, projection):
         for w in self.weight_projections:

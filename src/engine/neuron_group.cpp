@@ -1,9 +1,24 @@
 #include "engine/neuron_group.hpp"
 
+#include <limits>
+
 #include "core/errors.hpp"
 #include "core/random.hpp"
+#include "core/value_range.hpp"
+#include "kernels/rkf45.hpp"
 
 namespace spikeweave::engine {
+namespace {
+
+void clear_model_error_flag(const kernels::ModelErrorFlag& flag) {
+  auto host = Kokkos::create_mirror_view(flag);
+  host(0) = 0;
+  host(1) = std::numeric_limits<int>::max();
+  host(2) = std::numeric_limits<int>::max();
+  Kokkos::deep_copy(flag, host);
+}
+
+}  // namespace
 
 // Generated from the registrations in the model folders' CMakeLists (cmake/SpikeWeaveRegistry).
 NeuronGroupFactory builtin_group_factory(const std::string& model);
@@ -51,6 +66,31 @@ void initialise_state(View<double*> values, const network::NetworkSpec& net, int
     host(i) = value - offset;
   }
   Kokkos::deep_copy(values, host);
+}
+
+kernels::ModelErrorFlag make_model_error_flag(const std::string& name) {
+  kernels::ModelErrorFlag flag(name);
+  clear_model_error_flag(flag);
+  return flag;
+}
+
+void check_model_error(const kernels::ModelErrorFlag& flag, const NeuronGroup& group,
+                       Step first_step, double dt_ms, const std::string& model_status) {
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), flag);
+  if (host(0) == 0) return;
+  const int status = host(0);
+  const std::string what =
+      status == kernels::kOdeBudgetExceeded
+          ? "the adaptive integrator needed more than max_substeps trial steps in one step "
+            "(raise max_substeps or error_tol, or check the input)"
+      : status == kernels::kOdeNonFinite ? "the state became NaN or infinite"
+                                         : model_status;
+  const std::uint64_t node = group.gids()[host(1)] - group.spec().first_gid;
+  const double t_ms = static_cast<double>(first_step + host(2)) * dt_ms;
+  throw UserError(group.spec().key + ".params",
+                  "model " + group.model().name + ", population '" + group.spec().name +
+                      "', neuron " + std::to_string(node) + ", step ending at " +
+                      config::format_number(t_ms + dt_ms) + " ms: " + what);
 }
 
 NeuronGroupFactory group_factory(const model::NeuronModelInfo& model) {

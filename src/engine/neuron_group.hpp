@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/neuron_update.hpp"
 #include "kernels/views.hpp"
 #include "model/neuron_model.hpp"
 #include "network/spec.hpp"
@@ -32,6 +33,14 @@ class NeuronGroup {
   // Membrane potentials relative to e_l_mv() [mV], or an empty View for source models.
   virtual kernels::View<const double*> v_rel_mv() const { return {}; }
   virtual double e_l_mv() const { return 0.0; }
+  // The View of a recordable state variable other than v_m_mv (model::StateVariableInfo::
+  // recordable), in its declared unit, absolute; empty if the model has no such variable.
+  virtual kernels::View<const double*> state_view(const std::string& /*variable*/) const {
+    return {};
+  }
+  // After the updates of the interval starting at `first_step`: throws a UserError if the
+  // model's kernel raised its error flag (see check_model_error). Most models cannot fail.
+  virtual void check_errors(Step /*first_step*/, double /*dt_ms*/) {}
 
   const network::PopulationSpec& spec() const { return spec_; }
   const model::NeuronModelInfo& model() const { return *spec_.model; }
@@ -64,6 +73,14 @@ std::unique_ptr<NeuronGroup> make_neuron_group(const network::NetworkSpec& net, 
 // The engine half of a model registered with the registry: the factory the model's entry names,
 // or, for built-in models, the one in the generated list. Throws InternalError if none.
 NeuronGroupFactory group_factory(const model::NeuronModelInfo& model);
+
+// A new error flag (kernels::ModelErrorFlag) in its cleared state.
+kernels::ModelErrorFlag make_model_error_flag(const std::string& name);
+// Throws a UserError at the population's params key naming the neuron (node id) and the time if
+// `flag` is raised. Statuses: kernels::OdeStatus, or the model's own (>= kOdeModelStatus)
+// described by `model_status`.
+void check_model_error(const kernels::ModelErrorFlag& flag, const NeuronGroup& group,
+                       Step first_step, double dt_ms, const std::string& model_status);
 
 // Initial values of one state variable: the population's `init` entry for `variable` (a number
 // or draws keyed by (seed, population, variable, gid), so independent of the partition), else

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "comm/spike.hpp"
+#include "core/errors.hpp"
 
 namespace spikeweave::engine {
 
@@ -35,8 +36,25 @@ Recorder::Recorder(const network::NetworkSpec& net,
     const int max_samples =
         static_cast<int>((interval_steps + r.every_steps - 1) / r.every_steps) + 1;
     r.interval_samples = kernels::View<float**>("report.samples", max_samples, locals.size());
+    add_state_variables(r, spec, group, max_samples);
     reports_.push_back(std::move(r));
   }
+}
+
+void Recorder::add_state_variables(Report& r, const network::VoltageRecordSpec& spec,
+                                   const NeuronGroup& group, int max_samples) {
+  for (const std::string& variable : spec.variables) {
+    const kernels::View<const double*> view = group.state_view(variable);
+    // The parser accepted only recordable variables: a model must provide each one.
+    require_invariant(view.extent(0) == static_cast<std::size_t>(group.size()),
+                      "a recordable state variable without its View in the neuron group");
+    r.variables.push_back(variable);
+    r.units.push_back(group.model().state_variable(variable)->unit);
+    r.state_views.push_back(view);
+  }
+  r.interval_states = kernels::View<float***>("report.state_samples", r.variables.size(),
+                                              max_samples, r.node_ids.size());
+  r.state_buffered.resize(r.variables.size());
 }
 
 std::vector<io::SpikeGroupLayout> Recorder::spike_layouts() const {
@@ -51,7 +69,8 @@ std::vector<io::ReportLayout> Recorder::report_layouts() const {
   std::vector<io::ReportLayout> layouts;
   for (const Report& r : reports_) {
     layouts.push_back({net_.populations[r.population].name, r.node_ids,
-                       static_cast<double>(r.every_steps) * net_.simulation.dt_ms, r.every_ms});
+                       static_cast<double>(r.every_steps) * net_.simulation.dt_ms, r.every_ms,
+                       r.variables, r.units});
   }
   return layouts;
 }
@@ -125,6 +144,17 @@ void Recorder::sample(Step step) {
         "spikeweave::record::v_m",
         Kokkos::RangePolicy<kernels::ExecSpace>(0, static_cast<int>(indices.extent(0))),
         KOKKOS_LAMBDA(const int j) { samples(row, j) = static_cast<float>(v(indices(j)) + e_l); });
+    const auto states = r.interval_states;
+    for (std::size_t k = 0; k < r.state_views.size(); ++k) {
+      const auto x = r.state_views[k];
+      const int variable = static_cast<int>(k);
+      Kokkos::parallel_for(
+          "spikeweave::record::state",
+          Kokkos::RangePolicy<kernels::ExecSpace>(0, static_cast<int>(indices.extent(0))),
+          KOKKOS_LAMBDA(const int j) {
+            states(variable, row, j) = static_cast<float>(x(indices(j)));
+          });
+    }
   }
 }
 
@@ -136,6 +166,14 @@ void Recorder::end_interval() {
     for (int s = 0; s < r.samples_in_interval; ++s) {
       for (std::size_t j = 0; j < columns; ++j) r.buffered.push_back(host(s, j));
     }
+    if (!r.variables.empty()) {
+      auto states = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r.interval_states);
+      for (std::size_t k = 0; k < r.variables.size(); ++k) {
+        for (int s = 0; s < r.samples_in_interval; ++s) {
+          for (std::size_t j = 0; j < columns; ++j) r.state_buffered[k].push_back(states(k, s, j));
+        }
+      }
+    }
     r.buffered_samples += static_cast<std::uint64_t>(r.samples_in_interval);
     r.samples_in_interval = 0;
   }
@@ -145,7 +183,10 @@ std::uint64_t Recorder::buffered_bytes() const {
   std::uint64_t bytes = 0;
   for (const auto& s : spikes_)
     bytes += s.node_ids.size() * (sizeof(std::uint64_t) + sizeof(double));
-  for (const auto& r : reports_) bytes += r.buffered.size() * sizeof(float);
+  for (const auto& r : reports_) {
+    bytes += r.buffered.size() * sizeof(float);
+    for (const auto& b : r.state_buffered) bytes += b.size() * sizeof(float);
+  }
   for (const auto& g : weight_groups_) {
     bytes += (g.buffered.size() + g.times_ms.size()) * sizeof(double);
     for (const auto& b : g.state_buffered) bytes += b.size() * sizeof(double);
@@ -162,6 +203,10 @@ void Recorder::flush() {
     for (std::size_t k = 0; k < reports_.size(); ++k) {
       output_->append_report(static_cast<int>(k), reports_[k].buffered,
                              reports_[k].buffered_samples);
+      for (std::size_t v = 0; v < reports_[k].variables.size(); ++v) {
+        output_->append_report_state(static_cast<int>(k), reports_[k].variables[v],
+                                     reports_[k].state_buffered[v], reports_[k].buffered_samples);
+      }
     }
     for (std::size_t k = 0; k < weight_groups_.size(); ++k) {
       output_->append_weights(static_cast<int>(k), weight_groups_[k].buffered,
@@ -184,6 +229,7 @@ void Recorder::flush() {
   }
   for (Report& r : reports_) {
     r.buffered.clear();
+    for (auto& b : r.state_buffered) b.clear();
     r.buffered_samples = 0;
   }
 }

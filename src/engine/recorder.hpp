@@ -1,7 +1,9 @@
 #pragma once
-// Recording: spikes and membrane potentials are buffered in host memory during the run and
-// flushed collectively to the RunOutput every `flush_interval_ms` of model time.
+// Recording: spikes, membrane potentials and other recordable state variables are buffered in host
+// memory during the run and flushed collectively to the RunOutput every `flush_interval_ms` of
+// model time.
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "engine/neuron_group.hpp"
@@ -30,7 +32,8 @@ class Recorder {
 
   // Buffers population p's spikes of one interval (packed local << 8 | lag, on the host).
   void add_spikes(int population, const std::uint64_t* packed, std::size_t n, Step first_step);
-  // Samples the membrane potentials due at the end of `step` (after the update of that step).
+  // Samples the membrane potentials (and recorded state variables) due at the end of `step`
+  // (after the update of that step).
   void sample(Step step);
   // Copies this interval's samples to the host buffers.
   void end_interval();
@@ -50,6 +53,12 @@ class Recorder {
     std::uint64_t buffered_samples = 0;
     std::vector<std::uint64_t> node_ids;
     double every_ms = 0.1;
+    // State variables recorded besides v_m: their names, units, Views, this interval's samples
+    // (variable, sample in interval, recorded neuron) and host buffers.
+    std::vector<std::string> variables, units;
+    std::vector<kernels::View<const double*>> state_views;
+    kernels::View<float***> interval_states;
+    std::vector<std::vector<float>> state_buffered;
   };
   struct WeightGroup {
     const Projection* projection = nullptr;
@@ -66,6 +75,9 @@ class Recorder {
     std::vector<std::uint64_t> node_ids;
     std::vector<double> times_ms;
   };
+
+  void add_state_variables(Report& r, const network::VoltageRecordSpec& spec,
+                           const NeuronGroup& group, int max_samples);
 
   const network::NetworkSpec& net_;
   const std::vector<std::unique_ptr<NeuronGroup>>& groups_;

@@ -212,6 +212,7 @@ void Simulation::run_interval(int steps) {
       recorder_->sample(step_ + lag);
     }
     Kokkos::fence();
+    for (auto& g : groups_) g->check_errors(step_, spec_.simulation.dt_ms);
   }
   send_spikes(steps);
   if (!histories_.empty() || !rates_.empty()) {

@@ -34,6 +34,18 @@ inline constexpr int kUpdateChunk =
 #define SPIKEWEAVE_NO_CONTRACTION_END
 #endif
 
+// The error flag of a model whose kernel can fail (an adaptive integrator out of its step budget,
+// a state out of bounds): (status, smallest failing local index, smallest failing lag). 0 in the
+// first entry means no failure; the host checks it once per interval (engine::check_model_error)
+// and turns it into an error naming the neuron and time.
+using ModelErrorFlag = View<int[3]>;
+KOKKOS_INLINE_FUNCTION void raise_model_error(const ModelErrorFlag& flag, int status, int local,
+                                              int lag) {
+  Kokkos::atomic_fetch_max(&flag(0), status);
+  Kokkos::atomic_fetch_min(&flag(1), local);
+  Kokkos::atomic_fetch_min(&flag(2), lag);
+}
+
 // Runs an update functor's operator()(i) for neurons [0, n), one neuron per work item.
 template <class Functor>
 void run_update(const Functor& f, int n) {

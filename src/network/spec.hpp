@@ -95,6 +95,9 @@ struct VoltageRecordSpec {
   double every_ms = 0.1;         // sampling interval [ms], a multiple of dt
   Step every_steps = 1;
   std::string key;
+  // Recordable state variables of the model recorded besides v_m (`variables = [...]`), each
+  // written as /report/<population>/<variable>.
+  std::vector<std::string> variables;
 };
 
 struct WeightRecordSpec {

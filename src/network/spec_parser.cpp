@@ -324,6 +324,31 @@ StimulusSpec parse_stimulus(const Table& t, const NetworkSpec& net) {
   return s;
 }
 
+// The `variables` of a v_m recording: recordable state variables of the population's model
+// other than v_m_mv, each once.
+std::vector<std::string> recorded_state_variables(const Table& v, const PopulationSpec& pop) {
+  std::vector<std::string> variables;
+  for (const std::string& variable : v.string_array("variables")) {
+    const model::StateVariableInfo* info = pop.model->state_variable(variable);
+    if (info == nullptr || !info->recordable || variable == "v_m_mv") {
+      std::string known;
+      for (const model::StateVariableInfo& s : pop.model->state) {
+        if (s.recordable && s.name != "v_m_mv") known += (known.empty() ? "" : ", ") + s.name;
+      }
+      throw ConfigError(v.key_path("variables"),
+                        "model " + pop.model->name + " of '" + pop.name +
+                            "' has no recordable state variable '" + variable + "'" +
+                            (known.empty() ? " (v_m is recorded anyway; it has no other)"
+                                           : "; it has: " + known));
+    }
+    if (std::find(variables.begin(), variables.end(), variable) != variables.end()) {
+      throw ConfigError(v.key_path("variables"), "'" + variable + "' is listed twice");
+    }
+    variables.push_back(variable);
+  }
+  return variables;
+}
+
 void parse_record(const Table& t, NetworkSpec& net) {
   if (const toml::node* spikes = t.node("spikes")) {
     std::vector<std::string> names;
@@ -373,6 +398,7 @@ void parse_record(const Table& t, NetworkSpec& net) {
     r.every_ms = v.number("every_ms", net.simulation.dt_ms, ranges::kIntervalMs);
     r.every_steps = duration_to_steps(r.every_ms, net.simulation.dt_ms, v.key_path("every_ms"));
     if (r.every_steps < 1) throw ConfigError(v.key_path("every_ms"), "must be >= dt_ms");
+    if (v.has("variables")) r.variables = recorded_state_variables(v, pop);
     v.reject_unknown_keys();
     net.voltage_record.push_back(r);
   }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <map>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -22,6 +24,7 @@ class MemoryRunOutput final : public io::RunOutput {
   struct Report {
     std::vector<float> values;  // samples x local recorded neurons, row-major
     std::uint64_t samples = 0;
+    std::map<std::string, std::vector<float>> states;  // recorded state variables, same layout
   };
 
   struct Weights {
@@ -43,6 +46,11 @@ class MemoryRunOutput final : public io::RunOutput {
     auto& r = reports.at(report);
     r.values.insert(r.values.end(), values.begin(), values.end());
     r.samples += samples;
+  }
+  void append_report_state(int report, const std::string& variable,
+                           const std::vector<float>& values, std::uint64_t /*samples*/) override {
+    auto& s = reports.at(report).states[variable];
+    s.insert(s.end(), values.begin(), values.end());
   }
   void append_weights(int group, const std::vector<double>& values,
                       const std::vector<double>& times_ms) override {

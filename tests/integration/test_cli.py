@@ -151,6 +151,101 @@ class PlasticStateRecording(unittest.TestCase):
         self.assertIn("rho, late_weight", result.stderr)
 
 
+
+MODEL_STATE_NET = """
+[simulation]
+dt_ms = 0.1
+t_stop_ms = 100.0
+seed = 5
+
+[[population]]
+name = "adex"
+size = 6
+model = "aeif_cond_exp"
+params = { i_e_pa = 700.0, b_pa = 60.0 }
+init = { v_m_mv = { uniform = [-70.0, -60.0] } }
+
+[[population]]
+name = "izh"
+size = 4
+model = "izhikevich"
+params = { i_e_pa = 10.0 }
+
+[[stimulus]]
+kind = "poisson"
+target = "adex"
+rate_hz = 3000.0
+weight_ns = 2.0
+
+[[record]]
+v_m = { population = "adex", count = 6, every_ms = 0.5, variables = ["w_pa", "g_ex_ns"] }
+
+[[record]]
+v_m = { population = "izh", count = 4, every_ms = 1.0, variables = ["u_mv"] }
+"""
+
+
+class ModelStateRecording(unittest.TestCase):
+    """v_m recordings with `variables`: /report/<population>/<variable> beside data."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="spikeweave-model-state-")
+        cls.net = os.path.join(cls.dir, "net.toml")
+        with open(cls.net, "w") as f:
+            f.write(MODEL_STATE_NET)
+        cls.paths = {}
+        cls.results = {}
+        for ranks in (1, 2):
+            cls.paths[ranks] = os.path.join(cls.dir, f"state{ranks}.h5")
+            cls.results[ranks] = run(["run", cls.net, "--output", cls.paths[ranks], "--quiet"],
+                                     ranks=ranks)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_layout_units_and_values(self):
+        for ranks in (1, 2):
+            self.assertEqual(self.results[ranks].returncode, 0, self.results[ranks].stderr)
+        with h5py.File(self.paths[2], "r") as f:
+            r = f["report"]["adex"]
+            self.assertEqual(r["data"].shape, (200, 6))
+            self.assertEqual(r["w_pa"].shape, (200, 6))
+            self.assertEqual(r["g_ex_ns"].shape, (200, 6))
+            self.assertEqual(r["w_pa"].dtype, np.float32)
+            self.assertEqual(r["w_pa"].attrs["units"], "pA")
+            self.assertEqual(r["g_ex_ns"].attrs["units"], "nS")
+            w = r["w_pa"][:]
+            # w starts at 0, grows by b = 60 pA at each spike and decays in between: the neurons
+            # fire under 700 pA, so w ends above one jump's decay and stays below 1e4 pA.
+            self.assertTrue(np.all(w[-1] > 10.0) and np.all(w < 1e4))
+            self.assertTrue(np.all(r["g_ex_ns"][:] >= 0.0))
+            u = f["report"]["izh"]["u_mv"]
+            self.assertEqual(u.shape, (100, 4))
+            self.assertEqual(u.attrs["units"], "mV")
+            # u starts at b v = -13 mV and rises with the spikes (d = 8 mV each).
+            self.assertGreater(float(u[-1][0]), float(u[0][0]))
+
+    def test_one_and_two_ranks_record_the_same_state(self):
+        with h5py.File(self.paths[1], "r") as a, h5py.File(self.paths[2], "r") as b:
+            for pop, variables in (("adex", ("data", "w_pa", "g_ex_ns")), ("izh", ("data", "u_mv"))):
+                ia = np.argsort(a["report"][pop]["mapping"]["node_ids"][:])
+                ib = np.argsort(b["report"][pop]["mapping"]["node_ids"][:])
+                for v in variables:
+                    np.testing.assert_array_equal(a["report"][pop][v][:][:, ia],
+                                                  b["report"][pop][v][:][:, ib])
+
+    def test_a_variable_that_is_not_recordable_names_the_key(self):
+        bad = os.path.join(self.dir, "bad.toml")
+        with open(bad, "w") as f:
+            f.write(MODEL_STATE_NET.replace('variables = ["u_mv"]', 'variables = ["w_pa"]'))
+        result = run(["run", bad, "--output", os.path.join(self.dir, "bad.h5")], ranks=2)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("record[1].v_m.variables", result.stderr)
+        self.assertIn("it has: u_mv", result.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "bad.h5")))
+
 class Errors(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="spikeweave-err-")

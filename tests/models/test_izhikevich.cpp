@@ -46,7 +46,8 @@ SPIKEWEAVE_NO_CONTRACTION_BEGIN
 // `trace`, if given, receives v after each step.
 std::vector<double> reference_spike_times(const PatternSet& s, double i_e, bool consistent,
                                           const std::map<long, double>& kicks = {},
-                                          std::vector<double>* trace = nullptr) {
+                                          std::vector<double>* trace = nullptr,
+                                          std::vector<double>* u_trace = nullptr) {
   double v = -65.0, u = s.b * -65.0;
   const double h = kDtMs;
   std::vector<double> times;
@@ -72,6 +73,7 @@ std::vector<double> reference_spike_times(const PatternSet& s, double i_e, bool 
     v = v_new;
     u = u_new;
     if (trace != nullptr) trace->push_back(v);
+    if (u_trace != nullptr) u_trace->push_back(u);
   }
   return times;
 }
@@ -93,7 +95,8 @@ std::string configuration(bool consistent) {
        << "[[stimulus]]\nkind = \"spike_times\"\ntarget = \"kicked\"\n"
        << "times_ms = [20.0, 20.5, 21.0]\nweight_mv = 12.0\n"
        << "[[record]]\nspikes = \"all\"\n"
-       << "[[record]]\nv_m = { population = \"rs\", node_ids = [0], every_ms = " << kDtMs << " }\n";
+       << "[[record]]\nv_m = { population = \"rs\", node_ids = [0], every_ms = " << kDtMs
+       << ", variables = [\"u_mv\"] }\n";
   return toml.str();
 }
 
@@ -204,19 +207,23 @@ TEST_P(Izhikevich, SynapticWeightIsAVoltageJump) {
   expect_same_times(spike_times(run, "kicked"), want, "kicked");
 }
 
-// The recorded v_m is the model's v [mV] (stored absolute: e_l_mv() is 0), after each step.
+// The recorded v_m is the model's v [mV] (stored absolute: e_l_mv() is 0), after each step, and
+// the recorded u_mv (record.v_m.variables) its u.
 TEST_P(Izhikevich, RecordedMembranePotentialIsV) {
   const bool consistent = GetParam();
   InProcessRun run(configuration(consistent), "izhikevich.toml");
   run.sim.run_to_end();
-  std::vector<double> want;
-  reference_spike_times(kSets.front(), 10.0, consistent, {}, &want);
+  std::vector<double> want, want_u;
+  reference_spike_times(kSets.front(), 10.0, consistent, {}, &want, &want_u);
   ASSERT_EQ(run.out.reports.size(), 1u);
   const auto& values = run.out.reports[0].values;
   ASSERT_EQ(values.size(), want.size());
+  const auto& u = run.out.reports[0].states.at("u_mv");  // record.v_m.variables
+  ASSERT_EQ(u.size(), want_u.size());
   for (std::size_t n = 0; n < want.size(); ++n) {
     // Stored as float32: |v| <= 100 mV rounds to within 4e-6 mV.
     ASSERT_NEAR(values[n], want[n], 1e-5) << "sample " << n;
+    ASSERT_NEAR(u[n], want_u[n], 1e-5) << "u sample " << n;
   }
 }
 

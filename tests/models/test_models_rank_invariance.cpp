@@ -1,6 +1,7 @@
-// A small network of the izhikevich and adaptive LIF models (recurrent, with Poisson drive and
-// distributed initial values) gives the bitwise same raster on 1-4 ranks and for both
-// partitions: rank 0 runs it alone first as the reference (as tests/mpi/test_rank_invariance).
+// A small network of the izhikevich, adaptive LIF, aeif_cond_exp and hh_psc_alpha models
+// (recurrent, with Poisson drive and distributed initial values) gives the bitwise same raster on
+// 1-4 ranks and for both partitions: rank 0 runs it alone first as the reference (as
+// tests/mpi/test_rank_invariance).
 #include <gtest/gtest.h>
 
 #include "common/memory_run_output.hpp"
@@ -46,6 +47,20 @@ model = "lif_cond_exp_adaptive"
 params = { theta_plus_mv = 0.05, tau_theta_ms = 1e7, tau_syn_ex_ms = 1.0, tau_syn_in_ms = 2.0 }
 init = { v_m_mv = { uniform = [-65.0, -56.0] }, theta_mv = { uniform = [0.0, 2.0] } }
 
+[[population]]
+name = "adex"
+size = 40
+model = "aeif_cond_exp"
+params = { t_ref_ms = 2.0, a_ns = 2.0, b_pa = 40.0, tau_w_ms = 100.0, i_e_pa = 450.0 }
+init = { v_m_mv = { uniform = [-70.0, -55.0] }, w_pa = { uniform = [0.0, 50.0] } }
+
+[[population]]
+name = "hh"
+size = 20
+model = "hh_psc_alpha"
+params = { i_e_pa = 400.0 }
+init = { v_m_mv = { uniform = [-70.0, -60.0] } }
+
 [[projection]]
 source = "izh_rs"
 target = "izh_fs"
@@ -80,6 +95,46 @@ target = "adaptive_exp"
 connect = { rule = "fixed_indegree", indegree = 5 }
 weight_pa = -40.0
 delay_ms = 1.0
+
+[[projection]]
+source = "adaptive_exp"
+target = "adex"
+connect = { rule = "fixed_indegree", indegree = 10 }
+weight_ns = 1.0
+delay_ms = 1.0
+
+[[projection]]
+source = "adex"
+target = "adaptive_cond"
+connect = { rule = "fixed_indegree", indegree = 5 }
+weight_ns = -1.0
+delay_ms = 1.5
+
+[[projection]]
+source = "adaptive_exp"
+target = "hh"
+connect = { rule = "fixed_indegree", indegree = 10 }
+weight_pa = 50.0
+delay_ms = 1.0
+
+[[projection]]
+source = "hh"
+target = "adex"
+connect = { rule = "fixed_indegree", indegree = 5 }
+weight_ns = 1.0
+delay_ms = 2.0
+
+[[stimulus]]
+kind = "poisson"
+target = "hh"
+rate_hz = 4000.0
+weight_pa = 60.0
+
+[[stimulus]]
+kind = "poisson"
+target = "adex"
+rate_hz = 8000.0
+weight_ns = 2.0
 
 [[stimulus]]
 kind = "poisson"
@@ -131,11 +186,16 @@ TEST(ModelsRankInvariance, RasterIsBitwiseIdenticalForAnyRankCountAndPartition) 
   if (world.rank() == 0) {
     // Every population fires: a raster, not a trivially empty one.
     std::printf("[models rank invariance] %zu spikes\n", reference.size());
-    std::vector<int> per_population(4, 0);
+    std::vector<int> per_population(6, 0);
     for (const auto& [gid, step] : reference) {
-      ++per_population[gid < 60 ? 0 : gid < 80 ? 1 : gid < 120 ? 2 : 3];
+      ++per_population[gid < 60    ? 0
+                       : gid < 80  ? 1
+                       : gid < 120 ? 2
+                       : gid < 160 ? 3
+                       : gid < 200 ? 4
+                                   : 5];
     }
-    for (int p = 0; p < 4; ++p) {
+    for (int p = 0; p < 6; ++p) {
       std::printf("[models rank invariance] population %d: %d spikes\n", p, per_population[p]);
       EXPECT_GT(per_population[p], 20) << "population " << p;
     }

@@ -78,6 +78,33 @@ spikes = ["poisson"]
 """
 
 
+# An AdEx and an adaptive LIF population whose v_m recordings list state variables.
+STATE_NET = """
+[simulation]
+dt_ms = 0.1
+t_stop_ms = 100.0
+seed = 4
+
+[[population]]
+name = "adex"
+size = 5
+model = "aeif_cond_exp"
+params = { i_e_pa = 700.0, b_pa = 60.0 }
+
+[[population]]
+name = "alif"
+size = 3
+model = "lif_psc_exp_adaptive"
+params = { i_e_pa = 600.0, theta_plus_mv = 1.0, tau_theta_ms = 50.0 }
+
+[[record]]
+v_m = { population = "adex", count = 5, every_ms = 1.0, variables = ["w_pa"] }
+
+[[record]]
+v_m = { population = "alif", count = 3, every_ms = 0.5, variables = ["theta_mv", "w_pa"] }
+"""
+
+
 def write(path, text):
     with open(path, "w") as f:
         f.write(text)

@@ -34,6 +34,9 @@ class RunFiles(unittest.TestCase):
             "one": helpers.run_network(EXE, helpers.write(os.path.join(d, "one.toml"),
                                                           helpers.ONE_POPULATION_NET),
                                        os.path.join(d, "one.h5")),
+            "state": helpers.run_network(EXE, helpers.write(os.path.join(d, "state.toml"),
+                                                            helpers.STATE_NET),
+                                         os.path.join(d, "state.h5")),
         }
 
     @classmethod
@@ -89,6 +92,29 @@ class RunFiles(unittest.TestCase):
         self.assertEqual(report.data.shape, (len(report.times_ms), 10))
         self.assertEqual(len(report.times_ms), 200)  # every 1 ms for 200 ms
         self.assertTrue(np.all(report.data < 0))  # [mV], resting at -65
+
+    def test_recorded_state_variables(self):
+        run = spikeweave.RunFile(self.files["state"])
+        self.assertEqual(run.state_variables("adex"), ["w_pa"])
+        self.assertEqual(run.state_variables("alif"), ["theta_mv", "w_pa"])
+        self.assertEqual(spikeweave.RunFile(self.files["small"]).state_variables("exc"), [])
+        w = run.state("adex", "w_pa")
+        v = run.membrane("adex")
+        self.assertEqual(w.units, "pA")
+        np.testing.assert_array_equal(w.node_ids, v.node_ids)
+        np.testing.assert_array_equal(w.times_ms, v.times_ms)
+        self.assertEqual(w.data.shape, (100, 5))
+        with h5py.File(self.files["state"], "r") as f:
+            np.testing.assert_array_equal(w.data, f["report/adex/w_pa"][()])
+        self.assertTrue(np.all(w.data[-1] > 0))  # b = 60 pA per spike; the neurons fire
+        theta = run.state("alif", "theta_mv")
+        self.assertEqual(theta.units, "mV")
+        self.assertEqual(theta.data.shape, (200, 3))
+        self.assertTrue(np.all(theta.data >= 0) and np.any(theta.data > 0.5))
+        with self.assertRaisesRegex(SpikeWeaveFileError, "no state variable 'g_ex_ns'.*w_pa"):
+            run.state("adex", "g_ex_ns")
+        with self.assertRaisesRegex(SpikeWeaveFileError, "no membrane report for 'nope'"):
+            run.state("nope", "w_pa")
 
     def test_weights_and_plastic_variables(self):
         stdp = spikeweave.RunFile(self.files["stdp"]).weights("EE")

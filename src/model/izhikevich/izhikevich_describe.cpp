@@ -75,7 +75,7 @@ NeuronModelInfo describe_izhikevich() {
   m.weight_unit = WeightUnit::kMillivolt;
   m.parameters = declared();
   m.state = {{"v_m_mv", "mV", "v_m_mv", true, true, "membrane potential (initially -65)"},
-             {"u_mv", "mV", "u_mv", false, true,
+             {"u_mv", "mV", "u_mv", true, true,
               "recovery variable (initially b times the initial v_m_mv)"}};
   m.parse = &parse;
   m.lower = &lower;

@@ -40,6 +40,9 @@ class IzhikevichGroup final : public NeuronGroup {
   }
   View<const double*> v_rel_mv() const override { return update_.s.v_m_mv; }
   double e_l_mv() const override { return 0.0; }  // v is stored absolute
+  View<const double*> state_view(const std::string& variable) const override {
+    return variable == "u_mv" ? update_.s.u_mv : View<const double*>();
+  }
 
  private:
   kernels::IzhikevichUpdate update_;

@@ -58,17 +58,17 @@ std::vector<StateVariableInfo> lif_state(LifVariant variant) {
   };
   if (variant == LifVariant::kPscExp || variant == LifVariant::kPscAlpha) {
     state.push_back(
-        {"i_syn_ex_pa", "pA", "i_syn_ex_pa", false, true, "excitatory synaptic current"});
+        {"i_syn_ex_pa", "pA", "i_syn_ex_pa", true, true, "excitatory synaptic current"});
     state.push_back(
-        {"i_syn_in_pa", "pA", "i_syn_in_pa", false, true, "inhibitory synaptic current"});
+        {"i_syn_in_pa", "pA", "i_syn_in_pa", true, true, "inhibitory synaptic current"});
   }
   if (variant == LifVariant::kPscAlpha) {
     state.push_back({"di_syn_ex", "pA/ms", "", false, true, "derivative state of the ex. current"});
     state.push_back({"di_syn_in", "pA/ms", "", false, true, "derivative state of the in. current"});
   }
   if (variant == LifVariant::kCondExp) {
-    state.push_back({"g_ex_ns", "nS", "g_ex_ns", false, true, "excitatory conductance"});
-    state.push_back({"g_in_ns", "nS", "g_in_ns", false, true, "inhibitory conductance"});
+    state.push_back({"g_ex_ns", "nS", "g_ex_ns", true, true, "excitatory conductance"});
+    state.push_back({"g_in_ns", "nS", "g_in_ns", true, true, "inhibitory conductance"});
   }
   return state;
 }

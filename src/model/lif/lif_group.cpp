@@ -27,6 +27,9 @@ class LifGroup final : public NeuronGroup {
   }
   View<const double*> v_rel_mv() const override { return update_.s.v_rel_mv; }
   double e_l_mv() const override { return e_l_mv_; }
+  View<const double*> state_view(const std::string& variable) const override {
+    return lif_state_view(update_.s, variable);
+  }
 
  private:
   Update update_;

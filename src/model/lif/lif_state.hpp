@@ -7,6 +7,15 @@
 
 namespace spikeweave::engine {
 
+// The recordable synaptic state of a LIF population (currents, or conductances for cond_exp,
+// which live in the same Views), or an empty View.
+inline kernels::View<const double*> lif_state_view(const kernels::LifState& s,
+                                                   const std::string& variable) {
+  if (variable == "i_syn_ex_pa" || variable == "g_ex_ns") return s.i_syn_ex_pa;
+  if (variable == "i_syn_in_pa" || variable == "g_in_ns") return s.i_syn_in_pa;
+  return {};
+}
+
 inline kernels::LifState make_lif_state(const GroupArgs& args, const NeuronGroup& group,
                                         model::LifVariant variant, const model::LifParams& p) {
   using kernels::View;

@@ -83,9 +83,9 @@ NeuronModelInfo describe(const char* name, const char* summary) {
   m.weight_unit = b.weight_unit;
   m.parameters = declared(kVariant);
   m.state = b.state;
-  m.state.push_back({"theta_mv", "mV", "theta_mv", false, true,
+  m.state.push_back({"theta_mv", "mV", "theta_mv", true, true,
                      "threshold offset: the threshold is v_th_mv + theta_mv"});
-  m.state.push_back({"w_pa", "pA", "w_pa", false, true, "adaptation current"});
+  m.state.push_back({"w_pa", "pA", "w_pa", true, true, "adaptation current"});
   m.parse = &parse<kVariant>;
   m.lower = &lower<kVariant>;
   return m;

@@ -35,6 +35,11 @@ class LifAdaptiveGroup final : public NeuronGroup {
   }
   View<const double*> v_rel_mv() const override { return update_.s.base.v_rel_mv; }
   double e_l_mv() const override { return e_l_mv_; }
+  View<const double*> state_view(const std::string& variable) const override {
+    if (variable == "theta_mv") return update_.s.theta_mv;
+    if (variable == "w_pa") return update_.s.w_pa;
+    return lif_state_view(update_.s.base, variable);
+  }
 
  private:
   Update update_;
