@@ -40,6 +40,12 @@ class IzhikevichGroup final : public NeuronGroup {
   }
   View<const double*> v_rel_mv() const override { return update_.s.v_m_mv; }
   double e_l_mv() const override { return 0.0; }  // v is stored absolute
+  NeuronStateView state_view(const std::string& variable) override {
+    NeuronStateView v;
+    v.provided = variable == "v_m_mv" || variable == "u_mv";
+    v.real = variable == "v_m_mv" ? update_.s.v_m_mv : update_.s.u_mv;
+    return v;
+  }
 
  private:
   kernels::IzhikevichUpdate update_;

@@ -1,0 +1,233 @@
+// The engine's state to and from checkpoint blocks: which parts save what, under which keys.
+#include "engine/checkpoint_state.hpp"
+
+#include <unordered_map>
+
+#include "engine/simulation.hpp"
+
+namespace spikeweave::engine {
+namespace {
+
+// A key of up to three words, hashed for lookups of a rank's own entries.
+struct Key {
+  std::uint64_t a = 0, b = 0, c = 0;
+  bool operator==(const Key& o) const { return a == o.a && b == o.b && c == o.c; }
+};
+struct KeyHash {
+  std::size_t operator()(const Key& k) const {
+    std::uint64_t h = k.a * 0x9E3779B97F4A7C15ULL;
+    h ^= k.b + 0x632BE59BD9B4E019ULL + (h << 6) + (h >> 2);
+    h ^= k.c + 0x85EBCA77C2B2AE63ULL + (h << 6) + (h >> 2);
+    return static_cast<std::size_t>(h);
+  }
+};
+Key key_at(const std::uint64_t* words, int width) {
+  return {words[0], width > 1 ? words[1] : 0, width > 2 ? words[2] : 0};
+}
+
+std::string describe_key(const StateKeys& keys, std::size_t i) {
+  std::string text = "(";
+  for (int j = 0; j < keys.width; ++j)
+    text += (j ? ", " : "") + std::to_string(keys.words[i * keys.width + j]);
+  return text + ")";
+}
+
+// Keys of projection p's blocks on this rank (see ProjectionKeys).
+ProjectionKeys projection_keys(const Projection& p, const NeuronGroup& target,
+                               const std::string& name, bool root) {
+  ProjectionKeys keys;
+  keys.prefix = "projection/" + name + "/";
+  keys.root = root;
+  const network::SynapseTables& t = p.host_tables();
+  keys.rows.words.resize(t.rows());
+  keys.synapses.width = 3;
+  keys.synapses.words.resize(3 * t.synapses);
+  std::unordered_map<std::uint32_t, std::uint32_t> ordinal;  // per target, within one row
+  for (std::uint64_t row = 0; row < t.rows(); ++row) {
+    keys.rows.words[row] = t.row_source(row);
+    ordinal.clear();
+    for (std::uint64_t seg = t.row_begin(row); seg < t.row_begin(row + 1); ++seg) {
+      for (std::uint64_t k = t.segment_begin(seg); k < t.segment_begin(seg + 1); ++k) {
+        const std::uint32_t local = t.target(k);
+        keys.synapses.words[3 * k] = t.row_source(row);
+        keys.synapses.words[3 * k + 1] = target.gids()[local];
+        keys.synapses.words[3 * k + 2] = ordinal[local]++;
+      }
+    }
+  }
+  keys.targets = gid_keys(target.gids());
+  return keys;
+}
+
+// The input ring's pending entries: (gid, port, arrival step) -> int64 fixed-point input. At an
+// interval boundary `step`, slot s holds the input due at the one step in [step, step + slots)
+// congruent to s.
+void save_ring(StateWriter& w, NeuronGroup& g, Step step) {
+  io::CheckpointBlock b{"population/" + g.spec().name + "/ring", 3, 1, true, {}, {}, {}};
+  const auto ring = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), g.ring());
+  const Step slots = static_cast<Step>(ring.extent(1));
+  for (std::size_t port = 0; port < ring.extent(0); ++port) {
+    for (Step t = step; t < step + slots; ++t) {
+      for (std::size_t i = 0; i < ring.extent(2); ++i) {
+        const std::int64_t value = ring(port, static_cast<std::size_t>(t % slots), i);
+        if (value == 0) continue;
+        b.keys.insert(b.keys.end(), {g.gids()[i], port, static_cast<std::uint64_t>(t)});
+        b.ints.push_back(value);
+      }
+    }
+  }
+  w.put_block(std::move(b));
+}
+
+void restore_ring(StateReader& r, NeuronGroup& g) {
+  std::unordered_map<std::uint64_t, std::size_t> local;
+  for (std::size_t i = 0; i < g.gids().size(); ++i) local[g.gids()[i]] = i;
+  const io::CheckpointBlock b =
+      r.source().read("population/" + g.spec().name + "/ring",
+                      [&local](const std::uint64_t* key) { return local.count(key[0]) > 0; });
+  auto ring = Kokkos::create_mirror_view(g.ring());
+  Kokkos::deep_copy(ring, 0);
+  const Step slots = static_cast<Step>(ring.extent(1));
+  for (std::size_t e = 0; e < b.entries(); ++e) {
+    const std::uint64_t* key = &b.keys[3 * e];
+    if (key[1] >= ring.extent(0) || slots == 0) {
+      throw FileError(b.name, "an input-ring entry for a port or neuron that takes no input");
+    }
+    ring(key[1], static_cast<std::size_t>(static_cast<Step>(key[2]) % slots), local.at(key[0])) =
+        b.ints[e];
+  }
+  Kokkos::deep_copy(g.ring(), ring);
+}
+
+NeuronStateView checked_state_view(NeuronGroup& g, const model::StateVariableInfo& variable) {
+  NeuronStateView v = g.state_view(variable.name);
+  if (!v.provided) {
+    throw InternalError("neuron model '" + g.model().name + "' declares the checkpointed state '" +
+                        variable.name + "' but its group does not provide it");
+  }
+  return v;
+}
+
+}  // namespace
+
+StateKeys gid_keys(const std::vector<std::uint64_t>& gids) {
+  return StateKeys{1, gids};
+}
+
+io::CheckpointBlock StateWriter::begin(const std::string& name, const StateKeys& keys, int width,
+                                       bool integer) {
+  io::CheckpointBlock b;
+  b.name = name;
+  b.key_width = keys.width;
+  b.value_width = width;
+  b.integer = integer;
+  b.keys = keys.words;
+  return b;
+}
+
+io::CheckpointBlock StateReader::aligned(const std::string& name, const StateKeys& keys) {
+  std::unordered_map<Key, std::size_t, KeyHash> wanted;
+  wanted.reserve(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    wanted.emplace(key_at(&keys.words[i * keys.width], keys.width), i);
+  io::CheckpointBlock found = source_.read(
+      name, [&](const std::uint64_t* key) { return wanted.count(key_at(key, keys.width)) > 0; });
+  if (found.key_width != keys.width) {
+    throw FileError(name, "the checkpoint keys this block by " + std::to_string(found.key_width) +
+                              " words, this network by " + std::to_string(keys.width));
+  }
+  io::CheckpointBlock out = found;
+  out.keys = keys.words;
+  const std::size_t w = static_cast<std::size_t>(found.value_width);
+  out.reals.assign(found.integer ? 0 : keys.size() * w, 0.0);
+  out.ints.assign(found.integer ? keys.size() * w : 0, 0);
+  std::vector<bool> filled(keys.size(), false);
+  for (std::size_t e = 0; e < found.entries(); ++e) {
+    const std::size_t i = wanted.at(key_at(&found.keys[e * keys.width], keys.width));
+    if (filled[i]) continue;  // the same row written by several ranks: equal values
+    filled[i] = true;
+    for (std::size_t j = 0; j < w; ++j) {
+      if (found.integer) {
+        out.ints[i * w + j] = found.ints[e * w + j];
+      } else {
+        out.reals[i * w + j] = found.reals[e * w + j];
+      }
+    }
+  }
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (!filled[i]) {
+      throw FileError(name, "the checkpoint has no entry for key " + describe_key(keys, i) +
+                                " (it was written for another network)");
+    }
+  }
+  return out;
+}
+
+io::CheckpointBlock StateReader::all(const std::string& name) {
+  return source_.read(name, [](const std::uint64_t*) { return true; });
+}
+
+void Simulation::save_state(StateWriter& w) {
+  for (auto& g : groups_) {
+    const StateKeys keys = gid_keys(g->gids());
+    for (const model::StateVariableInfo& variable : g->model().state) {
+      if (!variable.checkpointed) continue;
+      const NeuronStateView v = checked_state_view(*g, variable);
+      const std::string name = "population/" + g->spec().name + "/" + variable.name;
+      if (v.integer) {
+        w.put(name, keys, v.int32);
+      } else {
+        w.put(name, keys, v.real);
+      }
+    }
+    if (g->model().receives_input()) save_ring(w, *g, step_);
+  }
+  histories_.save_state(w, groups_);
+  rates_.save_state(w, groups_);
+  for (const auto& p : projections_) {
+    const std::string& name = spec_.projections[p->index()].name;
+    p->save_state(w, projection_keys(*p, *groups_[p->target()], name, context_.rank() == 0));
+  }
+  // Spike counts so far (for the run's summary), summed over ranks.
+  std::vector<std::uint64_t> counts = global_spike_counts();
+  io::CheckpointBlock b{"simulation/spike_counts", 1, 1, true, {}, {}, {}};
+  if (context_.rank() == 0) {
+    for (std::size_t p = 0; p < counts.size(); ++p) {
+      b.keys.push_back(p);
+      b.ints.push_back(static_cast<std::int64_t>(counts[p]));
+    }
+  }
+  w.put_block(std::move(b));
+}
+
+void Simulation::restore_state(StateReader& r, Step step) {
+  step_ = step;
+  for (auto& g : groups_) {
+    const StateKeys keys = gid_keys(g->gids());
+    for (const model::StateVariableInfo& variable : g->model().state) {
+      if (!variable.checkpointed) continue;
+      const NeuronStateView v = checked_state_view(*g, variable);
+      const std::string name = "population/" + g->spec().name + "/" + variable.name;
+      if (v.integer) {
+        r.get(name, keys, v.int32);
+      } else {
+        r.get(name, keys, v.real);
+      }
+    }
+    if (g->model().receives_input()) restore_ring(r, *g);
+  }
+  histories_.restore_state(r, groups_);
+  rates_.restore_state(r, groups_);
+  for (auto& p : projections_) {
+    const std::string& name = spec_.projections[p->index()].name;
+    p->restore_state(r, projection_keys(*p, *groups_[p->target()], name, context_.rank() == 0));
+  }
+  const io::CheckpointBlock counts = r.all("simulation/spike_counts");
+  for (std::size_t e = 0; e < counts.entries() && context_.rank() == 0; ++e) {
+    if (counts.keys[e] < spike_counts_.size())
+      spike_counts_[counts.keys[e]] = static_cast<std::uint64_t>(counts.ints[e]);
+  }
+  Kokkos::fence();
+}
+
+}  // namespace spikeweave::engine
