@@ -228,8 +228,11 @@ CheckpointManifest verify_checkpoint(const std::string& path) {
   fs::path directory(path);
   if (!fs::exists(directory, ec)) throw FileError(path, "no such checkpoint");
   if (!fs::exists(directory / "MANIFEST", ec) && fs::exists(directory / "latest", ec)) {
-    directory = fs::canonical(directory / "latest", ec);
+    directory = directory / "latest";
   }
+  // DIR/latest resolved: a later checkpoint moving `latest` does not change what was verified.
+  const fs::path resolved = fs::canonical(directory, ec);
+  if (!ec) directory = resolved;
   std::string problem;
   CheckpointManifest m;
   try {

@@ -88,10 +88,11 @@ void write_block(comm::Context& context, hid_t file, hid_t transfer, const Check
   h5::write_attribute(group, "name", b.name, at);
   Handle keys = h5::create_fixed(group, "keys", H5T_STD_U64LE,
                                  {total, static_cast<hsize_t>(b.key_width)}, at);
-  h5::write_block(keys, H5T_NATIVE_UINT64, b.keys.data(), total, first, local, 0,
-                  static_cast<hsize_t>(b.key_width), transfer, at, &context);
   Handle values = h5::create_fixed(group, "values", b.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE,
                                    {total, static_cast<hsize_t>(b.value_width)}, at);
+  if (total == 0) return;  // HDF5 refuses even empty writes to an empty dataset
+  h5::write_block(keys, H5T_NATIVE_UINT64, b.keys.data(), total, first, local, 0,
+                  static_cast<hsize_t>(b.key_width), transfer, at, &context);
   const void* data = b.integer ? static_cast<const void*>(b.ints.data())
                                : static_cast<const void*>(b.reals.data());
   h5::write_block(values, b.integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, data, total, first,

@@ -8,9 +8,9 @@ import numpy as np
 
 
 def _sorted_rows(keys, values):
-    keys = np.asarray(keys, dtype=np.uint64).reshape(len(keys), -1)
-    values = np.asarray(values).reshape(len(keys), -1)
-    order = np.lexsort(keys.T[::-1]) if keys.shape[1] else np.arange(len(keys))
+    keys = np.asarray(keys, dtype=np.uint64)  # [entries, key width]
+    values = np.asarray(values)               # [entries, value width]
+    order = np.lexsort(keys.T[::-1]) if len(keys) else np.arange(0)
     return keys[order], values[order]
 
 
@@ -25,9 +25,9 @@ def state_blocks(path):
                 if len(keys):
                     same = np.all(keys[1:] == keys[:-1], axis=1)
                     dup = np.concatenate([[False], same])
-                    prev_values = np.concatenate([values[:1], values[:-1]])
-                    bad = dup & ~np.all(values.view(np.uint64 if values.dtype.itemsize == 8 else values.dtype)
-                                        == prev_values.view(np.uint64 if values.dtype.itemsize == 8 else values.dtype), axis=1)
+                    bits = values.view(np.uint64)  # bitwise: NaN == NaN, -0.0 != 0.0
+                    prev = np.concatenate([bits[:1], bits[:-1]])
+                    bad = dup & ~np.all(bits == prev, axis=1)
                     if np.any(bad):
                         raise AssertionError(f"{path}: block {obj.attrs['name']}: ranks disagree on a row")
                     keys, values = keys[~dup], values[~dup]
