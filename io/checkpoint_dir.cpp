@@ -166,7 +166,13 @@ std::string begin_checkpoint(comm::Context& context, const std::string& dir, std
     if (!fs::is_directory(dir, ec)) {
       problem = "cannot create the checkpoint directory";
     } else {
-      fs::remove_all(staging, ec);  // left by a run killed while writing
+      // Staging directories are left by runs killed while writing: never complete, never named
+      // by `latest`, so they go.
+      std::vector<fs::path> stale;
+      for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        if (entry.path().filename().string().rfind(".ckpt-", 0) == 0) stale.push_back(entry.path());
+      }
+      for (const fs::path& path : stale) fs::remove_all(path, ec);
       if (!fs::create_directory(staging, ec)) problem = "cannot create " + staging;
     }
   }
