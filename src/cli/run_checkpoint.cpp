@@ -161,17 +161,21 @@ void restore_simulation(engine::Simulation& simulation, const Restart& restart) 
 
 Checkpointer::Checkpointer(comm::Context& context, engine::Simulation& simulation,
                            io::RunOutput* output, CheckpointOptions options,
-                           std::string network_toml, std::vector<std::string> overrides, bool talk)
+                           std::string network_toml, std::vector<std::string> overrides, bool talk,
+                           std::string command_line)
     : context_(context),
       simulation_(simulation),
       output_(output),
       options_(std::move(options)),
+      command_line_(std::move(command_line)),
       previous_step_(simulation.step()),
       talk_(talk) {
   const double dt = simulation.spec().simulation.dt_ms;
   every_steps_ = options_.every_ms > 0.0
                      ? std::max<Step>(1, static_cast<Step>(std::llround(options_.every_ms / dt)))
                      : 0;
+  check_every_steps_ = std::max<Step>(
+      1, static_cast<Step>(std::llround(simulation.spec().simulation.flush_interval_ms / dt)));
   header_.layout_version = io::kCheckpointLayoutVersion;
   header_.interval_steps = simulation.interval_steps();
   header_.ranks = context.size();
@@ -186,12 +190,27 @@ Checkpointer::Checkpointer(comm::Context& context, engine::Simulation& simulatio
 bool Checkpointer::at_interval_boundary() {
   const Step step = simulation_.step();
   const bool due = every_steps_ > 0 && step / every_steps_ != previous_step_ / every_steps_;
-  previous_step_ = step;
+  const bool check = step / check_every_steps_ != previous_step_ / check_every_steps_;
   const int own_signal = stop_signal();
   const bool stop = context_.any(own_signal != 0);
+  if (check || due || stop) check_finite();
+  previous_step_ = step;
   if (due || stop) write();
   if (stop) stopped_by_ = own_signal != 0 ? own_signal : -1;
   return stop;
+}
+
+void Checkpointer::check_finite() {
+  const std::string problem = simulation_.non_finite_state();
+  if (problem.empty()) return;
+  // What the run recorded up to here is kept: the output is completed and committed.
+  simulation_.flush_output();
+  if (output_ != nullptr) {
+    io::Provenance provenance = simulation_.provenance(command_line_);
+    provenance.counters["stopped_by_non_finite_state"] = 1.0;
+    output_->commit(provenance);
+  }
+  throw UserError("simulation", problem);
 }
 
 void Checkpointer::write() {

@@ -54,9 +54,11 @@ class Checkpointer {
  public:
   Checkpointer(comm::Context& context, engine::Simulation& simulation, io::RunOutput* output,
                CheckpointOptions options, std::string network_toml,
-               std::vector<std::string> overrides, bool talk);
+               std::vector<std::string> overrides, bool talk, std::string command_line);
   // The interval hook: writes a checkpoint when the cadence or a stop signal (agreed over the
-  // ranks) asks for one; returns true to stop the run.
+  // ranks) asks for one; returns true to stop the run. Every flush interval and before every
+  // checkpoint it looks for NaN or infinite state: a blow-up commits the output written so far
+  // and is a UserError naming the population (projection), neuron (synapse) and time.
   bool at_interval_boundary();
   // Collective: writes the checkpoint of the current step.
   void write();
@@ -69,7 +71,11 @@ class Checkpointer {
   io::RunOutput* output_;
   CheckpointOptions options_;
   io::CheckpointHeader header_;
+  void check_finite();
+
+  std::string command_line_;
   Step every_steps_ = 0;
+  Step check_every_steps_ = 1;
   Step previous_step_ = 0;
   Step last_written_ = -1;
   int stopped_by_ = 0;

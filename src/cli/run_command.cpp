@@ -129,7 +129,7 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
     }
     checkpointer = std::make_unique<Checkpointer>(context, simulation, out.get(), checkpoints,
                                                   restarting ? restart.header.network_toml : text,
-                                                  run_overrides, talk);
+                                                  run_overrides, talk, command_line);
     install_stop_signals();
     simulation.set_interval_hook([&checkpointer] { return checkpointer->at_interval_boundary(); });
   }

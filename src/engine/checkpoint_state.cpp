@@ -230,4 +230,38 @@ void Simulation::restore_state(StateReader& r, Step step) {
   Kokkos::fence();
 }
 
+std::string Simulation::non_finite_state() {
+  std::string found;
+  const double t_ms = static_cast<double>(step_) * spec_.simulation.dt_ms;
+  const std::string at = " at t = " + std::to_string(t_ms) + " ms";
+  for (auto& g : groups_) {
+    for (const model::StateVariableInfo& variable : g->model().state) {
+      if (!found.empty() || !variable.checkpointed) continue;
+      const NeuronStateView v = checked_state_view(*g, variable);
+      if (v.integer) continue;
+      const std::int64_t i = first_non_finite<double>(v.real);
+      if (i < 0) continue;
+      const double value = Kokkos::create_mirror_view_and_copy(
+          Kokkos::HostSpace(), Kokkos::subview(v.real, std::make_pair(i, i + 1)))(0);
+      const Gid gid = g->gids()[static_cast<std::size_t>(i)];
+      found = "numerical blow-up: population " + g->spec().name + ", neuron " +
+              std::to_string(gid - g->spec().first_gid) + " (gid " + std::to_string(gid) +
+              "): " + variable.name + " is " + std::to_string(value) + at;
+    }
+  }
+  for (const auto& p : projections_) {
+    if (!found.empty()) break;
+    const std::int64_t k = p->first_non_finite_weight();
+    if (k < 0) continue;
+    const ProjectionKeys keys =
+        projection_keys(*p, *groups_[p->target()], spec_.projections[p->index()].name, false);
+    const Gid target = keys.synapses.words[3 * static_cast<std::size_t>(k) + 1];
+    found = "numerical blow-up: projection " + spec_.projections[p->index()].name + ", synapse " +
+            std::to_string(keys.synapses.words[3 * static_cast<std::size_t>(k)]) + " -> " +
+            std::to_string(target - groups_[p->target()]->spec().first_gid) +
+            " (source node -> target node): the weight is not finite" + at;
+  }
+  return comm::first_error(context_, found);
+}
+
 }  // namespace spikeweave::engine

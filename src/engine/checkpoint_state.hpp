@@ -27,6 +27,24 @@ struct StateKeys {
 // Gids (one word per entry).
 StateKeys gid_keys(const std::vector<std::uint64_t>& gids);
 
+// The first index of a rank-1 View whose value is NaN or infinite, or -1. (x - x is 0 exactly
+// for finite x and NaN otherwise: no isfinite, which differs between Kokkos 3 and 4.)
+template <class T>
+std::int64_t first_non_finite(
+    const Kokkos::View<const T*, Kokkos::DefaultExecutionSpace::memory_space>& v) {
+  std::int64_t first = 0;
+  const std::int64_t none = static_cast<std::int64_t>(v.extent(0));
+  Kokkos::parallel_reduce(
+      "spikeweave::checkpoint::first_non_finite",
+      Kokkos::RangePolicy<Kokkos::DefaultExecutionSpace, Kokkos::IndexType<std::int64_t>>(0, none),
+      KOKKOS_LAMBDA(const std::int64_t k, std::int64_t& found) {
+        const double x = static_cast<double>(v(k));
+        if (!(x - x == 0.0) && k < found) found = k;
+      },
+      Kokkos::Min<std::int64_t>(first));
+  return none == 0 || first >= none ? -1 : first;
+}
+
 // What a projection's blocks are keyed by on this rank.
 struct ProjectionKeys {
   std::string prefix;  // "projection/<name>/"

@@ -178,6 +178,11 @@ class PlasticProjection : public Projection {
     restore_rule_state(r, keys);
   }
 
+  std::int64_t first_non_finite_weight() const override {
+    const kernels::View<const Weight*> w = s_.weight;
+    return first_non_finite(w);
+  }
+
   std::uint64_t bytes() const override {
     return tables_.bytes() + s_.weight.span() * sizeof(Weight) + s_.kminus.span() * sizeof(double) +
            (s_.rows.t_last.span() + s_.rows.t_done.span()) * sizeof(std::int64_t) +

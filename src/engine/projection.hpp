@@ -64,6 +64,8 @@ class Projection {
     (void)reader;
     (void)keys;
   }
+  // The first local synapse whose stored weight is NaN or infinite, or -1 (numerical blow-up).
+  virtual std::int64_t first_non_finite_weight() const { return -1; }
   // Current weights of the given local synapses.
   virtual std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const;
 

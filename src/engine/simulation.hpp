@@ -89,6 +89,10 @@ class Simulation {
   // network, which may be decomposed differently. Both collective.
   void save_state(StateWriter& writer);
   void restore_state(StateReader& reader, Step step);
+  // Collective: "" if every state variable of every neuron and every plastic weight is finite,
+  // else, on every rank, the first blow-up found ("population exc, neuron 17 (gid 17): v_m_mv is
+  // nan at t = 12.3 ms").
+  std::string non_finite_state();
 
   // Provenance of this run (timings reduced over ranks: collective).
   io::Provenance provenance(const std::string& command_line);
