@@ -23,9 +23,23 @@ struct CheckpointBlock {
   std::vector<std::uint64_t> keys;  // entries x key_width
   std::vector<double> reals;        // entries x value_width, when !integer
   std::vector<std::int64_t> ints;   // entries x value_width, when integer
+  bool single = false;              // real values that are float32 in the engine: stored as float32
+  // Blocks of the same key set (the synapses of a projection, the neurons of a population) have
+  // the same keys in the same order on every rank: stored once, at /keys/<key_set>.
+  std::string key_set;
 
   std::size_t entries() const { return key_width > 0 ? keys.size() / key_width : 0; }
 };
+
+// A block without entries yet.
+inline CheckpointBlock empty_block(std::string name, int key_width, int value_width, bool integer) {
+  CheckpointBlock b;
+  b.name = std::move(name);
+  b.key_width = key_width;
+  b.value_width = value_width;
+  b.integer = integer;
+  return b;
+}
 
 // What a checkpoint says about itself (root attributes of state.h5).
 struct CheckpointHeader {

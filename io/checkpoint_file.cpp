@@ -3,6 +3,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <set>
 
 #include "comm/mpi/mpi_context.hpp"
 #include "io/hdf5_util.hpp"
@@ -78,21 +79,43 @@ CheckpointHeader read_header(hid_t file, const std::string& where) {
   return h;
 }
 
+std::string key_set_path(const std::string& key_set) {
+  std::string path = block_path(key_set);
+  return "keys" + path.substr(std::string("state").size());
+}
+
+// Writes a block; its keys go to its own group, or once per key set (`written` remembers).
 void write_block(comm::Context& context, hid_t file, hid_t transfer, const CheckpointBlock& b,
-                 const std::string& where) {
+                 const std::string& where, std::set<std::string>& written) {
   const std::uint64_t local = b.entries();
   const std::uint64_t first = context.exclusive_prefix_sum(local);
   const std::uint64_t total = context.sum(local);
   const std::string at = where + ":/" + block_path(b.name);
   Handle group = make_groups(file, block_path(b.name), at);
   h5::write_attribute(group, "name", b.name, at);
-  Handle keys = h5::create_fixed(group, "keys", H5T_STD_U64LE,
-                                 {total, static_cast<hsize_t>(b.key_width)}, at);
-  Handle values = h5::create_fixed(group, "values", b.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE,
+  const bool write_keys = b.key_set.empty() || written.insert(b.key_set).second;
+  Handle keys;
+  if (!b.key_set.empty()) {
+    h5::write_attribute(group, "key_set", key_set_path(b.key_set), at);
+    if (write_keys) {
+      const std::string path = key_set_path(b.key_set);
+      const std::size_t slash = path.rfind('/');
+      Handle parent = make_groups(file, path.substr(0, slash), at);
+      keys = h5::create_fixed(parent, path.substr(slash + 1), H5T_STD_U64LE,
+                              {total, static_cast<hsize_t>(b.key_width)}, at);
+    }
+  } else {
+    keys = h5::create_fixed(group, "keys", H5T_STD_U64LE,
+                            {total, static_cast<hsize_t>(b.key_width)}, at);
+  }
+  const hid_t file_type = b.integer ? H5T_STD_I64LE : b.single ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
+  Handle values = h5::create_fixed(group, "values", file_type,
                                    {total, static_cast<hsize_t>(b.value_width)}, at);
   if (total == 0) return;  // HDF5 refuses even empty writes to an empty dataset
-  h5::write_block(keys, H5T_NATIVE_UINT64, b.keys.data(), total, first, local, 0,
-                  static_cast<hsize_t>(b.key_width), transfer, at, &context);
+  if (write_keys) {
+    h5::write_block(keys, H5T_NATIVE_UINT64, b.keys.data(), total, first, local, 0,
+                    static_cast<hsize_t>(b.key_width), transfer, at, &context);
+  }
   const void* data = b.integer ? static_cast<const void*>(b.ints.data())
                                : static_cast<const void*>(b.reals.data());
   h5::write_block(values, b.integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, data, total, first,
@@ -120,6 +143,17 @@ void dims_of(hid_t dataset, hsize_t (&dims)[2], const std::string& where) {
   check(H5Sget_simple_extent_dims(space, dims, nullptr), where);
 }
 
+// A block's keys: its own, or its key set's.
+Handle open_keys(hid_t group, const std::string& where) {
+  if (h5::has_attribute(group, "key_set")) {
+    const std::string path = h5::read_string_attribute(group, "key_set", where);
+    const hid_t file = H5Iget_file_id(group);
+    Handle file_handle_(file, H5Fclose, where);
+    return dataset_handle(H5Dopen2(file, path.c_str(), H5P_DEFAULT), where + " keys " + path);
+  }
+  return dataset_handle(H5Dopen2(group, "keys", H5P_DEFAULT), where + "/keys");
+}
+
 class Hdf5CheckpointSource final : public CheckpointSource {
  public:
   explicit Hdf5CheckpointSource(const std::string& path)
@@ -139,7 +173,7 @@ class Hdf5CheckpointSource final : public CheckpointSource {
                                  "' (written for another network or by another version)");
     }
     Handle group = h5::open_group(file_, block_path(name), where);
-    Handle keys = dataset_handle(H5Dopen2(group, "keys", H5P_DEFAULT), where + "/keys");
+    Handle keys = open_keys(group, where);
     Handle values = dataset_handle(H5Dopen2(group, "values", H5P_DEFAULT), where + "/values");
     hsize_t key_dims[2], value_dims[2];
     dims_of(keys, key_dims, where + "/keys");
@@ -192,7 +226,7 @@ void collect_blocks(hid_t group, const std::string& where,
     if (h5::has_attribute(sub, "name")) {
       CheckpointBlockSummary s;
       s.name = h5::read_string_attribute(sub, "name", where);
-      Handle keys = dataset_handle(H5Dopen2(sub, "keys", H5P_DEFAULT), where);
+      Handle keys = open_keys(sub, where);
       Handle values = dataset_handle(H5Dopen2(sub, "values", H5P_DEFAULT), where);
       hsize_t kd[2], vd[2];
       dims_of(keys, kd, where);
@@ -222,7 +256,8 @@ void write_checkpoint_state(comm::Context& context, const std::string& path,
   Handle transfer = plist_handle(H5Pcreate(H5P_DATASET_XFER), path);
   check(H5Pset_dxpl_mpio(transfer, H5FD_MPIO_COLLECTIVE), path);
   write_header(file, header, path);
-  for (const CheckpointBlock& b : blocks) write_block(context, file, transfer, b, path);
+  std::set<std::string> written;
+  for (const CheckpointBlock& b : blocks) write_block(context, file, transfer, b, path, written);
   transfer.reset();
   check(H5Fclose(file.get()), path + ": cannot close the checkpoint file");
   file = Handle();

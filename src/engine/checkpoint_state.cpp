@@ -55,7 +55,9 @@ ProjectionKeys projection_keys(const Projection& p, const NeuronGroup& target,
       }
     }
   }
-  keys.targets = gid_keys(target.gids());
+  keys.targets = gid_keys(target.gids(), target.spec().name);
+  keys.synapses.set = keys.prefix + "synapses";
+  keys.rows.set = keys.prefix + "rows";
   return keys;
 }
 
@@ -63,7 +65,7 @@ ProjectionKeys projection_keys(const Projection& p, const NeuronGroup& target,
 // interval boundary `step`, slot s holds the input due at the one step in [step, step + slots)
 // congruent to s.
 void save_ring(StateWriter& w, NeuronGroup& g, Step step) {
-  io::CheckpointBlock b{"population/" + g.spec().name + "/ring", 3, 1, true, {}, {}, {}};
+  io::CheckpointBlock b = io::empty_block("population/" + g.spec().name + "/ring", 3, 1, true);
   const auto ring = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), g.ring());
   const Step slots = static_cast<Step>(ring.extent(1));
   for (std::size_t port = 0; port < ring.extent(0); ++port) {
@@ -110,8 +112,8 @@ NeuronStateView checked_state_view(NeuronGroup& g, const model::StateVariableInf
 
 }  // namespace
 
-StateKeys gid_keys(const std::vector<std::uint64_t>& gids) {
-  return StateKeys{1, gids};
+StateKeys gid_keys(const std::vector<std::uint64_t>& gids, const std::string& population) {
+  return StateKeys{1, gids, "population/" + population};
 }
 
 io::CheckpointBlock StateWriter::begin(const std::string& name, const StateKeys& keys, int width,
@@ -122,6 +124,7 @@ io::CheckpointBlock StateWriter::begin(const std::string& name, const StateKeys&
   b.value_width = width;
   b.integer = integer;
   b.keys = keys.words;
+  b.key_set = keys.set;
   return b;
 }
 
@@ -169,7 +172,7 @@ io::CheckpointBlock StateReader::all(const std::string& name) {
 
 void Simulation::save_state(StateWriter& w) {
   for (auto& g : groups_) {
-    const StateKeys keys = gid_keys(g->gids());
+    const StateKeys keys = gid_keys(g->gids(), g->spec().name);
     for (const model::StateVariableInfo& variable : g->model().state) {
       if (!variable.checkpointed) continue;
       const NeuronStateView v = checked_state_view(*g, variable);
@@ -190,7 +193,7 @@ void Simulation::save_state(StateWriter& w) {
   }
   // Spike counts so far (for the run's summary), summed over ranks.
   std::vector<std::uint64_t> counts = global_spike_counts();
-  io::CheckpointBlock b{"simulation/spike_counts", 1, 1, true, {}, {}, {}};
+  io::CheckpointBlock b = io::empty_block("simulation/spike_counts", 1, 1, true);
   if (context_.rank() == 0) {
     for (std::size_t p = 0; p < counts.size(); ++p) {
       b.keys.push_back(p);
@@ -203,7 +206,7 @@ void Simulation::save_state(StateWriter& w) {
 void Simulation::restore_state(StateReader& r, Step step) {
   step_ = step;
   for (auto& g : groups_) {
-    const StateKeys keys = gid_keys(g->gids());
+    const StateKeys keys = gid_keys(g->gids(), g->spec().name);
     for (const model::StateVariableInfo& variable : g->model().state) {
       if (!variable.checkpointed) continue;
       const NeuronStateView v = checked_state_view(*g, variable);

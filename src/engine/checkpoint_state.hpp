@@ -21,11 +21,13 @@ namespace spikeweave::engine {
 struct StateKeys {
   int width = 1;
   std::vector<std::uint64_t> words;
+  // Names the key set when other blocks share these keys (stored once in the file), or "".
+  std::string set;
   std::size_t size() const { return words.size() / static_cast<std::size_t>(width); }
 };
 
-// Gids (one word per entry).
-StateKeys gid_keys(const std::vector<std::uint64_t>& gids);
+// Gids (one word per entry) of a population's neurons on this rank (key set "population/<name>").
+StateKeys gid_keys(const std::vector<std::uint64_t>& gids, const std::string& population);
 
 // The first index of a rank-1 View whose value is NaN or infinite, or -1. (x - x is 0 exactly
 // for finite x and NaN otherwise: no isfinite, which differs between Kokkos 3 and 4.)

@@ -52,8 +52,8 @@ class DopamineTrain {
   // Checkpoints: every rank holds the same train (all modulator spikes reach every rank that
   // has the projection, and pruning follows the global sweep clock), so rank 0 saves it.
   void save(StateWriter& w, const std::string& prefix, bool root) const {
-    io::CheckpointBlock stamps{prefix + "stamp", 1, 1, true, {}, {}, {}};
-    io::CheckpointBlock n_after{prefix + "n_after", 1, 1, false, {}, {}, {}};
+    io::CheckpointBlock stamps = io::empty_block(prefix + "stamp", 1, 1, true);
+    io::CheckpointBlock n_after = io::empty_block(prefix + "n_after", 1, 1, false);
     if (root) {
       for (std::size_t k = 0; k < stamps_.size(); ++k) {
         stamps.keys.push_back(k);

@@ -152,7 +152,7 @@ class PlasticProjection : public Projection {
       w.put(p + "protein", keys.targets, protein_.protein);
     }
     // The sweep and tagging clocks: the same on every rank (key 0).
-    io::CheckpointBlock clocks{p + "clocks", 1, 2, true, {}, {}, {}};
+    io::CheckpointBlock clocks = io::empty_block(p + "clocks", 1, 2, true);
     if (keys.root) {
       clocks.keys = {0};
       clocks.ints = {last_sweep_, last_tagging_};
@@ -172,7 +172,7 @@ class PlasticProjection : public Projection {
       r.get(p + "baseline_weight", keys.synapses, baseline_);
       r.get(p + "protein", keys.targets, protein_.protein);
     }
-    const io::CheckpointBlock clocks = r.aligned(p + "clocks", StateKeys{1, {0}});
+    const io::CheckpointBlock clocks = r.aligned(p + "clocks", StateKeys{1, {0}, ""});
     last_sweep_ = clocks.ints.at(0);
     last_tagging_ = clocks.ints.at(1);
     restore_rule_state(r, keys);

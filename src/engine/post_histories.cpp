@@ -57,7 +57,7 @@ void PostHistories::append(const std::vector<std::unique_ptr<NeuronGroup>>& grou
 void PostHistories::save_state(StateWriter& w,
                                const std::vector<std::unique_ptr<NeuronGroup>>& groups) const {
   for (const auto& [population, h] : histories_) {
-    const StateKeys keys = gid_keys(groups[population]->gids());
+    const StateKeys keys = gid_keys(groups[population]->gids(), groups[population]->spec().name);
     const std::string prefix = "post_history/" + groups[population]->spec().name + "/";
     w.put(prefix + "stamp", keys, h.stamp);
     w.put(prefix + "count", keys, h.count);
@@ -74,7 +74,7 @@ void PostHistories::save_state(StateWriter& w,
 void PostHistories::restore_state(StateReader& r,
                                   const std::vector<std::unique_ptr<NeuronGroup>>& groups) {
   for (auto& [population, h] : histories_) {
-    const StateKeys keys = gid_keys(groups[population]->gids());
+    const StateKeys keys = gid_keys(groups[population]->gids(), groups[population]->spec().name);
     const std::string prefix = "post_history/" + groups[population]->spec().name + "/";
     r.get(prefix + "stamp", keys, h.stamp);
     r.get(prefix + "count", keys, h.count);

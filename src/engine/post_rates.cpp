@@ -74,7 +74,7 @@ void PostRates::update(const std::vector<std::unique_ptr<NeuronGroup>>& groups, 
 void PostRates::save_state(StateWriter& w,
                            const std::vector<std::unique_ptr<NeuronGroup>>& groups) const {
   for (const auto& [population, u] : state_) {
-    const StateKeys keys = gid_keys(groups[population]->gids());
+    const StateKeys keys = gid_keys(groups[population]->gids(), groups[population]->spec().name);
     const std::string prefix = "post_rates/" + groups[population]->spec().name + "/";
     for (int k = 0; k < u.traces; ++k)
       w.put(prefix + "rate_hz_" + std::to_string(k), keys, u.rate_hz[k]);
@@ -85,7 +85,7 @@ void PostRates::save_state(StateWriter& w,
 void PostRates::restore_state(StateReader& r,
                               const std::vector<std::unique_ptr<NeuronGroup>>& groups) {
   for (auto& [population, u] : state_) {
-    const StateKeys keys = gid_keys(groups[population]->gids());
+    const StateKeys keys = gid_keys(groups[population]->gids(), groups[population]->spec().name);
     const std::string prefix = "post_rates/" + groups[population]->spec().name + "/";
     for (int k = 0; k < u.traces; ++k)
       r.get(prefix + "rate_hz_" + std::to_string(k), keys, u.rate_hz[k]);

@@ -21,7 +21,9 @@ def state_blocks(path):
     with h5py.File(path, "r") as f:
         def visit(name, obj):
             if isinstance(obj, h5py.Group) and "name" in obj.attrs:
-                keys, values = _sorted_rows(obj["keys"][...], obj["values"][...])
+                # Blocks of a key set (a projection's synapses, a population) share /keys/<set>.
+                keys = f[obj.attrs["key_set"]][...] if "key_set" in obj.attrs else obj["keys"][...]
+                keys, values = _sorted_rows(keys, obj["values"][...])
                 if len(keys):
                     same = np.all(keys[1:] == keys[:-1], axis=1)
                     dup = np.concatenate([[False], same])
