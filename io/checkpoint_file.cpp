@@ -125,7 +125,7 @@ void write_block(comm::Context& context, hid_t file, hid_t transfer, const Check
 
 // Rows [first, first + rows) of a 2-D dataset.
 template <class T>
-void read_rows(hid_t dataset, hid_t type, hsize_t first, hsize_t rows, hsize_t width,
+void read_slab(hid_t dataset, hid_t type, hsize_t first, hsize_t rows, hsize_t width,
                std::vector<T>& out, const std::string& where) {
   out.resize(rows * width);
   if (rows == 0 || width == 0) return;
@@ -166,7 +166,37 @@ class Hdf5CheckpointSource final : public CheckpointSource {
   }
 
   CheckpointBlock read(const std::string& name,
-                       const std::function<bool(const std::uint64_t*)>& wanted) override {
+                       const std::function<bool(const std::uint64_t*)>& wanted,
+                       std::vector<std::uint64_t>* rows) override {
+    return scan(
+        name, [&wanted](hsize_t, const std::uint64_t* key) { return wanted(key); }, true, rows,
+        nullptr);
+  }
+
+  CheckpointBlock read_rows(const std::string& name,
+                            const std::vector<std::uint64_t>& rows) override {
+    // `rows` increases: a cursor walks it along the chunks, which are skipped where it has none.
+    std::size_t next = 0;
+    return scan(
+        name,
+        [&](hsize_t row, const std::uint64_t*) {
+          if (next < rows.size() && rows[next] == row) {
+            ++next;
+            return true;
+          }
+          return false;
+        },
+        false, nullptr, &rows);
+  }
+
+ private:
+  // The entries of a block that `wanted` (row in the file, key or null) accepts, read in chunks;
+  // with `with_keys` false the keys are not read (and not returned). `only` (sorted rows, or
+  // null) lets chunks without a wanted row go unread.
+  CheckpointBlock scan(const std::string& name,
+                       const std::function<bool(hsize_t, const std::uint64_t*)>& wanted,
+                       bool with_keys, std::vector<std::uint64_t>* rows_out,
+                       const std::vector<std::uint64_t>* only) {
     const std::string where = path_ + ":/" + block_path(name);
     if (!has_block(name)) {
       throw FileError(path_, "the checkpoint has no block '" + name +
@@ -191,16 +221,23 @@ class Hdf5CheckpointSource final : public CheckpointSource {
     const hsize_t kw = key_dims[1], vw = value_dims[1];
     for (hsize_t first = 0; first < key_dims[0]; first += kReadRows) {
       const hsize_t rows = std::min(kReadRows, key_dims[0] - first);
-      read_rows(keys, H5T_NATIVE_UINT64, first, rows, kw, key_rows, where + "/keys");
+      if (only != nullptr) {
+        const auto it = std::lower_bound(only->begin(), only->end(), first);
+        if (it == only->end() || *it >= first + rows) continue;
+      }
+      if (with_keys) read_slab(keys, H5T_NATIVE_UINT64, first, rows, kw, key_rows, where + "/keys");
       if (block.integer) {
-        read_rows(values, H5T_NATIVE_INT64, first, rows, vw, int_rows, where + "/values");
+        read_slab(values, H5T_NATIVE_INT64, first, rows, vw, int_rows, where + "/values");
       } else {
-        read_rows(values, H5T_NATIVE_DOUBLE, first, rows, vw, real_rows, where + "/values");
+        read_slab(values, H5T_NATIVE_DOUBLE, first, rows, vw, real_rows, where + "/values");
       }
       for (hsize_t r = 0; r < rows; ++r) {
-        if (!wanted(key_rows.data() + r * kw)) continue;
-        block.keys.insert(block.keys.end(), key_rows.begin() + static_cast<long>(r * kw),
-                          key_rows.begin() + static_cast<long>((r + 1) * kw));
+        if (!wanted(first + r, with_keys ? key_rows.data() + r * kw : nullptr)) continue;
+        if (rows_out != nullptr) rows_out->push_back(first + r);
+        if (with_keys) {
+          block.keys.insert(block.keys.end(), key_rows.begin() + static_cast<long>(r * kw),
+                            key_rows.begin() + static_cast<long>((r + 1) * kw));
+        }
         if (block.integer) {
           block.ints.insert(block.ints.end(), int_rows.begin() + static_cast<long>(r * vw),
                             int_rows.begin() + static_cast<long>((r + 1) * vw));
@@ -213,7 +250,6 @@ class Hdf5CheckpointSource final : public CheckpointSource {
     return block;
   }
 
- private:
   std::string path_;
   Handle file_;
   CheckpointHeader header_;

@@ -223,7 +223,10 @@ void Checkpointer::write() {
   simulation_.save_state(writer);
   io::CheckpointHeader header = header_;
   header.step = step;
+  const auto state_start = std::chrono::steady_clock::now();
   io::write_checkpoint_state(context_, staging + "/state.h5", header, writer.blocks());
+  const double state_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - state_start).count();
   io::CheckpointManifest manifest;
   manifest.step = step;
   manifest.time_ms = static_cast<double>(step) * header.dt_ms;
@@ -249,8 +252,14 @@ void Checkpointer::write() {
   if (talk_) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "[spikeweave] checkpoint at t = %.1f ms in %s: %s/latest\n",
-                 manifest.time_ms, format_seconds(seconds).c_str(), options_.dir.c_str());
+    std::error_code ec;
+    const double state_bytes =
+        static_cast<double>(std::filesystem::file_size(options_.dir + "/latest/state.h5", ec));
+    std::fprintf(
+        stderr,
+        "[spikeweave] checkpoint at t = %.1f ms in %.3f s (state.h5: %.0f bytes written in "
+        "%.3f s): %s/latest\n",
+        manifest.time_ms, seconds, state_bytes, state_seconds, options_.dir.c_str());
   }
 }
 

@@ -93,7 +93,17 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
 
   const auto build_start = std::chrono::steady_clock::now();
   engine::Simulation simulation(spec, ranks);
-  if (restarting) restore_simulation(simulation, restart);
+  if (restarting) {
+    const auto restore_start = std::chrono::steady_clock::now();
+    restore_simulation(simulation, restart);
+    const double restore_seconds = context.max(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - restore_start).count());
+    if (talk) {
+      std::fprintf(stderr, "[spikeweave] restored step %lld from %s in %.3f s\n",
+                   static_cast<long long>(restart.header.step), restart.directory.c_str(),
+                   restore_seconds);
+    }
+  }
   const double build_seconds = ranks.max(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count());
   std::vector<std::uint64_t> sizes = {simulation.local_neurons(), simulation.local_synapses()};

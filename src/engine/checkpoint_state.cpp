@@ -129,38 +129,62 @@ io::CheckpointBlock StateWriter::begin(const std::string& name, const StateKeys&
 }
 
 io::CheckpointBlock StateReader::aligned(const std::string& name, const StateKeys& keys) {
-  std::unordered_map<Key, std::size_t, KeyHash> wanted;
-  wanted.reserve(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i)
-    wanted.emplace(key_at(&keys.words[i * keys.width], keys.width), i);
-  io::CheckpointBlock found = source_.read(
-      name, [&](const std::uint64_t* key) { return wanted.count(key_at(key, keys.width)) > 0; });
-  if (found.key_width != keys.width) {
-    throw FileError(name, "the checkpoint keys this block by " + std::to_string(found.key_width) +
-                              " words, this network by " + std::to_string(keys.width));
+  const std::size_t w_keys = static_cast<std::size_t>(keys.width);
+  const auto cached = keys.set.empty() ? placements_.end() : placements_.find(keys.set);
+  const bool reuse = cached != placements_.end() && cached->second.local.size() == keys.size();
+  io::CheckpointBlock found;
+  std::vector<std::size_t> local, entry;  // per value taken: local index and entry in `found`
+  if (reuse) {
+    // Another block of the same key set placed these keys already: read only values.
+    found = source_.read_rows(name, cached->second.rows);
+    local = cached->second.local;
+    entry.resize(local.size());
+    for (std::size_t j = 0; j < entry.size(); ++j) entry[j] = j;
+  } else {
+    std::unordered_map<Key, std::size_t, KeyHash> wanted;
+    wanted.reserve(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      wanted.emplace(key_at(&keys.words[i * w_keys], keys.width), i);
+    std::vector<std::uint64_t> rows;
+    found = source_.read(
+        name, [&](const std::uint64_t* key) { return wanted.count(key_at(key, keys.width)) > 0; },
+        &rows);
+    if (found.key_width != keys.width) {
+      throw FileError(name, "the checkpoint keys this block by " + std::to_string(found.key_width) +
+                                " words, this network by " + std::to_string(keys.width));
+    }
+    // The first entry of each key (a row that several ranks wrote holds equal values).
+    std::vector<bool> filled(keys.size(), false);
+    Placement placement;
+    for (std::size_t e = 0; e < found.entries(); ++e) {
+      const std::size_t i = wanted.at(key_at(&found.keys[e * w_keys], keys.width));
+      if (filled[i]) continue;
+      filled[i] = true;
+      placement.rows.push_back(rows[e]);
+      placement.local.push_back(i);
+      entry.push_back(e);
+    }
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (!filled[i]) {
+        throw FileError(name, "the checkpoint has no entry for key " + describe_key(keys, i) +
+                                  " (it was written for another network)");
+      }
+    }
+    local = placement.local;
+    if (!keys.set.empty()) placements_[keys.set] = std::move(placement);
   }
   io::CheckpointBlock out = found;
   out.keys = keys.words;
   const std::size_t w = static_cast<std::size_t>(found.value_width);
   out.reals.assign(found.integer ? 0 : keys.size() * w, 0.0);
   out.ints.assign(found.integer ? keys.size() * w : 0, 0);
-  std::vector<bool> filled(keys.size(), false);
-  for (std::size_t e = 0; e < found.entries(); ++e) {
-    const std::size_t i = wanted.at(key_at(&found.keys[e * keys.width], keys.width));
-    if (filled[i]) continue;  // the same row written by several ranks: equal values
-    filled[i] = true;
-    for (std::size_t j = 0; j < w; ++j) {
+  for (std::size_t j = 0; j < local.size(); ++j) {
+    for (std::size_t c = 0; c < w; ++c) {
       if (found.integer) {
-        out.ints[i * w + j] = found.ints[e * w + j];
+        out.ints[local[j] * w + c] = found.ints[entry[j] * w + c];
       } else {
-        out.reals[i * w + j] = found.reals[e * w + j];
+        out.reals[local[j] * w + c] = found.reals[entry[j] * w + c];
       }
-    }
-  }
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (!filled[i]) {
-      throw FileError(name, "the checkpoint has no entry for key " + describe_key(keys, i) +
-                                " (it was written for another network)");
     }
   }
   return out;

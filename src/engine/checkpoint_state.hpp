@@ -7,6 +7,7 @@
 #include <Kokkos_Core.hpp>
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -142,7 +143,14 @@ class StateReader {
   }
 
  private:
+  // Where the entries of a key set's first block were found: their rows in the file and the
+  // local index of each (the later blocks of the set read only these rows' values).
+  struct Placement {
+    std::vector<std::uint64_t> rows;
+    std::vector<std::size_t> local;
+  };
   io::CheckpointSource& source_;
+  std::map<std::string, Placement> placements_;
 };
 
 }  // namespace spikeweave::engine
