@@ -62,11 +62,11 @@ class CheckpointSource {
   virtual const CheckpointHeader& header() const = 0;
   virtual bool has_block(const std::string& name) const = 0;
   // The entries of block `name` whose keys `wanted` accepts (key_width words each), in file
-  // order, and (if `rows` is given) their rows in the file. A missing block is a FileError
-  // naming the file and the block.
+  // order, and (if `rows` is given) their rows in the file. A missing block, or one whose keys
+  // are not `key_width` words wide (when given), is a FileError naming the file and the block.
   virtual CheckpointBlock read(const std::string& name,
                                const std::function<bool(const std::uint64_t*)>& wanted,
-                               std::vector<std::uint64_t>* rows = nullptr) = 0;
+                               std::vector<std::uint64_t>* rows = nullptr, int key_width = 0) = 0;
   // The values (no keys) of the given rows of block `name`, increasing: for blocks of a key set
   // whose rows a first read() found.
   virtual CheckpointBlock read_rows(const std::string& name,

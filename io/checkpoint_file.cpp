@@ -167,10 +167,10 @@ class Hdf5CheckpointSource final : public CheckpointSource {
 
   CheckpointBlock read(const std::string& name,
                        const std::function<bool(const std::uint64_t*)>& wanted,
-                       std::vector<std::uint64_t>* rows) override {
+                       std::vector<std::uint64_t>* rows, int key_width) override {
     return scan(
         name, [&wanted](hsize_t, const std::uint64_t* key) { return wanted(key); }, true, rows,
-        nullptr);
+        nullptr, key_width);
   }
 
   CheckpointBlock read_rows(const std::string& name,
@@ -186,7 +186,7 @@ class Hdf5CheckpointSource final : public CheckpointSource {
           }
           return false;
         },
-        false, nullptr, &rows);
+        false, nullptr, &rows, 0);
   }
 
  private:
@@ -196,7 +196,7 @@ class Hdf5CheckpointSource final : public CheckpointSource {
   CheckpointBlock scan(const std::string& name,
                        const std::function<bool(hsize_t, const std::uint64_t*)>& wanted,
                        bool with_keys, std::vector<std::uint64_t>* rows_out,
-                       const std::vector<std::uint64_t>* only) {
+                       const std::vector<std::uint64_t>* only, int key_width) {
     const std::string where = path_ + ":/" + block_path(name);
     if (!has_block(name)) {
       throw FileError(path_, "the checkpoint has no block '" + name +
@@ -209,6 +209,10 @@ class Hdf5CheckpointSource final : public CheckpointSource {
     dims_of(keys, key_dims, where + "/keys");
     dims_of(values, value_dims, where + "/values");
     if (key_dims[0] != value_dims[0]) throw FileError(where, "keys and values differ in length");
+    if (key_width > 0 && key_dims[1] != static_cast<hsize_t>(key_width)) {
+      throw FileError(where, "keyed by " + std::to_string(key_dims[1]) +
+                                 " words, this network by " + std::to_string(key_width));
+    }
     Handle type = type_handle(H5Dget_type(values), where);
     CheckpointBlock block;
     block.name = name;
