@@ -151,7 +151,9 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
   simulation.run_to_end(ProgressPrinter(context, spec.simulation.dt_ms, quiet));
   const double run_seconds = context.max(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count());
-  if (checkpointer && checkpointer->stopped_by() != 0) {
+  // A signal in the last interval stops nothing: the run is complete and commits as usual.
+  if (checkpointer && checkpointer->stopped_by() != 0 &&
+      simulation.step() < spec.simulation.steps) {
     if (talk) {
       std::fprintf(stderr,
                    "[spikeweave] stopped by signal %d at t = %.1f ms after writing a checkpoint; "

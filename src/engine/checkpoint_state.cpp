@@ -101,6 +101,7 @@ ProjectionKeys projection_keys(const Projection& p, const NeuronGroup& target,
   }
   keys.targets = gid_keys(target.gids(), target.spec().name);
   keys.synapses.set = keys.prefix + "synapses";
+  keys.synapses.owner_word = 1;
   keys.rows.set = keys.prefix + "rows";
   return keys;
 }
@@ -157,7 +158,7 @@ NeuronStateView checked_state_view(NeuronGroup& g, const model::StateVariableInf
 }  // namespace
 
 StateKeys gid_keys(const std::vector<std::uint64_t>& gids, const std::string& population) {
-  return StateKeys{1, gids, "population/" + population};
+  return StateKeys{1, gids, "population/" + population, 0};
 }
 
 io::CheckpointBlock StateWriter::begin(const std::string& name, const StateKeys& keys, int width,
@@ -190,6 +191,10 @@ io::CheckpointBlock StateReader::aligned(const std::string& name, const StateKey
     found = source_.read(
         name,
         [&](const std::uint64_t* key) {
+          if (keys.owner_word >= 0) {
+            const std::uint64_t gid = key[keys.owner_word];
+            if (gid < local_gid_.size() && !local_gid_[gid]) return false;
+          }
           const std::size_t i = wanted.find(key);
           if (i != KeyIndex::kNone) matched.push_back(i);
           return i != KeyIndex::kNone;
@@ -254,6 +259,7 @@ void Simulation::save_state(StateWriter& w) {
   histories_.save_state(w, groups_);
   rates_.save_state(w, groups_);
   for (const auto& p : projections_) {
+    if (!p->plastic()) continue;  // static synapses have no changing state
     const std::string& name = spec_.projections[p->index()].name;
     p->save_state(w, projection_keys(*p, *groups_[p->target()], name, context_.rank() == 0));
   }
@@ -271,6 +277,11 @@ void Simulation::save_state(StateWriter& w) {
 
 void Simulation::restore_state(StateReader& r, Step step) {
   step_ = step;
+  std::vector<bool> local(spec_.total_neurons, false);
+  for (const auto& g : groups_) {
+    for (Gid gid : g->gids()) local[gid] = true;
+  }
+  r.set_local_gids(local);
   for (auto& g : groups_) {
     const StateKeys keys = gid_keys(g->gids(), g->spec().name);
     for (const model::StateVariableInfo& variable : g->model().state) {
@@ -288,6 +299,7 @@ void Simulation::restore_state(StateReader& r, Step step) {
   histories_.restore_state(r, groups_);
   rates_.restore_state(r, groups_);
   for (auto& p : projections_) {
+    if (!p->plastic()) continue;
     const std::string& name = spec_.projections[p->index()].name;
     p->restore_state(r, projection_keys(*p, *groups_[p->target()], name, context_.rank() == 0));
   }

@@ -24,6 +24,9 @@ struct StateKeys {
   std::vector<std::uint64_t> words;
   // Names the key set when other blocks share these keys (stored once in the file), or "".
   std::string set;
+  // The word that is a gid owned by this rank (neurons: 0; synapses: 1, the target), or -1:
+  // entries of other ranks' gids are skipped without a lookup (StateReader::set_local_gids).
+  int owner_word = -1;
   std::size_t size() const { return words.size() / static_cast<std::size_t>(width); }
 };
 
@@ -102,6 +105,9 @@ class StateWriter {
 class StateReader {
  public:
   explicit StateReader(io::CheckpointSource& source) : source_(source) {}
+  // This rank's gids among `total` neurons: a restart on several ranks reads every entry and
+  // skips those of other ranks' neurons with one bit test.
+  void set_local_gids(const std::vector<bool>& local) { local_gid_ = local; }
   io::CheckpointSource& source() { return source_; }
 
   // The block's values for each of `keys`, in that order (the first entry of a key that several
@@ -151,6 +157,7 @@ class StateReader {
   };
   io::CheckpointSource& source_;
   std::map<std::string, Placement> placements_;
+  std::vector<bool> local_gid_;
 };
 
 }  // namespace spikeweave::engine
