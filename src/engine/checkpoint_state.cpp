@@ -86,18 +86,20 @@ ProjectionKeys projection_keys(const Projection& p, const NeuronGroup& target,
   keys.rows.words.resize(t.rows());
   keys.synapses.width = 3;
   keys.synapses.words.resize(3 * t.synapses);
-  std::unordered_map<std::uint32_t, std::uint32_t> ordinal;  // per target, within one row
+  // Synapses of the pair (source, target) seen so far in the current row, per local target;
+  // reset after each row for the targets it touched.
+  std::vector<std::uint32_t> ordinal(target.gids().size(), 0);
   for (std::uint64_t row = 0; row < t.rows(); ++row) {
     keys.rows.words[row] = t.row_source(row);
-    ordinal.clear();
-    for (std::uint64_t seg = t.row_begin(row); seg < t.row_begin(row + 1); ++seg) {
-      for (std::uint64_t k = t.segment_begin(seg); k < t.segment_begin(seg + 1); ++k) {
-        const std::uint32_t local = t.target(k);
-        keys.synapses.words[3 * k] = t.row_source(row);
-        keys.synapses.words[3 * k + 1] = target.gids()[local];
-        keys.synapses.words[3 * k + 2] = ordinal[local]++;
-      }
+    const std::uint64_t first = t.segment_begin(t.row_begin(row));
+    const std::uint64_t end = t.segment_begin(t.row_begin(row + 1));
+    for (std::uint64_t k = first; k < end; ++k) {
+      const std::uint32_t local = t.target(k);
+      keys.synapses.words[3 * k] = t.row_source(row);
+      keys.synapses.words[3 * k + 1] = target.gids()[local];
+      keys.synapses.words[3 * k + 2] = ordinal[local]++;
     }
+    for (std::uint64_t k = first; k < end; ++k) ordinal[t.target(k)] = 0;
   }
   keys.targets = gid_keys(target.gids(), target.spec().name);
   keys.synapses.set = keys.prefix + "synapses";
