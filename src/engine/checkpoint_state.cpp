@@ -23,24 +23,17 @@ Key key_at(const std::uint64_t* words, int width) {
 class KeyIndex {
  public:
   static constexpr std::size_t kNone = ~std::size_t{0};
-  explicit KeyIndex(const StateKeys& keys) : keys_(keys), width_(keys.width) {
-    std::size_t capacity = 16;
-    while (capacity < 2 * keys.size()) capacity *= 2;
-    mask_ = capacity - 1;
-    slots_.assign(capacity, Slot{});
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      const Key k = key_at(&keys.words[i * static_cast<std::size_t>(width_)], width_);
-      std::size_t at = hash(k) & mask_;
-      while (slots_[at].index != kNone && !(slots_[at].key == k)) at = (at + 1) & mask_;
-      if (slots_[at].index == kNone) slots_[at] = Slot{k, i};
-    }
-  }
+  explicit KeyIndex(const StateKeys& keys) : keys_(keys), width_(keys.width) {}
+
   // Entries usually come in the order of this rank's keys (the file lists each writer's entries
   // in table order): the key after the last one found is tried first, without hashing.
   std::size_t find(const std::uint64_t* words) {
     const Key k = key_at(words, width_);
     const std::size_t w = static_cast<std::size_t>(width_);
     if (next_ < keys_.size() && key_at(&keys_.words[next_ * w], width_) == k) return next_++;
+    // The table is built at the first miss only: a restart onto the same decomposition, whose
+    // entries all come in order, never needs it.
+    if (slots_.empty()) build();
     for (std::size_t at = hash(k) & mask_;; at = (at + 1) & mask_) {
       if (slots_[at].index == kNone || slots_[at].key == k) {
         if (slots_[at].index != kNone) next_ = slots_[at].index + 1;
@@ -54,6 +47,18 @@ class KeyIndex {
     Key key;
     std::size_t index = kNone;
   };
+  void build() {
+    std::size_t capacity = 16;
+    while (capacity < 2 * keys_.size()) capacity *= 2;
+    mask_ = capacity - 1;
+    slots_.assign(capacity, Slot{});
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      const Key k = key_at(&keys_.words[i * static_cast<std::size_t>(width_)], width_);
+      std::size_t at = hash(k) & mask_;
+      while (slots_[at].index != kNone && !(slots_[at].key == k)) at = (at + 1) & mask_;
+      if (slots_[at].index == kNone) slots_[at] = Slot{k, i};
+    }
+  }
   static std::uint64_t mix(std::uint64_t x) {  // splitmix64's finaliser
     x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
     x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
