@@ -191,8 +191,11 @@ bool Checkpointer::at_interval_boundary() {
   const Step step = simulation_.step();
   const bool due = every_steps_ > 0 && step / every_steps_ != previous_step_ / every_steps_;
   const bool check = step / check_every_steps_ != previous_step_ / check_every_steps_;
+  // The ranks agree on a stop signal every kSignalIntervals intervals (and at every checkpoint
+  // and check): one small reduction, not one per interval. Every rank counts the same intervals.
   const int own_signal = stop_signal();
-  const bool stop = context_.any(own_signal != 0);
+  const bool agree = ++intervals_ % kSignalIntervals == 0 || due || check;
+  const bool stop = agree && context_.any(own_signal != 0);
   if (check || due || stop) check_finite();
   previous_step_ = step;
   if (due || stop) write();

@@ -3,6 +3,7 @@
 // on it), and the hook that writes checkpoints at interval boundaries on a cadence or when a
 // stop signal arrived (README "Checkpoints and restarts").
 #include <boost/program_options.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,8 @@ class Checkpointer {
   io::CheckpointHeader header_;
   void check_finite();
 
+  static constexpr std::uint64_t kSignalIntervals = 8;
+  std::uint64_t intervals_ = 0;
   std::string command_line_;
   Step every_steps_ = 0;
   Step check_every_steps_ = 1;
