@@ -28,7 +28,13 @@ struct CheckpointBlock {
   // the same keys in the same order on every rank: stored once, at /keys/<key_set>.
   std::string key_set;
 
-  std::size_t entries() const { return key_width > 0 ? keys.size() / key_width : 0; }
+  // Entries: from the keys, or, for a block whose key set's keys another block carries (keys
+  // left empty), from the values.
+  std::size_t entries() const {
+    if (!keys.empty() || key_set.empty()) return key_width > 0 ? keys.size() / key_width : 0;
+    const std::size_t values = integer ? ints.size() : reals.size();
+    return value_width > 0 ? values / static_cast<std::size_t>(value_width) : 0;
+  }
 };
 
 // A block without entries yet.

@@ -94,6 +94,10 @@ void write_block(comm::Context& context, hid_t file, hid_t transfer, const Check
   Handle group = make_groups(file, block_path(b.name), at);
   h5::write_attribute(group, "name", b.name, at);
   const bool write_keys = b.key_set.empty() || written.insert(b.key_set).second;
+  if (write_keys && local > 0 && b.keys.empty()) {
+    throw InternalError("checkpoint block " + b.name + " is the first of key set " + b.key_set +
+                        " but carries no keys");
+  }
   Handle keys;
   if (!b.key_set.empty()) {
     h5::write_attribute(group, "key_set", key_set_path(b.key_set), at);

@@ -175,8 +175,9 @@ io::CheckpointBlock StateWriter::begin(const std::string& name, const StateKeys&
   b.key_width = keys.width;
   b.value_width = width;
   b.integer = integer;
-  b.keys = keys.words;
   b.key_set = keys.set;
+  // A key set's keys travel with its first block only (the file stores them once).
+  if (keys.set.empty() || key_sets_.insert(keys.set).second) b.keys = keys.words;
   return b;
 }
 

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -76,6 +77,12 @@ class StateWriter {
     const auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), view);
     io::CheckpointBlock b =
         begin(name, keys, kRank == 2 ? static_cast<int>(view.extent(1)) : 1, std::is_integral_v<T>);
+    b.single = std::is_same_v<T, float>;
+    if constexpr (std::is_integral_v<T>) {
+      b.ints.reserve(n * static_cast<std::size_t>(b.value_width));
+    } else {
+      b.reals.reserve(n * static_cast<std::size_t>(b.value_width));
+    }
     for (std::size_t i = 0; i < n; ++i) {
       for (int j = 0; j < b.value_width; ++j) {
         T value;
@@ -97,9 +104,10 @@ class StateWriter {
   std::vector<io::CheckpointBlock>& blocks() { return blocks_; }
 
  private:
-  static io::CheckpointBlock begin(const std::string& name, const StateKeys& keys, int width,
-                                   bool integer);
+  io::CheckpointBlock begin(const std::string& name, const StateKeys& keys, int width,
+                            bool integer);
   std::vector<io::CheckpointBlock> blocks_;
+  std::set<std::string> key_sets_;  // key sets whose keys a block already carries
 };
 
 class StateReader {

@@ -27,7 +27,7 @@ def state_blocks(path):
                 if len(keys):
                     same = np.all(keys[1:] == keys[:-1], axis=1)
                     dup = np.concatenate([[False], same])
-                    bits = values.view(np.uint64)  # bitwise: NaN == NaN, -0.0 != 0.0
+                    bits = values.view(f"u{values.dtype.itemsize}")  # bitwise: NaN == NaN, -0.0 != 0.0
                     prev = np.concatenate([bits[:1], bits[:-1]])
                     bad = dup & ~np.all(bits == prev, axis=1)
                     if np.any(bad):
