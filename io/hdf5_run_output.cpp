@@ -169,6 +169,12 @@ class Hdf5RunOutput final : public RunOutput {
                     path_ + ":/report/" + r.layout.population + "/" + variable, &context_);
   }
 
+  void sync() override {
+    check(H5Fflush(file_, H5F_SCOPE_GLOBAL), path_ + ": cannot flush the output file");
+    context_.barrier();
+  }
+  std::string partial_file() const override { return partial_path(path_); }
+
   void commit(const Provenance& p) override {
     const std::string where = path_ + ":/provenance";
     for (Report& r : reports_) {

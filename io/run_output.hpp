@@ -87,6 +87,12 @@ class RunOutput {
     (void)values;
     (void)samples;
   }
+
+  // Collective. Makes everything appended so far durable in the (still partial) file, so that a
+  // checkpoint can copy it.
+  virtual void sync() {}
+  // The file being written ("" if none), for checkpoints to copy after sync().
+  virtual std::string partial_file() const { return ""; }
   // Writes /provenance, closes the file and moves it to its final name.
   virtual void commit(const Provenance& provenance) = 0;
 };

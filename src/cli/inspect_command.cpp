@@ -6,6 +6,7 @@
 
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/inspect_checkpoint.hpp"
 #include "cli/inspect_datasets.hpp"
 #include "core/errors.hpp"
 #include "io/file_summary.hpp"
@@ -22,13 +23,17 @@ int inspect_command(comm::Context& context, const std::vector<std::string>& args
   po::variables_map vm;
   if (!parse_command_line(
           context, args, options, path, "spikeweave inspect",
-          "Usage: spikeweave inspect FILE.h5\n"
-          "Prints the spike count and mean rate of every population in a run file, or the\n"
-          "shapes and counts of a rate or spiking dataset file.\n",
+          "Usage: spikeweave inspect FILE.h5 | CHECKPOINT_DIR[/latest]\n"
+          "Prints the spike count and mean rate of every population in a run file, the\n"
+          "shapes and counts of a rate or spiking dataset file, or what a checkpoint holds.\n",
           vm))
     return 0;
   if (path.empty()) throw UserError("spikeweave inspect", "missing FILE.h5 (see --help)");
   if (context.rank() != 0) return 0;
+  if (is_checkpoint_path(path)) {
+    print_checkpoint(path);
+    return 0;
+  }
   const io::FileKind kind = io::detect_file_kind(path);
   if (kind == io::FileKind::kRateDataset) {
     print_rate_dataset(path);

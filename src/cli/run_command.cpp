@@ -3,15 +3,19 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 
 #include "cli/cli_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/run_checkpoint.hpp"
+#include "cli/stop_signals.hpp"
 #include "comm/dry_run_context.hpp"
 #include "core/errors.hpp"
 #include "engine/memory_check.hpp"
 #include "engine/simulation.hpp"
 #include "io/hdf5_run_output.hpp"
 #include "io/output_path.hpp"
+#include "io/run_output_resume.hpp"
 #include "network/spec.hpp"
 
 namespace po = boost::program_options;
@@ -22,7 +26,10 @@ namespace {
 const char* kRunUsage =
     "Usage: spikeweave run NET.toml [options]\n"
     "Builds the network of NET.toml on all ranks and simulates it to simulation.t_stop_ms.\n"
-    "Runs as one process without mpirun, or under mpirun/srun on any number of ranks.\n";
+    "Runs as one process without mpirun, or under mpirun/srun on any number of ranks.\n"
+    "       spikeweave run --restart DIR[/latest] [NET.toml] [options]\n"
+    "Continues a run from a checkpoint, on any number of ranks (README \"Checkpoints and "
+    "restarts\").\n";
 }
 
 int run_command(comm::Context& context, const std::vector<std::string>& args,
@@ -46,18 +53,28 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
       "dry-run-rates", po::value<std::string>(&dry_run_rates),
       "rates of the fabricated spikes [Hz]: 8.5 or E=8.5,I=9 (default: each population follows "
       "this rank's own neurons)");
+  CheckpointOptions checkpoints;
+  add_checkpoint_options(options, checkpoints);
   std::string config_path;
   po::variables_map vm;
   if (!parse_command_line(context, args, options, config_path, "spikeweave run", kRunUsage, vm))
     return 0;
-  if (config_path.empty()) throw UserError("spikeweave run", "missing NET.toml (see --help)");
+  check_checkpoint_options(vm);
+  const bool restarting = !checkpoints.restart.empty();
+  if (config_path.empty() && !restarting)
+    throw UserError("spikeweave run", "missing NET.toml (see --help)");
   const bool quiet = vm.count("quiet") > 0;
   const bool overwrite = vm.count("overwrite") > 0;
   const bool talk = !quiet && context.rank() == 0;
 
-  const std::string text = read_text_file_collectively(context, config_path);
+  const std::string text =
+      config_path.empty() ? std::string() : read_text_file_collectively(context, config_path);
   if (!output.empty()) overrides.push_back("simulation.output=\"" + output + "\"");
-  const network::NetworkSpec spec = network::parse_network(text, config_path, overrides);
+  Restart restart;
+  if (restarting) restart = open_restart(context, checkpoints.restart);
+  const network::NetworkSpec spec = restarting
+                                        ? restart_spec(restart, config_path, text, overrides)
+                                        : network::parse_network(text, config_path, overrides);
   std::unique_ptr<comm::DryRunContext> dry;
   if (!dry_run.empty() || !dry_run_rates.empty()) {
     comm::DryRunSettings s{
@@ -76,6 +93,17 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
 
   const auto build_start = std::chrono::steady_clock::now();
   engine::Simulation simulation(spec, ranks);
+  if (restarting) {
+    const auto restore_start = std::chrono::steady_clock::now();
+    restore_simulation(simulation, restart);
+    const double restore_seconds = context.max(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - restore_start).count());
+    if (talk) {
+      std::fprintf(stderr, "[spikeweave] restored step %lld from %s in %.3f s\n",
+                   static_cast<long long>(restart.header.step), restart.directory.c_str(),
+                   restore_seconds);
+    }
+  }
   const double build_seconds = ranks.max(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count());
   std::vector<std::uint64_t> sizes = {simulation.local_neurons(), simulation.local_synapses()};
@@ -92,7 +120,28 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
   std::unique_ptr<io::RunOutput> out;
   if (!output_path.empty()) {
     out = io::create_hdf5_run_output(context, output_path, overwrite, simulation.output_layout());
+    if (restarting && restart.has_output) {
+      io::append_previous_output(context, *out, simulation.output_layout(),
+                                 restart.directory + "/output.h5");
+    }
     simulation.set_output(out.get());
+  }
+  // Checkpoints (on a cadence, or when a stop signal arrives) for every real run.
+  std::unique_ptr<Checkpointer> checkpointer;
+  if (!dry) {
+    std::vector<std::string> run_overrides = overrides;
+    if (restarting) {
+      run_overrides.clear();
+      std::istringstream lines(restart.header.overrides);
+      for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) run_overrides.push_back(line);
+      run_overrides.insert(run_overrides.end(), overrides.begin(), overrides.end());
+    }
+    checkpointer = std::make_unique<Checkpointer>(context, simulation, out.get(), checkpoints,
+                                                  restarting ? restart.header.network_toml : text,
+                                                  run_overrides, talk, command_line);
+    install_stop_signals();
+    simulation.set_interval_hook([&checkpointer] { return checkpointer->at_interval_boundary(); });
   }
   if (dry) {
     dry->begin_time_loop(simulation.step(), simulation.interval_steps(), spec.simulation.steps,
@@ -102,6 +151,19 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
   simulation.run_to_end(ProgressPrinter(context, spec.simulation.dt_ms, quiet));
   const double run_seconds = context.max(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count());
+  // A signal in the last interval stops nothing: the run is complete and commits as usual.
+  if (checkpointer && checkpointer->stopped_by() != 0 &&
+      simulation.step() < spec.simulation.steps) {
+    if (talk) {
+      std::fprintf(stderr,
+                   "[spikeweave] stopped by signal %d at t = %.1f ms after writing a checkpoint; "
+                   "continue with: spikeweave run --restart %s/latest\n",
+                   checkpointer->stopped_by(),
+                   static_cast<double>(simulation.step()) * spec.simulation.dt_ms,
+                   checkpoints.dir.c_str());
+    }
+    return kExitStoppedBySignal;
+  }
   io::Provenance provenance = simulation.provenance(command_line);
   provenance.counters["build_seconds"] = build_seconds;
   provenance.counters["simulate_seconds"] = run_seconds;

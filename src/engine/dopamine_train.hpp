@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/ids.hpp"
+#include "engine/checkpoint_state.hpp"
 #include "kernels/decay_table.hpp"
 #include "kernels/dopamine_deliver.hpp"
 
@@ -47,6 +48,33 @@ class DopamineTrain {
     return k == 0 ? 0.0 : n_after_[k - 1] * decay(t - stamps_[k - 1]);
   }
   const kernels::DopamineSignal& signal() const { return signal_; }
+
+  // Checkpoints: every rank holds the same train (all modulator spikes reach every rank that
+  // has the projection, and pruning follows the global sweep clock), so rank 0 saves it.
+  void save(StateWriter& w, const std::string& prefix, bool root) const {
+    io::CheckpointBlock stamps = io::empty_block(prefix + "stamp", 1, 1, true);
+    io::CheckpointBlock n_after = io::empty_block(prefix + "n_after", 1, 1, false);
+    if (root) {
+      for (std::size_t k = 0; k < stamps_.size(); ++k) {
+        stamps.keys.push_back(k);
+        n_after.keys.push_back(k);
+        stamps.ints.push_back(stamps_[k]);
+        n_after.reals.push_back(n_after_[k]);
+      }
+    }
+    w.put_block(std::move(stamps));
+    w.put_block(std::move(n_after));
+  }
+  void restore(StateReader& r, const std::string& prefix) {
+    const io::CheckpointBlock stamps = r.all(prefix + "stamp");
+    const io::CheckpointBlock n_after = r.all(prefix + "n_after");
+    stamps_.assign(stamps.ints.begin(), stamps.ints.end());
+    n_after_ = n_after.reals;
+    if (stamps_.size() != n_after_.size()) {
+      throw FileError(prefix + "stamp", "dopamine stamps and concentrations differ in length");
+    }
+    upload();
+  }
 
  private:
   double decay(Step k) const {

@@ -23,9 +23,26 @@ struct GroupArgs {
   const AnyValue& lowered;  // the model's lowered parameters (NeuronModelInfo::lower)
 };
 
+// A state variable's View over this rank's neurons, for checkpoints: `int32` if `integer`,
+// else `real`.
+struct NeuronStateView {
+  bool provided = false;
+  bool integer = false;
+  kernels::View<double*> real;
+  kernels::View<std::int32_t*> int32;
+};
+
 class NeuronGroup {
  public:
   virtual ~NeuronGroup() = default;
+
+  // The View of a state variable the model's registry entry marks `checkpointed`, in the model's
+  // internal representation (LIF potentials relative to e_l_mv, conductances in the current
+  // Views). Not provided: the caller reports the model's missing state as a bug.
+  virtual NeuronStateView checkpoint_view(const std::string& variable) {
+    (void)variable;
+    return {};
+  }
 
   // Advances every local neuron by one step. Reads and clears ring slot (step mod slots), writes
   // fired flags of row `lag`.

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/checkpoint_state.hpp"
 #include "engine/neuron_group.hpp"
 #include "engine/post_histories.hpp"
 #include "engine/post_rates.hpp"
@@ -144,6 +145,49 @@ class PlasticProjection : public Projection {
     return out;
   }
 
+  void save_state(StateWriter& w, const ProjectionKeys& keys) const override {
+    const std::string& p = keys.prefix;
+    w.put(p + "weight", keys.synapses, s_.weight);
+    w.put(p + "t_last", keys.rows, s_.rows.t_last);
+    w.put(p + "t_done", keys.rows, s_.rows.t_done);
+    w.put(p + "r1", keys.rows, s_.rows.r1);
+    if (tagging_) {
+      w.put(p + "late_weight", keys.synapses, tagging_update_.late);
+      w.put(p + "baseline_weight", keys.synapses, baseline_);
+      w.put(p + "protein", keys.targets, protein_.protein);
+    }
+    // The sweep and tagging clocks: the same on every rank (key 0).
+    io::CheckpointBlock clocks = io::empty_block(p + "clocks", 1, 2, true);
+    if (keys.root) {
+      clocks.keys = {0};
+      clocks.ints = {last_sweep_, last_tagging_};
+    }
+    w.put_block(std::move(clocks));
+    save_rule_state(w, keys);
+  }
+
+  void restore_state(StateReader& r, const ProjectionKeys& keys) override {
+    const std::string& p = keys.prefix;
+    r.get(p + "weight", keys.synapses, s_.weight);
+    r.get(p + "t_last", keys.rows, s_.rows.t_last);
+    r.get(p + "t_done", keys.rows, s_.rows.t_done);
+    r.get(p + "r1", keys.rows, s_.rows.r1);
+    if (tagging_) {
+      r.get(p + "late_weight", keys.synapses, tagging_update_.late);
+      r.get(p + "baseline_weight", keys.synapses, baseline_);
+      r.get(p + "protein", keys.targets, protein_.protein);
+    }
+    const io::CheckpointBlock clocks = r.aligned(p + "clocks", StateKeys{1, {0}, "", -1});
+    last_sweep_ = clocks.ints.at(0);
+    last_tagging_ = clocks.ints.at(1);
+    restore_rule_state(r, keys);
+  }
+
+  std::int64_t first_non_finite_weight() const override {
+    const kernels::View<const Weight*> w = s_.weight;
+    return first_non_finite(w);
+  }
+
   std::uint64_t bytes() const override {
     return tables_.bytes() + s_.weight.span() * sizeof(Weight) + s_.kminus.span() * sizeof(double) +
            (s_.rows.t_last.span() + s_.rows.t_done.span()) * sizeof(std::int64_t) +
@@ -211,6 +255,17 @@ class PlasticProjection : public Projection {
   // Rules whose stored state is not the weight call this once they have converted it.
   void reset_tagging_baseline() {
     if (tagging_) Kokkos::deep_copy(baseline_, s_.weight);
+  }
+
+  // A rule's own state besides the weights, rows and tagging (eligibility, calcium, dopamine).
+  // Decided by the configuration, never by local sizes: every rank saves the same blocks.
+  virtual void save_rule_state(StateWriter& w, const ProjectionKeys& keys) const {
+    (void)w;
+    (void)keys;
+  }
+  virtual void restore_rule_state(StateReader& r, const ProjectionKeys& keys) {
+    (void)r;
+    (void)keys;
   }
 
   virtual void after_deliver() {}

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/errors.hpp"
+#include "engine/checkpoint_state.hpp"
 #include "engine/neuron_group.hpp"
 
 namespace spikeweave::engine {
@@ -50,6 +51,39 @@ void PostHistories::append(const std::vector<std::unique_ptr<NeuronGroup>>& grou
     Kokkos::parallel_for(kernels::PostHistoryAppend::kLabel,
                          Kokkos::RangePolicy<kernels::ExecSpace>(0, groups[population]->size()),
                          append);
+  }
+}
+
+void PostHistories::save_state(StateWriter& w,
+                               const std::vector<std::unique_ptr<NeuronGroup>>& groups) const {
+  for (const auto& [population, h] : histories_) {
+    const StateKeys keys = gid_keys(groups[population]->gids(), groups[population]->spec().name);
+    const std::string prefix = "post_history/" + groups[population]->spec().name + "/";
+    w.put(prefix + "stamp", keys, h.stamp);
+    w.put(prefix + "count", keys, h.count);
+    w.put(prefix + "recent", keys, h.recent);
+    for (int c = 0; c < h.channels; ++c) {
+      // A contiguous copy of channel c: (neuron, slot).
+      kernels::View<double**> channel("post_trace_channel", h.trace.extent(1), h.trace.extent(2));
+      Kokkos::deep_copy(channel, Kokkos::subview(h.trace, c, Kokkos::ALL, Kokkos::ALL));
+      w.put(prefix + "trace_" + std::to_string(c), keys, channel);
+    }
+  }
+}
+
+void PostHistories::restore_state(StateReader& r,
+                                  const std::vector<std::unique_ptr<NeuronGroup>>& groups) {
+  for (auto& [population, h] : histories_) {
+    const StateKeys keys = gid_keys(groups[population]->gids(), groups[population]->spec().name);
+    const std::string prefix = "post_history/" + groups[population]->spec().name + "/";
+    r.get(prefix + "stamp", keys, h.stamp);
+    r.get(prefix + "count", keys, h.count);
+    r.get(prefix + "recent", keys, h.recent);
+    for (int c = 0; c < h.channels; ++c) {
+      kernels::View<double**> channel("post_trace_channel", h.trace.extent(1), h.trace.extent(2));
+      r.get(prefix + "trace_" + std::to_string(c), keys, channel);
+      Kokkos::deep_copy(Kokkos::subview(h.trace, c, Kokkos::ALL, Kokkos::ALL), channel);
+    }
   }
 }
 

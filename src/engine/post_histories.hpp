@@ -11,6 +11,8 @@
 namespace spikeweave::engine {
 
 class NeuronGroup;
+class StateWriter;
+class StateReader;
 
 class PostHistories {
  public:
@@ -26,6 +28,9 @@ class PostHistories {
   // True if any read needed a spike the history no longer held (then clears the flag).
   bool take_overflow();
   bool empty() const { return requests_.empty(); }
+  // Checkpoints: every history under "post_history/<population>/...", keyed by gid.
+  void save_state(StateWriter& w, const std::vector<std::unique_ptr<NeuronGroup>>& groups) const;
+  void restore_state(StateReader& r, const std::vector<std::unique_ptr<NeuronGroup>>& groups);
   std::uint64_t bytes() const;
 
  private:

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/errors.hpp"
+#include "engine/checkpoint_state.hpp"
 #include "engine/neuron_group.hpp"
 
 namespace spikeweave::engine {
@@ -67,6 +68,28 @@ void PostRates::update(const std::vector<std::unique_ptr<NeuronGroup>>& groups, 
     u.steps = steps;
     Kokkos::parallel_for(kernels::PostRatesUpdate::kLabel,
                          Kokkos::RangePolicy<kernels::ExecSpace>(0, groups[population]->size()), u);
+  }
+}
+
+void PostRates::save_state(StateWriter& w,
+                           const std::vector<std::unique_ptr<NeuronGroup>>& groups) const {
+  for (const auto& [population, u] : state_) {
+    const StateKeys keys = gid_keys(groups[population]->gids(), groups[population]->spec().name);
+    const std::string prefix = "post_rates/" + groups[population]->spec().name + "/";
+    for (int k = 0; k < u.traces; ++k)
+      w.put(prefix + "rate_hz_" + std::to_string(k), keys, u.rate_hz[k]);
+    if (requests_.at(population).homeostatic) w.put(prefix + "gain", keys, u.gain);
+  }
+}
+
+void PostRates::restore_state(StateReader& r,
+                              const std::vector<std::unique_ptr<NeuronGroup>>& groups) {
+  for (auto& [population, u] : state_) {
+    const StateKeys keys = gid_keys(groups[population]->gids(), groups[population]->spec().name);
+    const std::string prefix = "post_rates/" + groups[population]->spec().name + "/";
+    for (int k = 0; k < u.traces; ++k)
+      r.get(prefix + "rate_hz_" + std::to_string(k), keys, u.rate_hz[k]);
+    if (requests_.at(population).homeostatic) r.get(prefix + "gain", keys, u.gain);
   }
 }
 

@@ -13,6 +13,8 @@
 namespace spikeweave::engine {
 
 class NeuronGroup;
+class StateWriter;
+class StateReader;
 
 class PostRates {
  public:
@@ -28,6 +30,9 @@ class PostRates {
   kernels::View<const double*> gain(int population) const;
   kernels::View<const double*> rate(int population, int trace) const;
   bool empty() const { return requests_.empty(); }
+  // Checkpoints: rate traces and gains under "post_rates/<population>/...", keyed by gid.
+  void save_state(StateWriter& w, const std::vector<std::unique_ptr<NeuronGroup>>& groups) const;
+  void restore_state(StateReader& r, const std::vector<std::unique_ptr<NeuronGroup>>& groups);
 
  private:
   struct Request {

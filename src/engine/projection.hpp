@@ -14,6 +14,9 @@ namespace spikeweave::engine {
 class NeuronGroup;
 class PostHistories;
 class PostRates;
+class StateWriter;
+class StateReader;
+struct ProjectionKeys;
 
 // This interval's spikes of one source population on the device: words (receive slot, lag), each
 // source's spikes together and in lag order, and the offsets of the runs of equal source (for
@@ -55,6 +58,19 @@ class Projection {
     (void)variable;
     return std::vector<double>(synapses.size(), 0.0);
   }
+  // Checkpoints: the projection's changing state (plastic weights, traces, ...) under
+  // "projection/<name>/...", keyed by synapse identity, source and target gid (engine/
+  // checkpoint_state.hpp). Static projections have none. Every rank saves the same blocks.
+  virtual void save_state(StateWriter& writer, const ProjectionKeys& keys) const {
+    (void)writer;
+    (void)keys;
+  }
+  virtual void restore_state(StateReader& reader, const ProjectionKeys& keys) {
+    (void)reader;
+    (void)keys;
+  }
+  // The first local synapse whose stored weight is NaN or infinite, or -1 (numerical blow-up).
+  virtual std::int64_t first_non_finite_weight() const { return -1; }
   // Current weights of the given local synapses.
   virtual std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const;
 

@@ -185,12 +185,19 @@ void Simulation::run(Step steps, const ProgressCallback& progress) {
       PhaseTimers::Scope t(timers_, Phase::kIo);
       recorder_->flush();
     }
+    const bool stop = interval_hook_ && interval_hook_();
     if (progress) {
       progress(Progress{
           total - (end - step_), total,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
     }
+    if (stop) break;
   }
+}
+
+void Simulation::flush_output() {
+  PhaseTimers::Scope t(timers_, Phase::kIo);
+  recorder_->flush();
 }
 
 void Simulation::run_interval(int steps) {

@@ -20,6 +20,9 @@
 
 namespace spikeweave::engine {
 
+class StateWriter;
+class StateReader;
+
 // Thrown on the ranks that did not fail themselves when another rank failed during the loop:
 // the failing rank reports its own error; these ranks only exit non-zero.
 class PeerFailure : public std::runtime_error {
@@ -74,6 +77,22 @@ class Simulation {
   void run_to_end(const ProgressCallback& progress = {}) {
     run(spec_.simulation.steps - step_, progress);
   }
+
+  // Called on every rank at each interval boundary, after delivery, plasticity and the output
+  // flush of that interval (checkpoints, signals); returning true ends run() there. Collective
+  // if the hook is.
+  void set_interval_hook(std::function<bool()> hook) { interval_hook_ = std::move(hook); }
+  // Writes the buffered recordings now (collective).
+  void flush_output();
+  // Checkpoints (engine/checkpoint_state.cpp): the whole state at an interval boundary, keyed by
+  // global ids and synapse identities, and its restoration onto this rank's part of the same
+  // network, which may be decomposed differently. Both collective.
+  void save_state(StateWriter& writer);
+  void restore_state(StateReader& reader, Step step);
+  // Collective: "" if every state variable of every neuron and every plastic weight is finite,
+  // else, on every rank, the first blow-up found ("population exc, neuron 17 (gid 17): v_m_mv is
+  // nan at t = 12.3 ms").
+  std::string non_finite_state();
 
   // Provenance of this run (timings reduced over ranks: collective).
   io::Provenance provenance(const std::string& command_line);
@@ -131,6 +150,7 @@ class Simulation {
   kernels::View<std::uint32_t*> run_begin_device_;
   std::uint64_t spikes_delivered_ = 0;
   std::uint64_t synaptic_events_ = 0;
+  std::function<bool()> interval_hook_;
 };
 
 }  // namespace spikeweave::engine

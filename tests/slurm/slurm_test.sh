@@ -4,7 +4,8 @@
 # exit codes, logs and output files, and brings the cluster down again, also when a check fails.
 #
 #   slurm_test.sh SCENARIO SPIKEWEAVE SOURCE_DIR WORK_DIR PYTHON
-#     SCENARIO    cluster | srun | mpirun | bad_config | requeue | scaling | dataset | sweep
+#     SCENARIO    cluster | srun | mpirun | bad_config | requeue | run_requeue | scaling | dataset |
+#                 sweep
 #     SPIKEWEAVE  the spikeweave executable ($<TARGET_FILE:spikeweave>)
 #     SOURCE_DIR  the repository (templates, env files, local-cluster scripts, test inputs)
 #     WORK_DIR    where job scripts run and write (emptied first; kept for inspection)
@@ -240,6 +241,31 @@ case "$SCENARIO" in
       fail "the second slice did not continue (resumed at '$resumed', progress before the signal $first)"
     [ "$(tail -n 1 progress)" = "done $total" ] || fail "the command did not finish: $(cat progress)"
     say "USR1 -> step stopped -> requeued -> resumed at $resumed of $total -> completed"
+    ;;
+
+  run_requeue)
+    # run_requeue.sbatch on 2 ranks with a run longer than one slice: SIGUSR1 to the batch shell
+    # (what --signal=B:USR1@margin sends before the time limit) makes spikeweave checkpoint and
+    # exit 75, the job requeues itself, the second slice restarts from latest and completes; its
+    # output must equal a one-process run outside SLURM.
+    t_stop=20000
+    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$SPIKEWEAVE" run "$HERE/tiny_net.toml" \
+      --quiet --output "$WORK/reference.h5" --set simulation.t_stop_ms=$t_stop ||
+      fail "reference run outside SLURM failed"
+    jobid="$(NET="$HERE/tiny_net.toml" OUTPUT="$WORK/continued.h5" CHECKPOINT_DIR="$WORK/ckpt" \
+      RUN_ARGS="--set simulation.t_stop_ms=$t_stop" sbatch --parsable --job-name=sw-run-requeue \
+      --output="$WORK/requeue.log" --chdir="$WORK" --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 \
+      --time=10 "$TEMPLATES/run_requeue.sbatch")" || fail "sbatch failed"
+    stop_at_time_limit "$jobid" "t = "
+    grep -q "stopped by signal" requeue.log || fail "spikeweave did not report the stop"
+    grep -q "requeueing job $jobid" requeue.log || fail "no requeue message in the log"
+    grep -q "run --restart $WORK/ckpt/latest" requeue.log || fail "the second slice did not restart"
+    "$SPIKEWEAVE" inspect "$WORK/ckpt/latest" | grep -q "written by 2 rank(s)" ||
+      fail "the checkpoint was not written by the 2 ranks"
+    "$PYTHON" "$HERE/check_run_file.py" "$WORK/continued.h5" "$WORK/reference.h5" --ranks 2 \
+      --t-stop-ms $t_stop --population exc=200 --population inh=200 ||
+      fail "the requeued run's output differs from the uninterrupted run"
+    say "USR1 -> checkpoint, exit 75 -> requeued -> restarted from latest -> output equals the reference"
     ;;
 
   scaling)

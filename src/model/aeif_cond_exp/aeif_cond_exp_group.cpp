@@ -44,6 +44,28 @@ class AeifCondExpGroup final : public NeuronGroup {
   }
   View<const double*> v_rel_mv() const override { return update_.s.v_m_mv; }
   double e_l_mv() const override { return 0.0; }  // V is stored absolute
+  NeuronStateView checkpoint_view(const std::string& variable) override {
+    const auto& s = update_.s;
+    NeuronStateView v;
+    v.provided = true;
+    if (variable == "refractory_steps") {
+      v.int32 = s.refractory;
+      v.integer = true;
+    } else if (variable == "v_m_mv") {
+      v.real = s.v_m_mv;
+    } else if (variable == "w_pa") {
+      v.real = s.w_pa;
+    } else if (variable == "g_ex_ns") {
+      v.real = s.g_ex_ns;
+    } else if (variable == "g_in_ns") {
+      v.real = s.g_in_ns;
+    } else if (variable == "integration_step_ms") {
+      v.real = s.integration_step_ms;  // the step RKF45 carries over: part of the exact state
+    } else {
+      v.provided = false;
+    }
+    return v;
+  }
   View<const double*> state_view(const std::string& variable) const override {
     if (variable == "w_pa") return update_.s.w_pa;
     if (variable == "g_ex_ns") return update_.s.g_ex_ns;

@@ -43,6 +43,12 @@ class IzhikevichGroup final : public NeuronGroup {
   View<const double*> state_view(const std::string& variable) const override {
     return variable == "u_mv" ? update_.s.u_mv : View<const double*>();
   }
+  NeuronStateView checkpoint_view(const std::string& variable) override {
+    NeuronStateView v;
+    v.provided = variable == "v_m_mv" || variable == "u_mv";
+    v.real = variable == "v_m_mv" ? update_.s.v_m_mv : update_.s.u_mv;
+    return v;
+  }
 
  private:
   kernels::IzhikevichUpdate update_;

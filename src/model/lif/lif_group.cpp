@@ -26,6 +26,9 @@ class LifGroup final : public NeuronGroup {
     kernels::run_lif_update(update_, size());
   }
   View<const double*> v_rel_mv() const override { return update_.s.v_rel_mv; }
+  NeuronStateView checkpoint_view(const std::string& variable) override {
+    return lif_checkpoint_view(update_.s, variable);
+  }
   double e_l_mv() const override { return e_l_mv_; }
   View<const double*> state_view(const std::string& variable) const override {
     return lif_state_view(update_.s, variable);

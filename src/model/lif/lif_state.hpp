@@ -42,4 +42,28 @@ inline kernels::LifState make_lif_state(const GroupArgs& args, const NeuronGroup
   return s;
 }
 
+// The checkpointed variables of the LIF state (see lif_describe.cpp), by registry name.
+inline NeuronStateView lif_checkpoint_view(const kernels::LifState& s,
+                                           const std::string& variable) {
+  NeuronStateView v;
+  v.provided = true;
+  if (variable == "v_m_mv") {
+    v.real = s.v_rel_mv;
+  } else if (variable == "refractory_steps") {
+    v.int32 = s.refractory_steps;
+    v.integer = true;
+  } else if (variable == "i_syn_ex_pa" || variable == "g_ex_ns") {
+    v.real = s.i_syn_ex_pa;
+  } else if (variable == "i_syn_in_pa" || variable == "g_in_ns") {
+    v.real = s.i_syn_in_pa;
+  } else if (variable == "di_syn_ex") {
+    v.real = s.di_syn_ex;
+  } else if (variable == "di_syn_in") {
+    v.real = s.di_syn_in;
+  } else {
+    v.provided = false;
+  }
+  return v;
+}
+
 }  // namespace spikeweave::engine

@@ -34,6 +34,18 @@ class LifAdaptiveGroup final : public NeuronGroup {
     kernels::run_chunked_update(update_, size());
   }
   View<const double*> v_rel_mv() const override { return update_.s.base.v_rel_mv; }
+  NeuronStateView checkpoint_view(const std::string& variable) override {
+    NeuronStateView v;
+    v.provided = true;
+    if (variable == "theta_mv") {
+      v.real = update_.s.theta_mv;
+    } else if (variable == "w_pa") {
+      v.real = update_.s.w_pa;
+    } else {
+      return lif_checkpoint_view(update_.s.base, variable);
+    }
+    return v;
+  }
   double e_l_mv() const override { return e_l_mv_; }
   View<const double*> state_view(const std::string& variable) const override {
     if (variable == "theta_mv") return update_.s.theta_mv;

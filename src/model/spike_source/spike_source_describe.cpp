@@ -97,7 +97,9 @@ NeuronModelInfo describe_spike_source() {
   m.name = "spike_source";
   m.summary = "emits spikes at given times; receives no input (NEST spike_generator)";
   m.parameters = declared();
-  m.state = {{"next_spike", "1", "", false, true, "index of the neuron's next spike in its list"}};
+  // Not checkpointed: after a restart the update walks past the spikes before the current step.
+  m.state = {{"next_spike", "1", "", false, false,
+              "index of the neuron's next spike in its list (rebuilt from the step at a restart)"}};
   m.parse = &parse;
   m.lower = &lower;
   return m;

@@ -90,7 +90,11 @@ RuleInfo describe_calcium() {
   r.synapse_state = {{"rho", "1", "", true, true, "efficacy in [0, 1] (the stored state)"}};
   r.source_state = {
       {"calcium_pending", "steps", "", false, true, "pending presynaptic influxes"},
-      {"calcium_old", "1", "", false, true, "presynaptic calcium at calcium_old_time"}};
+      {"calcium_old", "1", "", false, true, "presynaptic calcium at calcium_old_time"},
+      {"calcium_pending_count", "1", "", false, true, "presynaptic spikes so far"},
+      {"calcium_old_time", "steps", "", false, true, "reference time of calcium_old"},
+      {"t_last", "steps", "", false, true, "time of the source's last spike"},
+      {"t_done", "steps", "", false, true, "time up to which the row's synapses are integrated"}};
   r.target_state = {{"post_history", "steps", "", false, true, "the target's recent spikes"}};
   r.parse = &parse;
   r.lower = &lower;

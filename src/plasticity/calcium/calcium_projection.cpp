@@ -82,6 +82,25 @@ class CalciumProjection final : public PlasticProjection<Weight, kernels::Calciu
   double weight_from_state(double rho) const override {
     return this->s_.p.w_min + rho * (this->s_.p.w_max - this->s_.p.w_min);
   }
+  void save_rule_state(StateWriter& w, const ProjectionKeys& keys) const override {
+    const auto& s = this->s_;
+    w.put(keys.prefix + "calcium_pending", keys.rows, s.pending);
+    w.put(keys.prefix + "calcium_pending_count", keys.rows, s.pending_count);
+    w.put(keys.prefix + "calcium_old", keys.rows, s.old_calcium);
+    w.put(keys.prefix + "calcium_old_time", keys.rows, s.old_time);
+    if (modulator_ >= 0) train_.save(w, keys.prefix + "dopamine/", keys.root);
+  }
+  void restore_rule_state(StateReader& r, const ProjectionKeys& keys) override {
+    auto& s = this->s_;
+    r.get(keys.prefix + "calcium_pending", keys.rows, s.pending);
+    r.get(keys.prefix + "calcium_pending_count", keys.rows, s.pending_count);
+    r.get(keys.prefix + "calcium_old", keys.rows, s.old_calcium);
+    r.get(keys.prefix + "calcium_old_time", keys.rows, s.old_time);
+    if (modulator_ >= 0) {
+      train_.restore(r, keys.prefix + "dopamine/");
+      s.dopamine = train_.signal();
+    }
+  }
   std::uint64_t extra_bytes() const override {
     const auto& s = this->s_;
     return s.pending.span() * sizeof(std::int64_t) +

@@ -114,7 +114,9 @@ AnyValue lower_as_is(const AnyValue& params, double /*dt_ms*/, const std::string
 
 std::vector<model::StateVariableInfo> trace_state() {
   return {{"r1", "1", "", false, true, "presynaptic trace after the source's last spike"},
-          {"t_last", "steps", "", false, true, "time of the source's last spike"}};
+          {"t_last", "steps", "", false, true, "time of the source's last spike"},
+          {"t_done", "steps", "", false, true,
+           "presynaptic time up to which the row's synapses saw postsynaptic spikes"}};
 }
 
 std::vector<model::StateVariableInfo> post_trace_state() {

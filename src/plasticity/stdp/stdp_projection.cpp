@@ -46,6 +46,20 @@ class StdpProjection final : public PlasticProjection<Weight, kernels::StdpSynap
   std::uint64_t extra_bytes() const override {
     return this->s_.pre_centered_trace.span() * sizeof(double);
   }
+  void save_rule_state(StateWriter& w, const ProjectionKeys& keys) const override {
+    const auto& s = this->s_;
+    if (s.triplet) w.put(keys.prefix + "r2", keys.rows, s.rows.r2);
+    if (s.pairing == kernels::PairingMode::kNearestPreCentered) {
+      w.put(keys.prefix + "pre_centered_trace", keys.synapses, s.pre_centered_trace);
+    }
+  }
+  void restore_rule_state(StateReader& r, const ProjectionKeys& keys) override {
+    auto& s = this->s_;
+    if (s.triplet) r.get(keys.prefix + "r2", keys.rows, s.rows.r2);
+    if (s.pairing == kernels::PairingMode::kNearestPreCentered) {
+      r.get(keys.prefix + "pre_centered_trace", keys.synapses, s.pre_centered_trace);
+    }
+  }
 };
 
 template <class Rule, class Weight>

@@ -71,7 +71,11 @@ RuleInfo describe_stdp_dopamine() {
   r.synapse_state = {{"weight", "weight", "", false, true, "the weight (always in the recording)"},
                      {"eligibility", "1", "", true, true, "eligibility trace c"}};
   r.source_state = {{"r1", "1", "", false, true, "presynaptic trace after the last spike"},
-                    {"t_last", "steps", "", false, true, "time of the source's last spike"}};
+                    {"t_last", "steps", "", false, true, "time of the source's last spike"},
+                    {"t_done", "steps", "", false, true,
+                     "presynaptic time up to which the row's synapses are integrated"},
+                    {"dopamine_train", "steps", "", false, true,
+                     "the modulator's spikes still needed, with the concentration after each"}};
   r.target_state = {{"post_history", "steps", "", false, true, "the target's recent spikes"}};
   r.parse = &parse;
   r.lower = &lower;

@@ -57,6 +57,15 @@ class DopamineProjection final
   std::uint64_t extra_bytes() const override {
     return this->s_.eligibility.span() * sizeof(Weight);
   }
+  void save_rule_state(StateWriter& w, const ProjectionKeys& keys) const override {
+    w.put(keys.prefix + "eligibility", keys.synapses, this->s_.eligibility);
+    train_.save(w, keys.prefix + "dopamine/", keys.root);
+  }
+  void restore_rule_state(StateReader& r, const ProjectionKeys& keys) override {
+    r.get(keys.prefix + "eligibility", keys.synapses, this->s_.eligibility);
+    train_.restore(r, keys.prefix + "dopamine/");
+    this->s_.dopamine = train_.signal();
+  }
 
  private:
   DopamineTrain train_;

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Checkpoint cost, size and restart time of the hpc_benchmark networks (issue 12).
+
+    benchmarks/checkpoint_bench.py [--spikeweave build/bin/spikeweave] [--scale 0.2]
+        [--ranks 1] [--network hpc_benchmark|hpc_benchmark_plastic] [--jsonl FILE]
+
+Runs the network for 2 x --half-ms with a checkpoint at --half-ms and at the end, then restarts
+from the first checkpoint with t_stop at its step (a restart that simulates nothing: its time is
+the build plus the restore), and measures on the same disk the write bandwidth of
+`dd conv=fdatasync` and the read bandwidth of `dd` for a file of the state's size. Prints and
+appends one JSON record: state bytes per synapse, checkpoint seconds (state write; whole
+checkpoint with the output copy, fsyncs and checksums), simulated seconds per simulated second,
+restart and restore seconds, the dd figures, load average, commit."""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+
+
+def launch(spikeweave, ranks, args, cwd):
+    cmd = [spikeweave] + args
+    if ranks > 1:
+        cmd = ["mpirun", "-np", str(ranks), "--oversubscribe", "--bind-to", "none"] + cmd
+    start = time.time()
+    p = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)}: exit {p.returncode}\n{p.stderr}")
+    return p.stderr, time.time() - start
+
+
+def dd_bandwidth(directory, size_bytes):
+    """(write MB/s with fdatasync, read MB/s) of dd on `directory`'s disk."""
+    path = os.path.join(directory, "dd.bin")
+    count = max(1, size_bytes // (1 << 20))
+    out = subprocess.run(["dd", "if=/dev/zero", f"of={path}", "bs=1M", f"count={count}",
+                          "conv=fdatasync"], capture_output=True, text=True).stderr
+    write = float(re.search(r"([\d.]+) s,", out).group(1))
+    out = subprocess.run(["dd", f"if={path}", "of=/dev/null", "bs=1M"], capture_output=True,
+                         text=True).stderr
+    read = float(re.search(r"([\d.]+) s,", out).group(1))
+    os.remove(path)
+    mb = count * (1 << 20) / 1e6
+    return mb / write, mb / read
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--spikeweave", default=os.path.join(HERE, "..", "build", "bin", "spikeweave"))
+    parser.add_argument("--network", default="hpc_benchmark_plastic")
+    parser.add_argument("--scale", type=float, default=0.2)
+    parser.add_argument("--ranks", type=int, default=1)
+    parser.add_argument("--half-ms", type=float, default=100.0)
+    parser.add_argument("--jsonl", default=None)
+    parser.add_argument("--workdir", default=None, help="where checkpoints go (default: a temp dir here)")
+    args = parser.parse_args()
+    net = os.path.join(HERE, "networks", args.network + ".toml")
+    ne, ni = int(9000 * args.scale + 0.5), int(2250 * args.scale + 0.5)
+    sets = ["--set", f"population[0].size={ne}", "--set", f"population[1].size={ni}",
+            "--set", f"simulation.t_stop_ms={2 * args.half_ms}"]
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(dir=args.workdir or HERE) as d:
+        err, wall = launch(args.spikeweave, args.ranks,
+                           ["run", net, "-o", "out.h5", "--checkpoint-every-ms", str(args.half_ms),
+                            "--checkpoint-dir", "A"] + sets, d)
+        synapses = int(re.search(r"and (\d+) synapses", err).group(1))
+        checkpoints = [(float(a), float(b), int(c), float(e)) for a, b, c, e in re.findall(
+            r"checkpoint at t = ([\d.]+) ms in ([\d.]+) s \(state.h5: (\d+) bytes written in ([\d.]+) s",
+            err)]
+        simulated = re.search(r"simulated ([\d.]+) ms in ([\d.]+) (s|min)", err)
+        sim_seconds = float(simulated.group(2)) * (60 if simulated.group(3) == "min" else 1)
+        step = int(round(checkpoints[0][0] * 10))
+        ckpt = os.path.join("A", f"ckpt-{step:012d}")
+        err2, restart_wall = launch(args.spikeweave, args.ranks,
+                                    ["run", "--restart", ckpt, "-o", "restarted.h5",
+                                     "--checkpoint-dir", "B", "--set",
+                                     f"simulation.t_stop_ms={checkpoints[0][0]}"], d)
+        restore = float(re.search(r"restored step \d+ from .* in ([\d.]+) s", err2).group(1))
+        built = re.search(r"built .* in ([\d.]+) (s|min)", err2)
+        state_bytes = checkpoints[0][2]
+        dd_write, dd_read = dd_bandwidth(d, state_bytes)
+    write_mb_s = [c[2] / c[3] / 1e6 for c in checkpoints]
+    record = {
+        "benchmark": "checkpoint", "network": args.network, "scale": args.scale,
+        "ranks": args.ranks, "synapses": synapses, "state_bytes": state_bytes,
+        "bytes_per_synapse": state_bytes / synapses,
+        "checkpoint_seconds": [c[1] for c in checkpoints],
+        "state_write_seconds": [c[3] for c in checkpoints],
+        "state_write_mb_s": write_mb_s, "dd_write_mb_s": dd_write,
+        "write_fraction_of_dd": max(write_mb_s) / dd_write,
+        "restore_seconds": restore, "restore_read_mb_s": state_bytes / restore / 1e6,
+        "dd_read_mb_s": dd_read, "read_fraction_of_dd": state_bytes / restore / 1e6 / dd_read,
+        "restart_wall_seconds": restart_wall,
+        "restart_build_seconds": float(built.group(1)) * (60 if built.group(2) == "min" else 1),
+        "simulate_seconds": sim_seconds, "simulated_ms": 2 * args.half_ms,
+        "checkpoint_per_simulated_second": [c[1] / (sim_seconds / (2 * args.half_ms / 1000.0))
+                                            for c in checkpoints],
+        "load_average_before": load, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "commit": subprocess.run(["git", "-C", HERE, "rev-parse", "--short", "HEAD"],
+                                 capture_output=True, text=True).stdout.strip(),
+    }
+    print(json.dumps(record, indent=1))
+    if args.jsonl:
+        with open(args.jsonl, "a") as f:
+            f.write(json.dumps(record) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

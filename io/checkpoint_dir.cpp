@@ -1,0 +1,263 @@
+#include "io/checkpoint_dir.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/errors.hpp"
+
+namespace spikeweave::io {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kManifestFormat = "spikeweave-checkpoint-manifest 1";
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
+
+std::string hex(std::uint64_t value) {
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+// FNV-1a over 8-byte words (a trailing partial word is zero-padded): one multiply per word
+// keeps the checksum of a large state file well above disk speed.
+std::uint64_t fnv_words(std::uint64_t h, const unsigned char* data, std::size_t n) {
+  std::size_t k = 0;
+  for (; k + 8 <= n; k += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, data + k, 8);
+    h = (h ^ word) * kFnvPrime;
+  }
+  if (k < n) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, data + k, n - k);
+    h = (h ^ word) * kFnvPrime;
+  }
+  return h;
+}
+
+void fsync_path(const std::string& path, bool directory) {
+  const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) throw FileError(path, std::string("cannot open to sync: ") + std::strerror(errno));
+  const int status = ::fsync(fd);
+  ::close(fd);
+  if (status != 0) throw FileError(path, std::string("fsync failed: ") + std::strerror(errno));
+}
+
+std::string step_name(std::int64_t step) {
+  char name[32];
+  std::snprintf(name, sizeof name, "ckpt-%012lld", static_cast<long long>(step));
+  return name;
+}
+
+// Complete checkpoints of a root directory, oldest first.
+std::vector<fs::path> complete_checkpoints(const fs::path& root) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return out;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("ckpt-", 0) == 0 && fs::exists(entry.path() / "MANIFEST", ec))
+      out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+CheckpointManifest read_manifest(const fs::path& directory) {
+  const std::string path = (directory / "MANIFEST").string();
+  std::ifstream in(path);
+  if (!in) throw FileError(path, "missing: not a complete checkpoint");
+  std::string line;
+  std::getline(in, line);
+  if (line != kManifestFormat) {
+    throw FileError(path, "not a SpikeWeave checkpoint manifest (first line '" + line +
+                              "', expected '" + kManifestFormat + "')");
+  }
+  CheckpointManifest m;
+  m.directory = directory.string();
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string key;
+    fields >> key;
+    if (key == "step") fields >> m.step;
+    if (key == "time_ms") fields >> m.time_ms;
+    if (key == "ranks") fields >> m.ranks;
+    if (key == "network_hash") fields >> m.network_hash;
+    if (key == "file") {
+      CheckpointManifest::File f;
+      fields >> f.name >> f.bytes >> f.checksum;
+      m.files.push_back(f);
+    }
+    if (!fields && key != "end") throw FileError(path, "unreadable line '" + line + "'");
+  }
+  if (m.files.empty()) throw FileError(path, "lists no files: truncated");
+  return m;
+}
+
+std::string verify_files(const CheckpointManifest& m) {
+  for (const CheckpointManifest::File& f : m.files) {
+    const fs::path file = fs::path(m.directory) / f.name;
+    std::error_code ec;
+    if (!fs::exists(file, ec)) return file.string() + ": missing";
+    const std::uint64_t size = fs::file_size(file, ec);
+    if (size != f.bytes) {
+      return file.string() + ": truncated or altered (" + std::to_string(size) +
+             " bytes, the manifest says " + std::to_string(f.bytes) + ")";
+    }
+    const std::string sum = file_checksum(file.string());
+    if (sum != f.checksum) {
+      return file.string() + ": corrupted (checksum " + sum + ", the manifest says " + f.checksum +
+             ")";
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+bool CheckpointManifest::has_file(const std::string& name) const {
+  return std::any_of(files.begin(), files.end(), [&](const File& f) { return f.name == name; });
+}
+
+std::string text_hash(const std::string& text) {
+  std::uint64_t h = kFnvOffset;
+  for (unsigned char c : text) h = (h ^ c) * kFnvPrime;
+  return hex(h);
+}
+
+std::string file_checksum(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FileError(path, "cannot read");
+  std::vector<unsigned char> buffer(1 << 22);
+  std::uint64_t h = kFnvOffset;
+  while (in) {
+    in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(buffer.size()));
+    const std::size_t got = static_cast<std::size_t>(in.gcount());
+    // Whole words per read (the buffer size is a multiple of 8), so the hash does not depend
+    // on how the file is split into reads.
+    h = fnv_words(h, buffer.data(), got);
+  }
+  return hex(h);
+}
+
+void copy_file_synced(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+  if (ec) throw FileError(to, "cannot copy " + from + ": " + ec.message());
+  fsync_path(to, false);
+}
+
+std::string begin_checkpoint(comm::Context& context, const std::string& dir, std::int64_t step) {
+  const std::string staging = (fs::path(dir) / ("." + step_name(step) + ".tmp")).string();
+  std::string problem;
+  if (context.rank() == 0) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (!fs::is_directory(dir, ec)) {
+      problem = "cannot create the checkpoint directory";
+    } else {
+      // Staging directories are left by runs killed while writing: never complete, never named
+      // by `latest`, so they go.
+      std::vector<fs::path> stale;
+      for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        if (entry.path().filename().string().rfind(".ckpt-", 0) == 0) stale.push_back(entry.path());
+      }
+      for (const fs::path& path : stale) fs::remove_all(path, ec);
+      if (!fs::create_directory(staging, ec)) problem = "cannot create " + staging;
+    }
+  }
+  context.broadcast(problem, 0);
+  if (!problem.empty()) throw FileError(dir, problem);
+  return staging;
+}
+
+std::string publish_checkpoint(const std::string& staging, const std::string& dir,
+                               CheckpointManifest manifest, int keep) {
+  try {
+    std::error_code ec;
+    for (CheckpointManifest::File& f : manifest.files) {
+      const std::string path = (fs::path(staging) / f.name).string();
+      fsync_path(path, false);
+      f.bytes = fs::file_size(path, ec);
+      f.checksum = file_checksum(path);
+    }
+    const std::string manifest_path = (fs::path(staging) / "MANIFEST").string();
+    {
+      std::ofstream out(manifest_path);
+      out << kManifestFormat << "\n"
+          << "step " << manifest.step << "\n"
+          << "time_ms " << manifest.time_ms << "\n"
+          << "ranks " << manifest.ranks << "\n"
+          << "network_hash " << manifest.network_hash << "\n";
+      for (const auto& f : manifest.files)
+        out << "file " << f.name << " " << f.bytes << " " << f.checksum << "\n";
+      out << "end\n";
+      if (!out) return manifest_path + ": cannot write";
+    }
+    fsync_path(manifest_path, false);
+    fsync_path(staging, true);
+    const fs::path final_dir = fs::path(dir) / step_name(manifest.step);
+    fs::remove_all(final_dir, ec);  // an older run's checkpoint of the same step
+    fs::rename(staging, final_dir, ec);
+    if (ec) return "cannot rename " + staging + " to " + final_dir.string() + ": " + ec.message();
+    fsync_path(dir, true);
+    // `latest` is replaced by renaming a new link over it: never absent, never dangling.
+    const fs::path link = fs::path(dir) / "latest";
+    const fs::path temporary = fs::path(dir) / ".latest.tmp";
+    fs::remove(temporary, ec);
+    fs::create_directory_symlink(final_dir.filename(), temporary, ec);
+    if (ec) return "cannot create " + temporary.string() + ": " + ec.message();
+    fs::rename(temporary, link, ec);
+    if (ec) return "cannot update " + link.string() + ": " + ec.message();
+    fsync_path(dir, true);
+    std::vector<fs::path> complete = complete_checkpoints(dir);
+    const std::size_t keep_count = static_cast<std::size_t>(std::max(1, keep));
+    for (std::size_t k = 0; k + keep_count < complete.size(); ++k) fs::remove_all(complete[k], ec);
+    return "";
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
+CheckpointManifest verify_checkpoint(const std::string& path) {
+  std::error_code ec;
+  fs::path directory(path);
+  if (!fs::exists(directory, ec)) throw FileError(path, "no such checkpoint");
+  if (!fs::exists(directory / "MANIFEST", ec) && fs::exists(directory / "latest", ec)) {
+    directory = directory / "latest";
+  }
+  // DIR/latest resolved: a later checkpoint moving `latest` does not change what was verified.
+  const fs::path resolved = fs::canonical(directory, ec);
+  if (!ec) directory = resolved;
+  std::string problem;
+  CheckpointManifest m;
+  try {
+    m = read_manifest(directory);
+    problem = verify_files(m);
+  } catch (const FileError& e) {
+    problem = e.what();
+  }
+  if (problem.empty()) return m;
+  // Offer the newest other complete checkpoint beside it.
+  std::string offer;
+  const fs::path canonical = fs::weakly_canonical(directory, ec);
+  for (const fs::path& other : complete_checkpoints(canonical.parent_path())) {
+    if (other != canonical) offer = other.string();
+  }
+  throw FileError(path, "cannot restart from this checkpoint: " + problem +
+                            (offer.empty() ? std::string(" (no other checkpoint found)")
+                                           : "; the previous checkpoint is " + offer +
+                                                 " (--restart " + offer + ")"));
+}
+
+}  // namespace spikeweave::io

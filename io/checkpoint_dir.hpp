@@ -1,0 +1,62 @@
+#pragma once
+// Checkpoint directories: atomic publication, checksums and verification (layout in
+// io/SCHEMA.md).
+//   DIR/ckpt-<step, 12 digits>/state.h5   the state (io/checkpoint_file.hpp)
+//   DIR/ckpt-<step>/output.h5             the run's output file as of that step (if any)
+//   DIR/ckpt-<step>/MANIFEST              written last: step, ranks, network hash, and the size
+//                                         and checksum of every file
+//   DIR/latest -> ckpt-<step>             the newest complete checkpoint
+// A checkpoint is assembled in DIR/.ckpt-<step>.tmp, its files fsynced, the manifest written and
+// fsynced, and the directory renamed: a kill at any moment leaves `latest` naming a complete
+// checkpoint, and the previous one is removed only after the new one is published.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "comm/context.hpp"
+
+namespace spikeweave::io {
+
+// 64-bit FNV-1a of a text, as 16 hex digits (the network TOML's hash).
+std::string text_hash(const std::string& text);
+// The same hash over a file's bytes; throws FileError if it cannot be read.
+std::string file_checksum(const std::string& path);
+
+struct CheckpointManifest {
+  std::string directory;  // the checkpoint's directory
+  std::int64_t step = 0;
+  double time_ms = 0.0;
+  std::int64_t ranks = 0;
+  std::string network_hash;
+  struct File {
+    std::string name;
+    std::uint64_t bytes = 0;
+    std::string checksum;
+  };
+  std::vector<File> files;
+  bool has_file(const std::string& name) const;
+};
+
+// Collective. Creates DIR if needed and an empty staging directory for the checkpoint of `step`;
+// returns its path. Throws FileError on every rank if DIR cannot be written.
+std::string begin_checkpoint(comm::Context& context, const std::string& dir, std::int64_t step);
+
+// Rank 0 only (the others wait in the caller's collective): checksums and fsyncs the files of the
+// staging directory, writes the manifest, publishes the directory as ckpt-<step>, points
+// `latest` at it and removes the oldest complete checkpoints beyond `keep`. Returns "" or the
+// reason it failed.
+std::string publish_checkpoint(const std::string& staging, const std::string& dir,
+                               CheckpointManifest manifest, int keep);
+
+// Local. The checkpoint directory that `path` names: a checkpoint directory itself (it holds a
+// MANIFEST), or DIR/latest of a checkpoint root DIR. Then verifies it: every file of the
+// manifest is present, has its size (else: truncated) and its checksum (else: corrupted).
+// Throws FileError naming the file and the reason, and the previous complete checkpoint if
+// there is one.
+CheckpointManifest verify_checkpoint(const std::string& path);
+
+// Copies `from` to `to` and fsyncs the copy. Local; throws FileError.
+void copy_file_synced(const std::string& from, const std::string& to);
+
+}  // namespace spikeweave::io

@@ -1,0 +1,326 @@
+#include "io/checkpoint_file.hpp"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <set>
+
+#include "comm/mpi/mpi_context.hpp"
+#include "io/hdf5_util.hpp"
+
+namespace spikeweave::io {
+namespace {
+
+constexpr const char* kFormat = "spikeweave-checkpoint";
+// Rows read at a time at restart: bounds the memory of a rank that scans a large block.
+constexpr hsize_t kReadRows = 1 << 20;
+
+// Creates the groups of `path` ("a/b/c") below `root` that do not exist yet; returns the last.
+Handle make_groups(hid_t root, const std::string& path, const std::string& where) {
+  Handle current = group_handle(H5Gopen2(root, ".", H5P_DEFAULT), where);
+  std::size_t begin = 0;
+  while (begin <= path.size()) {
+    const std::size_t end = std::min(path.find('/', begin), path.size());
+    const std::string part = h5::link_name(path.substr(begin, end - begin));
+    current = h5::exists(current, part) ? h5::open_group(current, part, where)
+                                        : h5::create_group(current, part, where);
+    begin = end + 1;
+  }
+  return current;
+}
+
+std::string block_path(const std::string& name) {
+  std::string path = "state";
+  std::size_t begin = 0;
+  while (begin <= name.size()) {
+    const std::size_t end = std::min(name.find('/', begin), name.size());
+    path += "/" + h5::link_name(name.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return path;
+}
+
+void write_header(hid_t file, const CheckpointHeader& h, const std::string& where) {
+  h5::write_attribute(file, "format", std::string(kFormat), where);
+  h5::write_attribute(file, "layout_version", h.layout_version, where);
+  h5::write_attribute(file, "step", h.step, where);
+  h5::write_attribute(file, "interval_steps", h.interval_steps, where);
+  h5::write_attribute(file, "ranks", h.ranks, where);
+  h5::write_attribute(file, "dt_ms", h.dt_ms, where);
+  h5::write_attribute(file, "network_hash", h.network_hash, where);
+  h5::write_attribute(file, "network_toml", h.network_toml, where);
+  h5::write_attribute(file, "overrides", h.overrides, where);
+  h5::write_attribute(file, "effective_toml", h.effective_toml, where);
+  h5::write_attribute(file, "version", h.version, where);
+}
+
+CheckpointHeader read_header(hid_t file, const std::string& where) {
+  if (!h5::has_attribute(file, "format") ||
+      h5::read_string_attribute(file, "format", where) != kFormat) {
+    throw FileError(
+        where, "not a SpikeWeave checkpoint (no format attribute '" + std::string(kFormat) + "')");
+  }
+  CheckpointHeader h;
+  h.layout_version = h5::read_int_attribute(file, "layout_version", where);
+  if (h.layout_version != kCheckpointLayoutVersion) {
+    throw FileError(where, "checkpoint layout version " + std::to_string(h.layout_version) +
+                               ", but this SpikeWeave reads version " +
+                               std::to_string(kCheckpointLayoutVersion));
+  }
+  h.step = h5::read_int_attribute(file, "step", where);
+  h.interval_steps = h5::read_int_attribute(file, "interval_steps", where);
+  h.ranks = h5::read_int_attribute(file, "ranks", where);
+  h.dt_ms = h5::read_double_attribute(file, "dt_ms", where);
+  h.network_hash = h5::read_string_attribute(file, "network_hash", where);
+  h.network_toml = h5::read_string_attribute(file, "network_toml", where);
+  h.overrides = h5::read_string_attribute(file, "overrides", where);
+  h.effective_toml = h5::read_string_attribute(file, "effective_toml", where);
+  h.version = h5::read_string_attribute(file, "version", where);
+  return h;
+}
+
+std::string key_set_path(const std::string& key_set) {
+  std::string path = block_path(key_set);
+  return "keys" + path.substr(std::string("state").size());
+}
+
+// Writes a block; its keys go to its own group, or once per key set (`written` remembers).
+void write_block(comm::Context& context, hid_t file, hid_t transfer, const CheckpointBlock& b,
+                 const std::string& where, std::set<std::string>& written) {
+  const std::uint64_t local = b.entries();
+  const std::uint64_t first = context.exclusive_prefix_sum(local);
+  const std::uint64_t total = context.sum(local);
+  const std::string at = where + ":/" + block_path(b.name);
+  Handle group = make_groups(file, block_path(b.name), at);
+  h5::write_attribute(group, "name", b.name, at);
+  const bool write_keys = b.key_set.empty() || written.insert(b.key_set).second;
+  if (write_keys && local > 0 && b.keys.empty()) {
+    throw InternalError("checkpoint block " + b.name + " is the first of key set " + b.key_set +
+                        " but carries no keys");
+  }
+  Handle keys;
+  if (!b.key_set.empty()) {
+    h5::write_attribute(group, "key_set", key_set_path(b.key_set), at);
+    if (write_keys) {
+      const std::string path = key_set_path(b.key_set);
+      const std::size_t slash = path.rfind('/');
+      Handle parent = make_groups(file, path.substr(0, slash), at);
+      keys = h5::create_fixed(parent, path.substr(slash + 1), H5T_STD_U64LE,
+                              {total, static_cast<hsize_t>(b.key_width)}, at);
+    }
+  } else {
+    keys = h5::create_fixed(group, "keys", H5T_STD_U64LE,
+                            {total, static_cast<hsize_t>(b.key_width)}, at);
+  }
+  const hid_t file_type = b.integer ? H5T_STD_I64LE : b.single ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
+  Handle values = h5::create_fixed(group, "values", file_type,
+                                   {total, static_cast<hsize_t>(b.value_width)}, at);
+  if (total == 0) return;  // HDF5 refuses even empty writes to an empty dataset
+  if (write_keys) {
+    h5::write_block(keys, H5T_NATIVE_UINT64, b.keys.data(), total, first, local, 0,
+                    static_cast<hsize_t>(b.key_width), transfer, at, &context);
+  }
+  const void* data = b.integer ? static_cast<const void*>(b.ints.data())
+                               : static_cast<const void*>(b.reals.data());
+  h5::write_block(values, b.integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, data, total, first,
+                  b.value_width > 0 ? local : 0, 0, static_cast<hsize_t>(b.value_width), transfer,
+                  at, &context);
+}
+
+// Rows [first, first + rows) of a 2-D dataset.
+template <class T>
+void read_slab(hid_t dataset, hid_t type, hsize_t first, hsize_t rows, hsize_t width,
+               std::vector<T>& out, const std::string& where) {
+  out.resize(rows * width);
+  if (rows == 0 || width == 0) return;
+  Handle space = space_handle(H5Dget_space(dataset), where);
+  const hsize_t start[2] = {first, 0};
+  const hsize_t count[2] = {rows, width};
+  check(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr), where);
+  Handle memory = space_handle(H5Screate_simple(2, count, nullptr), where);
+  check(H5Dread(dataset, type, memory, space, H5P_DEFAULT, out.data()), where);
+}
+
+void dims_of(hid_t dataset, hsize_t (&dims)[2], const std::string& where) {
+  Handle space = space_handle(H5Dget_space(dataset), where);
+  if (H5Sget_simple_extent_ndims(space) != 2) throw FileError(where, "expected a 2-D dataset");
+  check(H5Sget_simple_extent_dims(space, dims, nullptr), where);
+}
+
+// A block's keys: its own, or its key set's.
+Handle open_keys(hid_t group, const std::string& where) {
+  if (h5::has_attribute(group, "key_set")) {
+    const std::string path = h5::read_string_attribute(group, "key_set", where);
+    const hid_t file = H5Iget_file_id(group);
+    Handle file_handle_(file, H5Fclose, where);
+    return dataset_handle(H5Dopen2(file, path.c_str(), H5P_DEFAULT), where + " keys " + path);
+  }
+  return dataset_handle(H5Dopen2(group, "keys", H5P_DEFAULT), where + "/keys");
+}
+
+class Hdf5CheckpointSource final : public CheckpointSource {
+ public:
+  explicit Hdf5CheckpointSource(const std::string& path)
+      : path_(path), file_(h5::open_existing_file(path)), header_(read_header(file_, path)) {}
+
+  const CheckpointHeader& header() const override { return header_; }
+
+  bool has_block(const std::string& name) const override {
+    return h5::exists(file_, block_path(name));
+  }
+
+  CheckpointBlock read(const std::string& name,
+                       const std::function<bool(const std::uint64_t*)>& wanted,
+                       std::vector<std::uint64_t>* rows, int key_width) override {
+    return scan(
+        name, [&wanted](hsize_t, const std::uint64_t* key) { return wanted(key); }, true, rows,
+        nullptr, key_width);
+  }
+
+  CheckpointBlock read_rows(const std::string& name,
+                            const std::vector<std::uint64_t>& rows) override {
+    // `rows` increases: a cursor walks it along the chunks, which are skipped where it has none.
+    std::size_t next = 0;
+    return scan(
+        name,
+        [&](hsize_t row, const std::uint64_t*) {
+          if (next < rows.size() && rows[next] == row) {
+            ++next;
+            return true;
+          }
+          return false;
+        },
+        false, nullptr, &rows, 0);
+  }
+
+ private:
+  // The entries of a block that `wanted` (row in the file, key or null) accepts, read in chunks;
+  // with `with_keys` false the keys are not read (and not returned). `only` (sorted rows, or
+  // null) lets chunks without a wanted row go unread.
+  CheckpointBlock scan(const std::string& name,
+                       const std::function<bool(hsize_t, const std::uint64_t*)>& wanted,
+                       bool with_keys, std::vector<std::uint64_t>* rows_out,
+                       const std::vector<std::uint64_t>* only, int key_width) {
+    const std::string where = path_ + ":/" + block_path(name);
+    if (!has_block(name)) {
+      throw FileError(path_, "the checkpoint has no block '" + name +
+                                 "' (written for another network or by another version)");
+    }
+    Handle group = h5::open_group(file_, block_path(name), where);
+    Handle keys = open_keys(group, where);
+    Handle values = dataset_handle(H5Dopen2(group, "values", H5P_DEFAULT), where + "/values");
+    hsize_t key_dims[2], value_dims[2];
+    dims_of(keys, key_dims, where + "/keys");
+    dims_of(values, value_dims, where + "/values");
+    if (key_dims[0] != value_dims[0]) throw FileError(where, "keys and values differ in length");
+    if (key_width > 0 && key_dims[1] != static_cast<hsize_t>(key_width)) {
+      throw FileError(where, "keyed by " + std::to_string(key_dims[1]) +
+                                 " words, this network by " + std::to_string(key_width));
+    }
+    Handle type = type_handle(H5Dget_type(values), where);
+    CheckpointBlock block;
+    block.name = name;
+    block.key_width = static_cast<int>(key_dims[1]);
+    block.value_width = static_cast<int>(value_dims[1]);
+    block.integer = H5Tget_class(type) == H5T_INTEGER;
+    std::vector<std::uint64_t> key_rows;
+    std::vector<double> real_rows;
+    std::vector<std::int64_t> int_rows;
+    const hsize_t kw = key_dims[1], vw = value_dims[1];
+    for (hsize_t first = 0; first < key_dims[0]; first += kReadRows) {
+      const hsize_t rows = std::min(kReadRows, key_dims[0] - first);
+      if (only != nullptr) {
+        const auto it = std::lower_bound(only->begin(), only->end(), first);
+        if (it == only->end() || *it >= first + rows) continue;
+      }
+      if (with_keys) read_slab(keys, H5T_NATIVE_UINT64, first, rows, kw, key_rows, where + "/keys");
+      if (block.integer) {
+        read_slab(values, H5T_NATIVE_INT64, first, rows, vw, int_rows, where + "/values");
+      } else {
+        read_slab(values, H5T_NATIVE_DOUBLE, first, rows, vw, real_rows, where + "/values");
+      }
+      for (hsize_t r = 0; r < rows; ++r) {
+        if (!wanted(first + r, with_keys ? key_rows.data() + r * kw : nullptr)) continue;
+        if (rows_out != nullptr) rows_out->push_back(first + r);
+        if (with_keys) {
+          block.keys.insert(block.keys.end(), key_rows.begin() + static_cast<long>(r * kw),
+                            key_rows.begin() + static_cast<long>((r + 1) * kw));
+        }
+        if (block.integer) {
+          block.ints.insert(block.ints.end(), int_rows.begin() + static_cast<long>(r * vw),
+                            int_rows.begin() + static_cast<long>((r + 1) * vw));
+        } else {
+          block.reals.insert(block.reals.end(), real_rows.begin() + static_cast<long>(r * vw),
+                             real_rows.begin() + static_cast<long>((r + 1) * vw));
+        }
+      }
+    }
+    return block;
+  }
+
+  std::string path_;
+  Handle file_;
+  CheckpointHeader header_;
+};
+
+void collect_blocks(hid_t group, const std::string& where,
+                    std::vector<CheckpointBlockSummary>& out) {
+  for (const std::string& child : h5::child_names(group, where)) {
+    Handle sub = h5::open_group(group, child, where);
+    if (h5::has_attribute(sub, "name")) {
+      CheckpointBlockSummary s;
+      s.name = h5::read_string_attribute(sub, "name", where);
+      Handle keys = open_keys(sub, where);
+      Handle values = dataset_handle(H5Dopen2(sub, "values", H5P_DEFAULT), where);
+      hsize_t kd[2], vd[2];
+      dims_of(keys, kd, where);
+      dims_of(values, vd, where);
+      Handle type = type_handle(H5Dget_type(values), where);
+      s.entries = kd[0];
+      s.key_width = static_cast<int>(kd[1]);
+      s.value_width = static_cast<int>(vd[1]);
+      s.integer = H5Tget_class(type) == H5T_INTEGER;
+      out.push_back(s);
+    } else {
+      collect_blocks(sub, where + "/" + child, out);
+    }
+  }
+}
+
+}  // namespace
+
+void write_checkpoint_state(comm::Context& context, const std::string& path,
+                            const CheckpointHeader& header,
+                            const std::vector<CheckpointBlock>& blocks) {
+  h5::silence_errors();
+  Handle access = plist_handle(H5Pcreate(H5P_FILE_ACCESS), path);
+  check(H5Pset_fapl_mpio(access, comm::mpi::communicator_of(context), MPI_INFO_NULL), path);
+  Handle file = file_handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access),
+                            path + ": cannot create the checkpoint file");
+  Handle transfer = plist_handle(H5Pcreate(H5P_DATASET_XFER), path);
+  check(H5Pset_dxpl_mpio(transfer, H5FD_MPIO_COLLECTIVE), path);
+  write_header(file, header, path);
+  std::set<std::string> written;
+  for (const CheckpointBlock& b : blocks) write_block(context, file, transfer, b, path, written);
+  transfer.reset();
+  check(H5Fclose(file.get()), path + ": cannot close the checkpoint file");
+  file = Handle();
+}
+
+std::unique_ptr<CheckpointSource> open_checkpoint_state(const std::string& path) {
+  h5::silence_errors();
+  return std::make_unique<Hdf5CheckpointSource>(path);
+}
+
+std::vector<CheckpointBlockSummary> checkpoint_block_summaries(const std::string& path) {
+  Handle file = h5::open_existing_file(path);
+  read_header(file, path);
+  std::vector<CheckpointBlockSummary> out;
+  if (h5::exists(file, "state")) {
+    Handle state = h5::open_group(file, "state", path);
+    collect_blocks(state, path + ":/state", out);
+  }
+  return out;
+}
+
+}  // namespace spikeweave::io

@@ -1,0 +1,40 @@
+#pragma once
+// The state file of a checkpoint (state.h5), written collectively with parallel HDF5 and read
+// back on any number of ranks (layout in io/SCHEMA.md):
+//   / attributes: format, layout_version, step, interval_steps, ranks, dt_ms, network_hash,
+//                 network_toml, overrides, effective_toml, version
+//   /state/<block name>/keys   uint64 [entries, key_width]
+//   /state/<block name>/values float64 or int64 [entries, value_width]
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "comm/context.hpp"
+#include "io/checkpoint_data.hpp"
+
+namespace spikeweave::io {
+
+// The layout this build writes and reads.
+inline constexpr std::int64_t kCheckpointLayoutVersion = 1;
+
+// Collective: every rank passes the same header and the same block names in the same order, each
+// with its own entries. Creates `path` (truncating it) and closes it.
+void write_checkpoint_state(comm::Context& context, const std::string& path,
+                            const CheckpointHeader& header,
+                            const std::vector<CheckpointBlock>& blocks);
+
+// Local: opens `path` read-only. A file that is not a SpikeWeave checkpoint or has another
+// layout version is a FileError naming the file and the reason.
+std::unique_ptr<CheckpointSource> open_checkpoint_state(const std::string& path);
+
+// Local: the blocks of a state file with their entries and widths (for `spikeweave inspect`).
+struct CheckpointBlockSummary {
+  std::string name;
+  std::uint64_t entries = 0;
+  int key_width = 0;
+  int value_width = 0;
+  bool integer = false;
+};
+std::vector<CheckpointBlockSummary> checkpoint_block_summaries(const std::string& path);
+
+}  // namespace spikeweave::io

@@ -1,0 +1,88 @@
+#pragma once
+// `spikeweave run` with checkpoints: the options, the restart from a checkpoint (what may change
+// on it), and the hook that writes checkpoints at interval boundaries on a cadence or when a
+// stop signal arrived (README "Checkpoints and restarts").
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "comm/context.hpp"
+#include "engine/simulation.hpp"
+#include "io/checkpoint_data.hpp"
+#include "io/run_output.hpp"
+#include "network/spec.hpp"
+
+namespace spikeweave::cli {
+
+struct CheckpointOptions {
+  double every_ms = 0.0;  // 0: no checkpoints on a cadence (a stop signal still writes one)
+  std::string dir = "checkpoints";
+  int keep = 2;         // complete checkpoints kept (the newest ones)
+  std::string restart;  // the checkpoint to continue, or ""
+};
+
+void add_checkpoint_options(boost::program_options::options_description& options,
+                            CheckpointOptions& values);
+// Range checks of the checkpoint options (a ConfigError naming the option).
+void check_checkpoint_options(const boost::program_options::variables_map& vm);
+
+// A verified checkpoint to continue, known on every rank.
+struct Restart {
+  std::string directory;  // the checkpoint's own directory (DIR/latest resolved)
+  io::CheckpointHeader header;
+  bool has_output = false;  // holds a copy of the run's output as of its step
+};
+
+// Collective. Rank 0 resolves and verifies the checkpoint (manifest, sizes, checksums); every
+// rank reads its header. A bad checkpoint is a FileError on every rank.
+Restart open_restart(comm::Context& context, const std::string& path);
+
+// The network a restart continues: the checkpoint's TOML and overrides, then `overrides`, which
+// may only change keys that leave the state layout alone (simulation.t_stop_ms, .output,
+// .partition, .flush_interval_ms); anything else is a ConfigError naming the key. A NET.toml
+// given beside --restart (`config_text` not empty) must be the checkpoint's network.
+network::NetworkSpec restart_spec(const Restart& restart, const std::string& config_path,
+                                  const std::string& config_text,
+                                  const std::vector<std::string>& overrides);
+
+// Collective: restores the simulation from the checkpoint (refusing one with another
+// resolution or communication interval).
+void restore_simulation(engine::Simulation& simulation, const Restart& restart);
+
+// Writes checkpoints at interval boundaries. Install with simulation.set_interval_hook.
+class Checkpointer {
+ public:
+  Checkpointer(comm::Context& context, engine::Simulation& simulation, io::RunOutput* output,
+               CheckpointOptions options, std::string network_toml,
+               std::vector<std::string> overrides, bool talk, std::string command_line);
+  // The interval hook: writes a checkpoint when the cadence or a stop signal (agreed over the
+  // ranks) asks for one; returns true to stop the run. Every flush interval and before every
+  // checkpoint it looks for NaN or infinite state: a blow-up commits the output written so far
+  // and is a UserError naming the population (projection), neuron (synapse) and time.
+  bool at_interval_boundary();
+  // Collective: writes the checkpoint of the current step.
+  void write();
+  // The stop signal the run ended on, or 0.
+  int stopped_by() const { return stopped_by_; }
+
+ private:
+  comm::Context& context_;
+  engine::Simulation& simulation_;
+  io::RunOutput* output_;
+  CheckpointOptions options_;
+  io::CheckpointHeader header_;
+  void check_finite();
+
+  static constexpr std::uint64_t kSignalIntervals = 8;
+  std::uint64_t intervals_ = 0;
+  std::string command_line_;
+  Step every_steps_ = 0;
+  Step check_every_steps_ = 1;
+  Step previous_step_ = 0;
+  Step last_written_ = -1;
+  int stopped_by_ = 0;
+  bool talk_ = false;
+};
+
+}  // namespace spikeweave::cli

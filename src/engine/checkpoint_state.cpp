@@ -1,0 +1,356 @@
+// The engine's state to and from checkpoint blocks: which parts save what, under which keys.
+#include "engine/checkpoint_state.hpp"
+
+#include <unordered_map>
+
+#include "engine/simulation.hpp"
+
+namespace spikeweave::engine {
+namespace {
+
+// A key of up to three words.
+struct Key {
+  std::uint64_t a = 0, b = 0, c = 0;
+  bool operator==(const Key& o) const { return a == o.a && b == o.b && c == o.c; }
+};
+Key key_at(const std::uint64_t* words, int width) {
+  return {words[0], width > 1 ? words[1] : 0, width > 2 ? words[2] : 0};
+}
+
+// The local index of each of a rank's keys: an open-addressing table (linear probing), which a
+// restart probes once per entry of every block it reads: several times faster than a node-based
+// std::unordered_map for millions of synapses.
+class KeyIndex {
+ public:
+  static constexpr std::size_t kNone = ~std::size_t{0};
+  explicit KeyIndex(const StateKeys& keys) : keys_(keys), width_(keys.width) {}
+
+  // Entries usually come in the order of this rank's keys (the file lists each writer's entries
+  // in table order): the key after the last one found is tried first, without hashing.
+  std::size_t find(const std::uint64_t* words) {
+    const Key k = key_at(words, width_);
+    const std::size_t w = static_cast<std::size_t>(width_);
+    if (next_ < keys_.size() && key_at(&keys_.words[next_ * w], width_) == k) return next_++;
+    // The table is built at the first miss only: a restart onto the same decomposition, whose
+    // entries all come in order, never needs it.
+    if (slots_.empty()) build();
+    for (std::size_t at = hash(k) & mask_;; at = (at + 1) & mask_) {
+      if (slots_[at].index == kNone || slots_[at].key == k) {
+        if (slots_[at].index != kNone) next_ = slots_[at].index + 1;
+        return slots_[at].index;
+      }
+    }
+  }
+
+ private:
+  struct Slot {
+    Key key;
+    std::size_t index = kNone;
+  };
+  void build() {
+    std::size_t capacity = 16;
+    while (capacity < 2 * keys_.size()) capacity *= 2;
+    mask_ = capacity - 1;
+    slots_.assign(capacity, Slot{});
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      const Key k = key_at(&keys_.words[i * static_cast<std::size_t>(width_)], width_);
+      std::size_t at = hash(k) & mask_;
+      while (slots_[at].index != kNone && !(slots_[at].key == k)) at = (at + 1) & mask_;
+      if (slots_[at].index == kNone) slots_[at] = Slot{k, i};
+    }
+  }
+  static std::uint64_t mix(std::uint64_t x) {  // splitmix64's finaliser
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+  }
+  static std::size_t hash(const Key& k) {
+    return static_cast<std::size_t>(mix(k.a ^ mix(k.b ^ mix(k.c))));
+  }
+  const StateKeys& keys_;
+  int width_;
+  std::size_t next_ = 0;
+  std::size_t mask_ = 0;
+  std::vector<Slot> slots_;
+};
+
+std::string describe_key(const StateKeys& keys, std::size_t i) {
+  std::string text = "(";
+  for (int j = 0; j < keys.width; ++j)
+    text += (j ? ", " : "") + std::to_string(keys.words[i * keys.width + j]);
+  return text + ")";
+}
+
+// Keys of projection p's blocks on this rank (see ProjectionKeys).
+ProjectionKeys projection_keys(const Projection& p, const NeuronGroup& target,
+                               const std::string& name, bool root) {
+  ProjectionKeys keys;
+  keys.prefix = "projection/" + name + "/";
+  keys.root = root;
+  const network::SynapseTables& t = p.host_tables();
+  keys.rows.words.resize(t.rows());
+  keys.synapses.width = 3;
+  keys.synapses.words.resize(3 * t.synapses);
+  // Synapses of the pair (source, target) seen so far in the current row, per local target;
+  // reset after each row for the targets it touched.
+  std::vector<std::uint32_t> ordinal(target.gids().size(), 0);
+  for (std::uint64_t row = 0; row < t.rows(); ++row) {
+    keys.rows.words[row] = t.row_source(row);
+    const std::uint64_t first = t.segment_begin(t.row_begin(row));
+    const std::uint64_t end = t.segment_begin(t.row_begin(row + 1));
+    for (std::uint64_t k = first; k < end; ++k) {
+      const std::uint32_t local = t.target(k);
+      keys.synapses.words[3 * k] = t.row_source(row);
+      keys.synapses.words[3 * k + 1] = target.gids()[local];
+      keys.synapses.words[3 * k + 2] = ordinal[local]++;
+    }
+    for (std::uint64_t k = first; k < end; ++k) ordinal[t.target(k)] = 0;
+  }
+  keys.targets = gid_keys(target.gids(), target.spec().name);
+  keys.synapses.set = keys.prefix + "synapses";
+  keys.synapses.owner_word = 1;
+  keys.rows.set = keys.prefix + "rows";
+  return keys;
+}
+
+// The input ring's pending entries: (gid, port, arrival step) -> int64 fixed-point input. At an
+// interval boundary `step`, slot s holds the input due at the one step in [step, step + slots)
+// congruent to s.
+void save_ring(StateWriter& w, NeuronGroup& g, Step step) {
+  io::CheckpointBlock b = io::empty_block("population/" + g.spec().name + "/ring", 3, 1, true);
+  const auto ring = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), g.ring());
+  const Step slots = static_cast<Step>(ring.extent(1));
+  for (std::size_t port = 0; port < ring.extent(0); ++port) {
+    for (Step t = step; t < step + slots; ++t) {
+      for (std::size_t i = 0; i < ring.extent(2); ++i) {
+        const std::int64_t value = ring(port, static_cast<std::size_t>(t % slots), i);
+        if (value == 0) continue;
+        b.keys.insert(b.keys.end(), {g.gids()[i], port, static_cast<std::uint64_t>(t)});
+        b.ints.push_back(value);
+      }
+    }
+  }
+  w.put_block(std::move(b));
+}
+
+void restore_ring(StateReader& r, NeuronGroup& g) {
+  std::unordered_map<std::uint64_t, std::size_t> local;
+  for (std::size_t i = 0; i < g.gids().size(); ++i) local[g.gids()[i]] = i;
+  const io::CheckpointBlock b =
+      r.source().read("population/" + g.spec().name + "/ring",
+                      [&local](const std::uint64_t* key) { return local.count(key[0]) > 0; });
+  auto ring = Kokkos::create_mirror_view(g.ring());
+  Kokkos::deep_copy(ring, 0);
+  const Step slots = static_cast<Step>(ring.extent(1));
+  for (std::size_t e = 0; e < b.entries(); ++e) {
+    const std::uint64_t* key = &b.keys[3 * e];
+    if (key[1] >= ring.extent(0) || slots == 0) {
+      throw FileError(b.name, "an input-ring entry for a port or neuron that takes no input");
+    }
+    ring(key[1], static_cast<std::size_t>(static_cast<Step>(key[2]) % slots), local.at(key[0])) =
+        b.ints[e];
+  }
+  Kokkos::deep_copy(g.ring(), ring);
+}
+
+NeuronStateView checked_state_view(NeuronGroup& g, const model::StateVariableInfo& variable) {
+  NeuronStateView v = g.checkpoint_view(variable.name);
+  if (!v.provided) {
+    throw InternalError("neuron model '" + g.model().name + "' declares the checkpointed state '" +
+                        variable.name + "' but its group does not provide it");
+  }
+  return v;
+}
+
+}  // namespace
+
+StateKeys gid_keys(const std::vector<std::uint64_t>& gids, const std::string& population) {
+  return StateKeys{1, gids, "population/" + population, 0};
+}
+
+io::CheckpointBlock StateWriter::begin(const std::string& name, const StateKeys& keys, int width,
+                                       bool integer) {
+  io::CheckpointBlock b;
+  b.name = name;
+  b.key_width = keys.width;
+  b.value_width = width;
+  b.integer = integer;
+  b.key_set = keys.set;
+  // A key set's keys travel with its first block only (the file stores them once).
+  if (keys.set.empty() || key_sets_.insert(keys.set).second) b.keys = keys.words;
+  return b;
+}
+
+io::CheckpointBlock StateReader::aligned(const std::string& name, const StateKeys& keys) {
+  const auto cached = keys.set.empty() ? placements_.end() : placements_.find(keys.set);
+  const bool reuse = cached != placements_.end() && cached->second.local.size() == keys.size();
+  io::CheckpointBlock found;
+  std::vector<std::size_t> local, entry;  // per value taken: local index and entry in `found`
+  if (reuse) {
+    // Another block of the same key set placed these keys already: read only values.
+    found = source_.read_rows(name, cached->second.rows);
+    local = cached->second.local;
+    entry.resize(local.size());
+    for (std::size_t j = 0; j < entry.size(); ++j) entry[j] = j;
+  } else {
+    KeyIndex wanted(keys);
+    std::vector<std::uint64_t> rows;
+    std::vector<std::size_t> matched;  // the local index of each entry read, in order
+    found = source_.read(
+        name,
+        [&](const std::uint64_t* key) {
+          if (keys.owner_word >= 0) {
+            const std::uint64_t gid = key[keys.owner_word];
+            if (gid < local_gid_.size() && !local_gid_[gid]) return false;
+          }
+          const std::size_t i = wanted.find(key);
+          if (i != KeyIndex::kNone) matched.push_back(i);
+          return i != KeyIndex::kNone;
+        },
+        &rows, keys.width);
+    // The first entry of each key (a row that several ranks wrote holds equal values).
+    std::vector<bool> filled(keys.size(), false);
+    Placement placement;
+    for (std::size_t e = 0; e < found.entries(); ++e) {
+      const std::size_t i = matched[e];
+      if (filled[i]) continue;
+      filled[i] = true;
+      placement.rows.push_back(rows[e]);
+      placement.local.push_back(i);
+      entry.push_back(e);
+    }
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (!filled[i]) {
+        throw FileError(name, "the checkpoint has no entry for key " + describe_key(keys, i) +
+                                  " (it was written for another network)");
+      }
+    }
+    local = placement.local;
+    if (!keys.set.empty()) placements_[keys.set] = std::move(placement);
+  }
+  io::CheckpointBlock out = found;
+  out.keys = keys.words;
+  const std::size_t w = static_cast<std::size_t>(found.value_width);
+  out.reals.assign(found.integer ? 0 : keys.size() * w, 0.0);
+  out.ints.assign(found.integer ? keys.size() * w : 0, 0);
+  for (std::size_t j = 0; j < local.size(); ++j) {
+    for (std::size_t c = 0; c < w; ++c) {
+      if (found.integer) {
+        out.ints[local[j] * w + c] = found.ints[entry[j] * w + c];
+      } else {
+        out.reals[local[j] * w + c] = found.reals[entry[j] * w + c];
+      }
+    }
+  }
+  return out;
+}
+
+io::CheckpointBlock StateReader::all(const std::string& name) {
+  return source_.read(name, [](const std::uint64_t*) { return true; });
+}
+
+void Simulation::save_state(StateWriter& w) {
+  for (auto& g : groups_) {
+    const StateKeys keys = gid_keys(g->gids(), g->spec().name);
+    for (const model::StateVariableInfo& variable : g->model().state) {
+      if (!variable.checkpointed) continue;
+      const NeuronStateView v = checked_state_view(*g, variable);
+      const std::string name = "population/" + g->spec().name + "/" + variable.name;
+      if (v.integer) {
+        w.put(name, keys, v.int32);
+      } else {
+        w.put(name, keys, v.real);
+      }
+    }
+    if (g->model().receives_input()) save_ring(w, *g, step_);
+  }
+  histories_.save_state(w, groups_);
+  rates_.save_state(w, groups_);
+  for (const auto& p : projections_) {
+    if (!p->plastic()) continue;  // static synapses have no changing state
+    const std::string& name = spec_.projections[p->index()].name;
+    p->save_state(w, projection_keys(*p, *groups_[p->target()], name, context_.rank() == 0));
+  }
+  // Spike counts so far (for the run's summary), summed over ranks.
+  std::vector<std::uint64_t> counts = global_spike_counts();
+  io::CheckpointBlock b = io::empty_block("simulation/spike_counts", 1, 1, true);
+  if (context_.rank() == 0) {
+    for (std::size_t p = 0; p < counts.size(); ++p) {
+      b.keys.push_back(p);
+      b.ints.push_back(static_cast<std::int64_t>(counts[p]));
+    }
+  }
+  w.put_block(std::move(b));
+}
+
+void Simulation::restore_state(StateReader& r, Step step) {
+  step_ = step;
+  std::vector<bool> local(spec_.total_neurons, false);
+  for (const auto& g : groups_) {
+    for (Gid gid : g->gids()) local[gid] = true;
+  }
+  r.set_local_gids(local);
+  for (auto& g : groups_) {
+    const StateKeys keys = gid_keys(g->gids(), g->spec().name);
+    for (const model::StateVariableInfo& variable : g->model().state) {
+      if (!variable.checkpointed) continue;
+      const NeuronStateView v = checked_state_view(*g, variable);
+      const std::string name = "population/" + g->spec().name + "/" + variable.name;
+      if (v.integer) {
+        r.get(name, keys, v.int32);
+      } else {
+        r.get(name, keys, v.real);
+      }
+    }
+    if (g->model().receives_input()) restore_ring(r, *g);
+  }
+  histories_.restore_state(r, groups_);
+  rates_.restore_state(r, groups_);
+  for (auto& p : projections_) {
+    if (!p->plastic()) continue;
+    const std::string& name = spec_.projections[p->index()].name;
+    p->restore_state(r, projection_keys(*p, *groups_[p->target()], name, context_.rank() == 0));
+  }
+  const io::CheckpointBlock counts = r.all("simulation/spike_counts");
+  for (std::size_t e = 0; e < counts.entries() && context_.rank() == 0; ++e) {
+    if (counts.keys[e] < spike_counts_.size())
+      spike_counts_[counts.keys[e]] = static_cast<std::uint64_t>(counts.ints[e]);
+  }
+  Kokkos::fence();
+}
+
+std::string Simulation::non_finite_state() {
+  std::string found;
+  const double t_ms = static_cast<double>(step_) * spec_.simulation.dt_ms;
+  const std::string at = " at t = " + std::to_string(t_ms) + " ms";
+  for (auto& g : groups_) {
+    for (const model::StateVariableInfo& variable : g->model().state) {
+      if (!found.empty() || !variable.checkpointed) continue;
+      const NeuronStateView v = checked_state_view(*g, variable);
+      if (v.integer) continue;
+      const std::int64_t i = first_non_finite<double>(v.real);
+      if (i < 0) continue;
+      const double value = Kokkos::create_mirror_view_and_copy(
+          Kokkos::HostSpace(), Kokkos::subview(v.real, std::make_pair(i, i + 1)))(0);
+      const Gid gid = g->gids()[static_cast<std::size_t>(i)];
+      found = "numerical blow-up: population " + g->spec().name + ", neuron " +
+              std::to_string(gid - g->spec().first_gid) + " (gid " + std::to_string(gid) +
+              "): " + variable.name + " is " + std::to_string(value) + at;
+    }
+  }
+  for (const auto& p : projections_) {
+    if (!found.empty()) break;
+    const std::int64_t k = p->first_non_finite_weight();
+    if (k < 0) continue;
+    const ProjectionKeys keys =
+        projection_keys(*p, *groups_[p->target()], spec_.projections[p->index()].name, false);
+    const Gid target = keys.synapses.words[3 * static_cast<std::size_t>(k) + 1];
+    found = "numerical blow-up: projection " + spec_.projections[p->index()].name + ", synapse " +
+            std::to_string(keys.synapses.words[3 * static_cast<std::size_t>(k)]) + " -> " +
+            std::to_string(target - groups_[p->target()]->spec().first_gid) +
+            " (source node -> target node): the weight is not finite" + at;
+  }
+  return comm::first_error(context_, found);
+}
+
+}  // namespace spikeweave::engine

@@ -1,0 +1,171 @@
+#pragma once
+// Moving the state of the engine's parts into checkpoint blocks and back (see
+// io/checkpoint_data.hpp for what a block is). Each part saves its Views with the keys of their
+// entries (global ids and synapse identities) and restores them by looking up its own keys, so a
+// checkpoint restores onto any number of ranks and any partition. Host side; the Views are
+// mirrored to the host for I/O only.
+#include <Kokkos_Core.hpp>
+#include <array>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "io/checkpoint_data.hpp"
+
+namespace spikeweave::engine {
+
+// The keys of a block's entries on this rank: `width` words per entry (at most 3).
+struct StateKeys {
+  int width = 1;
+  std::vector<std::uint64_t> words;
+  // Names the key set when other blocks share these keys (stored once in the file), or "".
+  std::string set;
+  // The word that is a gid owned by this rank (neurons: 0; synapses: 1, the target), or -1:
+  // entries of other ranks' gids are skipped without a lookup (StateReader::set_local_gids).
+  int owner_word = -1;
+  std::size_t size() const { return words.size() / static_cast<std::size_t>(width); }
+};
+
+// Gids (one word per entry) of a population's neurons on this rank (key set "population/<name>").
+StateKeys gid_keys(const std::vector<std::uint64_t>& gids, const std::string& population);
+
+// The first index of a rank-1 View whose value is NaN or infinite, or -1. (x - x is 0 exactly
+// for finite x and NaN otherwise: no isfinite, which differs between Kokkos 3 and 4.)
+template <class T>
+std::int64_t first_non_finite(
+    const Kokkos::View<const T*, Kokkos::DefaultExecutionSpace::memory_space>& v) {
+  std::int64_t first = 0;
+  const std::int64_t none = static_cast<std::int64_t>(v.extent(0));
+  Kokkos::parallel_reduce(
+      "spikeweave::checkpoint::first_non_finite",
+      Kokkos::RangePolicy<Kokkos::DefaultExecutionSpace, Kokkos::IndexType<std::int64_t>>(0, none),
+      KOKKOS_LAMBDA(const std::int64_t k, std::int64_t& found) {
+        const double x = static_cast<double>(v(k));
+        if (!(x - x == 0.0) && k < found) found = k;
+      },
+      Kokkos::Min<std::int64_t>(first));
+  return none == 0 || first >= none ? -1 : first;
+}
+
+// What a projection's blocks are keyed by on this rank.
+struct ProjectionKeys {
+  std::string prefix;  // "projection/<name>/"
+  StateKeys synapses;  // (source node id, target gid, ordinal among that pair), per local synapse
+  StateKeys rows;      // source node id, per row of the local tables
+  StateKeys targets;   // gid, per local neuron of the target population
+  bool root = false;   // this rank writes the state that every rank holds whole
+};
+
+class StateWriter {
+ public:
+  // A rank-1 or rank-2 View whose first extent runs over the keys' entries.
+  template <class V>
+  void put(const std::string& name, const StateKeys& keys, const V& view) {
+    using T = std::remove_const_t<typename V::value_type>;
+    constexpr int kRank = static_cast<int>(V::rank);
+    static_assert(kRank == 1 || kRank == 2, "state Views are rank 1 or 2");
+    const std::size_t n = keys.size();
+    if (view.extent(0) != n) {
+      throw InternalError("checkpoint block " + name + ": " + std::to_string(view.extent(0)) +
+                          " values for " + std::to_string(n) + " keys");
+    }
+    const auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), view);
+    io::CheckpointBlock b =
+        begin(name, keys, kRank == 2 ? static_cast<int>(view.extent(1)) : 1, std::is_integral_v<T>);
+    b.single = std::is_same_v<T, float>;
+    if constexpr (std::is_integral_v<T>) {
+      b.ints.reserve(n * static_cast<std::size_t>(b.value_width));
+    } else {
+      b.reals.reserve(n * static_cast<std::size_t>(b.value_width));
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      for (int j = 0; j < b.value_width; ++j) {
+        T value;
+        if constexpr (kRank == 1) {
+          value = host(i);
+        } else {
+          value = host(i, j);
+        }
+        if constexpr (std::is_integral_v<T>) {
+          b.ints.push_back(static_cast<std::int64_t>(value));
+        } else {
+          b.reals.push_back(static_cast<double>(value));
+        }
+      }
+    }
+    blocks_.push_back(std::move(b));
+  }
+  void put_block(io::CheckpointBlock block) { blocks_.push_back(std::move(block)); }
+  std::vector<io::CheckpointBlock>& blocks() { return blocks_; }
+
+ private:
+  io::CheckpointBlock begin(const std::string& name, const StateKeys& keys, int width,
+                            bool integer);
+  std::vector<io::CheckpointBlock> blocks_;
+  std::set<std::string> key_sets_;  // key sets whose keys a block already carries
+};
+
+class StateReader {
+ public:
+  explicit StateReader(io::CheckpointSource& source) : source_(source) {}
+  // This rank's gids among `total` neurons: a restart on several ranks reads every entry and
+  // skips those of other ranks' neurons with one bit test.
+  void set_local_gids(const std::vector<bool>& local) { local_gid_ = local; }
+  io::CheckpointSource& source() { return source_; }
+
+  // The block's values for each of `keys`, in that order (the first entry of a key that several
+  // ranks wrote, such as a presynaptic row: they hold the same values). A key without an entry
+  // is a FileError naming the block.
+  io::CheckpointBlock aligned(const std::string& name, const StateKeys& keys);
+  // Every entry of a block (state that every rank holds whole, such as a dopamine train).
+  io::CheckpointBlock all(const std::string& name);
+
+  // Restores a View saved with StateWriter::put.
+  template <class V>
+  void get(const std::string& name, const StateKeys& keys, const V& view) {
+    using T = typename V::non_const_value_type;
+    constexpr int kRank = static_cast<int>(V::rank);
+    const io::CheckpointBlock b = aligned(name, keys);
+    const int width = kRank == 2 ? static_cast<int>(view.extent(1)) : 1;
+    if (b.value_width != width || b.integer != std::is_integral_v<T>) {
+      throw FileError(name, "the checkpoint's block has " + std::to_string(b.value_width) +
+                                " values per entry, this network needs " + std::to_string(width));
+    }
+    auto host = Kokkos::create_mirror_view(view);
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      for (int j = 0; j < width; ++j) {
+        const std::size_t at = i * static_cast<std::size_t>(width) + static_cast<std::size_t>(j);
+        T value;
+        if constexpr (std::is_integral_v<T>) {
+          value = static_cast<T>(b.ints[at]);
+        } else {
+          value = static_cast<T>(b.reals[at]);
+        }
+        if constexpr (kRank == 1) {
+          host(i) = value;
+        } else {
+          host(i, j) = value;
+        }
+      }
+    }
+    Kokkos::deep_copy(view, host);
+  }
+
+ private:
+  // Where the entries of a key set's first block were found: their rows in the file and the
+  // local index of each (the later blocks of the set read only these rows' values).
+  struct Placement {
+    std::vector<std::uint64_t> rows;
+    std::vector<std::size_t> local;
+  };
+  io::CheckpointSource& source_;
+  std::map<std::string, Placement> placements_;
+  std::vector<bool> local_gid_;
+};
+
+}  // namespace spikeweave::engine

@@ -1,0 +1,136 @@
+"""Bad checkpoints and bad restarts are refused with messages naming the file or key and the
+reason, and the previous checkpoint is offered: a truncated or corrupted state file, a missing
+manifest, another network's checkpoint, another layout version, a --set that would change the
+network. `spikeweave inspect` describes a good one; a restart may extend t_stop_ms."""
+import os
+import shutil
+import struct
+import sys
+import tempfile
+
+import h5py
+
+from checkpoint_harness import ckpt, must, network, run
+
+FNV_OFFSET, FNV_PRIME, MASK = 0xcbf29ce484222325, 0x100000001b3, (1 << 64) - 1
+
+
+def checksum(path):
+    """The manifest's checksum: 64-bit FNV-1a over little-endian 8-byte words (zero-padded)."""
+    data = open(path, "rb").read()
+    data += b"\0" * (-len(data) % 8)
+    h = FNV_OFFSET
+    for (word,) in struct.iter_unpack("<Q", data):
+        h = ((h ^ word) * FNV_PRIME) & MASK
+    return f"{h:016x}"
+
+
+def rewrite_manifest(directory):
+    """Makes the manifest match the files again (after a deliberate edit of their contents)."""
+    path = os.path.join(directory, "MANIFEST")
+    lines = []
+    for line in open(path).read().splitlines():
+        fields = line.split()
+        if fields and fields[0] == "file":
+            f = os.path.join(directory, fields[1])
+            line = f"file {fields[1]} {os.path.getsize(f)} {checksum(f)}"
+        lines.append(line)
+    open(path, "w").write("\n".join(lines) + "\n")
+
+
+def expect_refusal(process, *phrases):
+    text = process.stderr + process.stdout
+    problems = []
+    if process.returncode == 0:
+        problems.append(f"accepted, expected a refusal with {phrases}")
+    for p in phrases:
+        if p not in text:
+            problems.append(f"message lacks {p!r}: {text.strip()}")
+    return problems
+
+
+def main():
+    problems = []
+    with tempfile.TemporaryDirectory() as d:
+        net = os.path.join(d, "net.toml")
+        open(net, "w").write(network("stdp_pair"))
+        must(run(["run", net, "-q", "--checkpoint-every-ms", "50", "--checkpoint-dir", "A",
+                  "--keep-checkpoints", "3"], cwd=d), "first run")
+        good, newest = ckpt("A", 1000), ckpt("A", 2000)
+        # The manifest's checksum is what this test computes: the two implementations agree.
+        state = os.path.join(d, newest, "state.h5")
+        if f" {checksum(state)}" not in open(os.path.join(d, newest, "MANIFEST")).read():
+            problems.append("the manifest's checksum of state.h5 is not 64-bit FNV-1a over words")
+        inspect = must(run(["inspect", "A/latest"], cwd=d), "inspect")
+        for phrase in ("step 2000", "complete and intact", "projection/EE/weight", "1 rank(s)"):
+            if phrase not in inspect.stdout:
+                problems.append(f"inspect lacks {phrase!r}: {inspect.stdout}")
+        # Only the 3 newest checkpoints are kept; latest names the newest.
+        kept = sorted(x for x in os.listdir(os.path.join(d, "A")) if x.startswith("ckpt-"))
+        if kept != [os.path.basename(ckpt("A", s)) for s in (1000, 1500, 2000)]:
+            problems.append(f"kept {kept}")
+        if os.readlink(os.path.join(d, "A", "latest")) != os.path.basename(newest):
+            problems.append("latest does not name the newest checkpoint")
+
+        bad = os.path.join(d, "A", "ckpt-000000009998")
+        shutil.copytree(os.path.join(d, newest), bad)
+        with open(os.path.join(bad, "state.h5"), "r+b") as f:
+            f.truncate(os.path.getsize(os.path.join(bad, "state.h5")) // 2)
+        p = run(["run", "--restart", bad, "-q", "-o", "x.h5"], cwd=d)
+        problems += expect_refusal(p, "state.h5", "truncated", "previous checkpoint", "ckpt-000000002000")
+
+        shutil.rmtree(bad)
+        shutil.copytree(os.path.join(d, newest), bad)
+        with open(os.path.join(bad, "state.h5"), "r+b") as f:
+            f.seek(os.path.getsize(os.path.join(bad, "state.h5")) // 2)
+            f.write(b"\xff\x00\xff\x00")
+        p = run(["run", "--restart", bad, "-q", "-o", "x.h5"], cwd=d)
+        problems += expect_refusal(p, "state.h5", "corrupted", "previous checkpoint")
+        p = run(["inspect", bad], cwd=d)
+        problems += expect_refusal(p, "corrupted")
+
+        os.remove(os.path.join(bad, "MANIFEST"))
+        p = run(["run", "--restart", bad, "-q", "-o", "x.h5"], cwd=d)
+        problems += expect_refusal(p, "MANIFEST", "not a complete checkpoint")
+        shutil.rmtree(bad)
+
+        # Another layout version (manifest made consistent, so only the version is wrong).
+        foreign = os.path.join(d, "foreign")
+        shutil.copytree(os.path.join(d, newest), foreign)
+        with h5py.File(os.path.join(foreign, "state.h5"), "r+") as f:
+            f.attrs["layout_version"] = 99
+        rewrite_manifest(foreign)
+        p = run(["run", "--restart", foreign, "-q", "-o", "x.h5"], cwd=d)
+        problems += expect_refusal(p, "layout version 99")
+
+        # Another network's TOML beside --restart.
+        other = os.path.join(d, "other.toml")
+        open(other, "w").write(network("stdp_pair").replace("indegree = 30", "indegree = 31"))
+        p = run(["run", other, "--restart", good, "-q", "-o", "x.h5"], cwd=d)
+        problems += expect_refusal(p, "another network", "other.toml")
+        # The same network's TOML is accepted.
+        must(run(["run", net, "--restart", good, "-q", "-o", "same.h5", "--checkpoint-dir", "S"],
+                 cwd=d), "restart with its own NET.toml")
+
+        # Keys that would change the network or its state layout.
+        for key, value in (("projection[0].weight_pa", "50.0"), ("simulation.dt_ms", "0.05"),
+                           ("projection[0].plasticity.lambda", "0.1"),
+                           ("population[0].size", "100")):
+            p = run(["run", "--restart", good, "-q", "-o", "x.h5", "--set", f"{key}={value}"], cwd=d)
+            problems += expect_refusal(p, key, "cannot be changed on a restart")
+        # Allowed: a later end.
+        must(run(["run", "--restart", good, "-q", "-o", "longer.h5", "--checkpoint-dir", "L",
+                  "--set", "simulation.t_stop_ms=250"], cwd=d), "restart with a later t_stop_ms")
+        with h5py.File(os.path.join(d, "longer.h5"), "r") as f:
+            if abs(f["provenance"].attrs["t_stop_ms"] - 250.0) > 1e-9:
+                problems.append("the extended restart did not run to 250 ms")
+        p = run(["run", "--restart", os.path.join(d, "nowhere"), "-q"], cwd=d)
+        problems += expect_refusal(p, "nowhere", "no such checkpoint")
+    for p in problems:
+        print(p)
+    print("ok" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
