@@ -29,6 +29,15 @@ struct WeightLayout {
   std::vector<std::string> variables;        // plastic state variables recorded besides the weight
 };
 
+// The presentations of one encoder stimulus: which data row was shown when.
+struct PresentationLog {
+  std::string name;                         // link name under /presentations
+  std::map<std::string, std::string> text;  // attributes: stimulus key, kind, data file, ...
+  std::map<std::string, double> numbers;    // attributes: present_ms, rest_ms, split rows
+  std::vector<double> start_ms;             // window start of each presentation
+  std::vector<std::int64_t> sample;         // file row shown
+};
+
 struct Provenance {
   std::string config_toml;
   std::string command_line;
@@ -39,6 +48,7 @@ struct Provenance {
   std::uint64_t seed = 0;
   std::map<std::string, double> phase_seconds;  // max over ranks
   std::map<std::string, double> counters;       // e.g. synapses, spikes, build seconds
+  std::vector<PresentationLog> presentations;   // /presentations/<name>
 };
 
 // Everything a run will write, declared when the file is created.

@@ -73,7 +73,37 @@ struct ProjectionSpec {
   std::string key;  // "projection[i]"
 };
 
-enum class StimulusKind { kPoisson, kDc, kSpikeTimes };
+enum class StimulusKind { kPoisson, kDc, kSpikeTimes, kRate, kLatency, kPhase, kDelta };
+
+// The encoders (rate, latency, phase, delta): data file, presentation protocol and coding
+// parameters. The equations are in README.md, section "Encoders"; network/encoding.hpp
+// implements them.
+struct EncoderSpec {
+  std::string data;     // .h5/.hdf5, .npy or .csv file, one row per sample
+  std::string dataset;  // HDF5 only: the dataset's path in the file
+  std::uint64_t row_begin = 0;
+  std::uint64_t row_end = 0;  // rows [row_begin, row_end) form the split; 0 = to the last row
+  bool rows_given = false;
+  double present_ms = 0.0;  // each presentation shows one sample for present_ms ...
+  double rest_ms = 0.0;     // ... then nothing for rest_ms
+  Step present_steps = 0;
+  Step rest_steps = 0;
+  enum class Order { kGiven, kShuffled, kList } order = Order::kGiven;
+  std::vector<std::uint64_t> order_list;  // kList: rows of the split, in presentation order
+  std::uint64_t order_seed = 0;           // kShuffled: the permutation's seed
+  std::uint64_t presentations = 0;        // 0: one pass over the split
+  enum class Normalize { kMinMax, kNone, kRange } normalize = Normalize::kMinMax;
+  double range_lo = 0.0, range_hi = 1.0;  // kRange: value_range = [lo, hi] maps to [0, 1]
+  bool signal = false;                    // rate: a row is a time series (rate follows x(t))
+  double sample_ms = 1.0;     // signal rows (rate with signal, delta): time between samples
+  double max_rate_hz = 0.0;   // rate: rate at x = 1
+  bool log_code = false;      // latency: t = tau ln(x / (x - threshold)) instead of tau (1 - x)
+  double tau_ms = 0.0;        // latency
+  double threshold = 0.0;     // latency, phase: x <= threshold is silent; delta: signal change
+  bool window_end = false;    // latency: silent inputs spike at the window's last step instead
+  double frequency_hz = 0.0;  // phase: reference oscillation
+  bool off_neurons = false;   // delta: neuron 1 spikes on down-crossings
+};
 
 struct StimulusSpec {
   StimulusKind kind = StimulusKind::kPoisson;
@@ -86,7 +116,9 @@ struct StimulusSpec {
   std::vector<double> times_ms;  // spike_times: arrival times at every target neuron [ms]
   std::vector<NodeId> node_ids;  // targeted neurons (increasing); empty: the whole population
   Receptor receptor = Receptor::kExcitatory;
+  EncoderSpec encoder;  // kRate, kLatency, kPhase, kDelta
   std::string key;
+  bool is_encoder() const { return kind >= StimulusKind::kRate; }
 };
 
 struct VoltageRecordSpec {
