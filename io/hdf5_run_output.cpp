@@ -180,6 +180,7 @@ class Hdf5RunOutput final : public RunOutput {
       Handle counters = h5::create_group(group, "counters", where);
       for (const auto& [name, value] : p.counters)
         h5::write_attribute(counters, name, value, where);
+      write_energy(group, p.energy);
     }
     write_presentations(p.presentations);
     spike_groups_.clear();
@@ -192,6 +193,27 @@ class Hdf5RunOutput final : public RunOutput {
   }
 
  private:
+  // /provenance/energy: the counts and the table as attributes, one subgroup per platform.
+  void write_energy(hid_t provenance, const EnergyRecord& e) {
+    if (!e.present) return;
+    const std::string where = path_ + ":/provenance/energy";
+    Handle group = h5::create_group(provenance, "energy", where);
+    h5::write_attribute(group, "synops", e.synops, where);
+    h5::write_attribute(group, "neuron_updates", e.neuron_updates, where);
+    h5::write_attribute(group, "spikes", e.spikes, where);
+    h5::write_attribute(group, "table_path", e.table_path, where);
+    h5::write_attribute(group, "table_toml", e.table_toml, where);
+    for (const EnergyRecord::Platform& p : e.platforms) {
+      const std::string at = where + "/" + p.name;
+      Handle platform = h5::create_group(group, h5::link_name(p.name), at);
+      h5::write_attribute(platform, "pj_per_synop", p.pj_per_synop, at);
+      h5::write_attribute(platform, "pj_per_neuron_update", p.pj_per_neuron_update, at);
+      h5::write_attribute(platform, "pj_per_spike", p.pj_per_spike, at);
+      h5::write_attribute(platform, "joules", p.joules, at);
+      h5::write_attribute(platform, "source", p.source, at);
+    }
+  }
+
   // /presentations/<name>/{start_ms, sample} with the log's attributes; rank 0 writes the rows.
   void write_presentations(const std::vector<PresentationLog>& logs) {
     if (logs.empty()) return;

@@ -24,6 +24,7 @@ struct SimulationSpec {
   partition::Scheme partition = partition::Scheme::kRoundRobin;
   double flush_interval_ms = 100.0;  // how often buffered recordings are written [ms of model time]
   Step steps = 0;                    // t_stop_ms / dt_ms
+  std::string energy_table;  // energies per operation for /provenance/energy ("" = the default)
 };
 
 struct InitSpec {

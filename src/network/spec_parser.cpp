@@ -51,6 +51,7 @@ SimulationSpec parse_simulation(const Table& t) {
   s.partition =
       partition::parse_scheme(t.string("partition", "round_robin"), t.key_path("partition"));
   s.flush_interval_ms = t.number("flush_interval_ms", s.flush_interval_ms, ranges::kIntervalMs);
+  s.energy_table = t.string("energy_table", "");
   t.reject_unknown_keys();
   return s;
 }
