@@ -62,6 +62,14 @@ struct ConnectSpec {
 // Port of the target neuron a synapse feeds: decided by the sign of the weight, as in NEST.
 enum class Receptor { kExcitatory = 0, kInhibitory = 1 };
 
+// Scaling of each target neuron's incoming weights of a plastic projection to a fixed sum at
+// regular times (Diehl & Cook 2015), on the synapses' rank.
+struct NormalizeIncomingSpec {
+  double total = 0.0;     // the sum after each normalisation, in the weight unit
+  double every_ms = 0.0;  // at every multiple of every_ms [ms]
+  Step every_steps = 1;
+};
+
 struct ProjectionSpec {
   std::string name;
   int source = 0;  // population index
@@ -71,6 +79,7 @@ struct ProjectionSpec {
   Distribution delay_ms;  // [ms], every draw >= dt
   Receptor receptor = Receptor::kExcitatory;
   std::optional<plasticity::PlasticitySpec> plasticity;
+  std::optional<NormalizeIncomingSpec> normalize_incoming;
   std::string key;  // "projection[i]"
 };
 

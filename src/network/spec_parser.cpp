@@ -246,6 +246,20 @@ ProjectionSpec parse_projection(const Table& t, const NetworkSpec& net, int inde
                       "inhibitory conductances are given as negative weights (NEST's convention)");
   }
   p.delay_ms = parse_delay(t, net.simulation.dt_ms);
+  if (const auto table = t.optional_table("normalize_incoming")) {
+    if (!t.has("plasticity")) {
+      throw ConfigError(t.key_path("normalize_incoming"),
+                        "needs a plastic projection (a plasticity table)");
+    }
+    NormalizeIncomingSpec n;
+    const std::string total_key = "total_" + target.model->weight_unit_suffix();
+    n.total = table->number(total_key, ranges::kPositiveWeight);
+    n.every_ms = table->number("every_ms", ranges::kIntervalMs);
+    n.every_steps =
+        duration_to_steps(n.every_ms, net.simulation.dt_ms, table->key_path("every_ms"));
+    table->reject_unknown_keys();
+    p.normalize_incoming = n;
+  }
   if (const auto table = t.optional_table("plasticity")) {
     const std::string unit = target.model->weight_unit_suffix();
     p.plasticity = plasticity::parse_plasticity(*table, unit);

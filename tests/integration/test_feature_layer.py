@@ -1,0 +1,109 @@
+"""normalize_incoming, the weight normalisation of Diehl & Cook's (2015) feature layer: at every
+multiple of every_ms each target's incoming weights of a plastic projection sum to total_<unit>
+(float weights: to 1e-5 relative, the float rounding of 20 products), between normalisations STDP
+moves the sums away again, and weights and spikes are the same on 1 and 2 ranks. A projection
+without plasticity is refused.
+
+Run by CTest as: /usr/bin/python3 test_feature_layer.py SPIKEWEAVE MPIEXEC [mpiexec flags...]
+"""
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+from cli_harness import run
+
+NET = """
+[simulation]
+dt_ms = 0.1
+t_stop_ms = 600.0
+seed = 3
+output = "out.h5"
+
+[[population]]
+name = "in"
+size = 20
+model = "poisson_source"
+params = { rate_hz = 80.0 }
+
+[[population]]
+name = "out"
+size = 5
+model = "lif_psc_exp"
+init = { v_m_mv = { uniform = [-70.0, -56.0] } }
+
+[[projection]]
+name = "XE"
+source = "in"
+target = "out"
+connect = { rule = "all_to_all" }
+weight_pa = { uniform = [50.0, 250.0] }
+delay_ms = 1.0
+plasticity = { rule = "stdp_pair", tau_plus_ms = 20.0, lambda = 0.05, alpha = 1.05, w_max_pa = 500.0 }
+normalize_incoming = { total_pa = 3000.0, every_ms = 100.0 }
+
+[[record]]
+spikes = "all"
+weights = { projection = "XE", every_ms = 50.0, sample = "all" }
+"""
+
+
+class NormalizeIncoming(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="spikeweave-norm-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def simulate(self, text, ranks=None):
+        with open(os.path.join(self.dir, "net.toml"), "w") as f:
+            f.write(text)
+        return run(["run", "net.toml", "-q", "--overwrite"], ranks=ranks, cwd=self.dir)
+
+    def read(self):
+        with h5py.File(os.path.join(self.dir, "out.h5"), "r") as f:
+            g = f["weights/XE"]
+            order = np.lexsort((g["target"][:], g["source"][:]))
+            weights = g["weight"][:][:, order]
+            targets = g["target"][:][order]
+            spikes = sorted(zip(f["spikes/out/node_ids"][:], f["spikes/out/timestamps"][:]))
+            return g["time_ms"][:], weights, targets, spikes
+
+    def test_sums_after_each_normalisation_and_rank_invariance(self):
+        results = []
+        for ranks in (None, 2):
+            result = self.simulate(NET, ranks)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            results.append(self.read())
+        times, weights, targets, spikes = results[0]
+        self.assertGreater(len(spikes), 50)  # the targets fire, so STDP moves the weights
+        sums = np.array([[w[targets == t].sum() for t in range(5)] for w in weights])
+        at_norm = (times > 0) & (np.round(times) % 100 == 0)
+        np.testing.assert_allclose(sums[at_norm], 3000.0, rtol=1e-5)
+        # In between, plasticity has moved every target's sum by more than 1 %.
+        between = np.round(times) % 100 == 50
+        self.assertTrue((np.abs(sums[between] - 3000.0) > 30.0).any(axis=1).all())
+        # 1 and 2 ranks: bitwise the same weights and spikes.
+        np.testing.assert_array_equal(results[0][1], results[1][1])
+        self.assertEqual(results[0][3], results[1][3])
+
+    def test_without_plasticity_refused(self):
+        text = NET.replace('plasticity = { rule = "stdp_pair", tau_plus_ms = 20.0, lambda = 0.05, '
+                           'alpha = 1.05, w_max_pa = 500.0 }\n', "")
+        result = self.simulate(text)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("projection[0].normalize_incoming: needs a plastic projection",
+                      result.stderr)
+
+    def test_total_in_the_weight_unit(self):
+        result = self.simulate(NET.replace("total_pa", "total_mv"))
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("total_pa", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
