@@ -3,11 +3,13 @@
 // fail on user input happens while building this, identically on every rank, before any neuron
 // is created; the rest of the program can trust it.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/any_value.hpp"
+#include "core/data_table.hpp"
 #include "core/distribution.hpp"
 #include "core/ids.hpp"
 #include "model/neuron_model.hpp"
@@ -80,6 +82,10 @@ struct ProjectionSpec {
   Receptor receptor = Receptor::kExcitatory;
   std::optional<plasticity::PlasticitySpec> plasticity;
   std::optional<NormalizeIncomingSpec> normalize_incoming;
+  // weight_matrix = "w.npy": the weight of synapse (s, t) is W[s][t] (source x target, in the
+  // weight unit); `weight` then spans the matrix's smallest to largest value.
+  std::string weight_matrix_path;
+  std::shared_ptr<const DataMatrix> weight_matrix;
   std::string key;  // "projection[i]"
 };
 

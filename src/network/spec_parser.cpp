@@ -221,6 +221,20 @@ Distribution parse_delay(const Table& t, double dt_ms) {
   return d;
 }
 
+// A source x target weight matrix (.npy or CSV) for weight_matrix.
+std::shared_ptr<const DataMatrix> load_weight_matrix(const std::string& path,
+                                                     const PopulationSpec& source,
+                                                     const PopulationSpec& target) {
+  auto m = std::make_shared<DataMatrix>(read_text_matrix(path));
+  if (m->rows != source.size || m->cols != target.size) {
+    throw FileError(path, "is " + std::to_string(m->rows) + " x " + std::to_string(m->cols) +
+                              "; weight_matrix needs " + std::to_string(source.size) + " x " +
+                              std::to_string(target.size) + " (source '" + source.name +
+                              "' x target '" + target.name + "')");
+  }
+  return m;
+}
+
 ProjectionSpec parse_projection(const Table& t, const NetworkSpec& net, int index) {
   ProjectionSpec p;
   p.key = t.path();
@@ -238,7 +252,20 @@ ProjectionSpec parse_projection(const Table& t, const NetworkSpec& net, int inde
     throw ConfigError(t.key_path("name"), "must contain no '/', '.' or space");
   }
   p.connect = parse_connect(t.table("connect"), source, target, p.source == p.target);
-  p.weight = parse_weight(t, target);
+  if (t.has("weight_matrix")) {
+    p.weight_matrix_path = t.string("weight_matrix");
+    if (t.has(target.model->weight_key())) {
+      throw ConfigError(t.key_path("weight_matrix"), "give either weight_matrix or " +
+                                                         target.model->weight_key() + ", not both");
+    }
+    p.weight_matrix = load_weight_matrix(p.weight_matrix_path, source, target);
+    const auto [lo, hi] =
+        std::minmax_element(p.weight_matrix->values.begin(), p.weight_matrix->values.end());
+    p.weight = *lo == *hi ? Distribution::constant(*lo)
+                          : Distribution{Distribution::Kind::kUniform, *lo, *hi};
+  } else {
+    p.weight = parse_weight(t, target);
+  }
   p.receptor = parse_receptor(t, p.weight);
   if (target.model->weight_unit == model::WeightUnit::kNanosiemens &&
       p.receptor == Receptor::kInhibitory && p.weight.highest() > 0.0) {

@@ -4,6 +4,10 @@ multiple of every_ms each target's incoming weights of a plastic projection sum 
 moves the sums away again, and weights and spikes are the same on 1 and 2 ranks. A projection
 without plasticity is refused.
 
+weight_matrix, how a trained layer is frozen: a projection takes its weights from a source x
+target .npy matrix (stored as float, so equal to 2^-24 relative), the same on 1 and 2 ranks; a
+matrix of the wrong shape is refused naming the file.
+
 Run by CTest as: /usr/bin/python3 test_feature_layer.py SPIKEWEAVE MPIEXEC [mpiexec flags...]
 """
 import os
@@ -52,7 +56,7 @@ weights = { projection = "XE", every_ms = 50.0, sample = "all" }
 """
 
 
-class NormalizeIncoming(unittest.TestCase):
+class Case(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="spikeweave-norm-")
 
@@ -64,6 +68,9 @@ class NormalizeIncoming(unittest.TestCase):
             f.write(text)
         return run(["run", "net.toml", "-q", "--overwrite"], ranks=ranks, cwd=self.dir)
 
+
+
+class NormalizeIncoming(Case):
     def read(self):
         with h5py.File(os.path.join(self.dir, "out.h5"), "r") as f:
             g = f["weights/XE"]
@@ -103,6 +110,31 @@ class NormalizeIncoming(unittest.TestCase):
         result = self.simulate(NET.replace("total_pa", "total_mv"))
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("total_pa", result.stderr)
+
+
+class WeightMatrix(Case):
+    def test_weights_from_the_matrix_on_1_and_2_ranks(self):
+        w = np.random.default_rng(2).uniform(0, 300, size=(20, 5))
+        np.save(os.path.join(self.dir, "w.npy"), w)
+        text = NET.replace("weight_pa = { uniform = [50.0, 250.0] }", 'weight_matrix = "w.npy"')
+        text = text.replace("every_ms = 50.0, sample", "every_ms = 600.0, sample")
+        text = text.replace('normalize_incoming = { total_pa = 3000.0, every_ms = 100.0 }\n', "")
+        for ranks in (None, 2):
+            result = self.simulate(text, ranks)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            with h5py.File(os.path.join(self.dir, "out.h5"), "r") as f:
+                g = f["weights/XE"]
+                got = g["weight"][0]
+                expected = w[g["source"][:], g["target"][:]]
+            self.assertEqual(len(got), 100)
+            np.testing.assert_allclose(got, expected, rtol=2.0 ** -23)
+
+    def test_wrong_shape(self):
+        np.save(os.path.join(self.dir, "w.npy"), np.ones((5, 20)))
+        result = self.simulate(NET.replace("weight_pa = { uniform = [50.0, 250.0] }",
+                                           'weight_matrix = "w.npy"'))
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("w.npy: is 5 x 20; weight_matrix needs 20 x 5", result.stderr)
 
 
 if __name__ == "__main__":
