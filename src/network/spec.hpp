@@ -32,6 +32,8 @@ struct SimulationSpec {
 struct InitSpec {
   std::string variable;  // e.g. "v_m_mv"
   Distribution value;
+  // init = { theta_mv = "theta.npy" }: one value per neuron (by node id) from a .npy/CSV file
+  std::shared_ptr<const DataMatrix> per_node;
 };
 
 struct PopulationSpec {

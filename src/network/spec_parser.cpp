@@ -56,6 +56,20 @@ SimulationSpec parse_simulation(const Table& t) {
   return s;
 }
 
+// init = { variable = "file.npy" }: one value per neuron, each in the variable's range.
+std::shared_ptr<const DataMatrix> load_per_node(const std::string& path, const std::string& key,
+                                                std::uint64_t size, const config::Range& range) {
+  auto m = std::make_shared<DataMatrix>(read_text_matrix(path));
+  if (m->values.size() != size || (m->rows != 1 && m->cols != 1)) {
+    throw FileError(path, "holds " + std::to_string(m->rows) + " x " + std::to_string(m->cols) +
+                              " values; " + key + " needs one per neuron (" + std::to_string(size) +
+                              ")");
+  }
+  for (std::size_t k = 0; k < m->values.size(); ++k)
+    config::check_number(m->values[k], path + " (value " + std::to_string(k) + ")", range);
+  return m;
+}
+
 PopulationSpec parse_population(const Table& t, double dt_ms) {
   PopulationSpec p;
   p.key = t.path();
@@ -86,9 +100,16 @@ PopulationSpec parse_population(const Table& t, double dt_ms) {
                           "model " + p.model->name + " has no state variable '" + variable + "'" +
                               (expected.empty() ? "" : "; expected one of: " + expected));
       }
-      p.init.push_back(
-          {variable, parse_distribution(*init->node(variable), init->key_path(variable),
+      if (init->node(variable)->is_string()) {
+        p.init.push_back({variable, Distribution::constant(0.0),
+                          load_per_node(init->string(variable), init->key_path(variable), p.size,
                                         initial_value_range(*state))});
+        continue;
+      }
+      p.init.push_back({variable,
+                        parse_distribution(*init->node(variable), init->key_path(variable),
+                                           initial_value_range(*state)),
+                        nullptr});
     }
   }
   t.reject_unknown_keys();
