@@ -8,6 +8,10 @@ weight_matrix, how a trained layer is frozen: a projection takes its weights fro
 target .npy matrix (stored as float, so equal to 2^-24 relative), the same on 1 and 2 ranks; a
 matrix of the wrong shape is refused naming the file.
 
+init from a file (init = { theta_mv = "theta.npy" }), how the learned thresholds carry over:
+neurons given a threshold offset of 1000 mV stay silent under a drive that makes the others
+fire, on 1 and 2 ranks; a file with the wrong number of values is refused.
+
 Run by CTest as: /usr/bin/python3 test_feature_layer.py SPIKEWEAVE MPIEXEC [mpiexec flags...]
 """
 import os
@@ -135,6 +139,46 @@ class WeightMatrix(Case):
                                            'weight_matrix = "w.npy"'))
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("w.npy: is 5 x 20; weight_matrix needs 20 x 5", result.stderr)
+
+
+INIT_NET = """
+[simulation]
+dt_ms = 0.1
+t_stop_ms = 200.0
+output = "out.h5"
+
+[[population]]
+name = "exc"
+size = 6
+model = "lif_cond_exp_adaptive"
+params = { i_e_pa = 600.0, theta_plus_mv = 0.0 }
+init = { theta_mv = "theta.npy" }
+
+[[record]]
+spikes = "all"
+"""
+
+
+class PerNeuronInit(Case):
+    def test_thresholds_from_a_file(self):
+        np.save(os.path.join(self.dir, "theta.npy"), np.array([0.0, 1000.0, 0.0, 1000.0, 0.0, 2.0]))
+        for ranks in (None, 2):
+            result = self.simulate(INIT_NET, ranks)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            with h5py.File(os.path.join(self.dir, "out.h5"), "r") as f:
+                counts = np.bincount(f["spikes/exc/node_ids"][:].astype(int), minlength=6)
+            self.assertEqual(counts[1], 0)
+            self.assertEqual(counts[3], 0)
+            self.assertTrue((counts[[0, 2, 4]] > 0).all())
+            # A 2 mV higher threshold: a longer climb to it, fewer spikes.
+            self.assertLess(counts[5], counts[0])
+
+    def test_wrong_length(self):
+        np.save(os.path.join(self.dir, "theta.npy"), np.zeros(5))
+        result = self.simulate(INIT_NET)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("theta.npy: holds 1 x 5 values; population[0].init.theta_mv needs one per "
+                      "neuron (6)", result.stderr)
 
 
 if __name__ == "__main__":
