@@ -459,6 +459,10 @@ def main(argv=None):
                         "test images (default all: 1437 360)")
     parser.add_argument("--per-class", type=int, default=150, help="ecg: windows per class")
     args = parser.parse_args(argv)
+    import importlib.util
+    if importlib.util.find_spec("sklearn") is None:
+        raise SystemExit("spikeweave task: error: needs scikit-learn (Debian: apt install "
+                         "python3-sklearn; scripts/setup.sh installs it)")
     binary = find_binary(args.binary)
     out = args.out or os.path.join("out", args.task)
     if args.task == "digits":

@@ -12,7 +12,6 @@ spike-phase order parameter is high with the rhythm (R > 0.8) and low without I-
 (R < 0.2; 1/sqrt(spikes) ~ 0.005 for unrelated phases, the band-passed noise adds some). The
 analysis itself against synthetic spikes of known frequency and phase locking.
 """
-import math
 import os
 import sys
 import tempfile
