@@ -250,6 +250,8 @@ def digits_task(binary, out, n_exc=100, train_presentations=1437, present_ms=350
         metrics["mean_spikes_per_image"] = float(counts.sum(axis=1).mean())
         metrics["silent_images"] = int((counts.sum(axis=1) == 0).sum())
         results[name] = metrics
+    results["energy_per_image"] = energy_per_image(
+        os.path.join(out, "responses_stdp.h5"), len(shown), 64 * n_exc + n_exc + n_exc * n_exc)
     results["commands"] = engine.commands
     results["seconds"] = engine.seconds
     results["samples_per_second"] = {
@@ -257,6 +259,33 @@ def digits_task(binary, out, n_exc=100, train_presentations=1437, present_ms=350
         "inference": len(shown) / engine.seconds["responses_stdp"]}
     save_receptive_fields(trained, os.path.join(out, "receptive_fields.png"))
     return results
+
+
+def energy_per_image(path, images, dense_macs):
+    """Joules per image of a response run on each platform of its energy table
+    (/provenance/energy), and of a dense network of the same layer sizes evaluated once per
+    image: `dense_macs` multiply-accumulates at the platform's pj_per_mac (where it has one)."""
+    p = RunFile(path).provenance
+    out = {"synops_per_image": float(p.energy.get("synops", 0.0)) / images,
+           "dense_macs_per_image": dense_macs}
+    for name, platform in p.energy_platforms.items():
+        entry = {"spiking_joules": float(platform["joules"]) / images}
+        mac = _table_mac_pj(p.energy.get("table_toml", ""), name)
+        if mac > 0:
+            entry["dense_joules"] = dense_macs * mac * 1e-12
+        out[name] = entry
+    return out
+
+
+def _table_mac_pj(table_toml, name):
+    try:
+        table = tomllib.loads(str(table_toml))
+    except tomllib.TOMLDecodeError:
+        return 0.0
+    for platform in table.get("platform", []):
+        if platform.get("name") == name:
+            return float(platform.get("pj_per_mac", 0.0))
+    return 0.0
 
 
 def save_receptive_fields(weights, path):

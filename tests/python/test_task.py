@@ -45,6 +45,16 @@ class Digits(unittest.TestCase):
         self.assertGreater(stdp - random, 0.10, (stdp, random))
         self.assertEqual(np.array(self.one["stdp"]["confusion"]).sum(), 150)
 
+    def test_energy_per_image(self):
+        e = self.one["energy_per_image"]
+        self.assertEqual(e["dense_macs_per_image"], 64 * 30 + 30 + 30 * 30)
+        self.assertGreater(e["synops_per_image"], 0)
+        # The shipped table: 4.6 pJ per dense MAC at 45 nm; the spiking estimate on Loihi is
+        # 23.6 pJ per SynOp plus neuron updates and spikes, so it exceeds 23.6 pJ x SynOps.
+        self.assertAlmostEqual(e["cmos_45nm_fp32"]["dense_joules"],
+                               e["dense_macs_per_image"] * 4.6e-12, delta=1e-20)
+        self.assertGreater(e["loihi"]["spiking_joules"], 23.6e-12 * e["synops_per_image"])
+
     def test_same_on_two_ranks(self):
         for name in ("stdp", "random"):
             a = np.load(os.path.join(self.tmp.name, "one", f"counts_{name}.npy"))
