@@ -203,7 +203,9 @@ class Hdf5RunOutput final : public RunOutput {
       Handle counters = h5::create_group(group, "counters", where);
       for (const auto& [name, value] : p.counters)
         h5::write_attribute(counters, name, value, where);
+      write_energy(group, p.energy);
     }
+    write_presentations(p.presentations);
     spike_groups_.clear();
     reports_.clear();
     weight_groups_.clear();
@@ -214,6 +216,49 @@ class Hdf5RunOutput final : public RunOutput {
   }
 
  private:
+  // /provenance/energy: the counts and the table as attributes, one subgroup per platform.
+  void write_energy(hid_t provenance, const EnergyRecord& e) {
+    if (!e.present) return;
+    const std::string where = path_ + ":/provenance/energy";
+    Handle group = h5::create_group(provenance, "energy", where);
+    h5::write_attribute(group, "synops", e.synops, where);
+    h5::write_attribute(group, "neuron_updates", e.neuron_updates, where);
+    h5::write_attribute(group, "spikes", e.spikes, where);
+    h5::write_attribute(group, "table_path", e.table_path, where);
+    h5::write_attribute(group, "table_toml", e.table_toml, where);
+    for (const EnergyRecord::Platform& p : e.platforms) {
+      const std::string at = where + "/" + p.name;
+      Handle platform = h5::create_group(group, h5::link_name(p.name), at);
+      h5::write_attribute(platform, "pj_per_synop", p.pj_per_synop, at);
+      h5::write_attribute(platform, "pj_per_neuron_update", p.pj_per_neuron_update, at);
+      h5::write_attribute(platform, "pj_per_spike", p.pj_per_spike, at);
+      h5::write_attribute(platform, "joules", p.joules, at);
+      h5::write_attribute(platform, "source", p.source, at);
+    }
+  }
+
+  // /presentations/<name>/{start_ms, sample} with the log's attributes; rank 0 writes the rows.
+  void write_presentations(const std::vector<PresentationLog>& logs) {
+    if (logs.empty()) return;
+    const std::string where = path_ + ":/presentations";
+    Handle root = h5::create_group(file_, "presentations", where);
+    for (const PresentationLog& log : logs) {
+      const std::string at = where + "/" + log.name;
+      Handle group = h5::create_group(root, h5::link_name(log.name), at);
+      for (const auto& [name, value] : log.text) h5::write_attribute(group, name, value, at);
+      for (const auto& [name, value] : log.numbers) h5::write_attribute(group, name, value, at);
+      const hsize_t n = log.start_ms.size();
+      const hsize_t mine = context_.rank() == 0 ? n : 0;
+      Handle start = h5::create_fixed(group, "start_ms", H5T_IEEE_F64LE, {n}, at);
+      h5::write_block(start, H5T_NATIVE_DOUBLE, log.start_ms.data(), n, 0, mine, 0, 1, transfer_,
+                      at, &context_);
+      h5::write_attribute(start, "units", std::string("ms"), at);
+      Handle sample = h5::create_fixed(group, "sample", H5T_STD_I64LE, {n}, at);
+      h5::write_block(sample, H5T_NATIVE_INT64, log.sample.data(), n, 0, mine, 0, 1, transfer_, at,
+                      &context_);
+    }
+  }
+
   void add_report(hid_t root, const ReportLayout& layout) {
     Report r;
     r.layout = layout;

@@ -15,6 +15,27 @@ RunFileSummary read_run_summary(const std::string& path) {
   summary.ranks = h5::read_int_attribute(provenance, "ranks", path);
   summary.version = h5::read_string_attribute(provenance, "version", path);
   summary.git_commit = h5::read_string_attribute(provenance, "git_commit", path);
+  if (h5::exists(file, "provenance/energy")) {
+    const std::string where = path + ":/provenance/energy";
+    Handle energy = h5::open_group(provenance, "energy", where);
+    summary.has_energy = true;
+    summary.synops = h5::read_double_attribute(energy, "synops", where);
+    summary.neuron_updates = h5::read_double_attribute(energy, "neuron_updates", where);
+    summary.energy_spikes = h5::read_double_attribute(energy, "spikes", where);
+    for (const std::string& name : h5::child_names(energy, where)) {
+      Handle platform = h5::open_group(energy, name, where);
+      summary.joules.emplace_back(name, h5::read_double_attribute(platform, "joules", where));
+    }
+  }
+  if (h5::exists(file, "presentations")) {
+    const std::string where = path + ":/presentations";
+    Handle group = h5::open_group(file, "presentations", where);
+    for (const std::string& name : h5::child_names(group, where)) {
+      Handle log = h5::open_group(group, name, where);
+      summary.presentations.emplace_back(
+          name, h5::read_doubles(log, "start_ms", where + "/" + name).size());
+    }
+  }
   Handle spikes = h5::open_group(file, "spikes", path);
   for (const std::string& name : h5::child_names(spikes, path + ":/spikes")) {
     Handle group = h5::open_group(spikes, name, path);

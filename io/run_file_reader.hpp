@@ -18,6 +18,10 @@ struct RunFileSummary {
   std::int64_t ranks = 0;
   std::string version;
   std::string git_commit;
+  bool has_energy = false;  // /provenance/energy (runs before the energy estimate lack it)
+  double synops = 0.0, neuron_updates = 0.0, energy_spikes = 0.0;
+  std::vector<std::pair<std::string, double>> joules;                // per platform
+  std::vector<std::pair<std::string, std::uint64_t>> presentations;  // per encoder: count
 };
 
 struct SpikeTrains {

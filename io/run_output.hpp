@@ -32,6 +32,30 @@ struct WeightLayout {
   std::vector<std::string> variables;        // plastic state variables recorded besides the weight
 };
 
+// The presentations of one encoder stimulus: which data row was shown when.
+struct PresentationLog {
+  std::string name;                         // link name under /presentations
+  std::map<std::string, std::string> text;  // attributes: stimulus key, kind, data file, ...
+  std::map<std::string, double> numbers;    // attributes: present_ms, rest_ms, split rows
+  std::vector<double> start_ms;             // window start of each presentation
+  std::vector<std::int64_t> sample;         // file row shown
+};
+
+// The energy estimate of a run: counts, and joules per platform of the energy table.
+struct EnergyRecord {
+  bool present = false;
+  double synops = 0.0;          // synaptic events
+  double neuron_updates = 0.0;  // neurons x steps
+  double spikes = 0.0;
+  std::string table_path;
+  std::string table_toml;
+  struct Platform {
+    std::string name, source;
+    double pj_per_synop = 0.0, pj_per_neuron_update = 0.0, pj_per_spike = 0.0, joules = 0.0;
+  };
+  std::vector<Platform> platforms;
+};
+
 struct Provenance {
   std::string config_toml;
   std::string command_line;
@@ -42,6 +66,8 @@ struct Provenance {
   std::uint64_t seed = 0;
   std::map<std::string, double> phase_seconds;  // max over ranks
   std::map<std::string, double> counters;       // e.g. synapses, spikes, build seconds
+  std::vector<PresentationLog> presentations;   // /presentations/<name>
+  EnergyRecord energy;                          // /provenance/energy
 };
 
 // Everything a run will write, declared when the file is created.

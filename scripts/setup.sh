@@ -2,7 +2,8 @@
 # Installs every Debian 12 package SpikeWeave needs to build, test, benchmark and analyse.
 # chromium is only for the report's browser test (ctest -L browser; skip it with -LE browser).
 # pybind11-dev and python3-dev build the Python module spikeweave._engine; python3-torch is for
-# spikeweave.torch and its tests (docs/python.md).
+# spikeweave.torch and its tests (docs/python.md); python3-sklearn holds the 8x8 digits and the
+# readout of `spikeweave task`.
 # Safe to run twice. Needs root (or sudo) and Debian's package archive.
 set -euo pipefail
 SUDO=""
@@ -17,7 +18,7 @@ PACKAGES=(
   libtomlplusplus-dev librandom123-dev libmuparser-dev
   libmetis-dev
   slurm-wlm munge
-  python3-h5py python3-numpy python3-matplotlib
+  python3-h5py python3-numpy python3-matplotlib python3-scipy python3-sklearn
   pybind11-dev python3-dev python3-torch
   clang-format
   clang libclang-rt-14-dev

@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "RunFile": "run_file", "SpikeTrains": "run_file", "MembraneReport": "run_file",
+    "Presentations": "run_file",
     "WeightRecord": "run_file", "WeightInfo": "run_file", "Provenance": "run_file",
     "PopulationInfo": "run_file",
     "RateDataset": "dataset_files", "RateNetwork": "dataset_files",

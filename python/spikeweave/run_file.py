@@ -4,6 +4,8 @@
     /report/<population>/data, mapping/{node_ids, time}  membrane potential samples
     /weights/<projection>/{time_ms, source, target, weight, <plastic variable>...}
     /provenance (attrs), /provenance/phase_seconds (attrs), /provenance/counters (attrs)
+    /provenance/energy (attrs; one subgroup per platform)
+    /presentations/stimulus_<i>/{start_ms, sample}     encoder presentations
 
 Every method opens the file, reads what it needs and closes it again, so a RunFile can be kept
 around cheaply and the file is never held open. Nothing reads a whole spike dataset unless asked:
@@ -38,6 +40,28 @@ class Provenance:
     phase_seconds: Dict[str, float] = field(default_factory=dict)  # [s], max over ranks
     counters: Dict[str, float] = field(default_factory=dict)  # neurons, synapses, spikes, ...
     attributes: Dict[str, object] = field(default_factory=dict)  # every attribute, raw
+    # /provenance/energy: synops, neuron_updates, spikes, table_path, table_toml (empty if absent)
+    energy: Dict[str, object] = field(default_factory=dict)
+    # per platform of the energy table: pj_per_synop, ..., joules, source
+    energy_platforms: Dict[str, Dict[str, object]] = field(default_factory=dict)
+
+
+@dataclass
+class Presentations:
+    """An encoder stimulus' presentations: window start and data-file row of each."""
+    name: str
+    start_ms: np.ndarray  # float64 [presentations]
+    sample: np.ndarray  # int64 [presentations], row of the data file
+    attributes: Dict[str, object] = field(default_factory=dict)  # kind, data, present_ms, ...
+
+    def sample_of(self, times_ms):
+        """The presentation index of each spike time (window (start, start + present_ms]), or
+        -1 for spikes in a rest or outside every window."""
+        times = np.asarray(times_ms, dtype=float)
+        present = float(self.attributes.get("present_ms", 0.0))
+        index = np.searchsorted(self.start_ms, times, side="left") - 1
+        ok = (index >= 0) & (times <= self.start_ms[np.maximum(index, 0)] + present + 1e-9)
+        return np.where(ok, index, -1)
 
 
 @dataclass
@@ -116,6 +140,21 @@ class RunFile:
             self.populations = _read_populations(f.get("spikes"), self.path)
             self.reports = h5util.child_names(f.get("report"))
             self.weight_projections = _read_weight_infos(f.get("weights"))
+            self.presentation_names = h5util.child_names(f.get("presentations"))
+            self.presentation_counts = {
+                n: h5util.length(f["presentations"][n]["start_ms"]) for n in self.presentation_names}
+
+    def presentations(self, name=None):
+        """The Presentations of encoder stimulus `name` (default: the first one)."""
+        if not self.presentation_names:
+            raise SpikeWeaveFileError(self.path, "no /presentations (no encoder stimulus)")
+        name = name or self.presentation_names[0]
+        with h5util.open_h5(self.path) as f:
+            if name not in f["presentations"]:
+                raise SpikeWeaveFileError(self.path, f"no /presentations/{name}")
+            g = f["presentations"][name]
+            return Presentations(name, g["start_ms"][:], g["sample"][:].astype(np.int64),
+                                 h5util.attrs_dict(g))
 
     # -- spikes -----------------------------------------------------------------------------
     @property
@@ -254,6 +293,10 @@ def _read_provenance(group):
         p.phase_seconds = {k: float(v) for k, v in phases.items()}
     if "counters" in group:
         p.counters = h5util.attrs_dict(group["counters"])
+    if "energy" in group:
+        p.energy = h5util.attrs_dict(group["energy"])
+        p.energy_platforms = {name: h5util.attrs_dict(group["energy"][name])
+                              for name in h5util.child_names(group["energy"])}
     return p
 
 

@@ -14,6 +14,15 @@ def run_lines(path):
     for i in run.populations:
         lines.append(f"{i.name:<16} {i.n_nodes:>12} {i.n_spikes:>12} "
                      f"{analysis.mean_rate(i.n_spikes, i.n_nodes, p.t_stop_ms):>14.4f}")
+    for name in run.presentation_names:
+        lines.append(f"presentations {name}: {run.presentation_counts[name]}")
+    if p.energy:
+        e = p.energy
+        lines.append(f"energy estimate: {float(e['synops']):.6g} synaptic events (SynOps), "
+                     f"{float(e['neuron_updates']):.6g} neuron updates, "
+                     f"{float(e['spikes']):.6g} spikes")
+        for name, platform in p.energy_platforms.items():
+            lines.append(f"  {name:<20} {float(platform['joules']):>12.6g} J")
     for w in run.weight_projections:
         lines.append(f"weights {w.projection}: {w.n_synapses} synapses, {w.n_samples} samples"
                      + (f", variables {', '.join(w.variables)}" if w.variables else ""))

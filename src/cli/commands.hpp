@@ -21,5 +21,8 @@ int fit_command(comm::Context& context, const std::vector<std::string>& args,
 int models_command(comm::Context& context, const std::vector<std::string>& args);
 // Runs the Python package's report (python3 -m spikeweave report ARGS) on rank 0.
 int report_command(comm::Context& context, const std::vector<std::string>& args);
+// Runs the task pipeline (python3 -m spikeweave.task ARGS: digits, ecg, ecg-real), which runs
+// this executable for its simulations.
+int task_command(comm::Context& context, const std::vector<std::string>& args);
 
 }  // namespace spikeweave::cli

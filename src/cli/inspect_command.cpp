@@ -56,6 +56,15 @@ int inspect_command(comm::Context& context, const std::vector<std::string>& args
                 static_cast<unsigned long long>(p.nodes), static_cast<unsigned long long>(p.spikes),
                 rate);
   }
+  for (const auto& [name, count] : summary.presentations)
+    std::printf("presentations %s: %llu\n", name.c_str(), static_cast<unsigned long long>(count));
+  if (summary.has_energy) {
+    std::printf(
+        "energy estimate: %.6g synaptic events (SynOps), %.6g neuron updates, %.6g spikes\n",
+        summary.synops, summary.neuron_updates, summary.energy_spikes);
+    for (const auto& [name, joules] : summary.joules)
+      std::printf("  %-20s %12.6g J\n", name.c_str(), joules);
+  }
   return 0;
 }
 

@@ -31,6 +31,7 @@ const char* kUsage =
     "  sweep SWEEP.toml --out F  a hyperparameter sweep into one HDF5 table of network metrics\n"
     "  fit DATA.h5 --network M   recover a rate network's W from its activity (BPTT + Adam)\n"
     "  report FILE.h5 [-o report.html]  one self-contained HTML page of a run or dataset\n"
+    "  task digits|ecg|ecg-real [options]  encode data, learn features, fit and score a readout\n"
     "Options:\n"
     "  --help            this help (COMMAND --help for a command's options)\n"
     "  --version         version, git commit and Kokkos backend\n"
@@ -61,10 +62,11 @@ int dispatch(spikeweave::comm::Context& context, int argc, char** argv) {
   if (command == "report") return cli::report_command(context, args);
   if (command == "sweep") return cli::sweep_command(context, args, command_line);
   if (command == "models") return cli::models_command(context, args);
+  if (command == "task") return cli::task_command(context, args);
   throw UserError(
       "spikeweave",
       "unknown command '" + command +
-          "' (expected run, inspect, models, dataset, sweep, fit or report; see --help)");
+          "' (expected run, inspect, models, dataset, sweep, fit, report or task; see --help)");
 }
 
 // `--kokkos-num-threads=N` (Kokkos 3.7 and later; documented in the README) is

@@ -60,16 +60,18 @@ std::string find_package_dir() {
                                 "); set SPIKEWEAVE_PYTHONPATH to the directory that holds it");
 }
 
-// Runs python -m spikeweave report ARGS with the package first on PYTHONPATH; returns its exit
-// status. posix_spawn rather than fork: forking an MPI process is unsafe with some transports.
+// Runs python -m MODULE ARGS (MODULE: "spikeweave report" or "spikeweave.task") with the
+// package first on PYTHONPATH; returns its exit status. posix_spawn rather than fork: forking an
+// MPI process is unsafe with some transports.
 int run_python(const std::string& python, const std::string& package_dir,
-               const std::vector<std::string>& args) {
+               const std::vector<std::string>& module, const std::vector<std::string>& args) {
   const char* old_path = std::getenv("PYTHONPATH");
   const std::string path =
       package_dir + (old_path && *old_path ? ":" + std::string(old_path) : std::string());
   setenv("PYTHONPATH", path.c_str(), 1);
   setenv("MPLBACKEND", "Agg", 1);
-  std::vector<std::string> words{python, "-m", "spikeweave", "report"};
+  std::vector<std::string> words{python, "-m"};
+  words.insert(words.end(), module.begin(), module.end());
   words.insert(words.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& word : words) argv.push_back(word.data());
@@ -99,7 +101,8 @@ int report_command(comm::Context& context, const std::vector<std::string>& args)
   std::exception_ptr error;
   if (context.rank() == 0) {
     try {
-      code = static_cast<std::uint64_t>(run_python(find_python(), find_package_dir(), args));
+      code = static_cast<std::uint64_t>(
+          run_python(find_python(), find_package_dir(), {"spikeweave", "report"}, args));
     } catch (...) {
       error = std::current_exception();
       code = 1;
@@ -108,6 +111,19 @@ int report_command(comm::Context& context, const std::vector<std::string>& args)
   if (context.size() > 1) code = context.sum(code);
   if (error) std::rethrow_exception(error);
   return code == 0 ? 0 : 1;
+}
+
+int task_command(comm::Context& context, const std::vector<std::string>& args) {
+  // The pipeline starts its own runs (mpiexec for --ranks > 1): one process only.
+  if (context.size() > 1) {
+    throw UserError("spikeweave task",
+                    "runs its simulations itself (--ranks N); start it without mpirun");
+  }
+  // The pipeline runs this very executable.
+  std::error_code error;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) setenv("SPIKEWEAVE_BINARY", self.c_str(), 1);
+  return run_python(find_python(), find_package_dir(), {"spikeweave.task"}, args) == 0 ? 0 : 1;
 }
 
 }  // namespace spikeweave::cli

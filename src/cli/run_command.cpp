@@ -1,6 +1,7 @@
 // spikeweave run NET.toml: build the network, simulate, write the output file.
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -16,6 +17,7 @@
 #include "io/hdf5_run_output.hpp"
 #include "io/output_path.hpp"
 #include "io/run_output_resume.hpp"
+#include "network/energy.hpp"
 #include "network/spec.hpp"
 
 namespace po = boost::program_options;
@@ -30,7 +32,25 @@ const char* kRunUsage =
     "       spikeweave run --restart DIR[/latest] [NET.toml] [options]\n"
     "Continues a run from a checkpoint, on any number of ranks (README \"Checkpoints and "
     "restarts\").\n";
+
+// The energy estimate of a finished run: its counts times each platform's energies.
+io::EnergyRecord energy_record(const network::EnergyTable& table, const io::Provenance& p) {
+  io::EnergyRecord e;
+  e.present = true;
+  e.synops = p.counters.at("synaptic_events");
+  e.neuron_updates = p.counters.at("neurons") * std::round(p.t_stop_ms / p.dt_ms);
+  e.spikes = p.counters.at("spikes");
+  e.table_path = table.path;
+  e.table_toml = table.text;
+  const network::EnergyCounts counts{e.synops, e.neuron_updates, e.spikes};
+  for (const network::EnergyPlatform& platform : table.platforms) {
+    e.platforms.push_back({platform.name, platform.source, platform.pj_per_synop,
+                           platform.pj_per_neuron_update, platform.pj_per_spike,
+                           network::energy_joules(platform, counts)});
+  }
+  return e;
 }
+}  // namespace
 
 int run_command(comm::Context& context, const std::vector<std::string>& args,
                 const std::string& command_line) {
@@ -90,6 +110,9 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
   // fit in memory.
   if (!output_path.empty()) io::check_output_path(context, output_path, overwrite);
   if (!vm.count("no-memory-check")) engine::check_memory(spec, ranks.size(), context);
+  const network::EnergyTable energy_table =
+      network::find_energy_table(spec.simulation.energy_table,
+                                 {SPIKEWEAVE_ENERGY_TABLE_SOURCE, SPIKEWEAVE_ENERGY_TABLE_INSTALL});
 
   const auto build_start = std::chrono::steady_clock::now();
   engine::Simulation simulation(spec, ranks);
@@ -167,6 +190,7 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
   io::Provenance provenance = simulation.provenance(command_line);
   provenance.counters["build_seconds"] = build_seconds;
   provenance.counters["simulate_seconds"] = run_seconds;
+  provenance.energy = energy_record(energy_table, provenance);
   if (out) out->commit(provenance);
   if (dry) {
     std::cout << dry->record({&simulation.timers(), simulation.local_neurons(),
@@ -191,6 +215,12 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
                  spec.simulation.t_stop_ms, format_seconds(run_seconds).c_str(),
                  seconds_simulated > 0 ? run_seconds / seconds_simulated : 0.0,
                  output_path.empty() ? "" : "; wrote ", output_path.c_str());
+    const io::EnergyRecord& e = provenance.energy;
+    std::fprintf(stderr, "[spikeweave] energy estimate: %.4g synaptic events, %.4g neuron updates",
+                 e.synops, e.neuron_updates);
+    for (const io::EnergyRecord::Platform& p : e.platforms)
+      std::fprintf(stderr, "; %s %.3g J", p.name.c_str(), p.joules);
+    std::fprintf(stderr, "\n");
   }
   return 0;
 }

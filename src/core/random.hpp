@@ -28,6 +28,8 @@ enum class Purpose : std::uint32_t {
   kPlasticity = 10,   // stochastic plasticity rules
   kDataset = 11,      // dataset / sweep parameter draws
   kSampling = 12,     // which synapses a weight recording samples
+  kEncoder = 13,      // rate encoder spikes (object: stimulus; a: gid; step)
+  kShuffle = 14,      // encoder presentation order (object: stimulus; a: epoch)
 };
 
 using Philox = r123::Philox4x32;

@@ -47,17 +47,21 @@ void initialise_state(View<double*> values, const network::NetworkSpec& net, int
   const network::PopulationSpec& pop = net.populations[population];
   auto host = Kokkos::create_mirror_view(values);
   const Distribution* dist = nullptr;
+  const DataMatrix* per_node = nullptr;
   int variable_index = 0;
   for (std::size_t k = 0; k < pop.init.size(); ++k) {
     if (pop.init[k].variable == variable) {
       dist = &pop.init[k].value;
+      per_node = pop.init[k].per_node.get();
       variable_index = static_cast<int>(k);
     }
   }
   const std::string key = pop.key + ".init." + variable;
   for (std::size_t i = 0; i < gids.size(); ++i) {
     double value = fallback;
-    if (dist != nullptr) {
+    if (per_node != nullptr) {
+      value = per_node->values[gids[i] - pop.first_gid];
+    } else if (dist != nullptr) {
       rng::Stream stream(net.simulation.seed, rng::Purpose::kInitialState,
                          static_cast<std::uint32_t>(population * 16 + variable_index),
                          static_cast<std::uint32_t>(gids[i]), 0);

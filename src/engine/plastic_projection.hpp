@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/checkpoint_state.hpp"
+#include "engine/incoming_normalizer.hpp"
 #include "engine/neuron_group.hpp"
 #include "engine/post_histories.hpp"
 #include "engine/post_rates.hpp"
@@ -94,6 +95,13 @@ class PlasticProjection : public Projection {
   }
 
   void sweep(Step stamp) override {
+    if (normalizer_ && normalizer_->due(last_normalized_, stamp)) {
+      // Every synapse integrated up to now, then scaled (normalize_incoming).
+      kernels::PlasticSweep<Synapses>{s_, stamp + 1, stamp}.run();
+      after_sweep(stamp);
+      normalizer_->apply(s_.weight);
+      last_normalized_ = stamp;
+    }
     if (stamp / sweep_steps_ != last_sweep_ / sweep_steps_) {
       kernels::PlasticSweep<Synapses>{s_, stamp - sweep_steps_, stamp}.run();
       after_sweep(stamp - sweep_steps_);
@@ -245,6 +253,14 @@ class PlasticProjection : public Projection {
     if (p.tagging) {
       set_up_tagging(*p.tagging, spec, target, rates, dt, args.lowered.tagging_steps, bounds);
     }
+    if (spec.normalize_incoming) {
+      if (bounds.state_per_weight != 1.0) {
+        throw ConfigError(
+            spec.key + ".normalize_incoming",
+            "needs a rule whose synapse state is the weight (not " + p.rule->name + ")");
+      }
+      normalizer_.emplace(*spec.normalize_incoming, tables_, target.size(), name);
+    }
     deliver_.ring = target.ring();
     deliver_.port = port_of(spec);
     deliver_.slots = static_cast<int>(target.ring().extent(1));
@@ -318,6 +334,8 @@ class PlasticProjection : public Projection {
 
   Step sweep_steps_ = 1;
   Step last_sweep_ = 0;
+  std::optional<IncomingNormalizer<Weight>> normalizer_;
+  Step last_normalized_ = 0;
   Step tagging_steps_ = 1;
   Step last_tagging_ = 0;
   int tagging_rate_trace_ = 0;

@@ -412,6 +412,7 @@ io::Provenance Simulation::provenance(const std::string& command_line) {
   std::uint64_t all = 0;
   for (std::uint64_t s : spikes) all += s;
   p.counters["spikes"] = static_cast<double>(all);
+  p.presentations = presentation_logs(spec_, stimuli_);
   return p;
 }
 

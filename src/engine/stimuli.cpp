@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "core/time_grid.hpp"
+#include "io/data_matrix.hpp"
+#include "kernels/encoder.hpp"
 #include "kernels/stimulus.hpp"
 
 namespace spikeweave::engine {
@@ -148,6 +150,85 @@ class ConstantStimulus final : public Stimulus {
   int slots_count_;
 };
 
+template <class T, class Source>
+kernels::View<const T*> upload(const std::string& label, const Source& values) {
+  kernels::View<T*> view(label, values.size());
+  auto host = Kokkos::create_mirror_view(view);
+  for (std::size_t k = 0; k < values.size(); ++k) host(k) = static_cast<T>(values[k]);
+  Kokkos::deep_copy(view, host);
+  return view;
+}
+
+// rate, latency, phase, delta: replays the plan of network/encoding.hpp (see kernels/encoder.hpp).
+class EncoderStimulus final : public Stimulus {
+ public:
+  EncoderStimulus(const network::NetworkSpec& net, int index, NeuronGroup& target) {
+    const StimulusSpec& s = net.stimuli[index];
+    const io::DataMatrix data = io::read_data_matrix(s.encoder.data, s.encoder.dataset);
+    const std::uint64_t targeted =
+        s.node_ids.empty() ? target.spec().size : static_cast<std::uint64_t>(s.node_ids.size());
+    plan_ = network::plan_encoder(s, static_cast<std::uint32_t>(index), data.rows, data.cols,
+                                  data.values, data.path, targeted, net.simulation.dt_ms,
+                                  net.simulation.steps);
+    kernels::EncoderSchedule& k = schedule_;
+    k.ring = target.ring();
+    k.targets = local_targets(s, target);
+    n_ = static_cast<int>(k.targets.extent(0));
+    // The column (or channel) of each local target: its rank among the targeted node ids.
+    auto locals = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), k.targets);
+    std::vector<std::uint32_t> channels;
+    for (int t = 0; t < n_; ++t) {
+      const NodeId node = target.gids()[locals(t)] - target.spec().first_gid;
+      channels.push_back(s.node_ids.empty()
+                             ? static_cast<std::uint32_t>(node)
+                             : static_cast<std::uint32_t>(
+                                   std::lower_bound(s.node_ids.begin(), s.node_ids.end(), node) -
+                                   s.node_ids.begin()));
+    }
+    k.channels = upload<std::uint32_t>("encoder.channels", channels);
+    k.order = upload<std::uint32_t>("encoder.order", plan_.order);
+    k.first_step = plan_.first_step;
+    k.period = plan_.period_steps;
+    k.present = plan_.present_steps;
+    k.slots = target.slots();
+    k.port = port_of(s.receptor);
+    k.weight_fixed = kernels::to_fixed(s.weight);
+    k.row_channels = plan_.channels;
+    if (plan_.rate) {
+      rate_.probability = upload<double>("encoder.probability", plan_.probability);
+      rate_.step_sample = upload<std::int32_t>("encoder.step_sample", plan_.step_sample);
+      rate_.gids = target.device_gids();
+      rate_.seed = net.simulation.seed;
+      rate_.stimulus = static_cast<std::uint32_t>(index);
+      rate_.signal = plan_.signal;
+    } else {
+      events_.event_begin = upload<std::uint64_t>("encoder.event_begin", plan_.event_begin);
+      events_.event_offsets = upload<std::int32_t>("encoder.event_offsets", plan_.event_offsets);
+    }
+  }
+  void apply(Step first_step, int steps) override {
+    if (n_ == 0 || plan_.order.empty()) return;
+    schedule_.begin = first_step;
+    schedule_.steps = steps;
+    const Kokkos::RangePolicy<kernels::ExecSpace> range(0, n_);
+    if (plan_.rate) {
+      rate_.s = schedule_;
+      Kokkos::parallel_for(kernels::RateEncoderInput::kLabel, range, rate_);
+    } else {
+      events_.s = schedule_;
+      Kokkos::parallel_for(kernels::EventEncoderInput::kLabel, range, events_);
+    }
+  }
+  const network::EncoderPlan* encoder_plan() const override { return &plan_; }
+
+ private:
+  network::EncoderPlan plan_;
+  kernels::EncoderSchedule schedule_;
+  kernels::RateEncoderInput rate_;
+  kernels::EventEncoderInput events_;
+  int n_ = 0;
+};
+
 }  // namespace
 
 std::vector<std::unique_ptr<Stimulus>> make_stimuli(
@@ -155,13 +236,49 @@ std::vector<std::unique_ptr<Stimulus>> make_stimuli(
   std::vector<std::unique_ptr<Stimulus>> stimuli;
   for (std::size_t i = 0; i < net.stimuli.size(); ++i) {
     NeuronGroup& target = *groups[net.stimuli[i].target];
-    if (net.stimuli[i].kind == StimulusKind::kPoisson) {
+    if (net.stimuli[i].is_encoder()) {
+      stimuli.push_back(std::make_unique<EncoderStimulus>(net, static_cast<int>(i), target));
+    } else if (net.stimuli[i].kind == StimulusKind::kPoisson) {
       stimuli.push_back(std::make_unique<PoissonStimulus>(net, static_cast<int>(i), target));
     } else {
       stimuli.push_back(std::make_unique<ConstantStimulus>(net, static_cast<int>(i), target));
     }
   }
   return stimuli;
+}
+
+}  // namespace spikeweave::engine
+
+namespace spikeweave::engine {
+
+std::vector<io::PresentationLog> presentation_logs(
+    const network::NetworkSpec& net, const std::vector<std::unique_ptr<Stimulus>>& stimuli) {
+  static const char* const kKinds[] = {"poisson", "dc",    "spike_times", "rate",
+                                       "latency", "phase", "delta"};
+  std::vector<io::PresentationLog> logs;
+  const double dt = net.simulation.dt_ms;
+  for (std::size_t i = 0; i < stimuli.size(); ++i) {
+    const network::EncoderPlan* plan = stimuli[i]->encoder_plan();
+    if (plan == nullptr) continue;
+    const network::StimulusSpec& s = net.stimuli[i];
+    io::PresentationLog log;
+    log.name = "stimulus_" + std::to_string(i);
+    log.text = {{"stimulus", s.key},
+                {"kind", kKinds[static_cast<int>(s.kind)]},
+                {"target", net.populations[s.target].name},
+                {"data", s.encoder.data},
+                {"dataset", s.encoder.dataset}};
+    log.numbers = {{"present_ms", s.encoder.present_ms},
+                   {"rest_ms", s.encoder.rest_ms},
+                   {"split_begin", static_cast<double>(plan->split_begin)},
+                   {"split_end", static_cast<double>(plan->split_end)}};
+    for (std::size_t p = 0; p < plan->order.size(); ++p) {
+      log.start_ms.push_back(static_cast<double>(plan->window_start(p)) * dt);
+      log.sample.push_back(static_cast<std::int64_t>(plan->split_begin + plan->order[p]));
+    }
+    logs.push_back(std::move(log));
+  }
+  return logs;
 }
 
 }  // namespace spikeweave::engine

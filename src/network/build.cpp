@@ -285,7 +285,14 @@ SynapseTables build_projection(const NetworkSpec& net, int index, const partitio
       },
       [&](NodeId s, std::int64_t local) {
         // Draw for every pair, local or not, so each stream advances identically on every rank.
-        const double w = homogeneous ? 0.0 : proj.weight.sample(weight_stream, weight_key);
+        const double w =
+            homogeneous ? 0.0
+            : proj.weight_matrix
+                ? (local < 0 ? 0.0
+                             : proj.weight_matrix->at(
+                                   s, cx.local_targets[static_cast<std::size_t>(local)] -
+                                          target.first_gid))
+                : proj.weight.sample(weight_stream, weight_key);
         const double d = constant_delay ? 0.0 : proj.delay_ms.sample(delay_stream, delay_key);
         if (local < 0) return;
         const std::uint64_t pos = row_cursor[per_source[s]]++;

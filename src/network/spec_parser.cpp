@@ -51,8 +51,23 @@ SimulationSpec parse_simulation(const Table& t) {
   s.partition =
       partition::parse_scheme(t.string("partition", "round_robin"), t.key_path("partition"));
   s.flush_interval_ms = t.number("flush_interval_ms", s.flush_interval_ms, ranges::kIntervalMs);
+  s.energy_table = t.string("energy_table", "");
   t.reject_unknown_keys();
   return s;
+}
+
+// init = { variable = "file.npy" }: one value per neuron, each in the variable's range.
+std::shared_ptr<const DataMatrix> load_per_node(const std::string& path, const std::string& key,
+                                                std::uint64_t size, const config::Range& range) {
+  auto m = std::make_shared<DataMatrix>(read_text_matrix(path));
+  if (m->values.size() != size || (m->rows != 1 && m->cols != 1)) {
+    throw FileError(path, "holds " + std::to_string(m->rows) + " x " + std::to_string(m->cols) +
+                              " values; " + key + " needs one per neuron (" + std::to_string(size) +
+                              ")");
+  }
+  for (std::size_t k = 0; k < m->values.size(); ++k)
+    config::check_number(m->values[k], path + " (value " + std::to_string(k) + ")", range);
+  return m;
 }
 
 PopulationSpec parse_population(const Table& t, double dt_ms) {
@@ -85,9 +100,16 @@ PopulationSpec parse_population(const Table& t, double dt_ms) {
                           "model " + p.model->name + " has no state variable '" + variable + "'" +
                               (expected.empty() ? "" : "; expected one of: " + expected));
       }
-      p.init.push_back(
-          {variable, parse_distribution(*init->node(variable), init->key_path(variable),
+      if (init->node(variable)->is_string()) {
+        p.init.push_back({variable, Distribution::constant(0.0),
+                          load_per_node(init->string(variable), init->key_path(variable), p.size,
                                         initial_value_range(*state))});
+        continue;
+      }
+      p.init.push_back({variable,
+                        parse_distribution(*init->node(variable), init->key_path(variable),
+                                           initial_value_range(*state)),
+                        nullptr});
     }
   }
   t.reject_unknown_keys();
@@ -220,6 +242,20 @@ Distribution parse_delay(const Table& t, double dt_ms) {
   return d;
 }
 
+// A source x target weight matrix (.npy or CSV) for weight_matrix.
+std::shared_ptr<const DataMatrix> load_weight_matrix(const std::string& path,
+                                                     const PopulationSpec& source,
+                                                     const PopulationSpec& target) {
+  auto m = std::make_shared<DataMatrix>(read_text_matrix(path));
+  if (m->rows != source.size || m->cols != target.size) {
+    throw FileError(path, "is " + std::to_string(m->rows) + " x " + std::to_string(m->cols) +
+                              "; weight_matrix needs " + std::to_string(source.size) + " x " +
+                              std::to_string(target.size) + " (source '" + source.name +
+                              "' x target '" + target.name + "')");
+  }
+  return m;
+}
+
 ProjectionSpec parse_projection(const Table& t, const NetworkSpec& net, int index) {
   ProjectionSpec p;
   p.key = t.path();
@@ -237,7 +273,20 @@ ProjectionSpec parse_projection(const Table& t, const NetworkSpec& net, int inde
     throw ConfigError(t.key_path("name"), "must contain no '/', '.' or space");
   }
   p.connect = parse_connect(t.table("connect"), source, target, p.source == p.target);
-  p.weight = parse_weight(t, target);
+  if (t.has("weight_matrix")) {
+    p.weight_matrix_path = t.string("weight_matrix");
+    if (t.has(target.model->weight_key())) {
+      throw ConfigError(t.key_path("weight_matrix"), "give either weight_matrix or " +
+                                                         target.model->weight_key() + ", not both");
+    }
+    p.weight_matrix = load_weight_matrix(p.weight_matrix_path, source, target);
+    const auto [lo, hi] =
+        std::minmax_element(p.weight_matrix->values.begin(), p.weight_matrix->values.end());
+    p.weight = *lo == *hi ? Distribution::constant(*lo)
+                          : Distribution{Distribution::Kind::kUniform, *lo, *hi};
+  } else {
+    p.weight = parse_weight(t, target);
+  }
   p.receptor = parse_receptor(t, p.weight);
   if (target.model->weight_unit == model::WeightUnit::kNanosiemens &&
       p.receptor == Receptor::kInhibitory && p.weight.highest() > 0.0) {
@@ -245,6 +294,20 @@ ProjectionSpec parse_projection(const Table& t, const NetworkSpec& net, int inde
                       "inhibitory conductances are given as negative weights (NEST's convention)");
   }
   p.delay_ms = parse_delay(t, net.simulation.dt_ms);
+  if (const auto table = t.optional_table("normalize_incoming")) {
+    if (!t.has("plasticity")) {
+      throw ConfigError(t.key_path("normalize_incoming"),
+                        "needs a plastic projection (a plasticity table)");
+    }
+    NormalizeIncomingSpec n;
+    const std::string total_key = "total_" + target.model->weight_unit_suffix();
+    n.total = table->number(total_key, ranges::kPositiveWeight);
+    n.every_ms = table->number("every_ms", ranges::kIntervalMs);
+    n.every_steps =
+        duration_to_steps(n.every_ms, net.simulation.dt_ms, table->key_path("every_ms"));
+    table->reject_unknown_keys();
+    p.normalize_incoming = n;
+  }
   if (const auto table = t.optional_table("plasticity")) {
     const std::string unit = target.model->weight_unit_suffix();
     p.plasticity = plasticity::parse_plasticity(*table, unit);
@@ -266,6 +329,136 @@ ProjectionSpec parse_projection(const Table& t, const NetworkSpec& net, int inde
   (void)index;
   t.reject_unknown_keys();
   return p;
+}
+
+constexpr config::IntRange kPresentations{0, std::int64_t{1} << 40, "a number of presentations"};
+constexpr config::Range kUnitInterval{0.0, 1.0, false, true, "a value in [0, 1)"};
+
+// The presentation protocol and the data of an encoder stimulus.
+void parse_protocol(const Table& t, const SimulationSpec& sim, EncoderSpec& e) {
+  e.data = t.string("data");
+  if (e.data.empty()) throw ConfigError(t.key_path("data"), "must name a data file");
+  e.dataset = t.string("dataset", "");
+  if (t.has("rows")) {
+    const std::vector<double> rows = t.number_array("rows", kNodeId);
+    if (rows.size() != 2 || rows[0] != std::floor(rows[0]) || rows[1] != std::floor(rows[1]) ||
+        !(rows[1] >= rows[0])) {
+      throw ConfigError(t.key_path("rows"),
+                        "expected [first, end]: whole numbers with end >= first (rows first .. "
+                        "end - 1 of the file form the split)");
+    }
+    e.row_begin = static_cast<std::uint64_t>(rows[0]);
+    e.row_end = static_cast<std::uint64_t>(rows[1]);
+    e.rows_given = true;
+  }
+  e.present_ms = t.number("present_ms", ranges::kIntervalMs);
+  e.present_steps = duration_to_steps(e.present_ms, sim.dt_ms, t.key_path("present_ms"));
+  e.rest_ms = t.number("rest_ms", 0.0, ranges::kTimeMs);
+  e.rest_steps = duration_to_steps(e.rest_ms, sim.dt_ms, t.key_path("rest_ms"));
+  e.presentations = static_cast<std::uint64_t>(t.integer("presentations", 0, kPresentations));
+  e.order_seed = static_cast<std::uint64_t>(
+      t.integer("order_seed", static_cast<std::int64_t>(sim.seed), ranges::kSeed));
+  if (const toml::node* order = t.node("order"); order && order->is_array()) {
+    e.order = EncoderSpec::Order::kList;
+    for (double row : t.number_array("order", kNodeId)) {
+      if (row != std::floor(row)) {
+        throw ConfigError(t.key_path("order"), number_text(row) + " is not a row index");
+      }
+      e.order_list.push_back(static_cast<std::uint64_t>(row));
+    }
+    if (e.order_list.empty()) throw ConfigError(t.key_path("order"), "is empty");
+  } else {
+    const std::string order_name = t.string("order", "given");
+    if (order_name == "given") {
+      e.order = EncoderSpec::Order::kGiven;
+    } else if (order_name == "shuffled") {
+      e.order = EncoderSpec::Order::kShuffled;
+    } else {
+      throw ConfigError(t.key_path("order"),
+                        "expected \"given\", \"shuffled\" or a list of "
+                        "row indices (relative to the split), got '" +
+                            order_name + "'");
+    }
+  }
+}
+
+// How data values become x in [0, 1] (rate, latency, phase).
+void parse_normalize(const Table& t, EncoderSpec& e) {
+  if (t.has("value_range")) {
+    const std::vector<double> range = t.number_array("value_range", ranges::kSigned);
+    if (range.size() != 2 || !(range[1] > range[0])) {
+      throw ConfigError(t.key_path("value_range"), "expected [low, high] with high > low");
+    }
+    e.normalize = EncoderSpec::Normalize::kRange;
+    e.range_lo = range[0];
+    e.range_hi = range[1];
+    if (t.has("normalize")) {
+      throw ConfigError(t.key_path("normalize"), "give either normalize or value_range, not both");
+    }
+    return;
+  }
+  const std::string n = t.string("normalize", "minmax");
+  if (n == "minmax") {
+    e.normalize = EncoderSpec::Normalize::kMinMax;
+  } else if (n == "none") {
+    e.normalize = EncoderSpec::Normalize::kNone;
+  } else {
+    throw ConfigError(t.key_path("normalize"),
+                      "expected \"minmax\" (the file's minimum and maximum map to 0 and 1) or "
+                      "\"none\" (values already in [0, 1]), got '" +
+                          n + "'");
+  }
+}
+
+void parse_sample_ms(const Table& t, double dt_ms, EncoderSpec& e) {
+  e.sample_ms = t.number("sample_ms", dt_ms, ranges::kIntervalMs);
+}
+
+// The coding parameters of each encoder kind.
+void parse_encoder(const Table& t, const SimulationSpec& sim, StimulusSpec& s) {
+  EncoderSpec& e = s.encoder;
+  parse_protocol(t, sim, e);
+  switch (s.kind) {
+    case StimulusKind::kRate:
+      parse_normalize(t, e);
+      e.max_rate_hz = t.number("max_rate_hz", ranges::kRateHz);
+      e.signal = t.boolean("signal", false);
+      if (e.signal) parse_sample_ms(t, sim.dt_ms, e);
+      break;
+    case StimulusKind::kLatency: {
+      parse_normalize(t, e);
+      const std::string code = t.string("code", "linear");
+      if (code != "linear" && code != "log") {
+        throw ConfigError(t.key_path("code"), "expected \"linear\" or \"log\", got '" + code + "'");
+      }
+      e.log_code = code == "log";
+      e.tau_ms = t.number("tau_ms", ranges::kTimeConstantMs);
+      e.threshold = t.number("threshold", e.log_code ? 0.2 : 0.0, kUnitInterval);
+      const std::string below = t.string("below_threshold", "silent");
+      if (below != "silent" && below != "window_end") {
+        throw ConfigError(t.key_path("below_threshold"),
+                          "expected \"silent\" or \"window_end\", got '" + below + "'");
+      }
+      e.window_end = below == "window_end";
+      break;
+    }
+    case StimulusKind::kPhase:
+      parse_normalize(t, e);
+      e.frequency_hz = t.number("frequency_hz", ranges::kPositiveRateHz);
+      e.threshold = t.number("threshold", 0.0, kUnitInterval);
+      if (1000.0 / e.frequency_hz < 2.0 * sim.dt_ms) {
+        throw ConfigError(t.key_path("frequency_hz"),
+                          "the period must be at least two steps (2 dt_ms)");
+      }
+      break;
+    case StimulusKind::kDelta:
+      e.threshold = t.number("threshold", ranges::kPositive);
+      parse_sample_ms(t, sim.dt_ms, e);
+      e.off_neurons = t.boolean("off_neurons", false);
+      break;
+    default:
+      break;
+  }
 }
 
 StimulusSpec parse_stimulus(const Table& t, const NetworkSpec& net) {
@@ -316,9 +509,21 @@ StimulusSpec parse_stimulus(const Table& t, const NetworkSpec& net) {
       throw ConfigError(t.key_path(target.model->weight_key()), "must be a number");
     s.weight = w.a;
     s.receptor = parse_receptor(t, w);
+  } else if (kind == "rate" || kind == "latency" || kind == "phase" || kind == "delta") {
+    s.kind = kind == "rate"      ? StimulusKind::kRate
+             : kind == "latency" ? StimulusKind::kLatency
+             : kind == "phase"   ? StimulusKind::kPhase
+                                 : StimulusKind::kDelta;
+    const Distribution w = parse_weight(t, target);
+    if (!w.is_constant())
+      throw ConfigError(t.key_path(target.model->weight_key()), "must be a number");
+    s.weight = w.a;
+    s.receptor = parse_receptor(t, w);
+    parse_encoder(t, net.simulation, s);
   } else {
-    throw ConfigError(t.key_path("kind"),
-                      "unknown stimulus '" + kind + "'; expected poisson, dc or spike_times");
+    throw ConfigError(t.key_path("kind"), "unknown stimulus '" + kind +
+                                              "'; expected poisson, dc, spike_times, rate, "
+                                              "latency, phase or delta");
   }
   t.reject_unknown_keys();
   return s;
