@@ -22,10 +22,11 @@ cmake --build --preset asan-ubsan
 # Left to the Release job, to keep CI near 35 minutes on 2 cores (under the sanitizers these take
 # 3-5x as long and add no C++ path the selected tests do not run): the 3- and 4-rank variants of
 # the MPI tests and mpi_rank_invariance.1ranks (the 2-rank run covers them), the kill tests
-# (SIGKILLed processes report nothing), and the python and browser labels (Python code driving the
-# same `run`, `dataset` and `sweep` commands as the integration tests).
+# (SIGKILLed processes report nothing), checkpoint_restart (17 full restarts; checkpoint_refusal and
+# checkpoint_signals run the same writing and reading code), and the python and browser labels
+# (Python code driving the same `run`, `dataset` and `sweep` commands as the integration tests).
 # A failing test runs once more, against any other hiccup of the tracer at exit; a real sanitizer
 # report is deterministic and fails both runs.
 ctest --preset asan-ubsan -L 'unit|mpi|integration|fuzz' -LE 'validation|benchmark|slurm|python|browser' \
-  -E '\.3ranks$|\.4ranks$|_kill$|^mpi_rank_invariance\.1ranks$' --repeat until-pass:2
+  -E '\.3ranks$|\.4ranks$|_kill$|^mpi_rank_invariance\.1ranks$|^checkpoint_restart$' --repeat until-pass:2
 ./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
