@@ -72,6 +72,18 @@ kernels::DeviceSynapses device_synapses(const network::SynapseTables& t) {
   return d;
 }
 
+namespace {
+// Whether every segment's targets are increasing (see kernels::delivery_ownership).
+bool segment_targets_increasing(const network::SynapseTables& t) {
+  for (std::uint64_t seg = 0; seg < t.segments(); ++seg) {
+    for (std::uint64_t k = t.segment_begin(seg) + 1; k < t.segment_begin(seg + 1); ++k) {
+      if (t.target(k) < t.target(k - 1)) return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
 int port_of(const network::ProjectionSpec& spec) {
   return spec.receptor == network::Receptor::kInhibitory ? kernels::kPortInhibitory
                                                          : kernels::kPortExcitatory;
@@ -93,7 +105,7 @@ class StaticProjection final : public Projection {
     deliver_.ring = target_ring;
     deliver_.port = port_of(net.projections[index]);
     deliver_.slots = static_cast<int>(target_ring.extent(1));
-    deliver_.ownership = kernels::delivery_ownership();
+    deliver_.ownership = kernels::delivery_ownership(segment_targets_increasing(tables_));
     deliver_.blocks = deliver_.ownership == kernels::Ownership::kTargetBlocks
                           ? kernels::ExecSpace().concurrency()
                           : 1;

@@ -48,12 +48,16 @@ enum class Ownership {
   kAtomic,        // GPU: a team per spike, atomic adds
 };
 
-// The ownership delivery uses on the default execution space.
-inline Ownership delivery_ownership() {
+// The ownership delivery uses on the default execution space. Target blocks cut each segment by
+// a binary search, so they need every segment's targets increasing, which the build gives for
+// connection rules drawn per target but not for fixed_outdegree (drawn per source): without it,
+// threads fall back to atomics.
+inline Ownership delivery_ownership(bool segment_targets_increasing) {
   if constexpr (!Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible) {
     return Ownership::kAtomic;
   }
-  return threads_may_race() ? Ownership::kTargetBlocks : Ownership::kOneThread;
+  if (!threads_may_race()) return Ownership::kOneThread;
+  return segment_targets_increasing ? Ownership::kTargetBlocks : Ownership::kAtomic;
 }
 
 // First position in targets[begin, end) (increasing) whose target is >= t.

@@ -1,6 +1,7 @@
 """Threads and ranks give bitwise the same network: 1 rank x 1 thread, 1 rank x 2 threads and
 2 ranks x 1 thread (and 2 x 2) write identical spikes and identical recorded weights, for a static
-network (Brunel, delta synapses, 2,500 neurons) and a plastic one (examples/stdp_demo.toml:
+network (Brunel, delta synapses, 2,500 neurons; also with fixed_outdegree connections, whose
+rows are not ordered by target) and a plastic one (examples/stdp_demo.toml:
 pair STDP with drawn delays). Threads are set with the documented `--kokkos-num-threads=N`, which
 must also be accepted (not taken for a command option) by a build without threads.
 
@@ -79,6 +80,16 @@ class ThreadsAndRanksAgree(unittest.TestCase):
         self.check(BRUNEL, ["population[0].size=2000", "population[1].size=500",
                             "projection[0].connect.indegree=200",
                             "projection[1].connect.indegree=200",
+                            "projection[2].connect.indegree=50",
+                            "projection[3].connect.indegree=50",
+                            "simulation.t_stop_ms=200"])
+
+    def test_static_fixed_outdegree(self):
+        # Drawn per source, so a row's targets are not increasing: threads must fall back from
+        # target blocks (which cut segments by binary search) to atomics, and still agree.
+        self.check(BRUNEL, ["population[0].size=2000", "population[1].size=500",
+                            'projection[0].connect={rule="fixed_outdegree", outdegree=200}',
+                            'projection[1].connect={rule="fixed_outdegree", outdegree=50}',
                             "projection[2].connect.indegree=50",
                             "projection[3].connect.indegree=50",
                             "simulation.t_stop_ms=200"])
