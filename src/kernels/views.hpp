@@ -31,6 +31,21 @@ KOKKOS_INLINE_FUNCTION double from_fixed(std::int64_t value) {
   return static_cast<double>(value) * (1.0 / kFixedPointScale);
 }
 
+// One neuron's input for one step, per port [mV, pA or nS as the model reads it], taken out of
+// ring slot `slot`: the entries are cleared for the slot's next use (arrival step + slots).
+struct StepInput {
+  double ex, in, current;
+};
+KOKKOS_INLINE_FUNCTION StepInput take_step_input(const InputRing& ring, int slot, int i) {
+  const StepInput input{from_fixed(ring(kPortExcitatory, slot, i)),
+                        from_fixed(ring(kPortInhibitory, slot, i)),
+                        from_fixed(ring(kPortCurrent, slot, i))};
+  ring(kPortExcitatory, slot, i) = 0;
+  ring(kPortInhibitory, slot, i) = 0;
+  ring(kPortCurrent, slot, i) = 0;
+  return input;
+}
+
 // Adds to a ring entry: atomically where threads may race on it, else a plain add. The atomic is
 // not free: every threaded Kokkos build and every Kokkos 4.x build (Serial included) performs a
 // real read-modify-write, about 8x the cost of the plain add per synaptic event on this CPU, so

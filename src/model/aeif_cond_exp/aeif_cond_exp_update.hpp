@@ -89,12 +89,8 @@ struct AeifCondExpUpdate {
   static constexpr const char* kLabel = "spikeweave::aeif_cond_exp::update";
 
   KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
-    const double ex = from_fixed(ring(kPortExcitatory, slot, i));
-    const double in = from_fixed(ring(kPortInhibitory, slot, i));
-    const double current = from_fixed(ring(kPortCurrent, slot, i));
-    ring(kPortExcitatory, slot, i) = 0;
-    ring(kPortInhibitory, slot, i) = 0;
-    ring(kPortCurrent, slot, i) = 0;
+    const StepInput input = take_step_input(ring, slot, i);
+    const double ex = input.ex, in = input.in, current = input.current;
     AeifSystem sys{
         q, q.params, q.v_spike_mv, q.params.i_e_pa + current, q.refractory_steps, s.refractory(i)};
     double y[4] = {s.v_m_mv(i), s.g_ex_ns(i), s.g_in_ns(i), s.w_pa(i)};

@@ -91,12 +91,8 @@ struct HhPscAlphaUpdate {
   static constexpr const char* kLabel = "spikeweave::hh_psc_alpha::update";
 
   KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
-    const double ex = from_fixed(ring(kPortExcitatory, slot, i));
-    const double in = from_fixed(ring(kPortInhibitory, slot, i));
-    const double current = from_fixed(ring(kPortCurrent, slot, i));
-    ring(kPortExcitatory, slot, i) = 0;
-    ring(kPortInhibitory, slot, i) = 0;
-    ring(kPortCurrent, slot, i) = 0;
+    const StepInput input = take_step_input(ring, slot, i);
+    const double ex = input.ex, in = input.in, current = input.current;
     HhSystem sys{q, q.params, q.params.i_e_pa + current};
     double y[8] = {s.v_m_mv(i),    s.act_m(i),       s.inact_h(i),   s.act_n(i),
                    s.di_syn_ex(i), s.i_syn_ex_pa(i), s.di_syn_in(i), s.i_syn_in_pa(i)};
