@@ -72,8 +72,9 @@ class ThreadsAndRanksAgree(unittest.TestCase):
             for pop, (nodes, times) in first_spikes.items():
                 np.testing.assert_array_equal(got[pop][0], nodes, f"{ranks}x{threads} {pop}")
                 np.testing.assert_array_equal(got[pop][1], times, f"{ranks}x{threads} {pop}")
+            got_weights = weights(path)
             for proj, w in first_weights.items():
-                np.testing.assert_array_equal(weights(path)[proj], w, f"{ranks}x{threads} {proj}")
+                np.testing.assert_array_equal(got_weights[proj], w, f"{ranks}x{threads} {proj}")
         return first_weights
 
     def test_static_brunel(self):
