@@ -2,6 +2,9 @@
 add_library(spikeweave_flags INTERFACE)
 target_compile_options(spikeweave_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
                                                   -Wno-unknown-pragmas)
+# Position-independent code (CMAKE_POSITION_INDEPENDENT_CODE in CMakeLists.txt) without the
+# interposition that would stop calls between the library's own functions from being inlined.
+target_compile_options(spikeweave_flags INTERFACE -fno-semantic-interposition)
 if(SPIKEWEAVE_WERROR)
   target_compile_options(spikeweave_flags INTERFACE -Werror)
 endif()
