@@ -152,6 +152,9 @@ class PySimulation {
           "running " + std::to_string(t_ms) + " ms from t = " + std::to_string(sim.step() * dt) +
               " ms passes simulation.t_stop_ms = " + std::to_string(spec_.simulation.t_stop_ms) +
               " ms; raise simulation.t_stop_ms");
+    // The engine takes its initial weight sample when a run starts at step 0: a run of no steps
+    // would take it twice.
+    if (steps == 0) return;
     try {
       py::gil_scoped_release unlocked;
       sim.run(steps);

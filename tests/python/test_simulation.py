@@ -99,6 +99,7 @@ class AgainstCli(unittest.TestCase):
     def test_weights_equal_the_files(self):
         sets = ["simulation.t_stop_ms=600"]
         sim = Simulation.from_file(STDP_DEMO, set=sets)
+        sim.run(0.0)  # no steps: must not add a weight sample
         sim.run(300.0)
         sim.run(300.0)
         run = self.cli_run(STDP_DEMO, *sets)
@@ -137,6 +138,29 @@ class AgainstCli(unittest.TestCase):
         with self.assertRaises(ValueError) as caught:
             Simulation.from_file(SMALL_NET, set=["simulation.t_stop_mss=5"])
         self.assertEqual(str(caught.exception), message)
+
+    def test_kernel_error_raises_and_the_interpreter_goes_on(self):
+        # A step budget of one trial step cannot integrate aeif_cond_exp's first step.
+        config = {"simulation": {"dt_ms": 0.1, "t_stop_ms": 1.0},
+                  "population": [{"name": "a", "size": 3, "model": "aeif_cond_exp",
+                                  "params": {"max_substeps": 1}}]}
+        path = Path(self.tmp.name) / "budget.toml"
+        path.write_text(to_toml(config))
+        done = run_cli(path, Path(self.tmp.name) / "never.h5")
+        self.assertNotEqual(done.returncode, 0)
+        sim = Simulation.from_dict(config)
+        with self.assertRaises(spikeweave.SimulationError) as caught:
+            sim.run(1.0)
+        message = str(caught.exception)
+        for part in ["population[0].params", "aeif_cond_exp", "neuron 0", "max_substeps"]:
+            self.assertIn(part, message)
+        self.assertIn(f"spikeweave: rank 0: {message}", done.stderr)
+        with self.assertRaisesRegex(ValueError, "an earlier run failed"):
+            sim.run(0.1)
+        # Another simulation in the same interpreter still runs.
+        other = Simulation.from_file(SMALL_NET, set=["simulation.t_stop_ms=10"])
+        other.run(10.0)
+        self.assertEqual(other.t_ms, 10.0)
 
 
 class Incremental(unittest.TestCase):
