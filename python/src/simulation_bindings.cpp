@@ -8,6 +8,7 @@
 
 #include <Kokkos_Core.hpp>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <set>
@@ -82,13 +83,36 @@ class MemoryOutput final : public io::RunOutput {
   std::vector<Weights> weights_;
 };
 
-// The world communicator when the interpreter's MPI is initialised (mpi4py, or mpirun with
-// `from mpi4py import MPI`), else one process without MPI.
+// MPI initialised by this module (see make_context), finalised at interpreter exit after every
+// simulation's communicator is freed (release_all is registered before it).
+std::unique_ptr<comm::mpi::Environment>& own_mpi() {
+  static std::unique_ptr<comm::mpi::Environment> environment;
+  return environment;
+}
+void finalize_own_mpi() {
+  own_mpi().reset();
+}
+
+// Set in each process by mpirun/mpiexec (Open MPI, MPICH/Hydra) or srun (PMI, PMIx).
+bool launched_by_mpi() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"})
+    if (std::getenv(name) != nullptr) return true;
+  return false;
+}
+
+// The world communicator when MPI is initialised in this process (by mpi4py, or by this module
+// when the interpreter was started by mpirun or srun, so that `mpirun -np N python3 script.py`
+// needs no mpi4py), else one process without MPI (no singleton MPI_Init in a plain python3).
 std::unique_ptr<comm::Context> make_context() {
   int initialized = 0;
   int finalized = 0;
   MPI_Initialized(&initialized);
   MPI_Finalized(&finalized);
+  if (!initialized && !finalized && launched_by_mpi()) {
+    own_mpi() = std::make_unique<comm::mpi::Environment>(nullptr, nullptr);
+    at_finalize(finalize_own_mpi);
+    initialized = 1;
+  }
   if (initialized && !finalized) return comm::mpi::make_mpi_context();
   return comm::make_local_context();
 }
