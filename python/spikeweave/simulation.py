@@ -17,7 +17,7 @@ from collections import namedtuple
 
 from ._rate_layout import engine as _load_engine
 
-__all__ = ["Simulation", "SimulationError", "to_toml", "SpikeArrays", "Membrane", "Synapses",
+__all__ = ["Simulation", "to_toml", "SpikeArrays", "Membrane", "Synapses",
            "WeightTrace"]
 
 SpikeArrays = namedtuple("SpikeArrays", ["node_ids", "times_ms"])
