@@ -1,7 +1,8 @@
 """SpikeWeave's Python package: readers of every file `spikeweave` writes, spike-train analysis,
 matplotlib figures and the HTML report (pure Python on h5py, numpy and matplotlib), and
-differentiable rate networks run by the compiled engine, spikeweave._engine (built by CMake):
-spikeweave.rate (numpy) and spikeweave.torch (PyTorch).
+spiking networks (spikeweave.Simulation) and differentiable rate networks run by the compiled
+engine, spikeweave._engine (built by CMake): spikeweave.rate (numpy) and spikeweave.torch
+(PyTorch).
 
     import spikeweave
     run = spikeweave.RunFile("out/brunel.h5")
@@ -25,10 +26,11 @@ _EXPORTS = {
     "open_file": "files", "file_kind": "files",
     "scan_population": "streaming", "PopulationScan": "streaming",
     "SpikeWeaveFileError": "errors", "MissingDependencyError": "errors",
+    "Simulation": "simulation", "SimulationError": "simulation", "to_toml": "simulation",
     "write_report": "report", "render_report": "report", "ReportOptions": "report",
 }
 _SUBMODULES = ("analysis", "plots", "report", "files", "run_file", "dataset_files", "streaming",
-               "errors", "dependencies", "rate", "torch")
+               "errors", "dependencies", "rate", "torch", "simulation")
 
 __all__ = sorted(_EXPORTS) + list(_SUBMODULES)
 

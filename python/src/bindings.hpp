@@ -16,4 +16,7 @@ void register_errors();
 // spikeweave._engine.rate: explicit rate networks, forward and backward (src/rate/explicit.hpp).
 void bind_rate(pybind11::module_& rate);
 
+// spikeweave._engine.Simulation: the spiking engine over the local or the MPI world context.
+void bind_simulation(pybind11::module_& module);
+
 }  // namespace spikeweave::python

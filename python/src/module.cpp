@@ -4,7 +4,9 @@
 #include "core/version.hpp"
 
 PYBIND11_MODULE(_engine, module) {
-  module.doc() = "SpikeWeave's compiled engine (wrapped by spikeweave.rate and spikeweave.torch)";
+  module.doc() =
+      "SpikeWeave's compiled engine (wrapped by spikeweave.Simulation, spikeweave.rate and "
+      "spikeweave.torch)";
   module.attr("__version__") = spikeweave::kVersion;
   module.attr("git_commit") = spikeweave::kGitCommit;
   spikeweave::python::initialize_runtime(module);
@@ -12,6 +14,6 @@ PYBIND11_MODULE(_engine, module) {
   pybind11::module_ rate = module.def_submodule(
       "rate", "Explicit rate networks: forward and backward (src/rate/explicit.hpp)");
   spikeweave::python::bind_rate(rate);
-  // The spiking engine's bindings (network from TOML or dict, run, state) will be another
-  // submodule registered here.
+  // The spiking engine: a network from TOML text, run in steps, spikes, state and weights.
+  spikeweave::python::bind_simulation(module);
 }

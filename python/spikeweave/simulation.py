@@ -1,0 +1,206 @@
+"""Spiking networks driven from Python: build from TOML or a dict, run in steps, read state.
+
+    import spikeweave
+    sim = spikeweave.Simulation.from_file("examples/brunel.toml", set=["simulation.t_stop_ms=500"])
+    sim.run(100.0)                                  # model time [ms]; call again to go on
+    node_ids, times_ms = sim.spikes("exc")          # numpy arrays, no file
+
+The network is the one `spikeweave run` builds from the same configuration: same keys, same
+`--set` overrides, same validation and error messages, and the same spikes bit for bit. The
+compiled engine (spikeweave._engine) runs it over MPI's world communicator when MPI is initialised
+in this process (e.g. by mpi4py), else in this one process. See docs/python.md.
+"""
+import json
+import math
+import re
+from collections import namedtuple
+
+from ._rate_layout import engine as _load_engine
+
+__all__ = ["Simulation", "to_toml", "SpikeArrays", "Membrane", "Synapses",
+           "WeightTrace"]
+
+SpikeArrays = namedtuple("SpikeArrays", ["node_ids", "times_ms"])
+Membrane = namedtuple("Membrane", ["node_ids", "times_ms", "v_mv"])
+Synapses = namedtuple("Synapses", ["source", "target", "weight"])
+WeightTrace = namedtuple("WeightTrace", ["source", "target", "times_ms", "weight"])
+
+
+def __getattr__(name):
+    # SimulationError is the compiled module's class: imported only when asked for, so that the
+    # TOML writer works without the module.
+    if name == "SimulationError":
+        return _load_engine().SimulationError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _key(name):
+    if not isinstance(name, str):
+        raise TypeError(f"TOML keys must be strings, not {type(name).__name__} ({name!r})")
+    return name if _BARE_KEY.match(name) else json.dumps(name, ensure_ascii=False)
+
+
+def _value(value, where):
+    # bool before int: True is an int in Python.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)  # shortest text that reads back as the same double
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a valid TOML basic string
+    if isinstance(value, dict):
+        items = ", ".join(f"{_key(k)} = {_value(v, f'{where}.{k}')}" for k, v in value.items())
+        return "{ " + items + " }" if items else "{}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_value(v, f"{where}[{i}]") for i, v in enumerate(value)) + "]"
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
+        return _value(value.tolist(), where)
+    raise TypeError(f"{where}: cannot write a {type(value).__name__} to TOML ({value!r})")
+
+
+def to_toml(config):
+    """TOML text for a dict with the keys of a SpikeWeave configuration file.
+
+    Top-level dicts become tables (`[simulation]`), lists of dicts arrays of tables
+    (`[[population]]`), dicts inside them inline tables; numbers are written so that they read
+    back exactly.
+    """
+    if not isinstance(config, dict):
+        raise TypeError(f"a configuration is a dict, not {type(config).__name__}")
+    scalars, tables = [], []
+    for name, value in config.items():
+        if isinstance(value, dict):
+            tables.append(f"[{_key(name)}]")
+            tables += [f"{_key(k)} = {_value(v, f'{name}.{k}')}" for k, v in value.items()]
+            tables.append("")
+        elif (isinstance(value, (list, tuple)) and value
+              and all(isinstance(v, dict) for v in value)):
+            for i, entry in enumerate(value):
+                tables.append(f"[[{_key(name)}]]")
+                tables += [f"{_key(k)} = {_value(v, f'{name}[{i}].{k}')}"
+                           for k, v in entry.items()]
+                tables.append("")
+        else:
+            scalars.append(f"{_key(name)} = {_value(value, name)}")
+    return "\n".join(scalars + ([""] if scalars else []) + tables)
+
+
+def _overrides(set):
+    if set is None:
+        return []
+    if isinstance(set, str):
+        return [set]
+    if isinstance(set, dict):
+        return [f"{key}={_value(value, key)}" for key, value in set.items()]
+    return [str(s) for s in set]
+
+
+class Simulation:
+    """A spiking network of this process (or of this MPI rank), built like `spikeweave run`.
+
+    `set` overrides keys as `--set` does: a list of "key=value" strings, or a dict
+    {"simulation.t_stop_ms": 500.0} whose values are written as TOML. Errors in the
+    configuration raise ValueError with the message the CLI prints; a failure inside a run
+    (e.g. a neuron model's kernel error) raises spikeweave.SimulationError (a RuntimeError),
+    after which the simulation refuses to run on.
+    """
+
+    def __init__(self, toml_text, source_name="<string>", set=None, memory_check=True):
+        self._sim = _load_engine().Simulation(str(toml_text), str(source_name), _overrides(set),
+                                      bool(memory_check))
+
+    @classmethod
+    def from_file(cls, path, set=None, memory_check=True):
+        """The network of a TOML file; errors name the file as the CLI does."""
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        return cls(text, str(path), set=set, memory_check=memory_check)
+
+    @classmethod
+    def from_toml(cls, text, set=None, memory_check=True):
+        """The network of TOML text."""
+        return cls(text, "<string>", set=set, memory_check=memory_check)
+
+    @classmethod
+    def from_dict(cls, config, set=None, memory_check=True):
+        """The network of a dict with a configuration file's keys (converted by to_toml)."""
+        return cls(to_toml(config), "<dict>", set=set, memory_check=memory_check)
+
+    def run(self, t_ms):
+        """Advances by t_ms of model time (a whole number of steps of simulation.dt_ms), at most
+        to simulation.t_stop_ms. Collective under MPI."""
+        self._sim.run(float(t_ms))
+
+    @property
+    def t_ms(self):
+        """Model time simulated so far [ms]."""
+        return self._sim.t_ms
+
+    @property
+    def dt_ms(self):
+        return self._sim.dt_ms
+
+    @property
+    def t_stop_ms(self):
+        return self._sim.t_stop_ms
+
+    @property
+    def toml(self):
+        """The configuration as run (after overrides), as the run file's provenance holds it."""
+        return self._sim.toml
+
+    @property
+    def populations(self):
+        """{name: number of neurons}, in configuration order."""
+        return dict(self._sim.populations)
+
+    @property
+    def projections(self):
+        """Projection names, in configuration order."""
+        return list(self._sim.projections)
+
+    @property
+    def rank(self):
+        return self._sim.rank
+
+    @property
+    def ranks(self):
+        return self._sim.ranks
+
+    def spikes(self, population):
+        """Recorded spikes of `population` so far on this rank ([[record]] spikes): node ids
+        (uint64) and times [ms], in the order the run file's /spikes/<population> holds them."""
+        return SpikeArrays(*self._sim.spikes(population))
+
+    def spike_counts(self):
+        """{population: spikes so far}, summed over ranks (collective)."""
+        names = list(self._sim.populations)
+        return {name: int(n) for (name, _), n in zip(names, self._sim.spike_counts())}
+
+    def v_m(self, population):
+        """Membrane potential [mV] of this rank's neurons of `population` now: (node_ids, v)."""
+        return self._sim.v_m(population)
+
+    def membrane(self, population):
+        """Recorded membrane potentials ([[record]] v_m) on this rank: node ids, sample times
+        [ms] and v_mv[samples, neurons] (float32, as the run file's /report)."""
+        return Membrane(*self._sim.membrane(population))
+
+    def weights(self, projection):
+        """Every synapse of `projection` on this rank now, in table order: source and target node
+        ids and weight (the target model's unit: pA, mV or nS)."""
+        return Synapses(*self._sim.weights(projection))
+
+    def weight_record(self, projection):
+        """Recorded weights ([[record]] weights) on this rank, as the run file's
+        /weights/<projection>: source, target, sample times [ms], weight[samples, synapses]."""
+        return WeightTrace(*self._sim.weight_record(projection))
