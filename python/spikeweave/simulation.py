@@ -18,12 +18,13 @@ from collections import namedtuple
 from ._rate_layout import engine as _load_engine
 
 __all__ = ["Simulation", "to_toml", "SpikeArrays", "Membrane", "Synapses",
-           "WeightTrace"]
+           "WeightTrace", "NeuronState"]
 
 SpikeArrays = namedtuple("SpikeArrays", ["node_ids", "times_ms"])
 Membrane = namedtuple("Membrane", ["node_ids", "times_ms", "v_mv"])
 Synapses = namedtuple("Synapses", ["source", "target", "weight"])
 WeightTrace = namedtuple("WeightTrace", ["source", "target", "times_ms", "weight"])
+NeuronState = namedtuple("NeuronState", ["node_ids", "values"])
 
 
 def __getattr__(name):
@@ -204,3 +205,45 @@ class Simulation:
         """Recorded weights ([[record]] weights) on this rank, as the run file's
         /weights/<projection>: source, target, sample times [ms], weight[samples, synapses]."""
         return WeightTrace(*self._sim.weight_record(projection))
+
+    # Setters. Between runs, with the same arguments on every rank (each rank changes its own
+    # neurons and synapses). Values are in the units the model declares (`spikeweave models`).
+
+    def state(self, population, variable):
+        """A state variable ("v_m_mv", "g_ex_ns", "w_pa", ...) of this rank's neurons of
+        `population` now, absolute, in its declared unit: (node_ids, values)."""
+        return NeuronState(*self._sim.state(population, variable))
+
+    def set_state(self, population, variable, values, node_ids=None):
+        """Sets a state variable of the neurons `node_ids` (default: all of the population) to
+        `values` (one number, or one per node id), from the next step on."""
+        import numpy as np
+        if node_ids is None:
+            node_ids = np.arange(self.populations[population], dtype=np.uint64)
+        node_ids = np.atleast_1d(np.asarray(node_ids, dtype=np.uint64))
+        values = np.broadcast_to(np.asarray(values, dtype=np.float64), node_ids.shape)
+        self._sim.set_state(population, variable, node_ids, values)
+
+    def set_weights(self, projection, weight, source=None, target=None):
+        """Sets synaptic weights (the target model's unit) from the next step on: of every
+        synapse of `projection` (`weight` one number), or of every synapse from source[k] to
+        target[k] (node ids; `weight` one number or one per pair; every pair must exist).
+        Plastic synapses are first brought up to date, then take the new weight; weights scaled
+        by homeostatic gains, and tagging's early and late weights, cannot be set (ValueError)."""
+        import numpy as np
+        if source is None and target is None:
+            self._sim.set_all_weights(projection, float(weight))
+            return
+        if source is None or target is None:
+            raise ValueError("set_weights: give both source and target node ids, or neither")
+        source = np.atleast_1d(np.asarray(source, dtype=np.uint64))
+        target = np.atleast_1d(np.asarray(target, dtype=np.uint64))
+        if source.shape != target.shape:
+            raise ValueError(f"set_weights: {source.size} sources but {target.size} targets")
+        weight = np.broadcast_to(np.asarray(weight, dtype=np.float64), source.shape)
+        self._sim.set_weights(projection, source, target, weight)
+
+    def set_stimulus(self, index, rate_hz=None, amplitude_pa=None):
+        """A new rate [Hz] of the poisson stimulus, or amplitude [pA] of the dc stimulus,
+        stimulus[index] of the configuration, from the next step on."""
+        self._sim.set_stimulus(int(index), rate_hz, amplitude_pa)

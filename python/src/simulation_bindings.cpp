@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "core/errors.hpp"
 #include "engine/memory_check.hpp"
 #include "engine/simulation.hpp"
+#include "engine/state_access.hpp"
 #include "memory_output.hpp"
 #include "network/spec.hpp"
 
@@ -191,6 +193,33 @@ class PySimulation {
                                     "\" records no weights: add a [[record]] weights table");
   }
 
+  // A state variable of this rank's neurons of `population` (engine/state_access.hpp).
+  py::tuple state(const std::string& population, const std::string& variable) {
+    const int p = population_index(population, "state");
+    engine::NeuronValues v = engine::neuron_state(simulation(), p, variable);
+    return py::make_tuple(to_array(v.node_ids), to_array(v.values));
+  }
+  void set_state(const std::string& population, const std::string& variable,
+                 const std::vector<std::uint64_t>& node_ids, const std::vector<double>& values) {
+    const int p = population_index(population, "set_state");
+    engine::set_neuron_state(simulation(), p, variable, node_ids, values);
+  }
+  // Collective (a pair with no synapse anywhere is refused on every rank).
+  void set_weights(const std::string& projection, const std::vector<std::uint64_t>& sources,
+                   const std::vector<std::uint64_t>& targets, const std::vector<double>& weights) {
+    const int q = projection_index(projection, "set_weights");
+    engine::set_weights(simulation(), q, sources, targets, weights);
+  }
+  void set_all_weights(const std::string& projection, double weight) {
+    engine::set_all_weights(simulation(), projection_index(projection, "set_weights"), weight);
+  }
+  void set_stimulus(int index, std::optional<double> rate_hz, std::optional<double> amplitude_pa) {
+    if (index < 0 || static_cast<std::size_t>(index) >= spec_.stimuli.size())
+      throw ConfigError("set_stimulus", "no stimulus[" + std::to_string(index) + "] (there are " +
+                                            std::to_string(spec_.stimuli.size()) + ")");
+    engine::set_stimulus(simulation(), index, rate_hz, amplitude_pa);
+  }
+
   // Spikes per population so far, summed over ranks (collective).
   std::vector<std::uint64_t> spike_counts() { return simulation().global_spike_counts(); }
 
@@ -291,7 +320,16 @@ void bind_simulation(py::module_& module) {
       .def("membrane", &PySimulation::membrane, py::arg("population"))
       .def("weights", &PySimulation::weights, py::arg("projection"))
       .def("weight_record", &PySimulation::weight_record, py::arg("projection"))
-      .def("spike_counts", &PySimulation::spike_counts);
+      .def("spike_counts", &PySimulation::spike_counts)
+      .def("state", &PySimulation::state, py::arg("population"), py::arg("variable"))
+      .def("set_state", &PySimulation::set_state, py::arg("population"), py::arg("variable"),
+           py::arg("node_ids"), py::arg("values"))
+      .def("set_weights", &PySimulation::set_weights, py::arg("projection"), py::arg("sources"),
+           py::arg("targets"), py::arg("weights"))
+      .def("set_all_weights", &PySimulation::set_all_weights, py::arg("projection"),
+           py::arg("weight"))
+      .def("set_stimulus", &PySimulation::set_stimulus, py::arg("index"),
+           py::arg("rate_hz") = std::nullopt, py::arg("amplitude_pa") = std::nullopt);
 }
 
 }  // namespace spikeweave::python

@@ -140,6 +140,24 @@ class PlasticProjection : public Projection {
     return values;
   }
 
+  void set_weights(const std::vector<std::uint64_t>& synapses, const std::vector<double>& weights,
+                   Step now) override {
+    if (s_.syn.gain.extent(0) > 0)
+      throw ConfigError(key_, "its weights are scaled by homeostatic gains and cannot be set");
+    if (tagging_)
+      throw ConfigError(key_,
+                        "tagging splits its weights into early and late parts; they cannot "
+                        "be set");
+    // Every synapse integrated up to now first, as before a normalisation, so that the new weight
+    // replaces the current one and no pairing before `now` is applied to it later.
+    kernels::PlasticSweep<Synapses>{s_, now + 1, now}.run();
+    after_sweep(now);
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s_.weight);
+    for (std::size_t i = 0; i < synapses.size(); ++i)
+      host(synapses[i]) = static_cast<Weight>(this->state_from_weight(weights[i]));
+    Kokkos::deep_copy(s_.weight, host);
+  }
+
   std::vector<double> state(const std::string& variable,
                             const std::vector<std::uint64_t>& synapses) const override {
     const kernels::View<const Weight*> values =
@@ -298,6 +316,7 @@ class PlasticProjection : public Projection {
   virtual std::uint64_t extra_bytes() const { return 0; }
   // The weight a stored plastic state stands for (the state is the weight except for calcium).
   virtual double weight_from_state(double state) const { return state; }
+  virtual double state_from_weight(double weight) const { return weight; }
 
   Synapses s_;
   kernels::StdpKminusTable kminus_table_;

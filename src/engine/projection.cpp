@@ -136,6 +136,21 @@ class StaticProjection final : public Projection {
     return values;
   }
 
+  void set_weights(const std::vector<std::uint64_t>& synapses, const std::vector<double>& weights,
+                   Step /*now*/) override {
+    if (deliver_.syn.gain.extent(0) > 0)
+      throw ConfigError(key_, "its weights are scaled by homeostatic gains and cannot be set");
+    // A constant weight is stored once: the projection gets per-synapse weights from now on.
+    if (tables_.homogeneous()) {
+      tables_.weight = network::HostView<float*>(key_ + ".weight", tables_.synapses);
+      Kokkos::deep_copy(tables_.weight, static_cast<float>(tables_.homogeneous_weight));
+    }
+    for (std::size_t i = 0; i < synapses.size(); ++i)
+      tables_.weight(synapses[i]) = static_cast<float>(weights[i]);
+    deliver_.syn.weight = Kokkos::create_mirror_view_and_copy(kernels::MemSpace(), tables_.weight);
+    deliver_.syn.homogeneous = false;
+  }
+
  private:
   kernels::StaticDeliver deliver_;
 };

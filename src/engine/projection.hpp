@@ -73,6 +73,11 @@ class Projection {
   virtual std::int64_t first_non_finite_weight() const { return -1; }
   // Current weights of the given local synapses.
   virtual std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const;
+  // Between runs (the Python module): sets the given local synapses' weights (the target model's
+  // unit) at step `now`, the end of the last run. A UserError naming the projection refuses what
+  // cannot be set exactly (weights scaled by homeostatic gains, tagging's early and late weights).
+  virtual void set_weights(const std::vector<std::uint64_t>& synapses,
+                           const std::vector<double>& weights, Step now) = 0;
 
   int index() const { return index_; }
   int source() const { return source_; }

@@ -115,6 +115,7 @@ class Simulation {
   // This rank's synapses of projection p in table order (rows by source, then delay, target).
   std::vector<SynapseState> synapse_states(int projection) const;
   const std::vector<std::unique_ptr<Projection>>& projections() const { return projections_; }
+  const std::vector<std::unique_ptr<Stimulus>>& stimuli() const { return stimuli_; }
 
  private:
   void run_interval(int steps);

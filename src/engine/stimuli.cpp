@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/errors.hpp"
 #include "core/time_grid.hpp"
+#include "core/value_range.hpp"
 #include "io/data_matrix.hpp"
 #include "kernels/encoder.hpp"
 #include "kernels/stimulus.hpp"
@@ -53,6 +55,17 @@ int port_of(network::Receptor receptor) {
                                                     : kernels::kPortExcitatory;
 }
 
+}  // namespace
+
+void Stimulus::set_rate_hz(const std::string& key, double /*rate_hz*/) {
+  throw ConfigError(key, "only a poisson stimulus has a rate to change");
+}
+void Stimulus::set_amplitude_pa(const std::string& key, double /*amplitude_pa*/) {
+  throw ConfigError(key, "only a dc stimulus has an amplitude to change");
+}
+
+namespace {
+
 class PoissonStimulus final : public Stimulus {
  public:
   PoissonStimulus(const network::NetworkSpec& net, int index, NeuronGroup& target)
@@ -65,8 +78,8 @@ class PoissonStimulus final : public Stimulus {
     kernel_.seed = net.simulation.seed;
     kernel_.stimulus = static_cast<std::uint32_t>(index);
     kernel_.port = port_of(s.receptor);
-    kernel_.mean_per_step = s.rate_hz * net.simulation.dt_ms * 1e-3;
-    kernel_.table = kernels::PoissonTable::make(kernel_.mean_per_step);
+    dt_ms_ = net.simulation.dt_ms;
+    set_mean(s.rate_hz);
     kernel_.weight_fixed = kernels::to_fixed(s.weight);
     kernel_.slots = target.slots();
     kernel_.cached_words = kernels::View<std::uint32_t* [4]>("stimulus.poisson_words", n_);
@@ -82,10 +95,20 @@ class PoissonStimulus final : public Stimulus {
     const Step end = begin + count;
     kernel_.cached_block = (end & 3) != 0 ? end >> 2 : -1;
   }
+  // The cached random words stay valid: the rate only changes how they are turned into counts.
+  void set_rate_hz(const std::string& key, double rate_hz) override {
+    set_mean(config::check_number(rate_hz, key + ".rate_hz", config::ranges::kRateHz));
+  }
 
  private:
+  void set_mean(double rate_hz) {
+    kernel_.mean_per_step = rate_hz * dt_ms_ * 1e-3;
+    kernel_.table = kernels::PoissonTable::make(kernel_.mean_per_step);
+  }
+
   kernels::PoissonInput kernel_;
   ActiveSteps active_;
+  double dt_ms_ = 0.0;
   int n_ = 0;
 };
 
@@ -138,6 +161,11 @@ class ConstantStimulus final : public Stimulus {
     kernel_.slots = slots_;
     Kokkos::parallel_for(kernels::ConstantInput::kLabel,
                          Kokkos::RangePolicy<kernels::ExecSpace>(0, n_), kernel_);
+  }
+  void set_amplitude_pa(const std::string& key, double amplitude_pa) override {
+    if (!is_dc_) Stimulus::set_amplitude_pa(key, amplitude_pa);
+    kernel_.value_fixed = kernels::to_fixed(
+        config::check_number(amplitude_pa, key + ".amplitude_pa", config::ranges::kCurrentPa));
   }
 
  private:

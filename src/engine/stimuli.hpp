@@ -17,6 +17,10 @@ class Stimulus {
   virtual void apply(Step first_step, int steps) = 0;
   // Encoders: the presentation schedule (which row is shown when), for the output file.
   virtual const network::EncoderPlan* encoder_plan() const { return nullptr; }
+  // Between runs (the Python module): a new rate of a poisson stimulus, or a new amplitude of a
+  // dc one, from the next step on. Other kinds refuse with a UserError naming `key`.
+  virtual void set_rate_hz(const std::string& key, double rate_hz);
+  virtual void set_amplitude_pa(const std::string& key, double amplitude_pa);
 };
 
 // Encoder stimuli read their data files here, on every rank alike: a missing or bad file is a

@@ -1,16 +1,19 @@
 """One rank of test_simulation_mpi.py: builds small_net.toml with spikeweave.Simulation (MPI
 initialised by the module itself, under mpirun), runs it in two steps and saves this rank's part
-of the spikes, membrane potentials and weights to OUTDIR/rank<r>.npz."""
+of the spikes, membrane potentials and weights to OUTDIR/rank<r>.npz. Between the halves it makes
+the changes of simulation_changes.py (the synapse pairs come from PAIRS.npy)."""
 import sys
 from pathlib import Path
 
 import numpy as np
 
 import spikeweave
+from simulation_changes import change
 
-config, outdir = sys.argv[1], Path(sys.argv[2])
+config, outdir, pairs = sys.argv[1], Path(sys.argv[2]), np.load(sys.argv[3])
 sim = spikeweave.Simulation.from_file(config)
 sim.run(sim.t_stop_ms / 2)
+change(sim, pairs)
 sim.run(sim.t_stop_ms / 2)
 arrays = {"ranks": np.array([sim.ranks]),
           "counts": np.array(list(sim.spike_counts().values()), np.uint64)}

@@ -1,6 +1,7 @@
 """spikeweave.Simulation under `mpirun -np 2 python3`: the module initialises MPI itself and the
 two ranks together give what one process gives, bit for bit (spikes, membrane potentials at the
-end, every synapse's weight). Usage: test_simulation_mpi.py MPIEXEC [MPIEXEC_FLAGS...]."""
+end, every synapse's weight), also after the setters of simulation_changes.py changed neuron
+state, weights and a stimulus between the two halves of the run. Usage: test_simulation_mpi.py MPIEXEC [MPIEXEC_FLAGS...]."""
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 import spikeweave
+from simulation_changes import change
 
 HERE = Path(__file__).resolve().parent
 SMALL_NET = HERE.parents[1] / "tests" / "integration" / "small_net.toml"
@@ -25,12 +27,17 @@ def sorted_spikes(ids, times):
 class TwoRanks(unittest.TestCase):
     def test_two_ranks_equal_one_process(self):
         one = spikeweave.Simulation.from_file(SMALL_NET)
-        one.run(one.t_stop_ms)
+        one.run(one.t_stop_ms / 2)
         self.assertEqual(one.ranks, 1)
+        synapses = one.weights("exc_to_inh")
+        pairs = np.unique(np.stack([synapses.source, synapses.target]), axis=1)[:, ::40]
+        change(one, pairs)
+        one.run(one.t_stop_ms / 2)
         with tempfile.TemporaryDirectory() as tmp:
+            np.save(Path(tmp) / "pairs.npy", pairs)
             done = subprocess.run(MPIEXEC + ["-np", "2", sys.executable,
                                              str(HERE / "simulation_mpi_worker.py"),
-                                             str(SMALL_NET), tmp],
+                                             str(SMALL_NET), tmp, str(Path(tmp) / "pairs.npy")],
                                   capture_output=True, text=True, timeout=600,
                                   env=dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1"))
             self.assertEqual(done.returncode, 0, done.stdout + done.stderr)

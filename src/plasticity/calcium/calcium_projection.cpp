@@ -82,6 +82,9 @@ class CalciumProjection final : public PlasticProjection<Weight, kernels::Calciu
   double weight_from_state(double rho) const override {
     return this->s_.p.w_min + rho * (this->s_.p.w_max - this->s_.p.w_min);
   }
+  double state_from_weight(double weight) const override {
+    return (weight - this->s_.p.w_min) / (this->s_.p.w_max - this->s_.p.w_min);
+  }
   void save_rule_state(StateWriter& w, const ProjectionKeys& keys) const override {
     const auto& s = this->s_;
     w.put(keys.prefix + "calcium_pending", keys.rows, s.pending);
