@@ -243,6 +243,13 @@ class Simulation:
         weight = np.broadcast_to(np.asarray(weight, dtype=np.float64), source.shape)
         self._sim.set_weights(projection, source, target, weight)
 
+    def set_plasticity(self, projection, enabled):
+        """Switches the plasticity of `projection` off (its weights keep their values while the
+        traces and pairings go on, and normalize_incoming pauses) or on again. Pairings up to now
+        count under the old setting. STDP rules (stdp_pair, stdp_power_law, stdp_triplet)
+        only; others raise ValueError."""
+        self._sim.set_plasticity(projection, bool(enabled))
+
     def set_stimulus(self, index, rate_hz=None, amplitude_pa=None):
         """A new rate [Hz] of the poisson stimulus, or amplitude [pA] of the dc stimulus,
         stimulus[index] of the configuration, from the next step on."""

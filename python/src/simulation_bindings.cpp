@@ -213,6 +213,9 @@ class PySimulation {
   void set_all_weights(const std::string& projection, double weight) {
     engine::set_all_weights(simulation(), projection_index(projection, "set_weights"), weight);
   }
+  void set_plasticity(const std::string& projection, bool on) {
+    engine::set_learning(simulation(), projection_index(projection, "set_plasticity"), on);
+  }
   void set_stimulus(int index, std::optional<double> rate_hz, std::optional<double> amplitude_pa) {
     if (index < 0 || static_cast<std::size_t>(index) >= spec_.stimuli.size())
       throw ConfigError("set_stimulus", "no stimulus[" + std::to_string(index) + "] (there are " +
@@ -328,6 +331,8 @@ void bind_simulation(py::module_& module) {
            py::arg("targets"), py::arg("weights"))
       .def("set_all_weights", &PySimulation::set_all_weights, py::arg("projection"),
            py::arg("weight"))
+      .def("set_plasticity", &PySimulation::set_plasticity, py::arg("projection"),
+           py::arg("enabled"))
       .def("set_stimulus", &PySimulation::set_stimulus, py::arg("index"),
            py::arg("rate_hz") = std::nullopt, py::arg("amplitude_pa") = std::nullopt);
 }

@@ -95,7 +95,7 @@ class PlasticProjection : public Projection {
   }
 
   void sweep(Step stamp) override {
-    if (normalizer_ && normalizer_->due(last_normalized_, stamp)) {
+    if (normalizer_ && learning_ && normalizer_->due(last_normalized_, stamp)) {
       // Every synapse integrated up to now, then scaled (normalize_incoming).
       kernels::PlasticSweep<Synapses>{s_, stamp + 1, stamp}.run();
       after_sweep(stamp);
@@ -148,14 +148,27 @@ class PlasticProjection : public Projection {
       throw ConfigError(key_,
                         "tagging splits its weights into early and late parts; they cannot "
                         "be set");
-    // Every synapse integrated up to now first, as before a normalisation, so that the new weight
-    // replaces the current one and no pairing before `now` is applied to it later.
-    kernels::PlasticSweep<Synapses>{s_, now + 1, now}.run();
-    after_sweep(now);
+    // The new weight replaces the current one: no pairing before `now` is applied to it later.
+    bring_up_to_date(now);
     auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), s_.weight);
     for (std::size_t i = 0; i < synapses.size(); ++i)
       host(synapses[i]) = static_cast<Weight>(this->state_from_weight(weights[i]));
     Kokkos::deep_copy(s_.weight, host);
+  }
+
+  void set_learning(bool on, Step now) override {
+    if (!can_switch_learning())
+      throw ConfigError(key_,
+                        "plasticity can be switched on and off for the STDP rules "
+                        "(stdp_pair, stdp_power_law, stdp_triplet) only");
+    if (s_.syn.gain.extent(0) > 0 || tagging_)
+      throw ConfigError(key_,
+                        "homeostatic gains and tagging change its weights on their own; "
+                        "its plasticity cannot be switched");
+    // Pairings up to now count under the old setting, later ones under the new.
+    bring_up_to_date(now);
+    switch_learning(on);
+    learning_ = on;
   }
 
   std::vector<double> state(const std::string& variable,
@@ -317,6 +330,15 @@ class PlasticProjection : public Projection {
   // The weight a stored plastic state stands for (the state is the weight except for calcium).
   virtual double weight_from_state(double state) const { return state; }
   virtual double state_from_weight(double weight) const { return weight; }
+  // Rules whose kernels can hold the weights while the traces go on (set_learning).
+  virtual bool can_switch_learning() const { return false; }
+  virtual void switch_learning(bool on) { (void)on; }
+
+  // Integrates every synapse up to `now`, as before a normalisation.
+  void bring_up_to_date(Step now) {
+    kernels::PlasticSweep<Synapses>{s_, now + 1, now}.run();
+    after_sweep(now);
+  }
 
   Synapses s_;
   kernels::StdpKminusTable kminus_table_;
@@ -355,6 +377,7 @@ class PlasticProjection : public Projection {
   Step last_sweep_ = 0;
   std::optional<IncomingNormalizer<Weight>> normalizer_;
   Step last_normalized_ = 0;
+  bool learning_ = true;  // normalisation pauses with the plasticity
   Step tagging_steps_ = 1;
   Step last_tagging_ = 0;
   int tagging_rate_trace_ = 0;

@@ -56,6 +56,10 @@ std::vector<double> Projection::weights(const std::vector<std::uint64_t>& synaps
   return values;
 }
 
+void Projection::set_learning(bool /*on*/, Step /*now*/) {
+  throw ConfigError(key_, "its synapses are static: there is no plasticity to switch");
+}
+
 kernels::DeviceSynapses device_synapses(const network::SynapseTables& t) {
   auto to_device = [](const auto& host) {
     return Kokkos::create_mirror_view_and_copy(kernels::MemSpace(), host);

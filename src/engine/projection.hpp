@@ -78,6 +78,9 @@ class Projection {
   // cannot be set exactly (weights scaled by homeostatic gains, tagging's early and late weights).
   virtual void set_weights(const std::vector<std::uint64_t>& synapses,
                            const std::vector<double>& weights, Step now) = 0;
+  // Between runs: switches the projection's plasticity off (weights stay; traces go on) or on
+  // again at step `now`. A UserError naming the projection refuses rules that cannot.
+  virtual void set_learning(bool on, Step now);
 
   int index() const { return index_; }
   int source() const { return source_; }

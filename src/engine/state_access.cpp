@@ -133,6 +133,12 @@ void set_all_weights(Simulation& simulation, int projection, double weight) {
   q.set_weights(synapses, std::vector<double>(synapses.size(), weight), simulation.step());
 }
 
+void set_learning(Simulation& simulation, int projection, bool on) {
+  simulation.projections()
+      .at(static_cast<std::size_t>(projection))
+      ->set_learning(on, simulation.step());
+}
+
 void set_stimulus(Simulation& simulation, int stimulus, std::optional<double> rate_hz,
                   std::optional<double> amplitude_pa) {
   const std::string key = "stimulus[" + std::to_string(stimulus) + "]";

@@ -34,6 +34,9 @@ void set_weights(Simulation& simulation, int projection, const std::vector<NodeI
 // Sets the weight of every synapse of projection q to `weight`.
 void set_all_weights(Simulation& simulation, int projection, double weight);
 
+// Switches the plasticity of projection q off (weights stay, traces go on) or on again.
+void set_learning(Simulation& simulation, int projection, bool on);
+
 // A new rate of a poisson stimulus or amplitude of a dc stimulus, from the next step on.
 void set_stimulus(Simulation& simulation, int stimulus, std::optional<double> rate_hz,
                   std::optional<double> amplitude_pa);

@@ -33,6 +33,9 @@ struct StdpSynapses {
   // presynaptic spikes need: kminus(t - kminus_base, target), filled by StdpKminusTable.
   View<double**> kminus;
   std::int64_t kminus_base = 0;
+  // false: plasticity switched off between runs (the Python module): weights keep their values
+  // while traces and pairings go on, so switching back on resumes exactly.
+  bool learning = true;
 
   // Facilitation for the postsynaptic spikes of `target` with stamps in (lo, hi] (pre-side
   // times lo + d, hi + d), pre spike history summarised by (t_last, r1).
@@ -79,13 +82,13 @@ struct StdpSynapses {
       pre_centered_trace(k) = 0.0;  // pre spikes pair with the first post spike after them
     }
     const double o2_before = triplet ? post.recent_trace(channel_triplet, target, n, j) - 1.0 : 0.0;
-    return rule.facilitate(w, kplus, o2_before);
+    return learning ? rule.facilitate(w, kplus, o2_before) : w;
   }
 
   // Depression at a presynaptic spike seen at pre-side time t (post time t - delay).
   KOKKOS_INLINE_FUNCTION double depress(double w, std::uint32_t target, std::int64_t post_time,
                                         double r2_before) const {
-    return rule.depress(w, kminus(post_time - kminus_base, target), r2_before);
+    return learning ? rule.depress(w, kminus(post_time - kminus_base, target), r2_before) : w;
   }
 
   // The row's values for one presynaptic spike (see plastic_deliver.hpp).

@@ -43,6 +43,8 @@ class StdpProjection final : public PlasticProjection<Weight, kernels::StdpSynap
   }
 
  protected:
+  bool can_switch_learning() const override { return true; }
+  void switch_learning(bool on) override { this->s_.learning = on; }
   std::uint64_t extra_bytes() const override {
     return this->s_.pre_centered_trace.span() * sizeof(double);
   }
