@@ -22,6 +22,7 @@ namespace spikeweave::engine {
 
 class StateWriter;
 class StateReader;
+struct ProjectionKeys;
 
 // Thrown on the ranks that did not fail themselves when another rank failed during the loop:
 // the failing rank reports its own error; these ranks only exit non-zero.
@@ -122,6 +123,9 @@ class Simulation {
   void find_source_runs();
   void select_recorded_weights();
   void deliver(Step first_step);
+  // The checkpoint keys of projection p on this rank, built at the first checkpoint or restore
+  // (the tables do not change, and recounting millions of synapses per checkpoint is not free).
+  const ProjectionKeys& checkpoint_keys(const Projection& p);
 
   const network::LoweredNetwork net_;  // owned: parts hold references to it
   const network::NetworkSpec& spec_;   // net_.spec
@@ -137,6 +141,7 @@ class Simulation {
   PostHistories histories_;
   PostRates rates_;
   std::vector<std::unique_ptr<Projection>> projections_;
+  std::vector<std::shared_ptr<const ProjectionKeys>> checkpoint_keys_;  // per projection index
   std::vector<std::unique_ptr<Stimulus>> stimuli_;
   std::unique_ptr<SpikeExchange> exchange_;
   std::unique_ptr<Recorder> recorder_;
