@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -59,17 +60,31 @@ std::string step_name(std::int64_t step) {
   return name;
 }
 
-// Complete checkpoints of a root directory, oldest first.
-std::vector<fs::path> complete_checkpoints(const fs::path& root) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  if (!fs::is_directory(root, ec)) return out;
-  for (const auto& entry : fs::directory_iterator(root, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("ckpt-", 0) == 0 && fs::exists(entry.path() / "MANIFEST", ec))
-      out.push_back(entry.path());
+// The step of a checkpoint directory's name ckpt-<step>, or -1 if it is not one.
+std::int64_t step_of(const std::string& name) {
+  if (name.rfind("ckpt-", 0) != 0 || name.size() == 5) return -1;
+  std::int64_t step = 0;
+  for (std::size_t i = 5; i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9' || step > (INT64_MAX - 9) / 10) return -1;
+    step = step * 10 + (name[i] - '0');
   }
-  std::sort(out.begin(), out.end());
+  return step;
+}
+
+// Complete checkpoints of a root directory, oldest (lowest step) first. By the step's value, not
+// the name: names have 12 digits or more, and ckpt-1000000000000 sorts before ckpt-999999999999.
+std::vector<fs::path> complete_checkpoints(const fs::path& root) {
+  std::vector<std::pair<std::int64_t, fs::path>> found;
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return {};
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    const std::int64_t step = step_of(entry.path().filename().string());
+    if (step >= 0 && fs::exists(entry.path() / "MANIFEST", ec))
+      found.emplace_back(step, entry.path());
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<fs::path> out;
+  for (auto& f : found) out.push_back(std::move(f.second));
   return out;
 }
 
@@ -278,9 +293,16 @@ std::string publish_checkpoint(const std::string& staging, const std::string& di
     fs::rename(temporary, link, ec);
     if (ec) return "cannot update " + link.string() + ": " + ec.message();
     fsync_path(dir, true);
+    // The oldest by step go first, but never the one just published: a restart from an earlier
+    // checkpoint may write into a directory that holds later ones (of the abandoned run).
     std::vector<fs::path> complete = complete_checkpoints(dir);
+    std::size_t left = complete.size();
     const std::size_t keep_count = static_cast<std::size_t>(std::max(1, keep));
-    for (std::size_t k = 0; k + keep_count < complete.size(); ++k) fs::remove_all(complete[k], ec);
+    for (std::size_t k = 0; k < complete.size() && left > keep_count; ++k) {
+      if (complete[k].filename() == final_dir.filename()) continue;
+      fs::remove_all(complete[k], ec);
+      --left;
+    }
     return "";
   } catch (const std::exception& e) {
     return e.what();

@@ -46,10 +46,14 @@ struct SynapseState {
   std::uint64_t index = 0;  // position in the projection's local tables
 };
 
+// Steps count from the start of the run (step 0), also in a run continued from a checkpoint,
+// so that the progress shown is that of the whole run; wall_seconds and first_step (the step
+// this process started from) give the speed.
 struct Progress {
-  Step steps_done = 0;
-  Step steps_total = 0;
+  Step steps_done = 0;   // the current step
+  Step steps_total = 0;  // the step the run ends at
   double wall_seconds = 0.0;
+  Step first_step = 0;
 };
 using ProgressCallback = std::function<void(const Progress&)>;
 
