@@ -9,10 +9,14 @@
 // another in the canonical order (source node id, then ordinal among the synapses of that pair
 // in delay order) that any decomposition of the same network derives from its tables. Each rank
 // contributes the entries it owns; a restart on any number of ranks picks the entries it owns.
+#include <sys/mman.h>
+
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
+#include <new>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +34,27 @@ struct UninitializedAllocator : std::allocator<T> {
   UninitializedAllocator() = default;
   template <class U>
   UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  // Large vectors in transparent huge pages where the kernel offers them on request: a 100 MB
+  // block faults 50 pages in instead of 25,000 (half of a restore's time went to page faults).
+  T* allocate(std::size_t n) {
+    const std::size_t bytes = n * sizeof(T);
+    if (bytes < kHugeBytes) return std::allocator<T>::allocate(n);
+    const std::size_t rounded = (bytes + kHugeBytes - 1) / kHugeBytes * kHugeBytes;
+    void* p = std::aligned_alloc(kHugeBytes, rounded);
+    if (p == nullptr) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    (void)::madvise(p, rounded, MADV_HUGEPAGE);  // a hint: failure leaves normal pages
+#endif
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    if (n * sizeof(T) < kHugeBytes) {
+      std::allocator<T>::deallocate(p, n);
+    } else {
+      std::free(p);
+    }
+  }
+  static constexpr std::size_t kHugeBytes = std::size_t{2} << 20;
   template <class U>
   void construct(U* p) noexcept {
     ::new (static_cast<void*>(p)) U;  // default-initialisation: no zeroing for numbers
