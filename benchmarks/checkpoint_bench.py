@@ -66,6 +66,8 @@ def main():
     parser.add_argument("--half-ms", type=float, default=100.0)
     parser.add_argument("--jsonl", default=None)
     parser.add_argument("--workdir", default=None, help="where checkpoints go (default: a temp dir here)")
+    parser.add_argument("--commit", default=None,
+                        help="commit of --spikeweave's build (default: this checkout's HEAD)")
     args = parser.parse_args()
     net = os.path.join(HERE, "networks", args.network + ".toml")
     ne, ni = int(9000 * args.scale + 0.5), int(2250 * args.scale + 0.5)
@@ -119,8 +121,8 @@ def main():
         "checkpoint_per_simulated_second": [c[1] / (sim_seconds / (2 * args.half_ms / 1000.0))
                                             for c in checkpoints],
         "load_average_before": load, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "commit": subprocess.run(["git", "-C", HERE, "rev-parse", "--short", "HEAD"],
-                                 capture_output=True, text=True).stdout.strip(),
+        "commit": args.commit or subprocess.run(["git", "-C", HERE, "rev-parse", "--short", "HEAD"],
+                                                capture_output=True, text=True).stdout.strip(),
     }
     print(json.dumps(record, indent=1))
     if args.jsonl:
