@@ -50,6 +50,13 @@ def dd_bandwidth(directory, size_bytes):
     return mb / write, mb / read
 
 
+def checkpoint_phases(err):
+    """Per checkpoint: the phases the checkpoint line prints (seconds), when it prints them."""
+    return [{"output_flush": float(a), "state_blocks": float(b), "publish": float(c)}
+            for a, b, c in re.findall(r"output flush ([\d.]+) s, state blocks ([\d.]+) s, output copy "
+                                      r"\+ fsync \+ checksums \+ rename ([\d.]+) s", err)]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--spikeweave", default=os.path.join(HERE, "..", "build", "bin", "spikeweave"))
@@ -59,6 +66,8 @@ def main():
     parser.add_argument("--half-ms", type=float, default=100.0)
     parser.add_argument("--jsonl", default=None)
     parser.add_argument("--workdir", default=None, help="where checkpoints go (default: a temp dir here)")
+    parser.add_argument("--commit", default=None,
+                        help="commit of --spikeweave's build (default: this checkout's HEAD)")
     args = parser.parse_args()
     net = os.path.join(HERE, "networks", args.network + ".toml")
     ne, ni = int(9000 * args.scale + 0.5), int(2250 * args.scale + 0.5)
@@ -81,7 +90,10 @@ def main():
                                     ["run", "--restart", ckpt, "-o", "restarted.h5",
                                      "--checkpoint-dir", "B", "--set",
                                      f"simulation.t_stop_ms={checkpoints[0][0]}"], d)
-        restore = float(re.search(r"restored step \d+ from .* in ([\d.]+) s", err2).group(1))
+        restored = re.search(r"restored step \d+ from .*? in ([\d.]+) s(?: \(after verifying its "
+                             r"checksums in ([\d.]+) s\))?", err2)
+        restore = float(restored.group(1))
+        verify = float(restored.group(2)) if restored.group(2) else 0.0
         built = re.search(r"built .* in ([\d.]+) (s|min)", err2)
         state_bytes = checkpoints[0][2]
         dd_write, dd_read = dd_bandwidth(d, state_bytes)
@@ -94,16 +106,23 @@ def main():
         "state_write_seconds": [c[3] for c in checkpoints],
         "state_write_mb_s": write_mb_s, "dd_write_mb_s": dd_write,
         "write_fraction_of_dd": max(write_mb_s) / dd_write,
+        # The whole checkpoint (blocks, HDF5 write, output copy, fsyncs, checksums, rename)
+        # against dd writing the same bytes with fdatasync.
+        "checkpoint_mb_s": [state_bytes / c[1] / 1e6 for c in checkpoints],
+        "checkpoint_fraction_of_dd": [state_bytes / c[1] / 1e6 / dd_write for c in checkpoints],
+        "checkpoint_phases": checkpoint_phases(err),
         "restore_seconds": restore, "restore_read_mb_s": state_bytes / restore / 1e6,
         "dd_read_mb_s": dd_read, "read_fraction_of_dd": state_bytes / restore / 1e6 / dd_read,
+        "verify_seconds": verify,
+        "read_fraction_of_dd_with_verify": state_bytes / (restore + verify) / 1e6 / dd_read,
         "restart_wall_seconds": restart_wall,
         "restart_build_seconds": float(built.group(1)) * (60 if built.group(2) == "min" else 1),
         "simulate_seconds": sim_seconds, "simulated_ms": 2 * args.half_ms,
         "checkpoint_per_simulated_second": [c[1] / (sim_seconds / (2 * args.half_ms / 1000.0))
                                             for c in checkpoints],
         "load_average_before": load, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "commit": subprocess.run(["git", "-C", HERE, "rev-parse", "--short", "HEAD"],
-                                 capture_output=True, text=True).stdout.strip(),
+        "commit": args.commit or subprocess.run(["git", "-C", HERE, "rev-parse", "--short", "HEAD"],
+                                                capture_output=True, text=True).stdout.strip(),
     }
     print(json.dumps(record, indent=1))
     if args.jsonl:

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -59,17 +60,31 @@ std::string step_name(std::int64_t step) {
   return name;
 }
 
-// Complete checkpoints of a root directory, oldest first.
-std::vector<fs::path> complete_checkpoints(const fs::path& root) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  if (!fs::is_directory(root, ec)) return out;
-  for (const auto& entry : fs::directory_iterator(root, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("ckpt-", 0) == 0 && fs::exists(entry.path() / "MANIFEST", ec))
-      out.push_back(entry.path());
+// The step of a checkpoint directory's name ckpt-<step>, or -1 if it is not one.
+std::int64_t step_of(const std::string& name) {
+  if (name.rfind("ckpt-", 0) != 0 || name.size() == 5) return -1;
+  std::int64_t step = 0;
+  for (std::size_t i = 5; i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9' || step > (INT64_MAX - 9) / 10) return -1;
+    step = step * 10 + (name[i] - '0');
   }
-  std::sort(out.begin(), out.end());
+  return step;
+}
+
+// Complete checkpoints of a root directory, oldest (lowest step) first. By the step's value, not
+// the name: names have 12 digits or more, and ckpt-1000000000000 sorts before ckpt-999999999999.
+std::vector<fs::path> complete_checkpoints(const fs::path& root) {
+  std::vector<std::pair<std::int64_t, fs::path>> found;
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return {};
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    const std::int64_t step = step_of(entry.path().filename().string());
+    if (step >= 0 && fs::exists(entry.path() / "MANIFEST", ec))
+      found.emplace_back(step, entry.path());
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<fs::path> out;
+  for (auto& f : found) out.push_back(std::move(f.second));
   return out;
 }
 
@@ -135,26 +150,79 @@ std::string text_hash(const std::string& text) {
   return hex(h);
 }
 
-std::string file_checksum(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw FileError(path, "cannot read");
-  std::vector<unsigned char> buffer(1 << 22);
+namespace {
+// Reads up to `n` bytes (fewer only at the end of the file); -1 on an error.
+ssize_t read_full(int fd, unsigned char* data, std::size_t n) {
+  std::size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::read(fd, data + got, n - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return -1;
+    if (r == 0) break;
+    got += static_cast<std::size_t>(r);
+  }
+  return static_cast<ssize_t>(got);
+}
+
+bool write_full(int fd, const unsigned char* data, std::size_t n) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, data, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    data += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
+// Hashes `from` (a file descriptor) in whole buffers, so the hash does not depend on how the
+// file is split into reads; each buffer also goes to `to` if it is >= 0.
+std::string hash_and_copy(int from, int to, const std::string& path, const std::string& target) {
+  std::vector<unsigned char> buffer(std::size_t{1} << 22);  // a multiple of 8
   std::uint64_t h = kFnvOffset;
-  while (in) {
-    in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(buffer.size()));
-    const std::size_t got = static_cast<std::size_t>(in.gcount());
-    // Whole words per read (the buffer size is a multiple of 8), so the hash does not depend
-    // on how the file is split into reads.
-    h = fnv_words(h, buffer.data(), got);
+  for (;;) {
+    const ssize_t got = read_full(from, buffer.data(), buffer.size());
+    if (got < 0) throw FileError(path, std::string("cannot read: ") + std::strerror(errno));
+    if (got == 0) break;
+    h = fnv_words(h, buffer.data(), static_cast<std::size_t>(got));
+    if (to >= 0 && !write_full(to, buffer.data(), static_cast<std::size_t>(got))) {
+      throw FileError(target, std::string("cannot write: ") + std::strerror(errno));
+    }
+    if (static_cast<std::size_t>(got) < buffer.size()) break;
   }
   return hex(h);
 }
 
-void copy_file_synced(const std::string& from, const std::string& to) {
-  std::error_code ec;
-  fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
-  if (ec) throw FileError(to, "cannot copy " + from + ": " + ec.message());
-  fsync_path(to, false);
+// A file descriptor closed when it goes out of scope.
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+}  // namespace
+
+std::string file_checksum(const std::string& path) {
+  const Fd in{::open(path.c_str(), O_RDONLY)};
+  if (in.fd < 0) throw FileError(path, "cannot read");
+  return hash_and_copy(in.fd, -1, path, "");
+}
+
+std::string copy_file_synced(const std::string& from, const std::string& to) {
+  const Fd in{::open(from.c_str(), O_RDONLY)};
+  if (in.fd < 0) throw FileError(to, "cannot copy " + from + ": " + std::strerror(errno));
+  const Fd out{::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644)};
+  if (out.fd < 0) throw FileError(to, std::string("cannot create: ") + std::strerror(errno));
+  const std::string checksum = hash_and_copy(in.fd, out.fd, from, to);
+  if (::fsync(out.fd) != 0)
+    throw FileError(to, std::string("fsync failed: ") + std::strerror(errno));
+  return checksum;
+}
+
+void start_writeback(const std::string& path) {
+  const Fd file{::open(path.c_str(), O_RDONLY)};
+  // Only a hint: the fsync before publishing is what guarantees the data are on disk.
+  if (file.fd >= 0) (void)::sync_file_range(file.fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 std::string begin_checkpoint(comm::Context& context, const std::string& dir, std::int64_t step) {
@@ -185,12 +253,17 @@ std::string publish_checkpoint(const std::string& staging, const std::string& di
                                CheckpointManifest manifest, int keep) {
   try {
     std::error_code ec;
+    // The disk writes the files while their checksums are computed (from the page cache); the
+    // fsyncs then wait only for what is left.
+    for (const CheckpointManifest::File& f : manifest.files)
+      start_writeback((fs::path(staging) / f.name).string());
     for (CheckpointManifest::File& f : manifest.files) {
       const std::string path = (fs::path(staging) / f.name).string();
-      fsync_path(path, false);
       f.bytes = fs::file_size(path, ec);
-      f.checksum = file_checksum(path);
+      if (f.checksum.empty()) f.checksum = file_checksum(path);
     }
+    for (const CheckpointManifest::File& f : manifest.files)
+      fsync_path((fs::path(staging) / f.name).string(), false);
     const std::string manifest_path = (fs::path(staging) / "MANIFEST").string();
     {
       std::ofstream out(manifest_path);
@@ -220,9 +293,16 @@ std::string publish_checkpoint(const std::string& staging, const std::string& di
     fs::rename(temporary, link, ec);
     if (ec) return "cannot update " + link.string() + ": " + ec.message();
     fsync_path(dir, true);
+    // The oldest by step go first, but never the one just published: a restart from an earlier
+    // checkpoint may write into a directory that holds later ones (of the abandoned run).
     std::vector<fs::path> complete = complete_checkpoints(dir);
+    std::size_t left = complete.size();
     const std::size_t keep_count = static_cast<std::size_t>(std::max(1, keep));
-    for (std::size_t k = 0; k + keep_count < complete.size(); ++k) fs::remove_all(complete[k], ec);
+    for (std::size_t k = 0; k < complete.size() && left > keep_count; ++k) {
+      if (complete[k].filename() == final_dir.filename()) continue;
+      fs::remove_all(complete[k], ec);
+      --left;
+    }
     return "";
   } catch (const std::exception& e) {
     return e.what();

@@ -42,10 +42,10 @@ struct CheckpointManifest {
 // returns its path. Throws FileError on every rank if DIR cannot be written.
 std::string begin_checkpoint(comm::Context& context, const std::string& dir, std::int64_t step);
 
-// Rank 0 only (the others wait in the caller's collective): checksums and fsyncs the files of the
-// staging directory, writes the manifest, publishes the directory as ckpt-<step>, points
-// `latest` at it and removes the oldest complete checkpoints beyond `keep`. Returns "" or the
-// reason it failed.
+// Rank 0 only (the others wait in the caller's collective): checksums (those whose checksum the
+// manifest does not carry yet) and fsyncs the files of the staging directory, writes the manifest,
+// publishes the directory as ckpt-<step>, points `latest` at it and removes the oldest complete
+// checkpoints beyond `keep`. Returns "" or the reason it failed.
 std::string publish_checkpoint(const std::string& staging, const std::string& dir,
                                CheckpointManifest manifest, int keep);
 
@@ -56,7 +56,11 @@ std::string publish_checkpoint(const std::string& staging, const std::string& di
 // there is one.
 CheckpointManifest verify_checkpoint(const std::string& path);
 
-// Copies `from` to `to` and fsyncs the copy. Local; throws FileError.
-void copy_file_synced(const std::string& from, const std::string& to);
+// Asks the kernel to start writing `path` to disk without waiting (a hint; errors ignored).
+void start_writeback(const std::string& path);
+
+// Copies `from` to `to`, fsyncs the copy and returns its checksum (file_checksum's, computed
+// while copying). Local; throws FileError.
+std::string copy_file_synced(const std::string& from, const std::string& to);
 
 }  // namespace spikeweave::io

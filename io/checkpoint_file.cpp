@@ -3,6 +3,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 #include "comm/mpi/mpi_context.hpp"
@@ -14,6 +15,8 @@ namespace {
 constexpr const char* kFormat = "spikeweave-checkpoint";
 // Rows read at a time at restart: bounds the memory of a rank that scans a large block.
 constexpr hsize_t kReadRows = 1 << 20;
+// Row ranges at least this long are read straight into place (else through a window).
+constexpr hsize_t kDirectRows = 1 << 14;
 
 // Creates the groups of `path` ("a/b/c") below `root` that do not exist yet; returns the last.
 Handle make_groups(hid_t root, const std::string& path, const std::string& where) {
@@ -63,9 +66,14 @@ CheckpointHeader read_header(hid_t file, const std::string& where) {
   CheckpointHeader h;
   h.layout_version = h5::read_int_attribute(file, "layout_version", where);
   if (h.layout_version != kCheckpointLayoutVersion) {
+    const std::string writer = h5::has_attribute(file, "version")
+                                   ? " (written by SpikeWeave " +
+                                         h5::read_string_attribute(file, "version", where) +
+                                         "; continue it with that version)"
+                                   : "";
     throw FileError(where, "checkpoint layout version " + std::to_string(h.layout_version) +
                                ", but this SpikeWeave reads version " +
-                               std::to_string(kCheckpointLayoutVersion));
+                               std::to_string(kCheckpointLayoutVersion) + writer);
   }
   h.step = h5::read_int_attribute(file, "step", where);
   h.interval_steps = h5::read_int_attribute(file, "interval_steps", where);
@@ -84,6 +92,35 @@ std::string key_set_path(const std::string& key_set) {
   return "keys" + path.substr(std::string("state").size());
 }
 
+// Creates the group of a segmented key set and writes this rank's owners and counts into it.
+void write_segments(comm::Context& context, hid_t file, hid_t transfer, const CheckpointBlock& b,
+                    const std::string& at) {
+  if (b.owners.size() != b.counts.size()) {
+    throw InternalError("checkpoint block " + b.name + ": owners and counts differ in length");
+  }
+  const std::uint64_t local = b.owners.size();
+  const std::uint64_t first = context.exclusive_prefix_sum(local);
+  const std::uint64_t total = context.sum(local);
+  Handle set = make_groups(file, key_set_path(b.key_set), at);
+  Handle owners = h5::create_fixed(set, "owners", H5T_STD_U64LE, {total}, at);
+  Handle counts = h5::create_fixed(set, "counts", H5T_STD_U64LE, {total}, at);
+  if (total == 0) return;
+  h5::write_block(owners, H5T_NATIVE_UINT64, b.owners.data(), total, first, local, 0, 1, transfer,
+                  at, &context);
+  h5::write_block(counts, H5T_NATIVE_UINT64, b.counts.data(), total, first, local, 0, 1, transfer,
+                  at, &context);
+}
+
+// The in-memory type and data of a block's values.
+hid_t memory_type(const CheckpointBlock& b) {
+  return b.integer ? H5T_NATIVE_INT64 : b.single ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
+}
+const void* value_data(const CheckpointBlock& b) {
+  if (b.integer) return b.ints.data();
+  return b.single ? static_cast<const void*>(b.singles.data())
+                  : static_cast<const void*>(b.reals.data());
+}
+
 // Writes a block; its keys go to its own group, or once per key set (`written` remembers).
 void write_block(comm::Context& context, hid_t file, hid_t transfer, const CheckpointBlock& b,
                  const std::string& where, std::set<std::string>& written) {
@@ -94,14 +131,16 @@ void write_block(comm::Context& context, hid_t file, hid_t transfer, const Check
   Handle group = make_groups(file, block_path(b.name), at);
   h5::write_attribute(group, "name", b.name, at);
   const bool write_keys = b.key_set.empty() || written.insert(b.key_set).second;
-  if (write_keys && local > 0 && b.keys.empty()) {
+  if (write_keys && local > 0 && b.keys.empty() && !b.segmented) {
     throw InternalError("checkpoint block " + b.name + " is the first of key set " + b.key_set +
                         " but carries no keys");
   }
   Handle keys;
   if (!b.key_set.empty()) {
     h5::write_attribute(group, "key_set", key_set_path(b.key_set), at);
-    if (write_keys) {
+    if (write_keys && b.segmented) {
+      write_segments(context, file, transfer, b, at);
+    } else if (write_keys) {
       const std::string path = key_set_path(b.key_set);
       const std::size_t slash = path.rfind('/');
       Handle parent = make_groups(file, path.substr(0, slash), at);
@@ -116,15 +155,25 @@ void write_block(comm::Context& context, hid_t file, hid_t transfer, const Check
   Handle values = h5::create_fixed(group, "values", file_type,
                                    {total, static_cast<hsize_t>(b.value_width)}, at);
   if (total == 0) return;  // HDF5 refuses even empty writes to an empty dataset
-  if (write_keys) {
+  if (write_keys && !b.segmented) {
     h5::write_block(keys, H5T_NATIVE_UINT64, b.keys.data(), total, first, local, 0,
                     static_cast<hsize_t>(b.key_width), transfer, at, &context);
   }
-  const void* data = b.integer ? static_cast<const void*>(b.ints.data())
-                               : static_cast<const void*>(b.reals.data());
-  h5::write_block(values, b.integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, data, total, first,
+  h5::write_block(values, memory_type(b), value_data(b), total, first,
                   b.value_width > 0 ? local : 0, 0, static_cast<hsize_t>(b.value_width), transfer,
                   at, &context);
+}
+
+// Rows [first, first + rows) of a 2-D dataset of `width` columns into `out`.
+void read_rows_into(hid_t dataset, hid_t type, hsize_t first, hsize_t rows, hsize_t width,
+                    void* out, const std::string& where) {
+  if (rows == 0 || width == 0) return;
+  Handle space = space_handle(H5Dget_space(dataset), where);
+  const hsize_t start[2] = {first, 0};
+  const hsize_t count[2] = {rows, width};
+  check(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr), where);
+  Handle memory = space_handle(H5Screate_simple(2, count, nullptr), where);
+  check(H5Dread(dataset, type, memory, space, H5P_DEFAULT, out), where);
 }
 
 // Rows [first, first + rows) of a 2-D dataset.
@@ -132,13 +181,7 @@ template <class T>
 void read_slab(hid_t dataset, hid_t type, hsize_t first, hsize_t rows, hsize_t width,
                std::vector<T>& out, const std::string& where) {
   out.resize(rows * width);
-  if (rows == 0 || width == 0) return;
-  Handle space = space_handle(H5Dget_space(dataset), where);
-  const hsize_t start[2] = {first, 0};
-  const hsize_t count[2] = {rows, width};
-  check(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr), where);
-  Handle memory = space_handle(H5Screate_simple(2, count, nullptr), where);
-  check(H5Dread(dataset, type, memory, space, H5P_DEFAULT, out.data()), where);
+  read_rows_into(dataset, type, first, rows, width, out.data(), where);
 }
 
 void dims_of(hid_t dataset, hsize_t (&dims)[2], const std::string& where) {
@@ -147,8 +190,20 @@ void dims_of(hid_t dataset, hsize_t (&dims)[2], const std::string& where) {
   check(H5Sget_simple_extent_dims(space, dims, nullptr), where);
 }
 
-// A block's keys: its own, or its key set's.
+// The path of a block's segmented key set (a group of owners and counts), or "".
+std::string segmented_set(hid_t group, const std::string& where) {
+  if (!h5::has_attribute(group, "key_set")) return "";
+  const std::string path = h5::read_string_attribute(group, "key_set", where);
+  const hid_t file = H5Iget_file_id(group);
+  Handle file_handle_(file, H5Fclose, where);
+  return h5::exists(file, path + "/owners") ? path : "";
+}
+
+// A block's keys: its own, or its key set's (not for segmented key sets).
 Handle open_keys(hid_t group, const std::string& where) {
+  if (!segmented_set(group, where).empty()) {
+    throw FileError(where, "keyed by a segmented key set, where keys were expected");
+  }
   if (h5::has_attribute(group, "key_set")) {
     const std::string path = h5::read_string_attribute(group, "key_set", where);
     const hid_t file = H5Iget_file_id(group);
@@ -193,7 +248,126 @@ class Hdf5CheckpointSource final : public CheckpointSource {
         false, nullptr, &rows, 0);
   }
 
+  void read_segments(const std::string& name, std::vector<std::uint64_t>& owners,
+                     std::vector<std::uint64_t>& counts) override {
+    const std::string where = path_ + ":/" + block_path(name);
+    Handle group = open_block(name, where);
+    const std::string set = segmented_set(group, where);
+    if (set.empty()) {
+      throw FileError(where, "has no segmented key set (written by another version?)");
+    }
+    Handle set_group = h5::open_group(file_, set, where);
+    owners = h5::read_uint64s(set_group, "owners", where + " " + set);
+    counts = h5::read_uint64s(set_group, "counts", where + " " + set);
+    if (owners.size() != counts.size()) throw FileError(where, set + ": owners and counts differ");
+  }
+
+  CheckpointBlock read_ranges(const std::string& name,
+                              const std::vector<RowRange>& ranges) override {
+    const std::string where = path_ + ":/" + block_path(name);
+    Handle group = open_block(name, where);
+    Handle values = dataset_handle(H5Dopen2(group, "values", H5P_DEFAULT), where + "/values");
+    hsize_t dims[2];
+    dims_of(values, dims, where + "/values");
+    CheckpointBlock block = block_of_type(name, values, dims, where);
+    const hid_t type = memory_type(block);
+    const std::size_t row_bytes = H5Tget_size(type) * dims[1];
+    // Where each range goes in the output (the order given), and the ranges in file order.
+    std::vector<std::uint64_t> dest(ranges.size());
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+      if (ranges[i].first + ranges[i].count > dims[0]) {
+        throw FileError(
+            where, "an entry range beyond the block's " + std::to_string(dims[0]) + " entries");
+      }
+      dest[i] = total;
+      total += ranges[i].count;
+    }
+    unsigned char* out = resize_values(block, total * dims[1]);
+    std::vector<std::size_t> by_file(ranges.size());
+    for (std::size_t i = 0; i < by_file.size(); ++i) by_file[i] = i;
+    std::sort(by_file.begin(), by_file.end(),
+              [&](std::size_t a, std::size_t b) { return ranges[a].first < ranges[b].first; });
+    RangeReader reader{values, type, dims, row_bytes, where, {}, 0, 0};
+    for (std::size_t i = 0; i < by_file.size();) {
+      // Ranges that follow one another in the file and in the output are read as one.
+      std::size_t j = i;
+      RowRange run = ranges[by_file[i]];
+      while (j + 1 < by_file.size() && ranges[by_file[j + 1]].first == run.first + run.count &&
+             dest[by_file[j + 1]] == dest[by_file[i]] + run.count) {
+        run.count += ranges[by_file[++j]].count;
+      }
+      reader.copy(run, out + dest[by_file[i]] * row_bytes);
+      i = j + 1;
+    }
+    return block;
+  }
+
  private:
+  Handle open_block(const std::string& name, const std::string& where) {
+    if (!has_block(name)) {
+      throw FileError(path_, "the checkpoint has no block '" + name +
+                                 "' (written for another network or by another version)");
+    }
+    return h5::open_group(file_, block_path(name), where);
+  }
+
+  // An empty block with the value type and width of dataset `values`.
+  static CheckpointBlock block_of_type(const std::string& name, hid_t values,
+                                       const hsize_t (&dims)[2], const std::string& where) {
+    Handle type = type_handle(H5Dget_type(values), where);
+    CheckpointBlock block;
+    block.name = name;
+    block.key_width = 0;
+    block.segmented = true;
+    block.value_width = static_cast<int>(dims[1]);
+    block.integer = H5Tget_class(type) == H5T_INTEGER;
+    block.single = !block.integer && H5Tget_size(type) == 4;
+    return block;
+  }
+
+  static unsigned char* resize_values(CheckpointBlock& b, std::uint64_t n) {
+    if (b.integer) {
+      b.ints.resize(n);
+      return reinterpret_cast<unsigned char*>(b.ints.data());
+    }
+    if (b.single) {
+      b.singles.resize(n);
+      return reinterpret_cast<unsigned char*>(b.singles.data());
+    }
+    b.reals.resize(n);
+    return reinterpret_cast<unsigned char*>(b.reals.data());
+  }
+
+  // Copies row ranges of a dataset: long ones read straight into place, short ones (a few
+  // synapses of one target) through a window of kReadRows rows, so that a rank that owns every
+  // third target does not make one HDF5 call per target.
+  struct RangeReader {
+    hid_t values;
+    hid_t type;
+    const hsize_t (&dims)[2];
+    std::size_t row_bytes;
+    const std::string& where;
+    std::vector<unsigned char> window;
+    hsize_t window_first = 0, window_rows = 0;
+
+    void copy(const RowRange& r, unsigned char* out) {
+      if (r.count == 0) return;
+      if (r.count >= kDirectRows) {
+        read_rows_into(values, type, r.first, r.count, dims[1], out, where + "/values");
+        return;
+      }
+      if (r.first < window_first || r.first + r.count > window_first + window_rows) {
+        window_first = r.first;
+        window_rows = std::min<hsize_t>(kReadRows, dims[0] - r.first);
+        window.resize(window_rows * row_bytes);
+        read_rows_into(values, type, window_first, window_rows, dims[1], window.data(),
+                       where + "/values");
+      }
+      std::memcpy(out, window.data() + (r.first - window_first) * row_bytes, r.count * row_bytes);
+    }
+  };
+
   // The entries of a block that `wanted` (row in the file, key or null) accepts, read in chunks;
   // with `with_keys` false the keys are not read (and not returned). `only` (sorted rows, or
   // null) lets chunks without a wanted row go unread.
@@ -270,16 +444,19 @@ void collect_blocks(hid_t group, const std::string& where,
     if (h5::has_attribute(sub, "name")) {
       CheckpointBlockSummary s;
       s.name = h5::read_string_attribute(sub, "name", where);
-      Handle keys = open_keys(sub, where);
       Handle values = dataset_handle(H5Dopen2(sub, "values", H5P_DEFAULT), where);
-      hsize_t kd[2], vd[2];
-      dims_of(keys, kd, where);
+      hsize_t kd[2] = {0, 0}, vd[2];
       dims_of(values, vd, where);
+      if (segmented_set(sub, where).empty()) {
+        Handle keys = open_keys(sub, where);
+        dims_of(keys, kd, where);
+      }
       Handle type = type_handle(H5Dget_type(values), where);
-      s.entries = kd[0];
+      s.entries = vd[0];
       s.key_width = static_cast<int>(kd[1]);
       s.value_width = static_cast<int>(vd[1]);
       s.integer = H5Tget_class(type) == H5T_INTEGER;
+      s.single = !s.integer && H5Tget_size(type) == 4;
       out.push_back(s);
     } else {
       collect_blocks(sub, where + "/" + child, out);

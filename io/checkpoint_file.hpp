@@ -3,8 +3,9 @@
 // back on any number of ranks (layout in io/SCHEMA.md):
 //   / attributes: format, layout_version, step, interval_steps, ranks, dt_ms, network_hash,
 //                 network_toml, overrides, effective_toml, version
-//   /state/<block name>/keys   uint64 [entries, key_width]
-//   /state/<block name>/values float64 or int64 [entries, value_width]
+//   /state/<block name>/keys   uint64 [entries, key_width] (or attr key_set: /keys/<set>)
+//   /state/<block name>/values float64, float32 or int64 [entries, value_width]
+//   /keys/<set>/owners, counts  uint64 [owners]: a segmented key set (a projection's synapses)
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,8 +15,9 @@
 
 namespace spikeweave::io {
 
-// The layout this build writes and reads.
-inline constexpr std::int64_t kCheckpointLayoutVersion = 1;
+// The layout this build writes and reads. 2: synapses in segmented key sets (1: a 3-word key
+// per synapse).
+inline constexpr std::int64_t kCheckpointLayoutVersion = 2;
 
 // Collective: every rank passes the same header and the same block names in the same order, each
 // with its own entries. Creates `path` (truncating it) and closes it.
@@ -31,9 +33,10 @@ std::unique_ptr<CheckpointSource> open_checkpoint_state(const std::string& path)
 struct CheckpointBlockSummary {
   std::string name;
   std::uint64_t entries = 0;
-  int key_width = 0;
+  int key_width = 0;  // 0: a segmented key set
   int value_width = 0;
   bool integer = false;
+  bool single = false;
 };
 std::vector<CheckpointBlockSummary> checkpoint_block_summaries(const std::string& path);
 

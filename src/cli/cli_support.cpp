@@ -96,8 +96,14 @@ void ProgressPrinter::operator()(const engine::Progress& p) {
   const double total_ms = static_cast<double>(p.steps_total) * dt_ms_;
   const double fraction =
       p.steps_total > 0 ? static_cast<double>(p.steps_done) / p.steps_total : 1.0;
-  const double rtf = simulated_ms > 0 ? p.wall_seconds / (simulated_ms * 1e-3) : 0.0;
-  const double eta = fraction > 0 ? p.wall_seconds * (1.0 - fraction) / fraction : 0.0;
+  // Speed from the steps this process simulated (a restarted run did not simulate the first
+  // ones); progress and ETA are of the whole run.
+  const double done_here_ms = static_cast<double>(p.steps_done - p.first_step) * dt_ms_;
+  const double rtf = done_here_ms > 0 ? p.wall_seconds / (done_here_ms * 1e-3) : 0.0;
+  const double eta = done_here_ms > 0
+                         ? p.wall_seconds * static_cast<double>(p.steps_total - p.steps_done) /
+                               static_cast<double>(p.steps_done - p.first_step)
+                         : 0.0;
   std::fprintf(
       stderr,
       "[spikeweave] t = %.1f / %.1f ms (%3.0f%%), steps %lld, real-time factor %.2f, ETA %s\n",

@@ -35,11 +35,14 @@ void print_checkpoint(const std::string& path) {
     total += f.bytes;
   }
   std::printf("%-14s %14llu\n", "total", static_cast<unsigned long long>(total));
+  // keys 0: synapses, keyed implicitly by their target's segment (io/SCHEMA.md).
   std::printf("%-48s %12s %5s %6s %s\n", "state block", "entries", "keys", "values", "type");
   for (const io::CheckpointBlockSummary& b : io::checkpoint_block_summaries(state)) {
     std::printf("%-48s %12llu %5d %6d %s\n", b.name.c_str(),
                 static_cast<unsigned long long>(b.entries), b.key_width, b.value_width,
-                b.integer ? "int64" : "float64");
+                b.integer  ? "int64"
+                : b.single ? "float32"
+                           : "float64");
   }
 }
 

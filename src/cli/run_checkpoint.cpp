@@ -216,34 +216,68 @@ void Checkpointer::check_finite() {
   throw UserError("simulation", problem);
 }
 
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+}  // namespace
+
 void Checkpointer::write() {
   const Step step = simulation_.step();
   if (step == last_written_) return;
-  const auto start = std::chrono::steady_clock::now();
+  // Phases (seconds, rank 0's clock), printed so that a slow checkpoint says where time goes.
+  double flush_s = 0, blocks_s = 0, state_s = 0, publish_s = 0;
+  auto start = std::chrono::steady_clock::now();
+  const auto begin = start;
   simulation_.flush_output();
+  if (output_ != nullptr) output_->sync();
   const std::string staging = io::begin_checkpoint(context_, options_.dir, step);
+  flush_s = seconds_since(start);
+  start = std::chrono::steady_clock::now();
   engine::StateWriter writer;
   simulation_.save_state(writer);
+  blocks_s = seconds_since(start);
   io::CheckpointHeader header = header_;
   header.step = step;
-  const auto state_start = std::chrono::steady_clock::now();
+  start = std::chrono::steady_clock::now();
   io::write_checkpoint_state(context_, staging + "/state.h5", header, writer.blocks());
-  const double state_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - state_start).count();
+  state_s = seconds_since(start);
+  start = std::chrono::steady_clock::now();
+  const io::CheckpointManifest manifest = publish(staging, step, header.network_hash);
+  publish_s = seconds_since(start);
+  last_written_ = step;
+  if (talk_) {
+    std::error_code ec;
+    const double state_bytes =
+        static_cast<double>(std::filesystem::file_size(options_.dir + "/latest/state.h5", ec));
+    std::fprintf(stderr,
+                 "[spikeweave] checkpoint at t = %.1f ms in %.3f s (state.h5: %.0f bytes written "
+                 "in %.3f s; output flush %.3f s, state blocks %.3f s, output copy + fsync + "
+                 "checksums + rename %.3f s): %s/latest\n",
+                 manifest.time_ms, seconds_since(begin), state_bytes, state_s, flush_s, blocks_s,
+                 publish_s, options_.dir.c_str());
+  }
+}
+
+io::CheckpointManifest Checkpointer::publish(const std::string& staging, Step step,
+                                             const std::string& network_hash) {
   io::CheckpointManifest manifest;
   manifest.step = step;
-  manifest.time_ms = static_cast<double>(step) * header.dt_ms;
+  manifest.time_ms = static_cast<double>(step) * header_.dt_ms;
   manifest.ranks = context_.size();
-  manifest.network_hash = header.network_hash;
+  manifest.network_hash = network_hash;
   manifest.files.push_back({"state.h5", 0, ""});
+  if (output_ != nullptr) manifest.files.push_back({"output.h5", 0, ""});
   std::string problem;
-  if (output_ != nullptr) {
-    output_->sync();
-    manifest.files.push_back({"output.h5", 0, ""});
-  }
   if (context_.rank() == 0) {
     try {
-      if (output_ != nullptr) io::copy_file_synced(output_->partial_file(), staging + "/output.h5");
+      // The state goes to disk while the output is copied; the copy's checksum is computed
+      // while copying (publish_checkpoint keeps it).
+      io::start_writeback(staging + "/state.h5");
+      if (output_ != nullptr) {
+        manifest.files.back().checksum =
+            io::copy_file_synced(output_->partial_file(), staging + "/output.h5");
+      }
       problem = io::publish_checkpoint(staging, options_.dir, manifest, options_.keep);
     } catch (const UserError& e) {
       problem = e.what();
@@ -251,19 +285,7 @@ void Checkpointer::write() {
   }
   context_.broadcast(problem, 0);
   if (!problem.empty()) throw FileError(options_.dir, "checkpoint failed: " + problem);
-  last_written_ = step;
-  if (talk_) {
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::error_code ec;
-    const double state_bytes =
-        static_cast<double>(std::filesystem::file_size(options_.dir + "/latest/state.h5", ec));
-    std::fprintf(
-        stderr,
-        "[spikeweave] checkpoint at t = %.1f ms in %.3f s (state.h5: %.0f bytes written in "
-        "%.3f s): %s/latest\n",
-        manifest.time_ms, seconds, state_bytes, state_seconds, options_.dir.c_str());
-  }
+  return manifest;
 }
 
 }  // namespace spikeweave::cli

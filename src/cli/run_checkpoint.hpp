@@ -10,6 +10,7 @@
 #include "comm/context.hpp"
 #include "engine/simulation.hpp"
 #include "io/checkpoint_data.hpp"
+#include "io/checkpoint_dir.hpp"
 #include "io/run_output.hpp"
 #include "network/spec.hpp"
 
@@ -73,6 +74,10 @@ class Checkpointer {
   CheckpointOptions options_;
   io::CheckpointHeader header_;
   void check_finite();
+  // Rank 0 copies the output file into the staging directory and publishes the checkpoint;
+  // collective (every rank learns whether it failed).
+  io::CheckpointManifest publish(const std::string& staging, Step step,
+                                 const std::string& network_hash);
 
   static constexpr std::uint64_t kSignalIntervals = 8;
   std::uint64_t intervals_ = 0;

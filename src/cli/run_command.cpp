@@ -91,7 +91,11 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
       config_path.empty() ? std::string() : read_text_file_collectively(context, config_path);
   if (!output.empty()) overrides.push_back("simulation.output=\"" + output + "\"");
   Restart restart;
+  // Verifying a checkpoint (sizes and checksums of its files) is part of reading it back.
+  const auto verify_start = std::chrono::steady_clock::now();
   if (restarting) restart = open_restart(context, checkpoints.restart);
+  const double verify_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - verify_start).count();
   const network::NetworkSpec spec = restarting
                                         ? restart_spec(restart, config_path, text, overrides)
                                         : network::parse_network(text, config_path, overrides);
@@ -122,9 +126,11 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
     const double restore_seconds = context.max(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - restore_start).count());
     if (talk) {
-      std::fprintf(stderr, "[spikeweave] restored step %lld from %s in %.3f s\n",
+      std::fprintf(stderr,
+                   "[spikeweave] restored step %lld from %s in %.3f s (after verifying its "
+                   "checksums in %.3f s)\n",
                    static_cast<long long>(restart.header.step), restart.directory.c_str(),
-                   restore_seconds);
+                   restore_seconds, verify_seconds);
     }
   }
   const double build_seconds = ranks.max(

@@ -81,6 +81,27 @@ std::string describe_key(const StateKeys& keys, std::size_t i) {
   return text + ")";
 }
 
+// The synapses of a projection on this rank as a segmented key set: owners are the target
+// population's local neurons, each with its incoming synapses in the canonical order (source node
+// id, then ordinal among the synapses of that pair in delay order). Rows are in increasing
+// source order and a row's synapses in delay order, so local synapse index order is that order
+// already within each target (see StateKeys).
+StateKeys synapse_keys(const network::SynapseTables& t, const NeuronGroup& target) {
+  StateKeys keys;
+  keys.width = 0;
+  keys.owners = target.gids();
+  keys.counts.assign(keys.owners.size(), 0);
+  keys.owner_of = Kokkos::subview(t.target, std::make_pair(std::uint64_t{0}, t.synapses));
+  for (std::uint64_t k = 0; k < t.synapses; ++k) ++keys.counts[t.target(k)];
+  keys.starts.resize(keys.owners.size());
+  std::uint64_t offset = 0;
+  for (std::size_t i = 0; i < keys.starts.size(); ++i) {
+    keys.starts[i] = offset;
+    offset += keys.counts[i];
+  }
+  return keys;
+}
+
 // Keys of projection p's blocks on this rank (see ProjectionKeys).
 ProjectionKeys projection_keys(const Projection& p, const NeuronGroup& target,
                                const std::string& name, bool root) {
@@ -89,28 +110,26 @@ ProjectionKeys projection_keys(const Projection& p, const NeuronGroup& target,
   keys.root = root;
   const network::SynapseTables& t = p.host_tables();
   keys.rows.words.resize(t.rows());
-  keys.synapses.width = 3;
-  keys.synapses.words.resize(3 * t.synapses);
-  // Synapses of the pair (source, target) seen so far in the current row, per local target;
-  // reset after each row for the targets it touched.
-  std::vector<std::uint32_t> ordinal(target.gids().size(), 0);
-  for (std::uint64_t row = 0; row < t.rows(); ++row) {
-    keys.rows.words[row] = t.row_source(row);
-    const std::uint64_t first = t.segment_begin(t.row_begin(row));
-    const std::uint64_t end = t.segment_begin(t.row_begin(row + 1));
-    for (std::uint64_t k = first; k < end; ++k) {
-      const std::uint32_t local = t.target(k);
-      keys.synapses.words[3 * k] = t.row_source(row);
-      keys.synapses.words[3 * k + 1] = target.gids()[local];
-      keys.synapses.words[3 * k + 2] = ordinal[local]++;
-    }
-    for (std::uint64_t k = first; k < end; ++k) ordinal[t.target(k)] = 0;
-  }
+  for (std::uint64_t row = 0; row < t.rows(); ++row) keys.rows.words[row] = t.row_source(row);
+  keys.synapses = synapse_keys(t, target);
   keys.targets = gid_keys(target.gids(), target.spec().name);
   keys.synapses.set = keys.prefix + "synapses";
-  keys.synapses.owner_word = 1;
   keys.rows.set = keys.prefix + "rows";
   return keys;
+}
+
+// The source node id of local synapse k (its row: the last whose first synapse is <= k).
+std::uint64_t synapse_source(const network::SynapseTables& t, std::uint64_t k) {
+  std::uint64_t low = 0, high = t.rows();  // the row is in [low, high)
+  while (high - low > 1) {
+    const std::uint64_t mid = low + (high - low) / 2;
+    if (t.segment_begin(t.row_begin(mid)) <= k) {
+      low = mid;
+    } else {
+      high = mid;
+    }
+  }
+  return t.row_source(low);
 }
 
 // The input ring's pending entries: (gid, port, arrival step) -> int64 fixed-point input. At an
@@ -165,7 +184,7 @@ NeuronStateView checked_state_view(NeuronGroup& g, const model::StateVariableInf
 }  // namespace
 
 StateKeys gid_keys(const std::vector<std::uint64_t>& gids, const std::string& population) {
-  return StateKeys{1, gids, "population/" + population, 0};
+  return StateKeys{1, gids, "population/" + population, 0, {}, {}, {}, {}};
 }
 
 io::CheckpointBlock StateWriter::begin(const std::string& name, const StateKeys& keys, int width,
@@ -176,12 +195,52 @@ io::CheckpointBlock StateWriter::begin(const std::string& name, const StateKeys&
   b.value_width = width;
   b.integer = integer;
   b.key_set = keys.set;
+  b.segmented = keys.segmented();
   // A key set's keys travel with its first block only (the file stores them once).
-  if (keys.set.empty() || key_sets_.insert(keys.set).second) b.keys = keys.words;
+  if (keys.set.empty() || key_sets_.insert(keys.set).second) {
+    if (b.segmented) {
+      b.owners = keys.owners;
+      b.counts = keys.counts;
+    } else {
+      b.keys = keys.words;
+    }
+  }
   return b;
 }
 
+io::CheckpointBlock StateReader::segmented(const std::string& name, const StateKeys& keys) {
+  auto cached = ranges_.find(keys.set);
+  if (cached == ranges_.end()) {
+    std::vector<std::uint64_t> owners, counts;
+    source_.read_segments(name, owners, counts);
+    // Each owner's first entry in the file, by owner gid.
+    std::unordered_map<std::uint64_t, io::RowRange> where;
+    where.reserve(owners.size());
+    std::uint64_t offset = 0;
+    for (std::size_t i = 0; i < owners.size(); ++i) {
+      where.emplace(owners[i], io::RowRange{offset, counts[i]});
+      offset += counts[i];
+    }
+    std::vector<io::RowRange> ranges(keys.owners.size());
+    for (std::size_t i = 0; i < keys.owners.size(); ++i) {
+      const auto found = where.find(keys.owners[i]);
+      if (found == where.end() || found->second.count != keys.counts[i]) {
+        throw FileError(
+            name,
+            "the checkpoint holds " +
+                (found == where.end() ? std::string("no") : std::to_string(found->second.count)) +
+                " entries for target gid " + std::to_string(keys.owners[i]) + ", this network " +
+                std::to_string(keys.counts[i]) + " (it was written for another network)");
+      }
+      ranges[i] = found->second;
+    }
+    cached = ranges_.emplace(keys.set, std::move(ranges)).first;
+  }
+  return source_.read_ranges(name, cached->second);
+}
+
 io::CheckpointBlock StateReader::aligned(const std::string& name, const StateKeys& keys) {
+  if (keys.segmented()) throw InternalError(name + ": a segmented key set read as keyed entries");
   const auto cached = keys.set.empty() ? placements_.end() : placements_.find(keys.set);
   const bool reuse = cached != placements_.end() && cached->second.local.size() == keys.size();
   io::CheckpointBlock found;
@@ -249,6 +308,17 @@ io::CheckpointBlock StateReader::all(const std::string& name) {
   return source_.read(name, [](const std::uint64_t*) { return true; });
 }
 
+const ProjectionKeys& Simulation::checkpoint_keys(const Projection& p) {
+  const std::size_t index = static_cast<std::size_t>(p.index());
+  if (checkpoint_keys_.size() <= index) checkpoint_keys_.resize(index + 1);
+  std::shared_ptr<const ProjectionKeys>& keys = checkpoint_keys_[index];
+  if (!keys) {
+    keys = std::make_shared<const ProjectionKeys>(projection_keys(
+        p, *groups_[p.target()], spec_.projections[p.index()].name, context_.rank() == 0));
+  }
+  return *keys;
+}
+
 void Simulation::save_state(StateWriter& w) {
   for (auto& g : groups_) {
     const StateKeys keys = gid_keys(g->gids(), g->spec().name);
@@ -268,8 +338,7 @@ void Simulation::save_state(StateWriter& w) {
   rates_.save_state(w, groups_);
   for (const auto& p : projections_) {
     if (!p->plastic()) continue;  // static synapses have no changing state
-    const std::string& name = spec_.projections[p->index()].name;
-    p->save_state(w, projection_keys(*p, *groups_[p->target()], name, context_.rank() == 0));
+    p->save_state(w, checkpoint_keys(*p));
   }
   // Spike counts so far (for the run's summary), summed over ranks.
   std::vector<std::uint64_t> counts = global_spike_counts();
@@ -308,8 +377,7 @@ void Simulation::restore_state(StateReader& r, Step step) {
   rates_.restore_state(r, groups_);
   for (auto& p : projections_) {
     if (!p->plastic()) continue;
-    const std::string& name = spec_.projections[p->index()].name;
-    p->restore_state(r, projection_keys(*p, *groups_[p->target()], name, context_.rank() == 0));
+    p->restore_state(r, checkpoint_keys(*p));
   }
   const io::CheckpointBlock counts = r.all("simulation/spike_counts");
   for (std::size_t e = 0; e < counts.entries() && context_.rank() == 0; ++e) {
@@ -342,11 +410,11 @@ std::string Simulation::non_finite_state() {
     if (!found.empty()) break;
     const std::int64_t k = p->first_non_finite_weight();
     if (k < 0) continue;
-    const ProjectionKeys keys =
-        projection_keys(*p, *groups_[p->target()], spec_.projections[p->index()].name, false);
-    const Gid target = keys.synapses.words[3 * static_cast<std::size_t>(k) + 1];
+    const network::SynapseTables& t = p->host_tables();
+    const std::uint64_t synapse = static_cast<std::uint64_t>(k);
+    const Gid target = groups_[p->target()]->gids()[t.target(synapse)];
     found = "numerical blow-up: projection " + spec_.projections[p->index()].name + ", synapse " +
-            std::to_string(keys.synapses.words[3 * static_cast<std::size_t>(k)]) + " -> " +
+            std::to_string(synapse_source(t, synapse)) + " -> " +
             std::to_string(target - groups_[p->target()]->spec().first_gid) +
             " (source node -> target node): the weight is not finite" + at;
   }

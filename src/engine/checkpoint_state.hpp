@@ -19,16 +19,27 @@
 
 namespace spikeweave::engine {
 
-// The keys of a block's entries on this rank: `width` words per entry (at most 3).
+// The keys of a block's entries on this rank: `width` words per entry (at most 3), or, with
+// width 0, a segmented key set (a projection's synapses): no words; this rank's `owners`
+// (target gids) with `counts` entries each, stored owner after owner, each owner's entries in
+// the canonical order that every decomposition derives alike. Local entry i belongs to owner
+// owner_of(i), and local entries of one owner are in that canonical order already, so the
+// stored position of entry i is starts[owner] plus the entries of that owner before i: one
+// sequential pass, writing into one stream per owner (no permutation array, no random reads).
 struct StateKeys {
   int width = 1;
   std::vector<std::uint64_t> words;
   // Names the key set when other blocks share these keys (stored once in the file), or "".
   std::string set;
-  // The word that is a gid owned by this rank (neurons: 0; synapses: 1, the target), or -1:
-  // entries of other ranks' gids are skipped without a lookup (StateReader::set_local_gids).
+  // The word that is a gid owned by this rank (neurons: 0), or -1: entries of other ranks'
+  // gids are skipped without a lookup (StateReader::set_local_gids).
   int owner_word = -1;
-  std::size_t size() const { return words.size() / static_cast<std::size_t>(width); }
+  std::vector<std::uint64_t> owners, counts, starts;  // segmented key sets only
+  Kokkos::View<const std::uint32_t*, Kokkos::HostSpace> owner_of;
+  bool segmented() const { return width == 0; }
+  std::size_t size() const {
+    return segmented() ? owner_of.extent(0) : words.size() / static_cast<std::size_t>(width);
+  }
 };
 
 // Gids (one word per entry) of a population's neurons on this rank (key set "population/<name>").
@@ -61,6 +72,18 @@ struct ProjectionKeys {
   bool root = false;   // this rank writes the state that every rank holds whole
 };
 
+// Calls f(local entry i, stored position j) for every entry of `keys`, i increasing.
+template <class F>
+void for_each_stored(const StateKeys& keys, F&& f) {
+  const std::size_t n = keys.size();
+  if (!keys.segmented()) {
+    for (std::size_t i = 0; i < n; ++i) f(i, i);
+    return;
+  }
+  std::vector<std::uint64_t> next = keys.starts;
+  for (std::size_t i = 0; i < n; ++i) f(i, static_cast<std::size_t>(next[keys.owner_of(i)]++));
+}
+
 class StateWriter {
  public:
   // A rank-1 or rank-2 View whose first extent runs over the keys' entries.
@@ -78,25 +101,17 @@ class StateWriter {
     io::CheckpointBlock b =
         begin(name, keys, kRank == 2 ? static_cast<int>(view.extent(1)) : 1, std::is_integral_v<T>);
     b.single = std::is_same_v<T, float>;
+    const std::size_t width = static_cast<std::size_t>(b.value_width);
+    // Values in the stored order: the keys' order, or a segmented key set's canonical order.
     if constexpr (std::is_integral_v<T>) {
-      b.ints.reserve(n * static_cast<std::size_t>(b.value_width));
+      b.ints.resize(n * width);
+      copy_out(host, keys, b.ints.data());
+    } else if constexpr (std::is_same_v<T, float>) {
+      b.singles.resize(n * width);
+      copy_out(host, keys, b.singles.data());
     } else {
-      b.reals.reserve(n * static_cast<std::size_t>(b.value_width));
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      for (int j = 0; j < b.value_width; ++j) {
-        T value;
-        if constexpr (kRank == 1) {
-          value = host(i);
-        } else {
-          value = host(i, j);
-        }
-        if constexpr (std::is_integral_v<T>) {
-          b.ints.push_back(static_cast<std::int64_t>(value));
-        } else {
-          b.reals.push_back(static_cast<double>(value));
-        }
-      }
+      b.reals.resize(n * width);
+      copy_out(host, keys, b.reals.data());
     }
     blocks_.push_back(std::move(b));
   }
@@ -106,6 +121,18 @@ class StateWriter {
  private:
   io::CheckpointBlock begin(const std::string& name, const StateKeys& keys, int width,
                             bool integer);
+  // out[j * width + c] = host(i, c) for local entry i stored at j (see StateKeys).
+  template <class H, class U>
+  static void copy_out(const H& host, const StateKeys& keys, U* out) {
+    for_each_stored(keys, [&](std::size_t i, std::size_t j) {
+      if constexpr (static_cast<int>(H::rank) == 1) {
+        out[j] = static_cast<U>(host(i));
+      } else {
+        for (std::size_t c = 0; c < host.extent(1); ++c)
+          out[j * host.extent(1) + c] = static_cast<U>(host(i, c));
+      }
+    });
+  }
   std::vector<io::CheckpointBlock> blocks_;
   std::set<std::string> key_sets_;  // key sets whose keys a block already carries
 };
@@ -130,28 +157,21 @@ class StateReader {
   void get(const std::string& name, const StateKeys& keys, const V& view) {
     using T = typename V::non_const_value_type;
     constexpr int kRank = static_cast<int>(V::rank);
-    const io::CheckpointBlock b = aligned(name, keys);
+    const io::CheckpointBlock b = keys.segmented() ? segmented(name, keys) : aligned(name, keys);
     const int width = kRank == 2 ? static_cast<int>(view.extent(1)) : 1;
-    if (b.value_width != width || b.integer != std::is_integral_v<T>) {
-      throw FileError(name, "the checkpoint's block has " + std::to_string(b.value_width) +
-                                " values per entry, this network needs " + std::to_string(width));
+    if (b.value_width != width || b.integer != std::is_integral_v<T> ||
+        b.entries() != keys.size()) {
+      throw FileError(name, "the checkpoint's block has " + std::to_string(b.entries()) + " x " +
+                                std::to_string(b.value_width) + " values, this network needs " +
+                                std::to_string(keys.size()) + " x " + std::to_string(width));
     }
     auto host = Kokkos::create_mirror_view(view);
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      for (int j = 0; j < width; ++j) {
-        const std::size_t at = i * static_cast<std::size_t>(width) + static_cast<std::size_t>(j);
-        T value;
-        if constexpr (std::is_integral_v<T>) {
-          value = static_cast<T>(b.ints[at]);
-        } else {
-          value = static_cast<T>(b.reals[at]);
-        }
-        if constexpr (kRank == 1) {
-          host(i) = value;
-        } else {
-          host(i, j) = value;
-        }
-      }
+    if constexpr (std::is_integral_v<T>) {
+      copy_in(b.ints.data(), keys, host);
+    } else if (b.single && !b.singles.empty()) {
+      copy_in(b.singles.data(), keys, host);
+    } else {
+      copy_in(b.reals.data(), keys, host);
     }
     Kokkos::deep_copy(view, host);
   }
@@ -163,8 +183,26 @@ class StateReader {
     std::vector<std::uint64_t> rows;
     std::vector<std::size_t> local;
   };
+  // host(i, c) = in[j * width + c] for local entry i stored at j (see StateKeys).
+  template <class U, class H>
+  static void copy_in(const U* in, const StateKeys& keys, const H& host) {
+    using T = typename H::non_const_value_type;
+    for_each_stored(keys, [&](std::size_t i, std::size_t j) {
+      if constexpr (static_cast<int>(H::rank) == 1) {
+        host(i) = static_cast<T>(in[j]);
+      } else {
+        for (std::size_t c = 0; c < host.extent(1); ++c)
+          host(i, c) = static_cast<T>(in[j * host.extent(1) + c]);
+      }
+    });
+  }
+  // The values of a block of a segmented key set, in the keys' stored order: each owner's
+  // entries found through the file's owners and counts (read once per key set).
+  io::CheckpointBlock segmented(const std::string& name, const StateKeys& keys);
+
   io::CheckpointSource& source_;
   std::map<std::string, Placement> placements_;
+  std::map<std::string, std::vector<io::RowRange>> ranges_;  // per segmented key set
   std::vector<bool> local_gid_;
 };
 

@@ -69,7 +69,7 @@ class DopamineTrain {
     const io::CheckpointBlock stamps = r.all(prefix + "stamp");
     const io::CheckpointBlock n_after = r.all(prefix + "n_after");
     stamps_.assign(stamps.ints.begin(), stamps.ints.end());
-    n_after_ = n_after.reals;
+    n_after_.assign(n_after.reals.begin(), n_after.reals.end());
     if (stamps_.size() != n_after_.size()) {
       throw FileError(prefix + "stamp", "dopamine stamps and concentrations differ in length");
     }

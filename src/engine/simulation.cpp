@@ -145,8 +145,8 @@ void Simulation::select_recorded_weights() {
 void Simulation::run(Step steps, const ProgressCallback& progress) {
   const auto start = std::chrono::steady_clock::now();
   if (step_ == 0) recorder_->sample_weights(0, 0, true);
+  const Step first = step_;
   const Step end = step_ + steps;
-  const Step total = steps;
   while (step_ < end) {
     const int n = static_cast<int>(std::min<Step>(interval_steps_, end - step_));
     // A rank that fails inside the interval says so in the spike exchange, so the others stop
@@ -188,8 +188,8 @@ void Simulation::run(Step steps, const ProgressCallback& progress) {
     const bool stop = interval_hook_ && interval_hook_();
     if (progress) {
       progress(Progress{
-          total - (end - step_), total,
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+          step_, end,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), first});
     }
     if (stop) break;
   }

@@ -22,6 +22,7 @@ namespace spikeweave::engine {
 
 class StateWriter;
 class StateReader;
+struct ProjectionKeys;
 
 // Thrown on the ranks that did not fail themselves when another rank failed during the loop:
 // the failing rank reports its own error; these ranks only exit non-zero.
@@ -45,10 +46,14 @@ struct SynapseState {
   std::uint64_t index = 0;  // position in the projection's local tables
 };
 
+// Steps count from the start of the run (step 0), also in a run continued from a checkpoint,
+// so that the progress shown is that of the whole run; wall_seconds and first_step (the step
+// this process started from) give the speed.
 struct Progress {
-  Step steps_done = 0;
-  Step steps_total = 0;
+  Step steps_done = 0;   // the current step
+  Step steps_total = 0;  // the step the run ends at
   double wall_seconds = 0.0;
+  Step first_step = 0;
 };
 using ProgressCallback = std::function<void(const Progress&)>;
 
@@ -123,6 +128,9 @@ class Simulation {
   void find_source_runs();
   void select_recorded_weights();
   void deliver(Step first_step);
+  // The checkpoint keys of projection p on this rank, built at the first checkpoint or restore
+  // (the tables do not change, and recounting millions of synapses per checkpoint is not free).
+  const ProjectionKeys& checkpoint_keys(const Projection& p);
 
   const network::LoweredNetwork net_;  // owned: parts hold references to it
   const network::NetworkSpec& spec_;   // net_.spec
@@ -138,6 +146,7 @@ class Simulation {
   PostHistories histories_;
   PostRates rates_;
   std::vector<std::unique_ptr<Projection>> projections_;
+  std::vector<std::shared_ptr<const ProjectionKeys>> checkpoint_keys_;  // per projection index
   std::vector<std::unique_ptr<Stimulus>> stimuli_;
   std::unique_ptr<SpikeExchange> exchange_;
   std::unique_ptr<Recorder> recorder_;

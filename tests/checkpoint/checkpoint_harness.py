@@ -115,6 +115,66 @@ v_m = {{ population = "exc", node_ids = [0, 1, 2, 3, 4, 5, 6, 7], every_ms = 1.0
 """
 
 
+def models_network(t_stop_ms=200.0):
+    """A small network of the two models with a step-size state: aeif_cond_exp (adaptive RKF45;
+    its checkpoint holds the step size) with a plastic EE projection, and hh_psc_alpha."""
+    return f"""
+[simulation]
+dt_ms = 0.1
+t_stop_ms = {t_stop_ms}
+seed = 11
+output = "out.h5"
+flush_interval_ms = 30.0
+
+[[population]]
+name = "exc"
+size = 60
+model = "aeif_cond_exp"
+params = {{ c_m_pf = 200.0, g_l_ns = 10.0, e_l_mv = -60.0, v_th_mv = -50.0, delta_t_mv = 2.0, v_peak_mv = 0.0, v_reset_mv = -60.0, t_ref_ms = 2.0, a_ns = 2.0, b_pa = 20.0, tau_w_ms = 100.0, i_e_pa = 150.0 }}
+init = {{ v_m_mv = {{ uniform = [-60.0, -52.0] }} }}
+
+[[population]]
+name = "hh"
+size = 20
+model = "hh_psc_alpha"
+params = {{ i_e_pa = 600.0 }}
+
+[[projection]]
+name = "EE"
+source = "exc"
+target = "exc"
+connect = {{ rule = "fixed_indegree", indegree = 10 }}
+weight_ns = {{ uniform = [1.0, 3.0] }}
+delay_ms = {{ uniform = [1.0, 2.0] }}
+plasticity = {{ rule = "stdp_pair", lambda = 0.05, w_max_ns = 6.0, sweep_interval_ms = 30.0 }}
+
+[[projection]]
+source = "exc"
+target = "hh"
+connect = {{ rule = "fixed_indegree", indegree = 10 }}
+weight_pa = 40.0
+delay_ms = 1.0
+
+[[projection]]
+source = "hh"
+target = "exc"
+connect = {{ rule = "fixed_indegree", indegree = 5 }}
+weight_ns = -5.0
+delay_ms = 1.0
+
+[[stimulus]]
+kind = "poisson"
+target = "exc"
+rate_hz = 4000.0
+weight_ns = 1.0
+
+[[record]]
+spikes = "all"
+weights = {{ projection = "EE", every_ms = 10.0, sample = 100 }}
+v_m = {{ population = "exc", node_ids = [0, 1, 2, 3], every_ms = 1.0 }}
+"""
+
+
 def run(args, ranks=None, cwd=None, timeout=240):
     """Runs spikeweave ARGS, under mpiexec with RANKS ranks if given; returns the process."""
     cmd = [SPIKEWEAVE] + args

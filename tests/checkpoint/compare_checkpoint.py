@@ -14,6 +14,23 @@ def _sorted_rows(keys, values):
     return keys[order], values[order]
 
 
+def _segmented_keys(group):
+    """Keys (owner gid, index among the owner's entries) of a segmented key set (layout 2: a
+    projection's synapses, each target's in a canonical order)."""
+    owners = group["owners"][...].astype(np.uint64)
+    counts = group["counts"][...].astype(np.int64)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    index = np.arange(int(counts.sum()), dtype=np.int64) - starts
+    return np.stack([np.repeat(owners, counts), index.astype(np.uint64)], axis=1)
+
+
+def _block_keys(f, obj):
+    if "key_set" not in obj.attrs:
+        return obj["keys"][...]
+    keys = f[obj.attrs["key_set"]]
+    return _segmented_keys(keys) if isinstance(keys, h5py.Group) else keys[...]
+
+
 def state_blocks(path):
     """{block name: (keys, values)} of a checkpoint's state.h5, sorted by key, duplicate keys
     (rows that several ranks hold) merged after checking that they agree."""
@@ -22,7 +39,7 @@ def state_blocks(path):
         def visit(name, obj):
             if isinstance(obj, h5py.Group) and "name" in obj.attrs:
                 # Blocks of a key set (a projection's synapses, a population) share /keys/<set>.
-                keys = f[obj.attrs["key_set"]][...] if "key_set" in obj.attrs else obj["keys"][...]
+                keys = _block_keys(f, obj)
                 keys, values = _sorted_rows(keys, obj["values"][...])
                 if len(keys):
                     same = np.all(keys[1:] == keys[:-1], axis=1)

@@ -72,6 +72,18 @@ def main():
         if os.readlink(os.path.join(d, "A", "latest")) != os.path.basename(newest):
             problems.append("latest does not name the newest checkpoint")
 
+        # A restart from an earlier checkpoint into a directory that holds later ones: the
+        # oldest by step go, never the one just published (which `latest` names).
+        shutil.copytree(os.path.join(d, "A"), os.path.join(d, "P"), symlinks=True)
+        must(run(["run", "--restart", os.path.join("P", "ckpt-000000001000"), "-q", "-o", "p.h5",
+                  "--checkpoint-dir", "P", "--checkpoint-every-ms", "120", "--keep-checkpoints",
+                  "2", "--set", "simulation.t_stop_ms=130"], cwd=d), "restart into P")
+        kept = sorted(x for x in os.listdir(os.path.join(d, "P")) if x.startswith("ckpt-"))
+        if kept != ["ckpt-000000001200", "ckpt-000000002000"]:
+            problems.append(f"pruning by step after a restart into the same directory kept {kept}")
+        if os.readlink(os.path.join(d, "P", "latest")) != "ckpt-000000001200":
+            problems.append(f"latest names {os.readlink(os.path.join(d, 'P', 'latest'))}")
+
         bad = os.path.join(d, "A", "ckpt-000000009998")
         shutil.copytree(os.path.join(d, newest), bad)
         with open(os.path.join(bad, "state.h5"), "r+b") as f:
