@@ -191,3 +191,10 @@ def must(process, what):
 
 def ckpt(directory, step):
     return os.path.join(directory, f"ckpt-{step:012d}")
+
+
+def report(problems):
+    """Prints every problem found; the exit status of a test script (0: none)."""
+    for p in problems:
+        print(p)
+    return 1 if problems else 0

@@ -12,7 +12,7 @@ import tempfile
 import h5py
 import numpy as np
 
-from checkpoint_harness import must, run
+from checkpoint_harness import must, report, run
 
 BLOWUP_MS = 10.0
 NET = """
@@ -119,9 +119,7 @@ def main():
             found = trial(sub, ranks)
             print(("FAIL " if found else "ok   ") + f"{ranks or 1} rank(s)", flush=True)
             problems += found
-    for p in problems:
-        print(p)
-    return 1 if problems else 0
+    return report(problems)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 
-from checkpoint_harness import ENV, MPI_FLAGS, MPIEXEC, SPIKEWEAVE, compare_checkpoint, must, network, run
+from checkpoint_harness import ENV, MPI_FLAGS, MPIEXEC, SPIKEWEAVE, compare_checkpoint, must, network, report, run
 
 T_STOP_MS = 600.0
 TRIALS = 10
@@ -111,9 +111,7 @@ def main():
         if total_kills < TRIALS:
             problems.append(f"only {total_kills} kills in {TRIALS} trials: the runs were too short")
         problems += rank_kill(d)
-    for p in problems:
-        print(p)
-    return 1 if problems else 0
+    return report(problems)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import re
 import sys
 import tempfile
 
-from checkpoint_harness import RULES, ckpt, compare_checkpoint, models_network, must, network, run
+from checkpoint_harness import RULES, ckpt, compare_checkpoint, models_network, must, network, report, run
 
 # (rule, ranks of the uninterrupted run, ranks of the restart, partition of the restart)
 CASES = [("static", None, None, None), ("static", 2, 3, None), ("static", 4, None, "block")]
@@ -68,9 +68,7 @@ def main():
             found = case(tmp, *c)
             print(("FAIL " if found else "ok   ") + " ".join(str(x) for x in c), flush=True)
             problems += found
-    for p in problems:
-        print(p)
-    return 1 if problems else 0
+    return report(problems)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 
-from checkpoint_harness import ENV, MPI_FLAGS, MPIEXEC, SPIKEWEAVE, compare_checkpoint, must, network, run
+from checkpoint_harness import ENV, MPI_FLAGS, MPIEXEC, SPIKEWEAVE, compare_checkpoint, must, network, report, run
 
 EXIT_STOPPED = 75
 T_STOP_MS = 3000.0
@@ -81,9 +81,7 @@ def main():
             found = trial(d, name, **kwargs)
             print(("FAIL " if found else "ok   ") + name, flush=True)
             problems += found
-    for p in problems:
-        print(p)
-    return 1 if problems else 0
+    return report(problems)
 
 
 if __name__ == "__main__":
