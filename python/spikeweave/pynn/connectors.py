@@ -20,7 +20,7 @@ current-based inhibitory weights are negative in both.
 import numpy as np
 from pyNN import connectors
 
-from .values import Unsupported, distribution_bounds, engine_distribution
+from .values import distribution_bounds, engine_distribution
 
 _RULES = (connectors.AllToAllConnector, connectors.OneToOneConnector,
           connectors.FixedProbabilityConnector, connectors.FixedNumberPreConnector,
@@ -102,7 +102,8 @@ def _rule(connector, pre_segments, post_segments):
 
 
 def engine_projections(prj, index, pre_runs, post_runs, dt):
-    """([[projection]] tables, [(name, pre offset, post offset, weight factor)]) of a Projection.
+    """([[projection]] tables, [(name, pre offset, post offset, weight factor, delay)]) of a
+    Projection.
     pre_runs: [(Segment, offset)]; post_runs: [(Segment, offset, celltype)]."""
     connector, synapse = prj._connector, prj.synapse_type
     space = synapse.parameter_space
@@ -151,7 +152,7 @@ def engine_projections(prj, index, pre_runs, post_runs, dt):
             entry, factor = table(name, pre_seg, post_seg, celltype,
                                   {"rule": "all_to_all"}, w, d)
             tables.append(entry)
-            parts.append((name, pre_offset, post_offset, factor))
+            parts.append((name, pre_offset, post_offset, factor, _constant(d)))
         return tables, parts
 
     _check_delay(delay, dt, label)
@@ -167,10 +168,13 @@ def engine_projections(prj, index, pre_runs, post_runs, dt):
         if pre_seg.name != post_seg.name:
             connect.pop("allow_autapses", None)   # autapses exist only within one population
         name = f"prj{index}_{k}"
-        try:
-            entry, factor = table(name, pre_seg, post_seg, celltype, connect, weight, delay)
-        except Unsupported:
-            raise
+        entry, factor = table(name, pre_seg, post_seg, celltype, connect, weight, delay)
         tables.append(entry)
-        parts.append((name, pre_offset, post_offset, factor))
+        parts.append((name, pre_offset, post_offset, factor, _constant(delay)))
     return tables, parts
+
+
+def _constant(value):
+    """A constant delay [ms], or nan for a drawn one (the engine does not return delays)."""
+    low, high = distribution_bounds(value)
+    return float(low) if low == high else float("nan")

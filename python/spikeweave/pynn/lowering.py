@@ -31,7 +31,7 @@ class Lowered:
     def __init__(self, config, segments, projection_parts):
         self.config = config
         self._segments = segments                 # population -> [Segment]
-        self._projection_parts = projection_parts  # projection -> [(name, pre_offset, post_offset, factor)]
+        self._projection_parts = projection_parts  # projection -> [(name, pre_offset, post_offset, factor, delay_ms)]
         self._initial_v = {}
 
     def segments_of(self, population):
@@ -52,16 +52,18 @@ class Lowered:
         return self._initial_v[name]
 
     def synapses(self, projection, engine):
-        """(pre indices, post indices, weights in PyNN units) of this rank's synapses."""
-        pre, post, weight = [], [], []
-        for name, pre_offset, post_offset, factor in self._projection_parts[projection]:
+        """(pre indices, post indices, weights in PyNN units, delays [ms], nan where drawn) of
+        this rank's synapses."""
+        pre, post, weight, delay = [], [], [], []
+        for name, pre_offset, post_offset, factor, delay_ms in self._projection_parts[projection]:
             table = engine.weights(name)
             pre.append(table.source.astype(np.int64) + pre_offset)
             post.append(table.target.astype(np.int64) + post_offset)
             weight.append(np.asarray(table.weight, dtype=float) / factor)
+            delay.append(np.full(len(table.weight), delay_ms))
         if not pre:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-        return np.concatenate(pre), np.concatenate(post), np.concatenate(weight)
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
+        return tuple(np.concatenate(x) for x in (pre, post, weight, delay))
 
 
 def _segment_params(population, start, stop):

@@ -76,15 +76,12 @@ class Projection(common.Projection):
             if name not in ("weight", "delay"):
                 raise NotImplementedError(
                     f"spikeweave.pynn: Projection.get('{name}') is not supported (weight, delay)")
-        pre, post, weight = self._synapses()
-        columns = {"weight": weight}
-        if "delay" in names:
-            delay = base_value(self.synapse_type.parameter_space["delay"])
-            if not np.isscalar(delay):
-                raise NotImplementedError(
-                    "spikeweave.pynn: get('delay') works for constant delays only (the engine "
-                    "does not return per-synapse delays)")
-            columns["delay"] = np.full(len(pre), float(delay))
+        pre, post, weight, delay = self._synapses()
+        columns = {"weight": weight, "delay": delay}
+        if "delay" in names and np.isnan(delay).any():
+            raise NotImplementedError(
+                "spikeweave.pynn: get('delay') works for constant delays only (the engine "
+                "does not return per-synapse delays)")
         if format == "list":
             rows = [columns[n] for n in names]
             if with_address:

@@ -14,6 +14,7 @@ PyNN's default; other fractions raise NotImplementedError.
 from pyNN.standardmodels import build_translations, synapses
 
 from .simulator import state
+from .values import base_value, is_number
 
 
 def _identity(*names):
@@ -83,11 +84,10 @@ class STDPMechanism(synapses.STDPMechanism):
 
 def _values(component):
     """A component's parameters as plain floats (they are homogeneous in a projection)."""
-    space = component.parameter_space
-    space.evaluate(simplify=True)
     values = {}
-    for name, value in space.items():
-        if hasattr(value, "shape") and getattr(value, "size", 1) != 1:
+    for name, value in component.parameter_space.items():
+        value = base_value(value)
+        if not is_number(value):
             raise NotImplementedError(
                 f"spikeweave.pynn: {type(component).__name__}.{name} must be one number for the "
                 "whole projection")
