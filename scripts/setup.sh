@@ -2,7 +2,8 @@
 # Installs every Debian 12 package SpikeWeave needs to build, test, benchmark and analyse.
 # chromium is only for the report's browser test (ctest -L browser; skip it with -LE browser).
 # pybind11-dev and python3-dev build the Python module spikeweave._engine; python3-torch is for
-# spikeweave.torch and its tests (docs/python.md).
+# spikeweave.torch and its tests; python3-pynn and python3-brian for spikeweave.pynn (the PyNN
+# backend) and its comparison with pyNN.brian2 (docs/python.md).
 # Safe to run twice. Needs root (or sudo) and Debian's package archive.
 set -euo pipefail
 SUDO=""
@@ -19,6 +20,7 @@ PACKAGES=(
   slurm-wlm munge
   python3-h5py python3-numpy python3-matplotlib
   pybind11-dev python3-dev python3-torch
+  python3-pynn python3-brian
   clang-format
   clang libclang-rt-14-dev
   chromium fonts-dejavu-core
