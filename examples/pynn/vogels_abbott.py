@@ -4,11 +4,13 @@ once in PyNN: run it on SpikeWeave or on Brian2.
     /usr/bin/python3 examples/pynn/vogels_abbott.py spikeweave COBA
     /usr/bin/python3 examples/pynn/vogels_abbott.py brian2 CUBA --scale 0.1 --seed 3
 
-4000 neurons (80 % excitatory), 2 % connection probability, delay 0.2 ms (the time step), an
+4000 neurons (80 % excitatory), 2 % connection probability, delay 0.2 ms, an
 initial 50 ms of Poisson input to kick off self-sustained activity; COBA: conductance jumps of
-4 nS / 51 nS; CUBA: currents with PSP sizes of 0.27 mV / -4.5 mV as in PyNN's VAbenchmarks.py.
+4 nS / 51 nS; CUBA: currents of those conductances times the driving force at -60 mV, as
+PyNN's examples/VAbenchmarks.py.
 --scale shrinks the network and raises the connection probability by 1/scale so that every
-neuron keeps its number of inputs (the benchmark's dynamics need about 80 inputs per neuron).
+neuron keeps its number of inputs (80); scaled-down networks do not sustain their activity, so
+--drive-hz gives every neuron its own Poisson input through an excitatory synapse.
 """
 import argparse
 import time
@@ -28,43 +30,59 @@ def backend(name):
     return sim
 
 
-def build(sim, benchmark, scale=1.0, seed=1, dt_ms=0.1):
+PROJECTIONS = []   # the recurrent projections of the last build
+
+
+def build(sim, benchmark, scale=1.0, seed=1, dt_ms=0.1, drive_hz=0.0):
     n_total = int(round(4000 * scale))
     n_exc = int(round(0.8 * n_total))
     p_connect = min(1.0, 0.02 / scale)
     sim.setup(timestep=dt_ms, min_delay=dt_ms, seed=seed)
+    PROJECTIONS.clear()
     rng = sim.NumpyRNG(seed=seed)   # pyNN.brian2 draws from it; SpikeWeave uses setup's seed
     common = dict(cm=0.2, tau_m=20.0, v_rest=-60.0, v_thresh=-50.0, v_reset=-60.0,
                   tau_refrac=5.0, i_offset=0.0)
     if benchmark == "COBA":
-        celltype = sim.IF_cond_exp(tau_syn_E=5.0, tau_syn_I=10.0, e_rev_E=0.0, e_rev_I=-80.0,
+        def celltype():
+            return sim.IF_cond_exp(tau_syn_E=5.0, tau_syn_I=10.0, e_rev_E=0.0, e_rev_I=-80.0,
                                    **common)
         w_exc, w_inh = 4e-3, 51e-3           # uS
     else:
-        celltype = sim.IF_curr_exp(tau_syn_E=5.0, tau_syn_I=10.0, **common)
-        # PSP amplitudes 0.27 mV and -4.5 mV (Brette et al. 2007) as current jumps [nA]
-        w_exc = 0.27 * common["cm"] / 5.0 * 1.0 / (np.exp(-np.log(4.0) / 3.0)
-                                                   - np.exp(-4.0 * np.log(4.0) / 3.0)) \
-            / (20.0 / 15.0)
-        w_inh = -4.5 / 0.27 * w_exc
-    exc = sim.Population(n_exc, celltype, label="exc")
-    inh = sim.Population(n_total - n_exc, celltype, label="inh")
+        def celltype():
+            return sim.IF_curr_exp(tau_syn_E=5.0, tau_syn_I=10.0, **common)
+        # PyNN's VAbenchmarks.py: the COBA conductances (4 nS, 51 nS) times the driving force
+        # at the mean membrane potential -60 mV (reversal 0 and -80 mV), as currents [nA]
+        w_exc, w_inh = 1e-3 * 4.0 * (0.0 + 60.0), 1e-3 * 51.0 * (-80.0 + 60.0)
+    exc = sim.Population(n_exc, celltype(), label="exc")
+    inh = sim.Population(n_total - n_exc, celltype(), label="inh")
     for population in (exc, inh):
         population.initialize(v=sim.RandomDistribution("uniform", (-60.0, -50.0), rng=rng))
-    connector = sim.FixedProbabilityConnector(p_connect, rng=rng)
-    delay = dt_ms
+    delay = 0.2
     for source, weight, receptor in ((exc, w_exc, "excitatory"), (inh, w_inh, "inhibitory")):
         for target in (exc, inh):
-            sim.Projection(source, target, connector,
-                           sim.StaticSynapse(weight=weight, delay=delay),
-                           receptor_type=receptor)
+            # one generator per projection: PyNN's connectors draw each projection's matrix
+            # column by column from the start of the generator's sequence when it is shared
+            # (parallel_safe), which would give correlated projections in pyNN.brian2
+            projection_rng = sim.NumpyRNG(seed=seed * 100 + len(PROJECTIONS) + 1)
+            connector = sim.FixedProbabilityConnector(p_connect, rng=projection_rng)
+            PROJECTIONS.append(sim.Projection(source, target, connector,
+                                              sim.StaticSynapse(weight=weight, delay=delay),
+                                              receptor_type=receptor))
     # 50 ms of Poisson drive to start the activity (as in PyNN's VAbenchmarks.py)
     drive = sim.Population(20, sim.SpikeSourcePoisson(rate=50.0, start=0.0, duration=50.0),
                            label="drive")
     for target in (exc, inh):
-        sim.Projection(drive, target, sim.FixedProbabilityConnector(0.1, rng=rng),
-                       sim.StaticSynapse(weight=10 * w_exc if benchmark == "CUBA" else 0.1,
-                                         delay=delay), receptor_type="excitatory")
+        sim.Projection(drive, target, sim.FixedProbabilityConnector(0.01, rng=rng),
+                       sim.StaticSynapse(weight=0.1, delay=delay), receptor_type="excitatory")
+    if drive_hz > 0:
+        # scaled-down networks do not sustain their activity: an independent Poisson train per
+        # neuron through an excitatory synapse keeps them in a stationary state instead
+        for target in (exc, inh):
+            noise = sim.Population(target.size, sim.SpikeSourcePoisson(rate=drive_hz),
+                                   label=f"noise_{target.label}")
+            sim.Projection(noise, target, sim.OneToOneConnector(),
+                           sim.StaticSynapse(weight=w_exc, delay=delay),
+                           receptor_type="excitatory")
     exc.record("spikes")
     inh.record("spikes")
     return exc, inh
@@ -86,10 +104,13 @@ def main():
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--t-stop-ms", type=float, default=1000.0)
+    parser.add_argument("--drive-hz", type=float, default=0.0,
+                        help="an independent Poisson input per neuron at this rate (for "
+                             "scaled-down networks, which do not sustain their activity)")
     args = parser.parse_args()
     t0 = time.perf_counter()
     sim = backend(args.backend)
-    exc, inh = build(sim, args.benchmark, args.scale, args.seed)
+    exc, inh = build(sim, args.benchmark, args.scale, args.seed, drive_hz=args.drive_hz)
     t1 = time.perf_counter()
     sim.run(args.t_stop_ms)
     t2 = time.perf_counter()
