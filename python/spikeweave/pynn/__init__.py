@@ -23,7 +23,10 @@ from pyNN.connectors import (AllToAllConnector, ArrayConnector,  # noqa: F401
                              FixedTotalNumberConnector, FromFileConnector, FromListConnector,
                              IndexBasedProbabilityConnector, OneToOneConnector,
                              SmallWorldConnector)
+from pyNN import space  # noqa: F401
+from pyNN.parameters import Sequence  # noqa: F401
 from pyNN.random import NumpyRNG, RandomDistribution  # noqa: F401
+from pyNN.recording import get_io  # noqa: F401
 from pyNN.space import Space  # noqa: F401
 from pyNN.standardmodels import StandardCellType
 
@@ -73,7 +76,6 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
 def end(compatible_output=True):
     """Writes the files asked for with write_on_end and drops the engine."""
     for population, variables, filename in simulator.state.write_on_end:
-        from neo.io import get_io
         population.write_data(get_io(filename), variables)
     simulator.state.write_on_end = []
     simulator.state.engine = None
@@ -96,3 +98,26 @@ def record_v(source, filename):
 
 def record_gsyn(source, filename):
     raise NotImplementedError("spikeweave.pynn records spikes and v only")
+
+
+# PyNN scripts use these names from the backend module (as from pyNN.nest or pyNN.brian2)
+__all__ = [
+    "setup", "end", "run", "run_for", "run_until", "reset", "initialize", "get_current_time",
+    "get_time_step", "get_min_delay", "get_max_delay", "num_processes", "rank", "create",
+    "connect", "record", "record_v", "record_gsyn", "list_standard_models",
+    "Population", "PopulationView", "Assembly", "Projection", "Space", "space", "Sequence",
+    "NumpyRNG", "RandomDistribution", "get_io",
+    "AllToAllConnector", "ArrayConnector", "CloneConnector", "CSAConnector",
+    "DisplacementDependentProbabilityConnector", "DistanceDependentProbabilityConnector",
+    "FixedNumberPostConnector", "FixedNumberPreConnector", "FixedProbabilityConnector",
+    "FixedTotalNumberConnector", "FromFileConnector", "FromListConnector",
+    "IndexBasedProbabilityConnector", "OneToOneConnector", "SmallWorldConnector",
+    "EIF_cond_alpha_isfa_ista", "EIF_cond_exp_isfa_ista", "GIF_cond_exp", "HH_cond_exp",
+    "IF_cond_alpha", "IF_cond_exp", "IF_cond_exp_gsfa_grr", "IF_curr_alpha", "IF_curr_delta",
+    "IF_curr_exp", "IF_facets_hardware1", "Izhikevich", "SpikeSourceArray", "SpikeSourceGamma",
+    "SpikeSourcePoisson", "SpikeSourcePoissonRefractory",
+    "ACSource", "DCSource", "NoisyCurrentSource", "StepCurrentSource",
+    "AdditivePotentiationMultiplicativeDepression", "AdditiveWeightDependence",
+    "ElectricalSynapse", "GutigWeightDependence", "MultiplicativeWeightDependence",
+    "SpikePairRule", "StaticSynapse", "STDPMechanism", "TsodyksMarkramSynapse", "Vogels2011Rule",
+]
