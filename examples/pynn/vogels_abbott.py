@@ -18,13 +18,13 @@ import time
 import numpy as np
 
 
-def backend(name):
+def backend(name, brian2_codegen="numpy"):
     if name == "spikeweave":
         import spikeweave.pynn as sim
     elif name == "brian2":
         import brian2
         import pyNN.brian2 as sim
-        brian2.prefs.codegen.target = "numpy"   # no C++ compiler run
+        brian2.prefs.codegen.target = brian2_codegen   # numpy: no compiler run
     else:
         raise SystemExit(f"unknown backend {name!r}: spikeweave or brian2")
     return sim
@@ -107,9 +107,11 @@ def main():
     parser.add_argument("--drive-hz", type=float, default=0.0,
                         help="an independent Poisson input per neuron at this rate (for "
                              "scaled-down networks, which do not sustain their activity)")
+    parser.add_argument("--brian2-codegen", default="numpy", choices=["numpy", "cython"],
+                        help="Brian2's code generation target (cython compiles C++ first)")
     args = parser.parse_args()
     t0 = time.perf_counter()
-    sim = backend(args.backend)
+    sim = backend(args.backend, args.brian2_codegen)
     exc, inh = build(sim, args.benchmark, args.scale, args.seed, drive_hz=args.drive_hz)
     t1 = time.perf_counter()
     sim.run(args.t_stop_ms)
