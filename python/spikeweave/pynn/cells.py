@@ -9,7 +9,7 @@ into the engine's weight unit (pA, nS or mV).
 """
 from pyNN.standardmodels import build_translations, cells
 
-from .simulator import HORIZON_MS
+from .simulator import HORIZON_MS, state
 
 _LIF_COMMON = (
     ('v_rest', 'e_l_mv'),
@@ -105,6 +105,16 @@ class SpikeSourceArray(_EngineCell, cells.SpikeSourceArray):
     engine_model = "spike_source"
     is_source = True
     translations = build_translations(('spike_times', 'spike_times_ms'))
+
+    def engine_params(self, native):
+        times = native["spike_times_ms"]
+        flat = [t for train in times for t in train] if times and isinstance(times[0], list) \
+            else times
+        if flat and min(flat) < state.dt - 1e-9:
+            raise NotImplementedError(
+                f"spikeweave.pynn: SpikeSourceArray spike at {min(flat)} ms: the engine emits "
+                f"spikes at the end of a step, so the earliest is at the time step {state.dt} ms")
+        return dict(native)
 
 
 def _not_available(pynn_class, reason):
