@@ -1,6 +1,7 @@
 """The PyNN network as one SpikeWeave configuration dict (the keys of a TOML file).
 
     population  -> one [[population]] per segment (segments.py), named "<label>__<k>"
+                   (the label made unique and safe for HDF5 group names)
     projection  -> one [[projection]] per pair of pre and post segments (connectors.py)
     DCSource    -> [[stimulus]] kind = "dc" per touched segment, with node_ids
     record()    -> [[record]] spikes and v_m (node_ids, every_ms) per segment
@@ -20,9 +21,15 @@ from .values import engine_distribution
 Segment = namedtuple("Segment", ["name", "start", "stop"])
 
 
-def _name(population, index):
+def _label(population, taken):
+    """An engine-safe, unique stem for a population's segments (labels may repeat in PyNN)."""
     label = re.sub(r"[^A-Za-z0-9_-]", "_", population.label or "population")
-    return f"{label}__{index}"
+    stem, n = label, 1
+    while stem in taken:
+        n += 1
+        stem = f"{label}_{n}"
+    taken.add(stem)
+    return stem
 
 
 class Lowered:
@@ -105,12 +112,13 @@ def lower_network(state):
     cuts = compute_cuts(state.populations, state.projections)
     config = {"simulation": {"dt_ms": state.dt, "t_stop_ms": HORIZON_MS, "seed": state.seed},
               "population": [], "projection": [], "stimulus": [], "record": []}
-    segments, receives_input = {}, set()
+    segments, receives_input, stems = {}, set(), set()
     for population in state.populations:
         bounds = sorted(cuts[population])
         segments[population] = []
+        stem = _label(population, stems)
         for k, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:])):
-            name = _name(population, k) if len(bounds) > 2 else _name(population, 0)
+            name = f"{stem}__{k}"
             segments[population].append(Segment(name, start, stop))
             celltype = population.celltype
             entry = {"name": name, "size": stop - start, "model": celltype.engine_model,
@@ -155,7 +163,7 @@ def lower_network(state):
                         "start_ms": start_ms, "stop_ms": stop_ms,
                         "node_ids": (np.unique(inside) - seg.start).tolist()})
 
-    spike_segments = []
+    spike_segments, v_recorded = [], set()
     for population in state.populations:
         recorder = population.recorder
         if recorder.recorded.get("spikes"):
@@ -166,6 +174,7 @@ def lower_network(state):
         for seg in segments[population]:
             inside = recorded_v[(recorded_v >= seg.start) & (recorded_v < seg.stop)]
             if len(inside):
+                v_recorded.add(seg.name)
                 config["record"].append({"v_m": {
                     "population": seg.name, "node_ids": (inside - seg.start).tolist(),
                     "every_ms": float(recorder.sampling_interval)}})
@@ -176,4 +185,5 @@ def lower_network(state):
             del config[key]
     lowered = Lowered(config, segments, projection_parts)
     lowered._receives_input = receives_input
+    lowered.v_recorded = v_recorded   # segments with a [[record]] v_m table
     return lowered

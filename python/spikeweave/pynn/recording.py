@@ -65,6 +65,8 @@ class Recorder(recording.Recorder):
         columns = {}
         rows = None
         for seg in segments:
+            if seg.name not in state.lowered.v_recorded:
+                continue
             membrane = engine.membrane(seg.name)
             initial = state.lowered.initial_v(seg.name)
             for k, node in enumerate(membrane.node_ids.tolist()):
