@@ -59,10 +59,16 @@ def test_stdp():
                                      weight_dependence=dependence(w_min=0.0, w_max=w_max),
                                      weight=w0, delay=delay)
             projections[name, rule] = sim.Projection(pre, post, sim.AllToAllConnector(), stdp)
+    projections["A", "add"].record("weight", sampling_interval=100.0)   # SpikeWeave extension
     post.record("spikes")
     sim.run(500.0)
     post_spikes = post.get_data().segments[0].spiketrains[0].times.magnitude.tolist()
     check(len(post_spikes) >= 1, f"STDP: the post neuron fires ({post_spikes})")
+    signal = projections["A", "add"].get_data().segments[0].analogsignals[0]
+    final = projections["A", "add"].get("weight", format="array")[0, 0]
+    check(signal.shape[1] == 1 and abs(float(signal[-1, 0]) - final) < 1e-12
+          and abs(float(signal[0, 0]) - w0) < 1e-9 and float(signal.sampling_period) == 100.0,
+          f"recorded weights: {signal.shape[0]} samples every 100 ms from w0 to get('weight')")
     for (name, rule), prj in projections.items():
         w = prj.get("weight", format="array")[0, 0]
         expected = stdp_closed_form(pre_times[name], post_spikes, delay, w0, w_max,

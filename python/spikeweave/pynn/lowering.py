@@ -58,6 +58,9 @@ class Lowered:
     def initial_v(self, name):
         return self._initial_v[name]
 
+    def parts_of(self, projection):
+        return self._projection_parts[projection]
+
     def synapses(self, projection, engine):
         """(pre indices, post indices, weights in PyNN units, delays [ms], nan where drawn) of
         this rank's synapses."""
@@ -178,6 +181,12 @@ def lower_network(state):
                 config["record"].append({"v_m": {
                     "population": seg.name, "node_ids": (inside - seg.start).tolist(),
                     "every_ms": float(recorder.sampling_interval)}})
+    for prj in state.projections:
+        if prj.weight_sampling_interval is not None:
+            for name, *_ in projection_parts[prj]:
+                config["record"].append({"weights": {
+                    "projection": name, "every_ms": prj.weight_sampling_interval,
+                    "sample": "all"}})
     if spike_segments:
         config["record"].insert(0, {"spikes": spike_segments})
     for key in ("projection", "stimulus", "record"):

@@ -35,6 +35,7 @@ class Projection(common.Projection):
         self._check_weight_sign(self.synapse_type.parameter_space["weight"])
         state.network_changed("creating a Projection")
         state.projections.append(self)
+        self.weight_sampling_interval = None   # record("weight") (a SpikeWeave extension)
 
     def _check_weight_sign(self, weight):
         value = base_value(weight)
@@ -100,3 +101,49 @@ class Projection(common.Projection):
                 array[i, j] = value if np.isnan(array[i, j]) else operation(array[i, j], value)
             arrays.append(array)
         return arrays[0] if single else arrays
+
+    # --- weight recording: a SpikeWeave extension (PyNN 0.10 has no Projection.record) --------
+
+    def record(self, variable="weight", sampling_interval=None):
+        """Records every synapse's weight each `sampling_interval` ms (engine [[record]]
+        weights, sample = "all"); get_data() returns them. Not part of PyNN 0.10's API: PyNN
+        scripts sample weights with run(callbacks=...) and get("weight"), which works too."""
+        if variable != "weight":
+            raise NotImplementedError("spikeweave.pynn: a Projection records 'weight' only")
+        interval = float(sampling_interval or state.dt)
+        steps = interval / state.dt
+        if abs(steps - round(steps)) > 1e-9 or round(steps) < 1:
+            raise ValueError(f"sampling_interval {interval} ms is not a multiple of the time step")
+        state.network_changed("starting a weight recording")
+        self.weight_sampling_interval = interval
+
+    def get_data(self):
+        """A neo Block with one Segment holding an AnalogSignal 'weight' [samples, synapses]
+        (PyNN units), annotated with each synapse's presynaptic and postsynaptic index."""
+        import neo
+        import quantities as pq
+        if self.weight_sampling_interval is None:
+            raise ValueError("call Projection.record('weight') before the first run")
+        engine = state.build()
+        columns, pre, post, times = [], [], [], None
+        for name, pre_offset, post_offset, factor, _ in state.lowered.parts_of(self):
+            trace = engine.weight_record(name)
+            columns.append(np.asarray(trace.weight, dtype=float) / factor)
+            pre.append(trace.source.astype(np.int64) + pre_offset)
+            post.append(trace.target.astype(np.int64) + post_offset)
+            times = trace.times_ms
+        weights = np.concatenate(columns, axis=1) if columns else np.zeros((0, 0))
+        units = "nA" if not self.post.conductance_based else "uS"
+        if getattr(self.post.celltype, "engine_model", "") == "lif_psc_delta":
+            units = "mV"
+        signal = neo.AnalogSignal(
+            weights, units=units, sampling_period=self.weight_sampling_interval * pq.ms,
+            t_start=(times[0] if times is not None and len(times) else 0.0) * pq.ms,
+            name="weight", array_annotations={
+                "presynaptic_index": np.concatenate(pre) if pre else np.zeros(0, int),
+                "postsynaptic_index": np.concatenate(post) if post else np.zeros(0, int)})
+        segment = neo.Segment(name="segment%03d" % state.segment_counter)
+        segment.analogsignals.append(signal)
+        block = neo.Block(name=self.label or "projection")
+        block.segments.append(segment)
+        return block
