@@ -25,3 +25,24 @@ def brian2_backend():
     import logging
     logging.getLogger("brian2").setLevel(logging.WARNING)
     return sim
+
+
+def memoize_brian2_state_updaters():
+    """Brian2 derives each NeuronGroup's integration code from its equations anew (for linear
+    equations by solving them with sympy: 3-5 s each). Groups with the same equations get the
+    same code, so it is kept by the equations' text: the same results, less CI time (the
+    Vogels-Abbott test builds 8 groups of 2 kinds)."""
+    from brian2.stateupdaters.base import StateUpdateMethod
+    original = StateUpdateMethod.apply_stateupdater
+    cache = {}
+
+    def apply_stateupdater(equations, variables, method, method_options=None, group_name=None):
+        key = (str(equations), repr(method), repr(method_options))
+        if key not in cache:
+            cache[key] = original(equations, variables, method, method_options=method_options,
+                                  group_name=group_name)
+        result = cache[key]
+        if not isinstance(result, str):   # a callable updater (GSL) is bound to its group
+            del cache[key]
+        return result
+    StateUpdateMethod.apply_stateupdater = staticmethod(apply_stateupdater)
