@@ -13,7 +13,7 @@ runs integrate the same input; current steps need no shift (their onsets agree).
 
 Tolerances on V, outside the spikes (from two steps before a spike of either to two steps after
 the end of its refractory period, where one trace is at threshold and the other reset):
-- IF_curr_exp, IF_curr_alpha: 1e-4 mV. Both integrate the linear dynamics exactly (SpikeWeave's
+- IF_curr_exp, IF_curr_alpha, IF_curr_delta: 1e-4 mV. Both integrate the linear dynamics exactly (SpikeWeave's
   propagators, Brian2's 'exact'); V is recorded as float32 (6e-8 relative: 4e-6 mV at 65 mV).
   Measured: 4e-6 mV.
 - IF_cond_exp: 0.1 mV. The model is nonlinear in V; Brian2 falls back to forward Euler, SpikeWeave
@@ -49,6 +49,8 @@ CASES = [
     # Brian2's IF_curr_alpha uses tau_syn_E for the inhibitory current too: keep them equal
     ("IF_curr_alpha", {"tau_syn_E": 2.0, "tau_syn_I": 2.0}, 0.5, -0.5, 1.0, 1e-4, 2 * DT_MS,
      True),
+    # voltage jumps [mV]; both discard nothing here (no input arrives while refractory)
+    ("IF_curr_delta", {}, 2.0, -2.0, 1.5, 1e-4, 2 * DT_MS, True),
     ("IF_cond_exp", {}, 0.02, 0.02, 1.0, 0.1, 2 * DT_MS, True),
     ("EIF_cond_exp_isfa_ista", {}, 0.02, 0.02, 0.6, 1.0, 1.0, False),
 ]
