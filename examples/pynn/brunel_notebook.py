@@ -1,7 +1,8 @@
 """Brunel (2000) in Python, notebook style: build the network as a dict, run it in steps, look
 at it between steps, and plot with spikeweave.plots. No TOML file, no HDF5 file.
 
-    PYTHONPATH=$PWD/build/python /usr/bin/python3 examples/pynn/brunel_notebook.py [--scale 0.2] [--out out/brunel_notebook]
+    PYTHONPATH=$PWD/build/python /usr/bin/python3 examples/pynn/brunel_notebook.py \
+        [--scale 0.2] [--out out/brunel_notebook]
 
 The network of examples/brunel.toml (the asynchronous irregular state: g = 5, eta = 2):
 10,000 excitatory and 2,500 inhibitory lif_psc_delta neurons, 10 % in-degree, J = 0.1 mV,

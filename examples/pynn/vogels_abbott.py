@@ -120,7 +120,8 @@ def main():
         rate, cv = statistics(population, 100.0, args.t_stop_ms)
         print(f"{population.label}: rate {rate:.2f} Hz, CV {cv:.3f}")
     sim.end()
-    print(f"build {t1 - t0:.2f} s, simulate {t2 - t1:.2f} s, total {time.perf_counter() - t0:.2f} s")
+    total = time.perf_counter() - t0
+    print(f"build {t1 - t0:.2f} s, simulate {t2 - t1:.2f} s, total {total:.2f} s")
 
 
 if __name__ == "__main__":

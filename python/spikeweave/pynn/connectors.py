@@ -7,7 +7,8 @@
     FixedNumberPostConnector   -> fixed_outdegree     n, with_replacement -> allow_multapses
     FixedTotalNumberConnector  -> fixed_total_number  n, with_replacement -> allow_multapses
     FromListConnector (FromFileConnector, ArrayConnector) -> one all_to_all projection between
-                                  single-cell segments per listed connection, with its weight and delay
+                                  single-cell segments per listed connection, with its
+                                  weight and delay
 The engine draws connectivity from its own Philox streams (seed of setup(seed=...)), not from the
 connector's rng. FixedNumberPre needs a presynaptic side that is one segment (the in-degree is
 counted over the whole side), FixedNumberPost a postsynaptic one, FixedTotalNumber both;

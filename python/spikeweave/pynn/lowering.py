@@ -38,7 +38,8 @@ class Lowered:
     def __init__(self, config, segments, projection_parts):
         self.config = config
         self._segments = segments                 # population -> [Segment]
-        self._projection_parts = projection_parts  # projection -> [(name, pre_offset, post_offset, factor, delay_ms)]
+        # projection -> [(engine name, pre offset, post offset, weight factor, delay_ms)]
+        self._projection_parts = projection_parts
         self._initial_v = {}
 
     def segments_of(self, population):
