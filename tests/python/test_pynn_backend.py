@@ -221,6 +221,12 @@ def test_not_implemented():
     sim.Projection(a + b, b, sim.FixedNumberPreConnector(3))
     raises("FixedNumberPre from an Assembly of two populations", lambda: sim.run(1.0))
     sim.setup(timestep=0.1)
+    varied = sim.Population(3000, sim.IF_curr_exp(
+        tau_m=sim.RandomDistribution("uniform", (10.0, 20.0))), label="varied")
+    sim.Projection(varied, varied, sim.FixedProbabilityConnector(0.1))
+    raises("3000 neurons with 3000 different tau_m projecting onto themselves (9 million "
+           "engine projections)", lambda: sim.run(1.0))
+    sim.setup(timestep=0.1)
     sim.Population(1, sim.SpikeSourceArray(spike_times=[0.0, 5.0]), label="early")
     raises("a SpikeSourceArray spike before the end of the first step", lambda: sim.run(1.0))
     sim.setup(timestep=0.1)

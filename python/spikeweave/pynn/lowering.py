@@ -12,6 +12,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from .cells_of import cells_of
 from .connectors import engine_projections
 from .populations import INIT_KEYS
 from .segments import compute_cuts, side_runs
@@ -77,6 +78,33 @@ class Lowered:
         return tuple(np.concatenate(x) for x in (pre, post, weight, delay))
 
 
+# Beyond these the one-population-per-segment mapping costs more than it is worth (a network
+# of a few thousand populations builds in seconds; heterogeneous parameters on thousands of
+# neurons would make millions of projections): the backend refuses rather than crawl.
+MAX_ENGINE_POPULATIONS = 5000
+MAX_ENGINE_PROJECTIONS = 20000
+
+
+def _too_many(what):
+    return (f"spikeweave.pynn: this network needs {what}: per-neuron parameter values, views, "
+            "Assemblies and FromListConnector lists cut PyNN populations into engine "
+            "populations (one parameter set each), and projections into one per pair of them. "
+            "Use homogeneous parameters (or a few distinct values in contiguous runs), whole "
+            "populations in projections and short lists; the engine has no per-neuron parameter "
+            "arrays or explicit connection lists yet.")
+
+
+def _engine_projection_count(prj, pre_runs, post_runs):
+    from pyNN import connectors
+    if isinstance(prj._connector, connectors.FromListConnector):
+        return len(prj._connector.conn_list)
+    if isinstance(prj._connector, connectors.ArrayConnector):
+        return int(np.count_nonzero(prj._connector.array))
+    if isinstance(prj._connector, connectors.OneToOneConnector):
+        return len(pre_runs)
+    return len(pre_runs) * len(post_runs)
+
+
 def _segment_params(population, start, stop):
     native = {}
     for name, values in population._parameters.items():
@@ -140,13 +168,22 @@ def lower_network(state):
                 return seg
         raise AssertionError("a run does not start at a segment")
 
-    projection_parts = {}
-    for index, prj in enumerate(state.projections):
-        from .cells_of import cells_of
+    n_segments = sum(len(s) for s in segments.values())
+    if n_segments > MAX_ENGINE_POPULATIONS:
+        raise NotImplementedError(_too_many(f"{n_segments} engine populations"))
+    runs = []
+    for prj in state.projections:
         pre_runs = [(segment_at(p, a), offset) for p, a, b, offset
                     in side_runs(cells_of(prj.pre), cuts)]
         post_runs = [(segment_at(p, a), offset, p.celltype) for p, a, b, offset
                      in side_runs(cells_of(prj.post), cuts)]
+        runs.append((pre_runs, post_runs))
+    n_projections = sum(_engine_projection_count(prj, pre, post)
+                        for prj, (pre, post) in zip(state.projections, runs))
+    if n_projections > MAX_ENGINE_PROJECTIONS:
+        raise NotImplementedError(_too_many(f"{n_projections} engine projections"))
+    projection_parts = {}
+    for index, (prj, (pre_runs, post_runs)) in enumerate(zip(state.projections, runs)):
         tables, parts = engine_projections(prj, index, pre_runs, post_runs, state.dt)
         config["projection"] += tables
         projection_parts[prj] = parts
