@@ -3,7 +3,8 @@
 # chromium is only for the report's browser test (ctest -L browser; skip it with -LE browser).
 # pybind11-dev and python3-dev build the Python module spikeweave._engine; python3-torch is for
 # spikeweave.torch and its tests (docs/python.md); python3-sklearn holds the 8x8 digits and the
-# readout of `spikeweave task`.
+# readout of `spikeweave task`; python3-pynn and python3-brian for spikeweave.pynn (the PyNN
+# backend) and its comparison with pyNN.brian2.
 # Safe to run twice. Needs root (or sudo) and Debian's package archive.
 set -euo pipefail
 SUDO=""
@@ -20,6 +21,7 @@ PACKAGES=(
   slurm-wlm munge
   python3-h5py python3-numpy python3-matplotlib python3-scipy python3-sklearn
   pybind11-dev python3-dev python3-torch
+  python3-pynn python3-brian
   clang-format
   clang libclang-rt-14-dev
   chromium fonts-dejavu-core
