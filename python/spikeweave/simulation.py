@@ -246,8 +246,9 @@ class Simulation:
     def set_plasticity(self, projection, enabled):
         """Switches the plasticity of `projection` off (its weights keep their values while the
         traces and pairings go on, and normalize_incoming pauses) or on again. Pairings up to now
-        count under the old setting. STDP rules (stdp_pair, stdp_power_law, stdp_triplet)
-        only; others raise ValueError."""
+        count under the old setting. Every spike-timing rule (the STDP rules, stdp_dopamine: the
+        eligibility goes on; calcium: rho holds, the calcium goes on); static projections,
+        homeostatic gains and tagging raise ValueError."""
         self._sim.set_plasticity(projection, bool(enabled))
 
     def set_stimulus(self, index, rate_hz=None, amplitude_pa=None):

@@ -159,8 +159,8 @@ class PlasticProjection : public Projection {
   void set_learning(bool on, Step now) override {
     if (!can_switch_learning())
       throw ConfigError(key_,
-                        "plasticity can be switched on and off for the STDP rules "
-                        "(stdp_pair, stdp_power_law, stdp_triplet) only");
+                        "its plasticity rule cannot be switched on and off (a rule can once "
+                        "its projection class implements switch_learning)");
     if (s_.syn.gain.extent(0) > 0 || tagging_)
       throw ConfigError(key_,
                         "homeostatic gains and tagging change its weights on their own; "
@@ -331,7 +331,8 @@ class PlasticProjection : public Projection {
   // The weight a stored plastic state stands for (the state is the weight except for calcium).
   virtual double weight_from_state(double state) const { return state; }
   virtual double state_from_weight(double weight) const { return weight; }
-  // Rules whose kernels can hold the weights while the traces go on (set_learning).
+  // Rules whose kernels can hold the weights while the traces go on (set_learning): the STDP
+  // rules, dopamine and calcium.
   virtual bool can_switch_learning() const { return false; }
   virtual void switch_learning(bool on) { (void)on; }
 

@@ -50,6 +50,9 @@ struct CalciumSynapses {
   DopamineSignal dopamine;
   double dopamine_gain = 0.0;
   double tau_n_ms = 200.0;
+  // false: plasticity switched off between runs (the Python module): rho holds while the calcium
+  // traces go on (they depend on the spikes alone).
+  bool learning = true;
   View<double**> kminus;  // unused (shared plastic code)
   std::int64_t kminus_base = 0;
 
@@ -136,6 +139,7 @@ struct CalciumSynapses {
   // Advances rho of one synapse from a to b (steps).
   KOKKOS_INLINE_FUNCTION double advance(double r, std::uint64_t row, std::uint32_t target,
                                         int delay, std::int64_t a, std::int64_t b) const {
+    if (!learning) return r;
     std::int64_t s = a;
     while (s < b) {
       const std::int64_t e = next_event(row, target, delay, s, b);

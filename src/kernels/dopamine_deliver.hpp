@@ -55,14 +55,17 @@ struct DopamineSynapses {
   DecayTable decay_plus;
   View<double**> kminus;  // as in StdpSynapses
   std::int64_t kminus_base = 0;
+  bool learning = true;  // as in StdpSynapses: false holds w while c and n go on
 
   // w and c from a to b (times in steps) with n = n0 at a and no dopamine spike in (a, b].
   KOKKOS_INLINE_FUNCTION void integrate(double& w, double& c, double& n, std::int64_t steps) const {
     if (steps <= 0) return;
     const double s = static_cast<double>(steps) * p.dt_ms;
     const double rate = 1.0 / p.tau_c_ms + 1.0 / p.tau_n_ms;
-    w += c * (n * -::expm1(-rate * s) / rate - p.b * p.tau_c_ms * -::expm1(-s / p.tau_c_ms));
-    w = w < p.w_min ? p.w_min : (w > p.w_max ? p.w_max : w);
+    if (learning) {
+      w += c * (n * -::expm1(-rate * s) / rate - p.b * p.tau_c_ms * -::expm1(-s / p.tau_c_ms));
+      w = w < p.w_min ? p.w_min : (w > p.w_max ? p.w_max : w);
+    }
     c *= ::exp(-s / p.tau_c_ms);
     n *= dopamine.decay_n(steps);
   }

@@ -150,6 +150,33 @@ class Plasticity(unittest.TestCase):
         sim.run(200.0)
         self.assertTrue(np.any(sim.weights("EE").weight != frozen))
 
+    def test_dopamine_and_calcium_hold_while_off(self):
+        # small_net's exc_to_exc learning with a modulated rule, driven by a 20 Hz dopamine
+        # population. For calcium the excitatory drive is lowered to 9 kHz: excitatory neurons
+        # fire at about 1 Hz, where its piecewise integration stays cheap (at small_net's 120 Hz
+        # it takes 40 s per 50 ms) and weights still move.
+        rules = {"stdp_dopamine": ({"rule": "stdp_dopamine", "dopamine_population": "DA",
+                                    "w_max_pa": 200.0}, 14000.0),
+                 "calcium": ({"rule": "calcium", "w_min_pa": 0.0, "w_max_pa": 200.0,
+                              "tau_rho_ms": 500.0, "pre_delay_ms": 3.7,
+                              "dopamine_population": "DA"}, 9000.0)}
+        for rule, (table, drive_hz) in rules.items():
+            config = load(SMALL_NET)
+            config["simulation"]["t_stop_ms"] = 300.0
+            config["stimulus"][0]["rate_hz"] = drive_hz
+            config["population"].append({"name": "DA", "size": 20, "model": "poisson_source",
+                                         "params": {"rate_hz": 20.0}})
+            config["projection"][0]["plasticity"] = table
+            sim = spikeweave.Simulation.from_dict(config)
+            sim.run(100.0)
+            sim.set_plasticity("exc_to_exc", False)
+            frozen = sim.weights("exc_to_exc").weight.copy()
+            sim.run(100.0)
+            np.testing.assert_array_equal(sim.weights("exc_to_exc").weight, frozen, err_msg=rule)
+            sim.set_plasticity("exc_to_exc", True)
+            sim.run(100.0)
+            self.assertTrue(np.any(sim.weights("exc_to_exc").weight != frozen), rule)
+
     def test_static_projections_refuse(self):
         sim = spikeweave.Simulation.from_file(STDP_DEMO)
         with self.assertRaisesRegex(ValueError, "static: there is no plasticity to switch"):

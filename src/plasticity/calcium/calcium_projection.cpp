@@ -104,6 +104,8 @@ class CalciumProjection final : public PlasticProjection<Weight, kernels::Calciu
       s.dopamine = train_.signal();
     }
   }
+  bool can_switch_learning() const override { return true; }
+  void switch_learning(bool on) override { this->s_.learning = on; }
   std::uint64_t extra_bytes() const override {
     const auto& s = this->s_;
     return s.pending.span() * sizeof(std::int64_t) +

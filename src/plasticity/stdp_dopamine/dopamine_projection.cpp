@@ -54,6 +54,8 @@ class DopamineProjection final
   bool dopamine_above(Step stamp) const override {
     return protein_dopamine_threshold_ > 0.0 && train_.n_at(stamp) > protein_dopamine_threshold_;
   }
+  bool can_switch_learning() const override { return true; }
+  void switch_learning(bool on) override { this->s_.learning = on; }
   std::uint64_t extra_bytes() const override {
     return this->s_.eligibility.span() * sizeof(Weight);
   }
