@@ -8,12 +8,14 @@ NEST's stdp_synapse form (multiplicative, all-to-all pairing: facilitation
 w/w_max += lambda (1 - w/w_max) K+ at a post spike, depression w/w_max -= alpha lambda (w/w_max)
 K- at a pre spike) and the incoming weights of each E neuron scaled to 300 nS after every
 presentation, E -> I one-to-one (104 nS), I -> E to every E neuron but the interneuron's own
-(-170 nS), 1 ms delays, dt 0.5 ms, 350 ms shown + 150 ms rest per image.
+(-170 nS), 1 ms delays, dt 0.5 ms, 350 ms shown + 150 ms rest per image; exponential Euler
+(spikeweave's default for lif_cond_exp; forward Euler diverges under the summed inhibition).
 
 What it measures: images per second of wall time for a training run (plastic) and an inference
 run (weights frozen, thresholds frozen, inputs at 4x rate as the pipeline's response runs), each
 including Brian2's code generation and compilation for that run (spikeweave's figures include its
-start-up and output too). The rates of all images are one TimedArray, so each phase is a single
+start-up and output too; run it twice: the second run finds the compiled Cython code in its
+cache, and RESULTS.md reports that one). The rates of all images are one TimedArray, so each phase is a single
 `run` call; the normalisation is a network_operation (numpy) every presentation. It reports no
 accuracy: the point is the cost of simulating the same layer, not a second implementation of the
 pipeline.
@@ -47,8 +49,9 @@ def build(b2, n_exc, images, rate_scale_hz, present_ms, rest_ms, plastic, weight
     on, off = int(present_ms / granule_ms), int(rest_ms / granule_ms)
     table = np.concatenate([np.repeat(r[None, :], on if k % 2 == 0 else off, axis=0)
                             for k, r in enumerate(rows)])
-    rates = b2.TimedArray(table * Hz, dt=granule_ms * ms)
-    inputs = b2.PoissonGroup(64, rates="rates(t, i)", namespace={"rates": rates})
+    image_rates = b2.TimedArray(table * Hz, dt=granule_ms * ms)
+    inputs = b2.PoissonGroup(64, rates="image_rates(t, i)",
+                            namespace={"image_rates": image_rates})
 
     exc_eqs = """
     dv/dt = (g_l*(e_l - v) + g_ex*(0*mV - v) + g_in*(-100*mV - v)) / c_m : volt (unless refractory)
@@ -61,7 +64,7 @@ def build(b2, n_exc, images, rate_scale_hz, present_ms, rest_ms, plastic, weight
                  "theta_plus": (THETA["plus_mv"] if plastic else 0.0) * mV}
     exc = b2.NeuronGroup(n_exc, exc_eqs, threshold="v > -52*mV + theta",
                          reset="v = -65*mV; theta += theta_plus", refractory=5 * ms,
-                         method="euler", namespace=namespace)
+                         method="exponential_euler", namespace=namespace)
     exc.v = -65 * mV
     exc.theta = theta_mv * mV
     inh_eqs = """
@@ -70,7 +73,7 @@ def build(b2, n_exc, images, rate_scale_hz, present_ms, rest_ms, plastic, weight
     dg_in/dt = -g_in / (2*ms) : siemens
     """
     inh = b2.NeuronGroup(n_exc, inh_eqs, threshold="v > -40*mV", reset="v = -45*mV",
-                         refractory=2 * ms, method="euler")
+                         refractory=2 * ms, method="exponential_euler")
     inh.v = -60 * mV
 
     if plastic:

@@ -1,4 +1,4 @@
-"""`spikeweave task ...` / `python3 -m spikeweave task ...`: from data to spikes to answers.
+"""`spikeweave task ...` / `python3 -m spikeweave.task ...`: from data to spikes to answers.
 
     digits  the Diehl & Cook (2015) feature layer (examples/diehl_cook_digits.toml) on
             scikit-learn's 8x8 digits: encode (rate encoder), learn the input->E weights with
