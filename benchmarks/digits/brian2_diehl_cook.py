@@ -15,10 +15,10 @@ What it measures: images per second of wall time for a training run (plastic) an
 run (weights frozen, thresholds frozen, inputs at 4x rate as the pipeline's response runs), each
 including Brian2's code generation and compilation for that run (spikeweave's figures include its
 start-up and output too; run it twice: the second run finds the compiled Cython code in its
-cache, and RESULTS.md reports that one). The rates of all images are one TimedArray, so each phase is a single
-`run` call; the normalisation is a network_operation (numpy) every presentation. It reports no
-accuracy: the point is the cost of simulating the same layer, not a second implementation of the
-pipeline.
+cache, and RESULTS.md compares those). The rates of all images are one TimedArray, so each
+phase is a single `run` call; the normalisation is a network_operation (numpy) every
+presentation. It reports no accuracy: the point is the cost of simulating the same layer, not a
+second implementation of the pipeline.
 
     /usr/bin/python3 benchmarks/digits/brian2_diehl_cook.py --n-exc 200 --train 300 --infer 300
 Debian's python3-brian (2.5.1); the default target is cython (falls back to numpy with
@@ -68,7 +68,7 @@ def build(b2, n_exc, images, rate_scale_hz, present_ms, rest_ms, plastic, weight
     exc.v = -65 * mV
     exc.theta = theta_mv * mV
     inh_eqs = """
-    dv/dt = (10*nS*(-60*mV - v) + g_ex*(0*mV - v) + g_in*(-85*mV - v)) / (100*pF) : volt (unless refractory)
+    dv/dt = (10*nS*(-60*mV - v) + g_ex*(-v) + g_in*(-85*mV - v)) / (100*pF) : volt (unless refractory)
     dg_ex/dt = -g_ex / (1*ms) : siemens
     dg_in/dt = -g_in / (2*ms) : siemens
     """
@@ -166,7 +166,8 @@ def main():
               "infer_images_per_s": args.infer / infer_s,
               "train_spikes_per_image": train_spikes / args.train,
               "infer_spikes_per_image": infer_spikes / args.infer,
-              "load_average": os.getloadavg(), "machine": platform.processor() or platform.machine(),
+              "load_average": os.getloadavg(),
+              "machine": platform.processor() or platform.machine(),
               "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
     print(json.dumps(result))
     if args.json:
