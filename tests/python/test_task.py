@@ -3,9 +3,11 @@ that fits CI (the full digits result, with its command, is in README "Task pipel
 
 - digits: 30 excitatory neurons trained on 300 presentations (200 ms + 100 ms rest), responses to
   300 training and 150 test images. The STDP layer's readout must beat the same readout on the
-  untrained (random-weight) layer by at least 10 points of accuracy (a feature layer that learned
-  nothing would tie with it) and be far above chance (10 %); the spike counts, hence the
-  accuracy, are bitwise the same on 1 and 2 ranks and on a rerun with the same seed.
+  untrained (random-weight) layer by at least 15 points of accuracy (a feature layer that learned
+  nothing would tie with it; measured 70.0 % against 41.3 %, so the bound leaves 14 points for
+  other platforms' rounding to move single spikes) and be far above chance (10 %; bound 60 %);
+  the spike counts, hence the accuracy, are bitwise the same on 1 and 2 ranks and on a rerun
+  with the same seed.
 - ECG (synthetic, 60 windows per class): sensitivity and specificity both above 0.6 and ROC AUC
   above 0.65 (chance: 0.5), the same on 2 ranks.
 - the `spikeweave task` command runs the pipeline and writes results.json with split, seed and
@@ -41,8 +43,8 @@ class Digits(unittest.TestCase):
 
     def test_stdp_layer_beats_random_layer(self):
         stdp, random = self.one["stdp"]["accuracy"], self.one["random"]["accuracy"]
-        self.assertGreater(stdp, 0.5, self.one)
-        self.assertGreater(stdp - random, 0.10, (stdp, random))
+        self.assertGreater(stdp, 0.6, self.one)
+        self.assertGreater(stdp - random, 0.15, (stdp, random))
         self.assertEqual(np.array(self.one["stdp"]["confusion"]).sum(), 150)
 
     def test_energy_per_image(self):
