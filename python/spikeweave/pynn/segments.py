@@ -22,13 +22,8 @@ def _value_runs(values):
 
 def _index_runs(indices):
     """Cut positions (in the population) bounding the contiguous runs of an index sequence."""
-    indices = np.asarray(indices)
-    if len(indices) == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(indices) != 1) + 1
-    starts = np.concatenate(([0], breaks))
-    ends = np.concatenate((breaks, [len(indices)]))
-    return np.concatenate((indices[starts], indices[ends - 1] + 1)).tolist()
+    runs = _runs_of(indices)
+    return [start for start, _ in runs] + [stop for _, stop in runs]
 
 
 def side_runs(parts, cuts):
@@ -47,6 +42,7 @@ def side_runs(parts, cuts):
 
 
 def _runs_of(indices):
+    """The contiguous runs of an index sequence, as [(start, stop)]."""
     indices = np.asarray(indices)
     if len(indices) == 0:
         return []
