@@ -2,7 +2,7 @@
 # The sanitizer job of CI: builds SpikeWeave with clang, AddressSanitizer and
 # UndefinedBehaviorSanitizer (the asan-ubsan preset, which also builds the libFuzzer harnesses),
 # runs the unit, kernel, MPI (1 and 2 ranks), integration and fuzz-corpus tests under them, then
-# fuzzes each harness for FUZZ_SECONDS (default 60). Any sanitizer report, crash or hang fails.
+# fuzzes each harness for FUZZ_SECONDS (default 45: CI time). Any sanitizer report, crash or hang fails.
 # The slow validation tests run in the Release build only (scripts/test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,4 +29,4 @@ cmake --build --preset asan-ubsan
 # report is deterministic and fails both runs.
 ctest --preset asan-ubsan -L 'unit|mpi|integration|fuzz' -LE 'validation|benchmark|slurm|python|browser' \
   -E '\.3ranks$|\.4ranks$|_kill$|^mpi_rank_invariance\.1ranks$|^checkpoint_restart$' --repeat until-pass:2
-./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+./scripts/fuzz.sh "${FUZZ_SECONDS:-45}"
