@@ -1,11 +1,10 @@
 // spikeweave._engine.Simulation: the spiking engine (engine::Simulation) driven from Python,
 // wrapped by spikeweave.Simulation (python/spikeweave/simulation.py, docs/python.md).
 //
-// Recordings go to an in-memory io::RunOutput (memory_output.hpp) instead of the HDF5 file.
+// Recordings go to an io::MemoryRunOutput instead of the HDF5 file.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
-#include <Kokkos_Core.hpp>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -21,7 +20,7 @@
 #include "engine/memory_check.hpp"
 #include "engine/simulation.hpp"
 #include "engine/state_access.hpp"
-#include "memory_output.hpp"
+#include "io/memory_run_output.hpp"
 #include "network/spec.hpp"
 
 namespace py = pybind11;
@@ -52,7 +51,9 @@ class PySimulation {
     spec_ = network::parse_network(toml_text, source_name, overrides);
     if (memory_check) engine::check_memory(spec_, context_->size(), *context_);
     simulation_ = std::make_unique<engine::Simulation>(spec_, *context_);
-    output_ = std::make_unique<MemoryOutput>(simulation_->output_layout());
+    layout_ = simulation_->output_layout();
+    output_ = std::make_unique<io::MemoryRunOutput>(layout_.spike_groups.size(),
+                                                    layout_.reports.size(), layout_.weights.size());
     simulation_->set_output(output_.get());
     live().insert(this);
   }
@@ -109,10 +110,10 @@ class PySimulation {
 
   py::tuple spikes(const std::string& population) const {
     population_index(population, "spikes");
-    const auto& groups = output().layout().spike_groups;
+    const auto& groups = layout_.spike_groups;
     for (std::size_t g = 0; g < groups.size(); ++g) {
       if (groups[g].population != population) continue;
-      const MemoryOutput::Spikes& s = output().spikes(g);
+      const io::MemoryRunOutput::Spikes& s = output().spikes.at(g);
       return py::make_tuple(to_array(s.node_ids), to_array(s.times_ms));
     }
     throw ConfigError("record", "population \"" + population +
@@ -120,30 +121,20 @@ class PySimulation {
   }
 
   // This rank's neurons of `population` and their membrane potential now [mV].
-  py::tuple v_m(const std::string& population) const {
+  py::tuple v_m(const std::string& population) {
     const int p = population_index(population, "v_m");
-    const engine::NeuronGroup& group = *simulation().groups().at(static_cast<std::size_t>(p));
-    const auto v_rel = group.v_rel_mv();
-    if (group.size() > 0 && v_rel.extent(0) == 0)
+    if (spec_.populations[static_cast<std::size_t>(p)].model->state_variable("v_m_mv") == nullptr)
       throw ConfigError("population \"" + population + "\"", "its model has no membrane potential");
-    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v_rel);
-    const Gid first = spec_.populations[static_cast<std::size_t>(p)].first_gid;
-    std::vector<std::uint64_t> ids(static_cast<std::size_t>(group.size()));
-    std::vector<double> v(ids.size());
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      ids[i] = group.gids()[i] - first;
-      v[i] = host(i) + group.e_l_mv();
-    }
-    return py::make_tuple(to_array(ids), to_array(v));
+    return state(population, "v_m_mv");
   }
 
   // The recorded membrane potentials (record.v_m): node ids, sample times, data[samples, ids].
   py::tuple membrane(const std::string& population) const {
     population_index(population, "membrane");
-    const auto& reports = output().layout().reports;
+    const auto& reports = layout_.reports;
     for (std::size_t r = 0; r < reports.size(); ++r) {
       if (reports[r].population != population) continue;
-      const MemoryOutput::Report& report = output().report(r);
+      const io::MemoryRunOutput::Report& report = output().reports.at(r);
       const std::size_t columns = reports[r].local_node_ids.size();
       std::vector<double> times(report.samples);
       for (std::size_t k = 0; k < times.size(); ++k)
@@ -177,10 +168,10 @@ class PySimulation {
   // sample times, weight[samples, synapses].
   py::tuple weight_record(const std::string& projection) const {
     projection_index(projection, "weight_record");
-    const auto& groups = output().layout().weights;
+    const auto& groups = layout_.weights;
     for (std::size_t g = 0; g < groups.size(); ++g) {
       if (groups[g].projection != projection) continue;
-      const MemoryOutput::Weights& w = output().weights(g);
+      const io::MemoryRunOutput::Weights& w = output().weights.at(g);
       const std::size_t columns = groups[g].local_sources.size();
       py::array_t<double> data(
           {static_cast<py::ssize_t>(w.times_ms.size()), static_cast<py::ssize_t>(columns)});
@@ -233,7 +224,7 @@ class PySimulation {
     if (failed_) throw ConfigError("Simulation", "an earlier run failed; build a new simulation");
     return *simulation_;
   }
-  const MemoryOutput& output() const {
+  const io::MemoryRunOutput& output() const {
     simulation();
     return *output_;
   }
@@ -261,7 +252,8 @@ class PySimulation {
   std::unique_ptr<comm::Context> context_;  // outlives simulation_ (declared first)
   network::NetworkSpec spec_;
   std::unique_ptr<engine::Simulation> simulation_;
-  std::unique_ptr<MemoryOutput> output_;
+  io::RunOutputLayout layout_;  // which population or projection each recording is
+  std::unique_ptr<io::MemoryRunOutput> output_;
   bool failed_ = false;
 };
 

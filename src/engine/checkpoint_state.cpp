@@ -181,6 +181,15 @@ NeuronStateView checked_state_view(NeuronGroup& g, const model::StateVariableInf
   return v;
 }
 
+// Calls f(block name, view) for every state variable of g's model marked checkpointed.
+template <class F>
+void for_each_checkpointed(NeuronGroup& g, F&& f) {
+  for (const model::StateVariableInfo& variable : g.model().state) {
+    if (variable.checkpointed)
+      f("population/" + g.spec().name + "/" + variable.name, checked_state_view(g, variable));
+  }
+}
+
 }  // namespace
 
 StateKeys gid_keys(const std::vector<std::uint64_t>& gids, const std::string& population) {
@@ -322,16 +331,13 @@ const ProjectionKeys& Simulation::checkpoint_keys(const Projection& p) {
 void Simulation::save_state(StateWriter& w) {
   for (auto& g : groups_) {
     const StateKeys keys = gid_keys(g->gids(), g->spec().name);
-    for (const model::StateVariableInfo& variable : g->model().state) {
-      if (!variable.checkpointed) continue;
-      const NeuronStateView v = checked_state_view(*g, variable);
-      const std::string name = "population/" + g->spec().name + "/" + variable.name;
+    for_each_checkpointed(*g, [&](const std::string& name, const NeuronStateView& v) {
       if (v.integer) {
         w.put(name, keys, v.int32);
       } else {
         w.put(name, keys, v.real);
       }
-    }
+    });
     if (g->model().receives_input()) save_ring(w, *g, step_);
   }
   histories_.save_state(w, groups_);
@@ -361,16 +367,13 @@ void Simulation::restore_state(StateReader& r, Step step) {
   r.set_local_gids(local);
   for (auto& g : groups_) {
     const StateKeys keys = gid_keys(g->gids(), g->spec().name);
-    for (const model::StateVariableInfo& variable : g->model().state) {
-      if (!variable.checkpointed) continue;
-      const NeuronStateView v = checked_state_view(*g, variable);
-      const std::string name = "population/" + g->spec().name + "/" + variable.name;
+    for_each_checkpointed(*g, [&](const std::string& name, const NeuronStateView& v) {
       if (v.integer) {
         r.get(name, keys, v.int32);
       } else {
         r.get(name, keys, v.real);
       }
-    }
+    });
     if (g->model().receives_input()) restore_ring(r, *g);
   }
   histories_.restore_state(r, groups_);
