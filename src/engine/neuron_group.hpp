@@ -2,8 +2,10 @@
 // The neurons of one population on this rank: state Views, input ring, fired flags and the
 // update kernel of the population's model. Each model's folder derives its own group (see
 // docs/extending.md); the registry says which factory makes it.
+#include <initializer_list>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/neuron_update.hpp"
@@ -31,6 +33,26 @@ struct NeuronStateView {
   kernels::View<double*> real;
   kernels::View<std::int32_t*> int32;
 };
+
+// The view of `variable` among a model's refractory counter and its real state variables, by
+// registry name; not provided if it is none of them.
+inline NeuronStateView find_state_view(
+    const std::string& variable, const kernels::View<std::int32_t*>& refractory_steps,
+    std::initializer_list<std::pair<const char*, kernels::View<double*>>> reals) {
+  NeuronStateView v;
+  if (variable == "refractory_steps") {
+    v.provided = v.integer = true;
+    v.int32 = refractory_steps;
+    return v;
+  }
+  for (const auto& [name, view] : reals) {
+    if (variable == name) {
+      v.provided = true;
+      v.real = view;
+    }
+  }
+  return v;
+}
 
 class NeuronGroup {
  public:

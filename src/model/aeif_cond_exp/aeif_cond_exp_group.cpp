@@ -46,25 +46,13 @@ class AeifCondExpGroup final : public NeuronGroup {
   double e_l_mv() const override { return 0.0; }  // V is stored absolute
   NeuronStateView checkpoint_view(const std::string& variable) override {
     const auto& s = update_.s;
-    NeuronStateView v;
-    v.provided = true;
-    if (variable == "refractory_steps") {
-      v.int32 = s.refractory;
-      v.integer = true;
-    } else if (variable == "v_m_mv") {
-      v.real = s.v_m_mv;
-    } else if (variable == "w_pa") {
-      v.real = s.w_pa;
-    } else if (variable == "g_ex_ns") {
-      v.real = s.g_ex_ns;
-    } else if (variable == "g_in_ns") {
-      v.real = s.g_in_ns;
-    } else if (variable == "integration_step_ms") {
-      v.real = s.integration_step_ms;  // the step RKF45 carries over: part of the exact state
-    } else {
-      v.provided = false;
-    }
-    return v;
+    // integration_step_ms: the step RKF45 carries over is part of the exact state.
+    return find_state_view(variable, s.refractory,
+                           {{"v_m_mv", s.v_m_mv},
+                            {"w_pa", s.w_pa},
+                            {"g_ex_ns", s.g_ex_ns},
+                            {"g_in_ns", s.g_in_ns},
+                            {"integration_step_ms", s.integration_step_ms}});
   }
   View<const double*> state_view(const std::string& variable) const override {
     if (variable == "w_pa") return update_.s.w_pa;

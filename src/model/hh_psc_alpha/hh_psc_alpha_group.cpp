@@ -53,32 +53,18 @@ class HhPscAlphaGroup final : public NeuronGroup {
   double e_l_mv() const override { return 0.0; }  // V is stored absolute
   NeuronStateView checkpoint_view(const std::string& variable) override {
     const auto& s = update_.s;
-    NeuronStateView v;
-    v.provided = true;
-    if (variable == "refractory_steps") {
-      v.int32 = s.refractory;
-      v.integer = true;
-      return v;
-    }
-    const std::pair<const char*, View<double*>> reals[] = {
-        {"v_m_mv", s.v_m_mv},
-        {"act_m", s.act_m},
-        {"inact_h", s.inact_h},
-        {"act_n", s.act_n},
-        {"i_syn_ex_pa", s.i_syn_ex_pa},
-        {"i_syn_in_pa", s.i_syn_in_pa},
-        {"di_syn_ex", s.di_syn_ex},
-        {"di_syn_in", s.di_syn_in},
-        {"integration_step_ms", s.integration_step_ms}};
-    for (const auto& [name, view] : reals) {
-      if (variable == name) {
-        v.real = view;
-        return v;
-      }
-    }
-    v.provided = false;
-    return v;
+    return find_state_view(variable, s.refractory,
+                           {{"v_m_mv", s.v_m_mv},
+                            {"act_m", s.act_m},
+                            {"inact_h", s.inact_h},
+                            {"act_n", s.act_n},
+                            {"i_syn_ex_pa", s.i_syn_ex_pa},
+                            {"i_syn_in_pa", s.i_syn_in_pa},
+                            {"di_syn_ex", s.di_syn_ex},
+                            {"di_syn_in", s.di_syn_in},
+                            {"integration_step_ms", s.integration_step_ms}});
   }
+
   View<const double*> state_view(const std::string& variable) const override {
     const kernels::HhPscAlphaState& s = update_.s;
     if (variable == "act_m") return s.act_m;
