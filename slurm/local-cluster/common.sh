@@ -12,14 +12,24 @@ daemon_alive() {
   tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$STATE/"
 }
 
-# stop_daemon PIDFILE NAME [PIDFILE NAME ...]: sends SIGTERM to each daemon at once (they take
-# 1-2 s each to shut down), waits up to 10 s, then SIGKILLs whatever is left; removes the pid files.
+# True while process $1 exists and is not a zombie: the daemons are reparented to pid 1, which may
+# reap them seconds after they exit (about 3.5 s per cluster here), so /proc/PID alone overstates.
+running() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2> /dev/null)" || return 1
+  stat="${stat##*) }"
+  [ "${stat%% *}" != Z ]
+}
+
+# stop_daemon PIDFILE NAME [PIDFILE NAME ...]: sends STOP_SIGNAL (default TERM) to each daemon at
+# once (on SIGTERM they take 1-2 s each to shut down), waits up to 10 s, then SIGKILLs whatever is
+# left; removes the pid files.
 stop_daemon() {
   local pids=() names=() pid _ i
   while [ $# -ge 2 ]; do
     if daemon_alive "$1"; then
       pid="$(cat "$1")"
-      kill -TERM "$pid" 2> /dev/null || true
+      kill "-${STOP_SIGNAL:-TERM}" "$pid" 2> /dev/null || true
       pids+=("$pid")
       names+=("$2")
     fi
@@ -28,7 +38,7 @@ stop_daemon() {
   done
   for _ in $(seq 1 100); do
     for i in "${!pids[@]}"; do
-      [ -d "/proc/${pids[$i]}" ] || unset "pids[$i]"
+      running "${pids[$i]}" || unset "pids[$i]"
     done
     [ ${#pids[@]} -gt 0 ] || return 0
     sleep 0.1

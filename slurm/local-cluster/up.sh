@@ -110,7 +110,7 @@ ReturnToService=2
 SlurmdParameters=config_overrides
 # Requeued and cancelled jobs should not linger, and pending ones start at once: short waits
 # keep tests fast (the default schedulers run every 30-60 s).
-SchedulerParameters=sched_interval=2,bf_interval=2
+SchedulerParameters=sched_interval=1,bf_interval=1
 KillWait=5
 MinJobAge=60
 StateSaveLocation=$STATE/ctld

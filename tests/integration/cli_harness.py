@@ -9,7 +9,11 @@ MPIEXEC = sys.argv[2]
 MPI_FLAGS = sys.argv[3:]
 HERE = os.path.dirname(os.path.abspath(__file__))
 NET = os.path.join(HERE, "small_net.toml")
-ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+# odls_base_sigkill_timeout=0: once a rank exits non-zero (every refused command), mpiexec kills the
+# rest at once instead of waiting 2 s per run, which made the refusal tests minutes long; no test
+# here relies on the other ranks outliving a failed one.
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_odls_base_sigkill_timeout="0")
 
 
 def run(args, ranks=None, cwd=None, timeout=240):

@@ -88,15 +88,37 @@ eval "$up_output"
 say "cluster up in $STATE"
 cd "$WORK" || fail "cannot enter $WORK"
 
-# submit NAME TEMPLATE [sbatch options...]: sbatch --wait with the job's output in NAME.log.
-# Sets JOB_RC (the job's exit code as sbatch --wait returns it) and prints the log.
+# wait_for_job JOBID: polls every 0.2 s until every task of the job (all of an array) has ended, and
+# sets JOB_RC to the largest exit code among them (128 + signal for a task killed by a signal), as
+# `sbatch --wait` would; 124 after JOB_TIMEOUT_S. (sbatch --wait itself polls after 2, 10 and 42 s,
+# which made each job here last up to 4x its run time.)
+wait_for_job() {
+  local jobid="$1" records code _
+  for _ in $(seq 1 $((JOB_TIMEOUT_S * 5))); do
+    records="$(scontrol -o show job "$jobid" 2> /dev/null)" || { JOB_RC=1; return; }
+    if ! grep -qvE 'JobState=(COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE) ' \
+      <<< "$records"; then
+      JOB_RC=0
+      for code in $(grep -oE ' ExitCode=[0-9]+:[0-9]+' <<< "$records" | cut -d= -f2); do
+        [ "${code#*:}" = 0 ] || code="$((128 + ${code#*:})):0"
+        [ "${code%:*}" -le "$JOB_RC" ] || JOB_RC="${code%:*}"
+      done
+      return
+    fi
+    sleep 0.2
+  done
+  JOB_RC=124
+}
+
+# submit NAME TEMPLATE [sbatch options...]: submits and waits, with the job's output in NAME.log.
+# Sets JOB_RC (the job's exit code, as sbatch --wait returns it) and prints the log.
 submit() {
-  local name="$1" template="$2"
+  local name="$1" template="$2" jobid
   shift 2
-  say "sbatch --wait $* $(basename "$template")"
-  timeout "$JOB_TIMEOUT_S" sbatch --wait --quiet --job-name="sw-$name" --output="$WORK/$name.log" \
-    --chdir="$WORK" --nodes=1 --cpus-per-task=1 --time=10 "$@" "$template"
-  JOB_RC=$?
+  say "sbatch $* $(basename "$template")"
+  jobid="$(sbatch --parsable --job-name="sw-$name" --output="$WORK/$name.log" \
+    --chdir="$WORK" --nodes=1 --cpus-per-task=1 --time=10 "$@" "$template")" || fail "sbatch $name failed"
+  wait_for_job "${jobid%%;*}"
   [ "$JOB_RC" != 124 ] || fail "job $name still running after ${JOB_TIMEOUT_S}s"
   echo "----- $name.log (exit code $JOB_RC)"
   cat "$WORK/$name.log" 2> /dev/null
@@ -166,7 +188,10 @@ case "$SCENARIO" in
     pids="$(cat "$STATE/run/slurmctld.pid" "$STATE/run/slurmd.pid" "$STATE/munge/munged.pid")"
     "$CLUSTER/down.sh" "$STATE" || fail "down.sh failed"
     for pid in $pids; do
-      ! kill -0 "$pid" 2> /dev/null || fail "daemon $pid still alive after down.sh"
+      # Exited daemons may linger as zombies until pid 1 reaps them: those count as stopped.
+      state="$(cat "/proc/$pid/stat" 2> /dev/null)" || continue
+      state="${state##*) }"
+      [ "${state%% *}" = Z ] || fail "daemon $pid still alive after down.sh"
     done
     for f in "$STATE/run/slurmctld.pid" "$STATE/run/slurmd.pid" "$STATE/munge/munged.pid"; do
       [ ! -e "$f" ] || fail "down.sh left $f"
