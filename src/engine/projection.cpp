@@ -1,10 +1,12 @@
 #include "engine/projection.hpp"
 
 #include "core/errors.hpp"
+#include "core/memory_usage.hpp"
 #include "engine/neuron_group.hpp"
 #include "engine/plastic_projection.hpp"
 #include "engine/post_rates.hpp"
 #include "kernels/deliver.hpp"
+#include "kernels/slot_segments.hpp"
 
 namespace spikeweave::engine {
 
@@ -25,6 +27,9 @@ void Projection::bind_receive_slots(const Gid* slot_sources, std::uint64_t slots
   kernels::View<std::uint32_t*> slot_row(
       Kokkos::view_alloc(Kokkos::WithoutInitializing, key_ + ".slot_row"), slots);
   auto host = Kokkos::create_mirror_view(slot_row);
+  // Read at random, once per received spike: huge pages spare the TLB (advised before writing).
+  advise_huge_pages(host.data(), slots * sizeof(std::uint32_t));
+  advise_huge_pages(slot_row.data(), slots * sizeof(std::uint32_t));
   std::uint64_t slot = 0;
   for (std::uint64_t row = 0; row < tables_.rows(); ++row) {
     const Gid gid = source_first_gid_ + tables_.row_source(row);
@@ -126,8 +131,14 @@ class StaticProjection final : public Projection {
     return deliver_.run(batch.count);
   }
 
+  // Static delivery keeps the segments of each slot instead (DeviceSynapses::slot_segment), or
+  // its synapses where every synapse has the same delay: the same 4 bytes per slot, and one or
+  // two cold loads fewer per received spike.
   void use_slot_rows(kernels::View<const std::uint32_t*> slot_row) override {
-    deliver_.syn.slot_row = slot_row;
+    deliver_.syn.uniform_delay = kernels::uniform_segment_delay(tables_.segment_delay);
+    deliver_.syn.slot_segment =
+        kernels::make_slot_segments(slot_row, tables_.row_begin, tables_.segment_begin,
+                                    deliver_.syn.uniform_delay >= 0, key_ + ".slot_segment");
   }
 
   std::vector<double> weights(const std::vector<std::uint64_t>& synapses) const override {

@@ -13,6 +13,14 @@ struct DeviceSynapses {
   // Row of each receive slot of the source population on this rank, kNoRow where that source
   // has no synapse in this projection (Projection::bind_receive_slots).
   View<const std::uint32_t*> slot_row;
+  // Static delivery instead reads the segments of each receive slot directly: those of slot s
+  // are [slot_segment(s), slot_segment(s + 1)), empty where the source has no synapse here. One
+  // cold load fewer per received spike than slot -> row -> segments (slot_row is then unset).
+  View<const std::uint32_t*> slot_segment;
+  // >= 0 when every synapse has this delay (in steps): each row is then one segment, and
+  // slot_segment holds synapse offsets (slot s's synapses are [slot_segment(s),
+  // slot_segment(s + 1))), so a spike reaches its targets with one cold load before them.
+  int uniform_delay = -1;
   View<const std::uint64_t*> row_begin;
   View<const std::uint16_t*> segment_delay;
   View<const std::uint64_t*> segment_begin;
@@ -110,15 +118,30 @@ struct StaticDeliver {
                                              const std::uint32_t lo, const std::uint32_t hi,
                                              const bool atomic, const Range& range) const {
     const std::uint64_t word = spikes(k);
-    const std::uint64_t row = syn.row_of_slot(comm::spike_key(word));
-    if (row == syn.rows) return 0;
+    const std::uint64_t slot = comm::spike_key(word);
+    return deliver_segments(syn.slot_segment(slot), syn.slot_segment(slot + 1), word, whole_row, lo,
+                            hi, atomic, range);
+  }
+
+  // Delivers spike `word` through segments [first_seg, end_seg) (its source's row) as `spike`.
+  template <class Range>
+  KOKKOS_INLINE_FUNCTION std::uint64_t deliver_segments(
+      const std::uint64_t first_seg, const std::uint64_t end_seg, const std::uint64_t word,
+      const bool whole_row, const std::uint32_t lo, const std::uint32_t hi, const bool atomic,
+      const Range& range) const {
     const std::int64_t emitted = first_step + comm::spike_lag(word);
+    const bool uniform = syn.uniform_delay >= 0;
     const std::uint32_t* const target = syn.target.data();
     std::uint64_t events = 0;
-    for (std::uint64_t seg = syn.row_begin(row); seg < syn.row_begin(row + 1); ++seg) {
-      const int slot = static_cast<int>((emitted + syn.segment_delay(seg)) % slots);
+    // With a uniform delay, [first_seg, end_seg) are synapses: one pass over them.
+    const std::uint64_t passes = uniform ? (first_seg < end_seg ? 1 : 0) : end_seg - first_seg;
+    for (std::uint64_t pass = 0; pass < passes; ++pass) {
+      const std::uint64_t seg = first_seg + pass;
+      const int delay = uniform ? syn.uniform_delay : syn.segment_delay(seg);
+      const int slot = static_cast<int>((emitted + delay) % slots);
       std::int64_t* const base = &ring(port, slot, 0);
-      std::uint64_t begin = syn.segment_begin(seg), end = syn.segment_begin(seg + 1);
+      std::uint64_t begin = uniform ? first_seg : syn.segment_begin(seg);
+      std::uint64_t end = uniform ? end_seg : syn.segment_begin(seg + 1);
       if (!whole_row) {  // a segment's targets are increasing (network/build.cpp)
         begin = first_target_at_least(target, begin, end, lo);
         end = first_target_at_least(target, begin, end, hi);
@@ -162,47 +185,55 @@ struct StaticDeliver {
     const auto lo = static_cast<std::uint32_t>(std::uint64_t{targets} * b / blocks);
     const auto hi = static_cast<std::uint32_t>(std::uint64_t{targets} * (b + 1) / blocks);
     const bool whole_row = blocks == 1;
-    // A received spike's row is cold (at scale a rank has millions of rows and touches each
-    // one rarely), and reaching its synapses is a chain of dependent loads: slot -> row ->
-    // segments -> targets. Prefetching each link for spikes further ahead (one link per stage
-    // of kAhead spikes) keeps many of those misses in flight instead of one at a time.
-    constexpr int kAhead = 8;
-    for (int k = 0; k < spike_count; ++k) {
-      prefetch_chain(k + 4 * kAhead, 0);
-      prefetch_chain(k + 3 * kAhead, 1);
-      prefetch_chain(k + 2 * kAhead, 2);
-      prefetch_chain(k + kAhead, 3);
-      events += spike(k, whole_row, lo, hi, false, SerialRange{});
+    for (int first = 0; first < spike_count; first += kGroup) {
+      const int n = spike_count - first < kGroup ? spike_count - first : kGroup;
+      events += deliver_group(first, n, whole_row, lo, hi);
     }
   }
 
-  // Prefetches link `stage` of spike k's chain (0: its slot -> row entry, 1: the row's segment
-  // offsets, 2: its first segment, 3: its first synapses), reading the earlier links, which
-  // earlier stages fetched.
-  KOKKOS_INLINE_FUNCTION void prefetch_chain(const int k, const int stage) const {
+  // A received spike's row is cold (at scale a rank has millions of rows and touches each one
+  // rarely), and reaching its synapses is a chain of dependent loads: slot -> segments ->
+  // targets (slot -> targets with a uniform delay). Following one link for every spike of a group
+  // before the next link (group prefetching) makes the group's loads independent, so the core keeps
+  // many misses in flight instead of one spike's chain at a time.
+  static constexpr int kGroup = 32;
+
+  // Delivers spikes [first, first + n) (n <= kGroup) onto targets [lo, hi); returns the events.
+  KOKKOS_INLINE_FUNCTION std::uint64_t deliver_group(const int first, const int n,
+                                                     const bool whole_row, const std::uint32_t lo,
+                                                     const std::uint32_t hi) const {
+    std::uint64_t first_seg[kGroup], end_seg[kGroup];
+    for (int i = 0; i < n; ++i) {
+      const std::uint64_t slot = comm::spike_key(spikes(first + i));
+      first_seg[i] = syn.slot_segment(slot);
+      end_seg[i] = syn.slot_segment(slot + 1);
+    }
+    if (syn.uniform_delay >= 0) {
+      for (int i = 0; i < n; ++i) prefetch(syn.target.data() + first_seg[i]);
+    } else {
+      for (int i = 0; i < n; ++i) {
+        if (first_seg[i] == end_seg[i]) continue;
+        prefetch(syn.segment_begin.data() + first_seg[i]);
+        prefetch(syn.segment_delay.data() + first_seg[i]);
+      }
+      for (int i = 0; i < n; ++i) {
+        if (first_seg[i] == end_seg[i]) continue;
+        prefetch(syn.target.data() + syn.segment_begin(first_seg[i]));
+      }
+    }
+    std::uint64_t events = 0;
+    for (int i = 0; i < n; ++i) {
+      events += deliver_segments(first_seg[i], end_seg[i], spikes(first + i), whole_row, lo, hi,
+                                 false, SerialRange{});
+    }
+    return events;
+  }
+
+  KOKKOS_INLINE_FUNCTION static void prefetch(const void* address) {
 #if !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__) && defined(__GNUC__)
-    if (k >= spike_count) return;
-    const std::uint64_t slot = comm::spike_key(spikes(k));
-    if (stage == 0) {
-      __builtin_prefetch(&syn.slot_row(slot));
-      return;
-    }
-    const std::uint64_t row = syn.row_of_slot(slot);
-    if (row == syn.rows) return;
-    if (stage == 1) {
-      __builtin_prefetch(&syn.row_begin(row));
-      return;
-    }
-    const std::uint64_t seg = syn.row_begin(row);
-    if (stage == 2) {
-      __builtin_prefetch(&syn.segment_begin(seg));
-      __builtin_prefetch(&syn.segment_delay(seg));
-      return;
-    }
-    __builtin_prefetch(syn.target.data() + syn.segment_begin(seg));
+    __builtin_prefetch(address);
 #else
-    (void)k;
-    (void)stage;
+    (void)address;
 #endif
   }
 

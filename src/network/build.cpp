@@ -175,6 +175,16 @@ void split_node(std::uint64_t seed, int projection, std::uint64_t lo, std::uint6
   split_node(seed, projection, mid, hi, total - left, counts);
 }
 
+// A host view holding a copy of `values`, backed by transparent huge pages where the system
+// grants them (advised before the first write, which is when pages are assigned).
+template <class T>
+HostView<T*> huge_page_copy(const std::vector<T>& values, const std::string& label) {
+  HostView<T*> view(Kokkos::view_alloc(Kokkos::WithoutInitializing, label), values.size());
+  advise_huge_pages(view.data(), values.size() * sizeof(T));
+  std::copy(values.begin(), values.end(), view.data());
+  return view;
+}
+
 }  // namespace
 
 std::uint64_t SynapseTables::bytes() const {
@@ -348,14 +358,10 @@ SynapseTables build_projection(const NetworkSpec& net, int index, const partitio
     row_segments[rows] = segment_delay.size();
     segment_begin.push_back(total);
   }
-  tables.row_begin = HostView<std::uint64_t*>(proj.name + ".row_begin", rows + 1);
-  std::copy(row_segments.begin(), row_segments.end(), tables.row_begin.data());
-  tables.segment_delay =
-      HostView<std::uint16_t*>(proj.name + ".segment_delay", segment_delay.size());
-  std::copy(segment_delay.begin(), segment_delay.end(), tables.segment_delay.data());
-  tables.segment_begin =
-      HostView<std::uint64_t*>(proj.name + ".segment_begin", segment_begin.size());
-  std::copy(segment_begin.begin(), segment_begin.end(), tables.segment_begin.data());
+  // Delivery reads these at random (one row per received spike): huge pages spare the TLB.
+  tables.row_begin = huge_page_copy(row_segments, proj.name + ".row_begin");
+  tables.segment_delay = huge_page_copy(segment_delay, proj.name + ".segment_delay");
+  tables.segment_begin = huge_page_copy(segment_begin, proj.name + ".segment_begin");
   return tables;
 }
 

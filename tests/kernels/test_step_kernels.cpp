@@ -12,6 +12,7 @@
 
 #include "kernels/compact.hpp"
 #include "kernels/deliver.hpp"
+#include "kernels/slot_segments.hpp"
 #include "model/lif/lif_update.hpp"
 
 namespace spikeweave::kernels {
@@ -210,10 +211,11 @@ TEST(Compaction, WordWiseScanListsExactlyTheSetFlagsOfAnyValue) {
 }
 
 // Random synapse tables: `rows` rows (a random subset of `slots` receive slots), each row split
-// into segments of increasing delay, each segment's targets increasing (as network/build.cpp
-// writes them); per-synapse weights unless `homogeneous`.
+// into segments of increasing delay (all of delay 3 when `uniform`), each segment's targets
+// increasing (as network/build.cpp writes them); per-synapse weights unless `homogeneous`.
+// Static delivery's slot table indexes segments (`by_synapse` false) or synapses.
 DeviceSynapses random_synapses(std::mt19937& rng, std::uint32_t slots, std::uint32_t targets,
-                               bool homogeneous) {
+                               bool homogeneous, bool uniform = false, bool by_synapse = false) {
   std::vector<std::uint32_t> slot_row(slots, DeviceSynapses::kNoRow);
   std::vector<std::uint64_t> row_begin{0}, segment_begin{0};
   std::vector<std::uint16_t> segment_delay;
@@ -223,8 +225,8 @@ DeviceSynapses random_synapses(std::mt19937& rng, std::uint32_t slots, std::uint
   for (std::uint32_t s = 0; s < slots; ++s) {
     if (rng() % 4 == 0) continue;  // a source with no synapse in this projection
     slot_row[s] = rows++;
-    for (std::uint16_t delay = 1; delay <= 4; ++delay) {
-      if (rng() % 2 == 0) continue;
+    for (std::uint16_t delay = uniform ? 3 : 1; delay <= (uniform ? 3 : 4); ++delay) {
+      if (!uniform && rng() % 2 == 0) continue;
       for (std::uint32_t t = 0; t < targets; ++t) {
         if (rng() % 3 != 0) continue;
         target.push_back(t);
@@ -253,7 +255,63 @@ DeviceSynapses random_synapses(std::mt19937& rng, std::uint32_t slots, std::uint
   d.homogeneous_weight = 0.37f;
   if (!homogeneous) d.weight = device(weight, "weight");
   d.rows = rows;
+  d.slot_segment =
+      make_slot_segments(d.slot_row, d.row_begin, d.segment_begin, by_synapse, "slot_segment");
+  d.uniform_delay = by_synapse ? uniform_segment_delay(d.segment_delay) : -1;
   return d;
+}
+
+// Spike words of every slot at one or two lags, a source's spikes together and in lag order,
+// on the device.
+View<const std::uint64_t*> every_slot_spikes(std::uint32_t slots,
+                                             std::vector<std::uint64_t>& words) {
+  for (std::uint32_t s = 0; s < slots; ++s) {
+    words.push_back(comm::pack_spike(s, static_cast<int>(s % 3)));
+    if (s % 5 == 0) words.push_back(comm::pack_spike(s, 2));
+  }
+  View<std::uint64_t*> spikes("spikes", words.size());
+  auto host_spikes = Kokkos::create_mirror_view(spikes);
+  std::copy(words.begin(), words.end(), host_spikes.data());
+  Kokkos::deep_copy(spikes, host_spikes);
+  return spikes;
+}
+
+// The ring after delivering `words` through `deliver` (one thread).
+std::vector<std::int64_t> delivered_ring(StaticDeliver deliver, std::size_t words,
+                                         std::uint32_t targets, std::uint64_t& events) {
+  deliver.ring = InputRing("ring", kPortCount, deliver.slots, targets);
+  deliver.ownership = Ownership::kOneThread;
+  events = deliver.run(words);
+  auto ring = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), deliver.ring);
+  return std::vector<std::int64_t>(ring.data(), ring.data() + ring.span());
+}
+
+// With one delay throughout, the slot table may index synapses directly (one cold load fewer):
+// that path adds exactly what the segment path adds, in more than 32 spikes (several groups).
+TEST(Delivery, UniformDelayBySynapseEqualsBySegment) {
+  const std::uint32_t slots = 90, targets = 29;
+  for (const bool homogeneous : {true, false}) {
+    std::vector<std::uint64_t> words;
+    std::vector<std::vector<std::int64_t>> rings;
+    std::vector<std::uint64_t> events;
+    for (const bool by_synapse : {false, true}) {
+      std::mt19937 rng(5);  // the same tables both times
+      StaticDeliver deliver;
+      deliver.syn = random_synapses(rng, slots, targets, homogeneous, true, by_synapse);
+      ASSERT_EQ(deliver.syn.uniform_delay, by_synapse ? 3 : -1);
+      deliver.slots = 7;
+      deliver.first_step = 41;
+      deliver.targets = targets;
+      words.clear();
+      deliver.spikes = every_slot_spikes(slots, words);
+      ASSERT_GT(words.size(), 2u * StaticDeliver::kGroup);
+      events.push_back(0);
+      rings.push_back(delivered_ring(deliver, words.size(), targets, events.back()));
+    }
+    EXPECT_GT(events[0], 0u);
+    EXPECT_EQ(events[1], events[0]);
+    EXPECT_EQ(rings[1], rings[0]) << "homogeneous " << homogeneous;
+  }
 }
 
 TEST(Delivery, EveryOwnershipAddsTheSameInputAndCountsTheSameEvents) {
