@@ -323,17 +323,8 @@ TEST(Delivery, EveryOwnershipAddsTheSameInputAndCountsTheSameEvents) {
     deliver.slots = 7;
     deliver.first_step = 123;
     deliver.targets = targets;
-    // Every slot spikes at one or two lags, a source's spikes together and in lag order.
     std::vector<std::uint64_t> words;
-    for (std::uint32_t s = 0; s < slots; ++s) {
-      words.push_back(comm::pack_spike(s, static_cast<int>(s % 3)));
-      if (s % 5 == 0) words.push_back(comm::pack_spike(s, 2));
-    }
-    View<std::uint64_t*> spikes("spikes", words.size());
-    auto host_spikes = Kokkos::create_mirror_view(spikes);
-    std::copy(words.begin(), words.end(), host_spikes.data());
-    Kokkos::deep_copy(spikes, host_spikes);
-    deliver.spikes = spikes;
+    deliver.spikes = every_slot_spikes(slots, words);
     std::vector<std::vector<std::int64_t>> rings;
     std::vector<std::uint64_t> events;
     for (const Ownership ownership :
