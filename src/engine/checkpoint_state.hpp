@@ -83,9 +83,11 @@ struct ProjectionKeys {
 constexpr std::size_t kOwnersPerTile = 2048;
 
 // Calls f(local entry i, stored position j) for every entry of `keys`; each owner's entries in
-// increasing i (so the positions do not depend on the visiting order below).
+// increasing i (so the positions do not depend on the visiting order below). `tiled` false visits
+// in entry order: for a restore's gather, whose scattered reads cost less than the tiled order's
+// jumps between the writes of each run (the restore at scale 8 took 6.6 s tiled, 5.6 s not).
 template <class F>
-void for_each_stored(const StateKeys& keys, F&& f) {
+void for_each_stored(const StateKeys& keys, F&& f, bool tiled = true) {
   const std::size_t n = keys.size();
   if (!keys.segmented()) {
     for (std::size_t i = 0; i < n; ++i) f(i, i);
@@ -93,7 +95,7 @@ void for_each_stored(const StateKeys& keys, F&& f) {
   }
   std::vector<std::uint64_t> next = keys.starts;
   const std::uint32_t* owner = keys.owner_of.data();
-  if (keys.runs.size() < 2 || keys.owners.size() <= kOwnersPerTile) {
+  if (!tiled || keys.runs.size() < 2 || keys.owners.size() <= kOwnersPerTile) {
     for (std::size_t i = 0; i < n; ++i) f(i, static_cast<std::size_t>(next[owner[i]]++));
     return;
   }
@@ -218,14 +220,17 @@ class StateReader {
   template <class U, class H>
   static void copy_in(const U* in, const StateKeys& keys, const H& host) {
     using T = typename H::non_const_value_type;
-    for_each_stored(keys, [&](std::size_t i, std::size_t j) {
-      if constexpr (static_cast<int>(H::rank) == 1) {
-        host(i) = static_cast<T>(in[j]);
-      } else {
-        for (std::size_t c = 0; c < host.extent(1); ++c)
-          host(i, c) = static_cast<T>(in[j * host.extent(1) + c]);
-      }
-    });
+    for_each_stored(
+        keys,
+        [&](std::size_t i, std::size_t j) {
+          if constexpr (static_cast<int>(H::rank) == 1) {
+            host(i) = static_cast<T>(in[j]);
+          } else {
+            for (std::size_t c = 0; c < host.extent(1); ++c)
+              host(i, c) = static_cast<T>(in[j * host.extent(1) + c]);
+          }
+        },
+        false);
   }
   // The values of a block of a segmented key set, in the keys' stored order: each owner's
   // entries found through the file's owners and counts (read once per key set).
