@@ -84,8 +84,9 @@ constexpr std::size_t kOwnersPerTile = 2048;
 
 // Calls f(local entry i, stored position j) for every entry of `keys`; each owner's entries in
 // increasing i (so the positions do not depend on the visiting order below). `tiled` false visits
-// in entry order: for a restore's gather, whose scattered reads cost less than the tiled order's
-// jumps between the writes of each run (the restore at scale 8 took 6.6 s tiled, 5.6 s not).
+// in entry order: a restore's gather, where tiling showed no gain (scale 8, one rank: restores of
+// 6.6-6.7 s tiled against 5.6-7.2 s in entry order on the shared VM) and the reads, not the
+// writes, are the scattered side.
 template <class F>
 void for_each_stored(const StateKeys& keys, F&& f, bool tiled = true) {
   const std::size_t n = keys.size();
