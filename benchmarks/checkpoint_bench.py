@@ -2,7 +2,7 @@
 """Checkpoint cost, size and restart time of the hpc_benchmark networks (issue 12).
 
     benchmarks/checkpoint_bench.py [--spikeweave build/bin/spikeweave] [--scale 0.2]
-        [--ranks 1] [--network hpc_benchmark|hpc_benchmark_plastic] [--jsonl FILE]
+        [--ranks 1] [--network hpc_benchmark|hpc_benchmark_plastic] [--jsonl FILE] [--cold-read]
 
 Runs the network for 2 x --half-ms with a checkpoint at --half-ms and at the end, then restarts
 from the first checkpoint with t_stop at its step (a restart that simulates nothing: its time is
@@ -10,11 +10,19 @@ the build plus the restore), and measures on the same disk the write bandwidth o
 `dd conv=fdatasync` and the read bandwidth of `dd` for a file of the state's size. Prints and
 appends one JSON record: state bytes per synapse, checkpoint seconds (state write; whole
 checkpoint with the output copy, fsyncs and checksums), simulated seconds per simulated second,
-restart and restore seconds, the dd figures, load average, commit."""
+restart and restore seconds, the dd figures, load average, commit.
+
+Reads are compared warm by default: the restart reads state.h5 right after it was written and dd
+reads its file right after writing it, both from the page cache. With --cold-read (root: it
+writes /proc/sys/vm/drop_caches) the page cache is dropped before the restart and before dd's
+read, so both read from the disk. A restart reads state.h5 twice: rank 0 verifies its checksum
+before the build (the cold read from the disk), then the restore reads it (from the page cache
+the verification filled); the cold figure is therefore state bytes / (verification + restore)."""
 import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -35,13 +43,23 @@ def launch(spikeweave, ranks, args, cwd):
     return p.stderr, time.time() - start
 
 
-def dd_bandwidth(directory, size_bytes):
-    """(write MB/s with fdatasync, read MB/s) of dd on `directory`'s disk."""
+def drop_page_cache():
+    """Writes dirty pages back, then drops the clean ones (the next reads come from the disk)."""
+    subprocess.run(["sync"], check=True)
+    with open("/proc/sys/vm/drop_caches", "w") as f:
+        f.write("3\n")
+
+
+def dd_bandwidth(directory, size_bytes, cold):
+    """(write MB/s with fdatasync, read MB/s) of dd on `directory`'s disk; the read from the disk
+    if `cold`, else from the page cache (the file was just written)."""
     path = os.path.join(directory, "dd.bin")
     count = max(1, size_bytes // (1 << 20))
     out = subprocess.run(["dd", "if=/dev/zero", f"of={path}", "bs=1M", f"count={count}",
                           "conv=fdatasync"], capture_output=True, text=True).stderr
     write = float(re.search(r"([\d.]+) s,", out).group(1))
+    if cold:
+        drop_page_cache()
     out = subprocess.run(["dd", f"if={path}", "of=/dev/null", "bs=1M"], capture_output=True,
                          text=True).stderr
     read = float(re.search(r"([\d.]+) s,", out).group(1))
@@ -65,6 +83,8 @@ def main():
     parser.add_argument("--ranks", type=int, default=1)
     parser.add_argument("--half-ms", type=float, default=100.0)
     parser.add_argument("--jsonl", default=None)
+    parser.add_argument("--cold-read", action="store_true",
+                        help="drop the page cache before the restart and before dd's read")
     parser.add_argument("--workdir", default=None, help="where checkpoints go (default: a temp dir here)")
     parser.add_argument("--commit", default=None,
                         help="commit of --spikeweave's build (default: this checkout's HEAD)")
@@ -86,6 +106,10 @@ def main():
         sim_seconds = float(simulated.group(2)) * (60 if simulated.group(3) == "min" else 1)
         step = int(round(checkpoints[0][0] * 10))
         ckpt = os.path.join("A", f"ckpt-{step:012d}")
+        output_path = os.path.join(d, ckpt, "output.h5")
+        output_bytes = os.path.getsize(output_path) if os.path.exists(output_path) else 0
+        if args.cold_read:
+            drop_page_cache()
         err2, restart_wall = launch(args.spikeweave, args.ranks,
                                     ["run", "--restart", ckpt, "-o", "restarted.h5",
                                      "--checkpoint-dir", "B", "--set",
@@ -96,7 +120,7 @@ def main():
         verify = float(restored.group(2)) if restored.group(2) else 0.0
         built = re.search(r"built .* in ([\d.]+) (s|min)", err2)
         state_bytes = checkpoints[0][2]
-        dd_write, dd_read = dd_bandwidth(d, state_bytes)
+        dd_write, dd_read = dd_bandwidth(d, state_bytes, args.cold_read)
     write_mb_s = [c[2] / c[3] / 1e6 for c in checkpoints]
     record = {
         "benchmark": "checkpoint", "network": args.network, "scale": args.scale,
@@ -113,14 +137,19 @@ def main():
         "checkpoint_phases": checkpoint_phases(err),
         "restore_seconds": restore, "restore_read_mb_s": state_bytes / restore / 1e6,
         "dd_read_mb_s": dd_read, "read_fraction_of_dd": state_bytes / restore / 1e6 / dd_read,
-        "verify_seconds": verify,
+        "read_cache": "cold" if args.cold_read else "warm",
+        "verify_seconds": verify, "output_bytes_verified": output_bytes,
+        # The verification reads state.h5 and output.h5 (from the disk when cold).
+        "verify_read_mb_s": (state_bytes + output_bytes) / verify / 1e6 if verify > 0 else None,
+        "restart_read_mb_s": state_bytes / (restore + verify) / 1e6,
         "read_fraction_of_dd_with_verify": state_bytes / (restore + verify) / 1e6 / dd_read,
         "restart_wall_seconds": restart_wall,
         "restart_build_seconds": float(built.group(1)) * (60 if built.group(2) == "min" else 1),
         "simulate_seconds": sim_seconds, "simulated_ms": 2 * args.half_ms,
         "checkpoint_per_simulated_second": [c[1] / (sim_seconds / (2 * args.half_ms / 1000.0))
                                             for c in checkpoints],
-        "load_average_before": load, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_average_before": load, "load_average_after": os.getloadavg()[0],
+        "peak_rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "commit": args.commit or subprocess.run(["git", "-C", HERE, "rev-parse", "--short", "HEAD"],
                                                 capture_output=True, text=True).stdout.strip(),
     }

@@ -92,7 +92,18 @@ StateKeys synapse_keys(const network::SynapseTables& t, const NeuronGroup& targe
   keys.owners = target.gids();
   keys.counts.assign(keys.owners.size(), 0);
   keys.owner_of = Kokkos::subview(t.target, std::make_pair(std::uint64_t{0}, t.synapses));
-  for (std::uint64_t k = 0; k < t.synapses; ++k) ++keys.counts[t.target(k)];
+  // Targets increase within each segment as the tables are built; checked here (once per run),
+  // since for_each_stored's tiled order relies on it and would otherwise miss entries.
+  bool sorted = true;
+  for (std::uint64_t s = 0; s < t.segments(); ++s) {
+    for (std::uint64_t k = t.segment_begin(s); k < t.segment_begin(s + 1); ++k) {
+      ++keys.counts[t.target(k)];
+      sorted = sorted && (k == t.segment_begin(s) || t.target(k - 1) <= t.target(k));
+    }
+  }
+  if (sorted && t.segments() > 0) {
+    keys.runs.assign(t.segment_begin.data(), t.segment_begin.data() + t.segments() + 1);
+  }
   keys.starts.resize(keys.owners.size());
   std::uint64_t offset = 0;
   for (std::size_t i = 0; i < keys.starts.size(); ++i) {
@@ -193,7 +204,7 @@ void for_each_checkpointed(NeuronGroup& g, F&& f) {
 }  // namespace
 
 StateKeys gid_keys(const std::vector<std::uint64_t>& gids, const std::string& population) {
-  return StateKeys{1, gids, "population/" + population, 0, {}, {}, {}, {}};
+  return StateKeys{1, gids, "population/" + population, 0, {}, {}, {}, {}, {}};
 }
 
 io::CheckpointBlock StateWriter::begin(const std::string& name, const StateKeys& keys, int width,

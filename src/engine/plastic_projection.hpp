@@ -217,7 +217,7 @@ class PlasticProjection : public Projection {
       r.get(p + "protein", keys.targets, protein_.protein);
     }
     const io::CheckpointBlock clocks =
-        r.aligned(p + "clocks", StateKeys{1, {0}, "", -1, {}, {}, {}, {}});
+        r.aligned(p + "clocks", StateKeys{1, {0}, "", -1, {}, {}, {}, {}, {}});
     last_sweep_ = clocks.ints.at(0);
     last_tagging_ = clocks.ints.at(1);
     restore_rule_state(r, keys);
