@@ -1,8 +1,9 @@
 #pragma once
 // Delivery of received spikes through static synapses into the targets' input ring:
 // on a GPU one team per spike, the team's threads over the synapses of the spike's row; on the
-// host one iteration per spike. A spike's key is its source's receive slot (comm/spike.hpp), so
-// its row is one load from the slot -> row table: no search.
+// host spike by spike in groups (group prefetching, see deliver_group). A spike's key is its
+// source's receive slot (comm/spike.hpp), so its row's segments (or synapses) are one load from
+// the slot table (DeviceSynapses::slot_segment): no search.
 #include "comm/spike.hpp"
 #include "kernels/views.hpp"
 
