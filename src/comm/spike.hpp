@@ -5,7 +5,7 @@
 // - on the wire and after the receiver's split by population (engine/spike_exchange.hpp), the
 //   source's receive slot: its position among the sources of that population this rank has
 //   synapses from, which each sender learnt at build time. A slot indexes the projections'
-//   slot -> row tables directly: no search per received spike.
+//   slot tables directly: no search per received spike.
 // Sorting words sorts by key, then by lag. Only this header takes words apart.
 #include <Kokkos_Core.hpp>
 #include <cstdint>

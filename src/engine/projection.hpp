@@ -90,12 +90,13 @@ class Projection {
   const network::SynapseTables& host_tables() const { return tables_; }
   // Source gids with at least one synapse here.
   std::vector<Gid> source_gids(Gid source_first_gid) const;
-  // Bytes of the slot -> row table (routing, beside the synapse tables).
+  // Bytes of the slot table (slot -> row; static projections keep slot -> segments instead, the
+  // same 4 bytes per slot): routing, beside the synapse tables.
   std::uint64_t slot_row_bytes() const { return slot_row_bytes_; }
 
  protected:
   Projection(const network::NetworkSpec& net, int index, network::SynapseTables tables);
-  // Hands the device slot -> row table to the delivery kernel.
+  // Hands the device slot -> row table to the delivery kernel (which may derive its own table).
   virtual void use_slot_rows(kernels::View<const std::uint32_t*> slot_row) = 0;
 
   network::SynapseTables tables_;  // host; aliases the device views on host backends

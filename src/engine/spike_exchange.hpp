@@ -8,7 +8,7 @@
 // tells each owner which of its neurons it needs together with their slots
 // (Context::request_sources). Each owner keeps, per local neuron, the (rank, slot) pairs of the
 // ranks that need it, and sends that rank's slot in each spike. On arrival a spike's slot indexes
-// each projection's slot -> row table directly (kernels/deliver.hpp): no search, no sort.
+// each projection's slot table directly (kernels/deliver.hpp): no search, no sort.
 //
 // Order without sorting: a sender packs its spikes neuron by neuron (increasing gid, then lag),
 // so every block it sends is increasing in the receiver's slots (slots follow gids), and all the
