@@ -69,6 +69,13 @@ class NeuronGroup {
   // Advances every local neuron by one step. Reads and clears ring slot (step mod slots), writes
   // fired flags of row `lag`.
   virtual void update(Step step, int lag) = 0;
+  // Advances every local neuron through steps [first_step, first_step + lags) (rows 0..lags-1
+  // of the fired flags) when nothing samples the state between them. Models whose kernel can
+  // take each neuron through all the lags in one parallel region override this: one region per
+  // interval instead of one per step, which is what lets threads pay on the update.
+  virtual void update_interval(Step first_step, int lags) {
+    for (int lag = 0; lag < lags; ++lag) update(first_step + lag, lag);
+  }
   // Membrane potentials relative to e_l_mv() [mV], or an empty View for source models.
   virtual kernels::View<const double*> v_rel_mv() const { return {}; }
   virtual double e_l_mv() const { return 0.0; }

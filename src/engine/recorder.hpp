@@ -35,6 +35,8 @@ class Recorder {
   // Samples the membrane potentials (and recorded state variables) due at the end of `step`
   // (after the update of that step).
   void sample(Step step);
+  // Whether sample() records anything (state reports): the update then runs step by step.
+  bool samples_state() const { return !reports_.empty(); }
   // Copies this interval's samples to the host buffers.
   void end_interval();
   // Bytes of recordings buffered on this rank (what the next flush appends).

@@ -214,9 +214,13 @@ void Simulation::run_interval(int steps) {
   }
   {
     PhaseTimers::Scope t(timers_, Phase::kUpdate);
-    for (int lag = 0; lag < steps; ++lag) {
-      for (auto& g : groups_) g->update(step_ + lag, lag);
-      recorder_->sample(step_ + lag);
+    if (recorder_->samples_state()) {
+      for (int lag = 0; lag < steps; ++lag) {
+        for (auto& g : groups_) g->update(step_ + lag, lag);
+        recorder_->sample(step_ + lag);
+      }
+    } else {  // nothing reads the state between steps: one parallel region per population
+      for (auto& g : groups_) g->update_interval(step_, steps);
     }
     Kokkos::fence();
     for (auto& g : groups_) g->check_errors(step_, spec_.simulation.dt_ms);

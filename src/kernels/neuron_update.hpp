@@ -70,4 +70,35 @@ void run_chunked_update(const Functor& f, int n) {
                        ChunkedUpdate<Functor>{f, n});
 }
 
+// Runs range(begin, end) over neurons [0, n) in chunks for the steps [first_step, first_step +
+// lags) of one interval: each chunk goes through every lag (ring slot (step mod slots), fired
+// row lag) before the next chunk, in one parallel region. A neuron sees the same operations in
+// the same order as with one region per step (neurons do not interact within an interval: every
+// delay is at least the interval), so the results are bitwise those of run_chunked_update.
+template <class Functor>
+struct ChunkedIntervalUpdate {
+  Functor f;
+  int n = 0;
+  std::int64_t first_step = 0;
+  int lags = 0;
+  int slots = 1;
+  KOKKOS_INLINE_FUNCTION void operator()(const int chunk) const {
+    const int begin = chunk * kUpdateChunk;
+    const int end = begin + kUpdateChunk < n ? begin + kUpdateChunk : n;
+    Functor g = f;
+    for (int lag = 0; lag < lags; ++lag) {
+      g.slot = static_cast<int>((first_step + lag) % slots);
+      g.lag = lag;
+      g.range(begin, end);
+    }
+  }
+};
+template <class Functor>
+void run_chunked_interval(const Functor& f, int n, std::int64_t first_step, int lags, int slots) {
+  if (n == 0 || lags == 0) return;
+  const int chunks = (n + kUpdateChunk - 1) / kUpdateChunk;
+  Kokkos::parallel_for(Functor::kLabel, Kokkos::RangePolicy<ExecSpace>(0, chunks),
+                       ChunkedIntervalUpdate<Functor>{f, n, first_step, lags, slots});
+}
+
 }  // namespace spikeweave::kernels

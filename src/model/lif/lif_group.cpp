@@ -25,6 +25,9 @@ class LifGroup final : public NeuronGroup {
     update_.lag = lag;
     kernels::run_lif_update(update_, size());
   }
+  void update_interval(Step first_step, int lags) override {
+    kernels::run_chunked_interval(update_, size(), first_step, lags, slots_);
+  }
   View<const double*> v_rel_mv() const override { return update_.s.v_rel_mv; }
   NeuronStateView checkpoint_view(const std::string& variable) override {
     return lif_checkpoint_view(update_.s, variable);
