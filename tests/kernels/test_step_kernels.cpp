@@ -181,6 +181,48 @@ TEST(ChunkedLifUpdate, CondExpBothIntegratorsAreBitwiseIndependentOfChunking) {
   expect_chunking_invisible<LifCondExpUpdate>(ModelKind::kCondExp, p);
 }
 
+// One parallel region per interval (each chunk through every lag, run_chunked_interval) against
+// one region per step (run_lif_update per lag): the same state, fired flags and ring, bitwise.
+template <class Update>
+void expect_interval_equals_steps(ModelKind kind, const model::LifParams& p) {
+  const int n = 1037, lags = 2, slots = 3;  // make_population: 3 ring slots, 2 fired rows
+  Update by_step = make_population<Update>(kind, p, n, 9);
+  Update by_interval = make_population<Update>(kind, p, n, 9);
+  int spikes = 0;
+  for (int first = 0; first < 60; first += lags) {
+    for (int lag = 0; lag < lags; ++lag) {
+      by_step.slot = (first + lag) % slots;
+      by_step.lag = lag;
+      run_lif_update(by_step, n);
+    }
+    run_chunked_interval(by_interval, n, first, lags, slots);
+    Kokkos::fence();
+    const Snapshot a = snapshot(by_step), b = snapshot(by_interval);
+    ASSERT_TRUE(bitwise_equal(a.v, b.v)) << "interval at " << first;
+    ASSERT_TRUE(bitwise_equal(a.i_ex, b.i_ex)) << "interval at " << first;
+    ASSERT_TRUE(bitwise_equal(a.di_ex, b.di_ex)) << "interval at " << first;
+    ASSERT_EQ(a.refractory, b.refractory) << "interval at " << first;
+    ASSERT_EQ(a.fired, b.fired) << "interval at " << first;
+    ASSERT_EQ(a.ring, b.ring) << "interval at " << first;
+    for (std::uint8_t f : a.fired) spikes += f;
+  }
+  EXPECT_GT(spikes, 50);  // neurons fired and were refractory inside intervals
+}
+
+TEST(IntervalLifUpdate, PscAlphaEqualsStepByStep) {
+  expect_interval_equals_steps<LifPscAlphaUpdate>(ModelKind::kPscAlpha, test_params());
+}
+
+TEST(IntervalLifUpdate, CondExpEqualsStepByStep) {
+  model::LifParams p = test_params();
+  p.c_m_pf = 200.0;
+  p.g_l_ns = 10.0;
+  p.tau_m_ms = p.c_m_pf / p.g_l_ns;
+  p.e_ex_mv = 60.0;
+  p.e_in_mv = -20.0;
+  expect_interval_equals_steps<LifCondExpUpdate>(ModelKind::kCondExp, p);
+}
+
 TEST(Compaction, WordWiseScanListsExactlyTheSetFlagsOfAnyValue) {
   for (const int n : {1, 7, 8, 9, 1000, 1003}) {
     const int lags = 5;
