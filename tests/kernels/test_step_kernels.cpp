@@ -166,7 +166,8 @@ TEST(ChunkedLifUpdate, PscAlphaIsBitwiseIndependentOfChunking) {
   expect_chunking_invisible<LifPscAlphaUpdate>(ModelKind::kPscAlpha, test_params());
 }
 
-TEST(ChunkedLifUpdate, CondExpBothIntegratorsAreBitwiseIndependentOfChunking) {
+// Conductance-based parameters for lif_cond_exp (reversal potentials relative to e_l).
+model::LifParams cond_exp_params() {
   model::LifParams p = test_params();
   p.c_m_pf = 200.0;
   p.g_l_ns = 10.0;
@@ -175,6 +176,11 @@ TEST(ChunkedLifUpdate, CondExpBothIntegratorsAreBitwiseIndependentOfChunking) {
   p.e_in_mv = -20.0;
   p.tau_syn_ex_ms = 5.0;
   p.tau_syn_in_ms = 10.0;
+  return p;
+}
+
+TEST(ChunkedLifUpdate, CondExpBothIntegratorsAreBitwiseIndependentOfChunking) {
+  model::LifParams p = cond_exp_params();
   p.exponential_euler = false;
   expect_chunking_invisible<LifCondExpUpdate>(ModelKind::kCondExp, p);
   p.exponential_euler = true;
@@ -214,13 +220,7 @@ TEST(IntervalLifUpdate, PscAlphaEqualsStepByStep) {
 }
 
 TEST(IntervalLifUpdate, CondExpEqualsStepByStep) {
-  model::LifParams p = test_params();
-  p.c_m_pf = 200.0;
-  p.g_l_ns = 10.0;
-  p.tau_m_ms = p.c_m_pf / p.g_l_ns;
-  p.e_ex_mv = 60.0;
-  p.e_in_mv = -20.0;
-  expect_interval_equals_steps<LifCondExpUpdate>(ModelKind::kCondExp, p);
+  expect_interval_equals_steps<LifCondExpUpdate>(ModelKind::kCondExp, cond_exp_params());
 }
 
 TEST(Compaction, WordWiseScanListsExactlyTheSetFlagsOfAnyValue) {
