@@ -27,9 +27,9 @@ void Projection::bind_receive_slots(const Gid* slot_sources, std::uint64_t slots
   kernels::View<std::uint32_t*> slot_row(
       Kokkos::view_alloc(Kokkos::WithoutInitializing, key_ + ".slot_row"), slots);
   auto host = Kokkos::create_mirror_view(slot_row);
-  // Read at random, once per received spike: huge pages spare the TLB (advised before writing).
+  // Read at random, once per received spike: huge pages spare the TLB (advised before writing;
+  // on host backends the mirror is the table itself, on a GPU the hint does not apply).
   advise_huge_pages(host.data(), slots * sizeof(std::uint32_t));
-  advise_huge_pages(slot_row.data(), slots * sizeof(std::uint32_t));
   std::uint64_t slot = 0;
   for (std::uint64_t row = 0; row < tables_.rows(); ++row) {
     const Gid gid = source_first_gid_ + tables_.row_source(row);

@@ -43,8 +43,7 @@ View<const std::uint32_t*> make_slot_segments(const SlotRowView& slot_row_view,
   const std::uint64_t slots = slot_row.extent(0);
   View<std::uint32_t*> table(Kokkos::view_alloc(Kokkos::WithoutInitializing, label), slots + 1);
   auto host = Kokkos::create_mirror_view(table);
-  advise_huge_pages(host.data(), (slots + 1) * sizeof(std::uint32_t));
-  advise_huge_pages(table.data(), (slots + 1) * sizeof(std::uint32_t));
+  advise_huge_pages(host.data(), (slots + 1) * sizeof(std::uint32_t));  // the table on the host
   // Slot s's entries end where slot s + 1's begin: a slot without a row begins where the next
   // row does (rows and slots are both in source order).
   host(slots) = static_cast<std::uint32_t>(entries);

@@ -21,6 +21,8 @@ SOURCE_DIR="$(readlink -f "$3")"
 WORK="$4/$1"
 PYTHON="$5"
 CLUSTER="$SOURCE_DIR/slurm/local-cluster"
+# shellcheck source=slurm/local-cluster/common.sh
+source "$CLUSTER/common.sh"  # functions only: running (daemon stopped?)
 TEMPLATES="$SOURCE_DIR/slurm/templates"
 HERE="$SOURCE_DIR/tests/slurm"
 export PATH="$PATH:/usr/sbin"
@@ -187,11 +189,8 @@ case "$SCENARIO" in
     # down.sh stops every daemon by its pid file and removes the pid files.
     pids="$(cat "$STATE/run/slurmctld.pid" "$STATE/run/slurmd.pid" "$STATE/munge/munged.pid")"
     "$CLUSTER/down.sh" "$STATE" || fail "down.sh failed"
-    for pid in $pids; do
-      # Exited daemons may linger as zombies until pid 1 reaps them: those count as stopped.
-      state="$(cat "/proc/$pid/stat" 2> /dev/null)" || continue
-      state="${state##*) }"
-      [ "${state%% *}" = Z ] || fail "daemon $pid still alive after down.sh"
+    for pid in $pids; do  # running: alive and not a zombie awaiting pid 1 (common.sh)
+      ! running "$pid" || fail "daemon $pid still alive after down.sh"
     done
     for f in "$STATE/run/slurmctld.pid" "$STATE/run/slurmd.pid" "$STATE/munge/munged.pid"; do
       [ ! -e "$f" ] || fail "down.sh left $f"
