@@ -273,6 +273,7 @@ class PlasticProjection : public Projection {
     }
     if (d_max < d_min) d_min = d_max = 1;
     max_delay_steps_ = d_max;
+    min_delay_steps_ = d_min;
     s_.kminus =
         kernels::View<double**>(name + ".kminus", interval_steps + d_max - d_min, target.size());
     kminus_table_.kminus = s_.kminus;
@@ -297,6 +298,7 @@ class PlasticProjection : public Projection {
     deliver_.port = port_of(spec);
     deliver_.slots = static_cast<int>(target.ring().extent(1));
     deliver_.atomic = kernels::threads_may_race();
+    deliver_.use_thread_rings(min_delay_steps_);
   }
 
   // Hooks after the shared kernels ran: checks of a rule's flags, pruning of modulator trains.
@@ -346,6 +348,7 @@ class PlasticProjection : public Projection {
   kernels::StdpKminusTable kminus_table_;
   kernels::PlasticDeliver<Synapses> deliver_;
   int max_delay_steps_ = 1;
+  int min_delay_steps_ = 1;
   std::optional<plasticity::TaggingParams> tagging_;
 
  private:

@@ -36,26 +36,59 @@ struct PlasticDeliver {
   std::int64_t first_step = 0;
   int slots = 1;
   // Teams of different sources may add to one target's entry at once where threads run
-  // concurrently: atomics then, plain adds with one thread (see add_input).
+  // concurrently: atomics then (GPU), plain adds with one thread (see add_input) or with
+  // thread_rings.
   bool atomic = true;
+  // Host threads: each adds into its own copy of the projection's ring port (thread, slot,
+  // neuron), summed into the ring after the kernel (sum_thread_rings). A source's row spans all
+  // targets, so with one shared ring both cores wrote every line of a slot and the lines moved
+  // between their caches every few events (2 threads were 1.4x slower than 2 ranks); integer
+  // sums, so the result is bitwise that of one thread. Empty: add into `ring`.
+  View<std::int64_t***> thread_rings;
+  int min_delay_steps = 1;  // no delivery writes a slot nearer than this to the interval's start
   static constexpr const char* kLabel = "spikeweave::plastic_synapse::deliver";
+  // Largest thread_rings a projection allocates; beyond it (many threads x large populations)
+  // delivery keeps the atomics.
+  static constexpr std::size_t kMaxThreadRingBytes = std::size_t{256} << 20;
+
+  // Switches to thread_rings where the default execution space runs host threads and the
+  // copies fit kMaxThreadRingBytes. `min_delay` is the projection's smallest delay in steps.
+  void use_thread_rings(int min_delay) {
+    if constexpr (!Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible) return;
+    const std::size_t threads = static_cast<std::size_t>(ExecSpace().concurrency());
+    const std::size_t bytes = threads * ring.extent(1) * ring.extent(2) * sizeof(std::int64_t);
+    if (!atomic || threads < 2 || bytes > kMaxThreadRingBytes) return;
+    thread_rings = View<std::int64_t***>("plastic_deliver.thread_rings", threads, ring.extent(1),
+                                         ring.extent(2));
+    min_delay_steps = min_delay > 0 ? min_delay : 1;
+    atomic = false;
+  }
+
+  // This thread's index among the execution space's threads (host backends; 0 elsewhere).
+  KOKKOS_INLINE_FUNCTION static int thread_index() { return HostThreadIndex<ExecSpace>::get(); }
 
   KOKKOS_INLINE_FUNCTION void operator()(const Member& team, std::uint64_t& events) const {
     const int run = team.league_rank();
     const std::uint64_t row = s.syn.row_of_slot(comm::spike_key(spikes(run_begin(run))));
     if (row == s.syn.rows) return;
+    // A thread index beyond the copies (not expected) falls back to atomic adds into the ring.
+    const int thread = thread_index();
+    const bool own_ring = thread_rings.extent(0) > 0 && thread >= 0 &&
+                          thread < static_cast<int>(thread_rings.extent(0));
+    const bool atomic_add = atomic || (thread_rings.extent(0) > 0 && !own_ring);
     for (std::uint32_t x = run_begin(run); x < run_begin(run + 1); ++x) {
       const std::int64_t emitted = first_step + comm::spike_lag(spikes(x));
       const auto spike = s.at_spike(row, emitted + 1);
       for (std::uint64_t seg = s.syn.row_begin(row); seg < s.syn.row_begin(row + 1); ++seg) {
         const int delay = s.syn.segment_delay(seg);
-        std::int64_t* const base = &ring(port, static_cast<int>((emitted + delay) % slots), 0);
+        const int slot = static_cast<int>((emitted + delay) % slots);
+        std::int64_t* const base = own_ring ? &thread_rings(thread, slot, 0) : &ring(port, slot, 0);
         Kokkos::parallel_for(
             Kokkos::TeamThreadRange(team, s.syn.segment_begin(seg), s.syn.segment_begin(seg + 1)),
             [&](const std::uint64_t k) {
               const std::uint32_t target = s.syn.target(k);
               const double w = s.update(k, target, delay, row, spike);
-              add_input(base + target, to_fixed(s.syn.scaled(w, target)), atomic);
+              add_input(base + target, to_fixed(s.syn.scaled(w, target)), atomic_add);
             });
       }
       team.team_barrier();
@@ -72,7 +105,32 @@ struct PlasticDeliver {
     std::uint64_t events = 0;
     if (runs == 0) return events;
     Kokkos::parallel_reduce(kLabel, Policy(static_cast<int>(runs), Kokkos::AUTO), *this, events);
+    if (thread_rings.extent(0) > 0) sum_thread_rings();
     return events;
+  }
+
+  // Adds the thread rings into the ring and clears them. Spikes of this interval arrive at steps
+  // first_step + min_delay_steps .. first_step + slots - 1 (the ring holds the longest delay plus
+  // an interval), so only those slots can hold anything.
+  void sum_thread_rings() const {
+    const int touched = slots - min_delay_steps;
+    const int targets = static_cast<int>(ring.extent(2));
+    const int threads = static_cast<int>(thread_rings.extent(0));
+    const std::int64_t first = first_step + min_delay_steps;
+    const auto rings = thread_rings;
+    const auto into = ring;
+    const int port_index = port, n_slots = slots;
+    Kokkos::parallel_for(
+        "spikeweave::plastic_synapse::sum_thread_rings",
+        Kokkos::RangePolicy<ExecSpace>(0, touched * targets), KOKKOS_LAMBDA(const int e) {
+          const int slot = static_cast<int>((first + e / targets) % n_slots), t = e % targets;
+          std::int64_t sum = 0;
+          for (int r = 0; r < threads; ++r) {
+            sum += rings(r, slot, t);
+            rings(r, slot, t) = 0;
+          }
+          into(port_index, slot, t) += sum;
+        });
   }
 };
 

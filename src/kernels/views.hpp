@@ -6,6 +6,7 @@
 // in which spikes are delivered, on atomics racing under threads, or on the number of ranks.
 #include <Kokkos_Core.hpp>
 #include <cstdint>
+#include <type_traits>
 
 namespace spikeweave::kernels {
 
@@ -57,6 +58,19 @@ KOKKOS_INLINE_FUNCTION void add_input(std::int64_t* entry, std::int64_t value, b
     *entry += value;
   }
 }
+
+// The calling thread's index among a host execution space's threads (0 .. concurrency - 1), or 0
+// for spaces without one (GPUs, which never ask).
+template <class Space, class = void>
+struct HostThreadIndex {
+  KOKKOS_INLINE_FUNCTION static int get() { return 0; }
+};
+template <class Space>
+struct HostThreadIndex<Space, std::void_t<decltype(Space::impl_hardware_thread_id())>> {
+  KOKKOS_INLINE_FUNCTION static int get() {
+    return static_cast<int>(Space::impl_hardware_thread_id());
+  }
+};
 
 // Whether kernels on the default execution space can run iterations concurrently (threads or a
 // GPU): then unowned ring entries need atomics.
