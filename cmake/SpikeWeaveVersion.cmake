@@ -1,13 +1,10 @@
-# Records the version and the git commit the build came from; provenance and benchmark records quote both.
-execute_process(COMMAND git rev-parse --short=12 HEAD WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
-                OUTPUT_VARIABLE SPIKEWEAVE_GIT_COMMIT OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-if(NOT SPIKEWEAVE_GIT_COMMIT)
-  set(SPIKEWEAVE_GIT_COMMIT "unknown")
-endif()
-execute_process(COMMAND git status --porcelain --untracked-files=no WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
-                OUTPUT_VARIABLE _sw_dirty OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-if(_sw_dirty)
-  set(SPIKEWEAVE_GIT_COMMIT "${SPIKEWEAVE_GIT_COMMIT}-dirty")
-endif()
-configure_file(${CMAKE_CURRENT_SOURCE_DIR}/src/core/version.hpp.in
-               ${CMAKE_CURRENT_BINARY_DIR}/generated/core/version.hpp @ONLY)
+# Records the version and the git commit the build came from; provenance and benchmark records quote
+# both. The header is refreshed at every build, not only at configure time: a binary rebuilt after
+# a commit must not report the commit it was configured at.
+set(_sw_version_args -DSOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR}
+    -DTEMPLATE=${CMAKE_CURRENT_SOURCE_DIR}/src/core/version.hpp.in
+    -DOUTPUT=${CMAKE_CURRENT_BINARY_DIR}/generated/core/version.hpp -DPROJECT_VERSION=${PROJECT_VERSION}
+    -P ${CMAKE_CURRENT_LIST_DIR}/write_version.cmake)
+execute_process(COMMAND ${CMAKE_COMMAND} ${_sw_version_args})  # present before the first build
+add_custom_target(spikeweave_version COMMAND ${CMAKE_COMMAND} ${_sw_version_args}
+                  BYPRODUCTS ${CMAKE_CURRENT_BINARY_DIR}/generated/core/version.hpp VERBATIM)
