@@ -122,8 +122,11 @@ struct PlasticDeliver {
     const int port_index = port, n_slots = slots;
     Kokkos::parallel_for(
         "spikeweave::plastic_synapse::sum_thread_rings",
-        Kokkos::RangePolicy<ExecSpace>(0, touched * targets), KOKKOS_LAMBDA(const int e) {
-          const int slot = static_cast<int>((first + e / targets) % n_slots), t = e % targets;
+        Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>>(
+            0, std::int64_t{touched} * targets),
+        KOKKOS_LAMBDA(const std::int64_t e) {
+          const int slot = static_cast<int>((first + e / targets) % n_slots);
+          const int t = static_cast<int>(e % targets);
           std::int64_t sum = 0;
           for (int r = 0; r < threads; ++r) {
             sum += rings(r, slot, t);
