@@ -40,10 +40,11 @@ struct PlasticDeliver {
   // thread_rings.
   bool atomic = true;
   // Host threads: each adds into its own copy of the projection's ring port (thread, slot,
-  // neuron), summed into the ring after the kernel (sum_thread_rings). A source's row spans all
-  // targets, so with one shared ring both cores wrote every line of a slot and the lines moved
-  // between their caches every few events (2 threads were 1.4x slower than 2 ranks); integer
-  // sums, so the result is bitwise that of one thread. Empty: add into `ring`.
+  // neuron), summed into the ring after the kernel (sum_thread_rings): no atomic per synaptic
+  // event, and no ring line written by two cores (a source's row spans all targets, so with one
+  // shared ring both threads write every line of a slot). Integer sums: the result is bitwise
+  // that of one thread. Measured gain at scale 1 on 2 threads: 2-3% (RESULTS.md, threads); the
+  // gap to 2 ranks lies elsewhere. Empty: add into `ring`.
   View<std::int64_t***> thread_rings;
   int min_delay_steps = 1;  // no delivery writes a slot nearer than this to the interval's start
   static constexpr const char* kLabel = "spikeweave::plastic_synapse::deliver";
