@@ -82,22 +82,28 @@ struct ProjectionKeys {
 // per tile made 256 owners slower than 1,024-4,096 at 36,000 owners).
 constexpr std::size_t kOwnersPerTile = 2048;
 
-// Calls f(local entry i, stored position j) for every entry of `keys`; each owner's entries in
-// increasing i (so the positions do not depend on the visiting order below). `tiled` false visits
-// in entry order: a restore's gather, where tiling showed no gain (scale 8, one rank: restores of
-// 6.6-6.7 s tiled against 5.6-7.2 s in entry order on the shared VM) and the reads, not the
-// writes, are the scattered side.
-template <class F>
-void for_each_stored(const StateKeys& keys, F&& f, bool tiled = true) {
-  const std::size_t n = keys.size();
-  if (!keys.segmented()) {
-    for (std::size_t i = 0; i < n; ++i) f(i, i);
-    return;
-  }
+// The owners of one tile of visit_segmented's tiled visit: all of them where the entries have no
+// runs to walk tile by tile, or where they fit one tile.
+inline std::size_t owners_per_tile(const StateKeys& keys) {
+  const std::size_t owners = keys.owners.size();
+  return keys.runs.size() < 2 ? owners : std::min(owners, kOwnersPerTile);
+}
+
+// Visits every entry of a segmented key set as f(local entry i, stored position j, owner o), each
+// owner's entries in increasing i (so the positions do not depend on the visiting order below),
+// and calls tile_done(first, end) once the entries of owners [first, end) are all visited: their
+// stored positions [starts[first], starts[end]) are then complete. `tiled` false visits in entry
+// order (one tile of all owners): a restore's gather, where tiling showed no gain (scale 8, one
+// rank: restores of 6.6-6.7 s tiled against 5.6-7.2 s in entry order on the shared VM) and the
+// reads, not the writes, are the scattered side.
+template <class F, class D>
+void visit_segmented(const StateKeys& keys, bool tiled, F&& f, D&& tile_done) {
+  const std::size_t n = keys.size(), owners = keys.owners.size();
   std::vector<std::uint64_t> next = keys.starts;
   const std::uint32_t* owner = keys.owner_of.data();
-  if (!tiled || keys.runs.size() < 2 || keys.owners.size() <= kOwnersPerTile) {
-    for (std::size_t i = 0; i < n; ++i) f(i, static_cast<std::size_t>(next[owner[i]]++));
+  if (!tiled || owners_per_tile(keys) == owners) {
+    for (std::size_t i = 0; i < n; ++i) f(i, static_cast<std::size_t>(next[owner[i]]++), owner[i]);
+    tile_done(std::size_t{0}, owners);
     return;
   }
   // Entry order is row after row, each row spread over all owners: visited in that order, every
@@ -107,16 +113,37 @@ void for_each_stored(const StateKeys& keys, F&& f, bool tiled = true) {
   // lines stay in cache: about 7 ns per entry on the shared VM.
   std::vector<std::uint64_t> cursor(keys.runs.begin(), keys.runs.end() - 1);
   const std::size_t runs = cursor.size();
-  for (std::size_t first = 0; first < keys.owners.size(); first += kOwnersPerTile) {
-    const std::uint64_t end_owner = std::min(first + kOwnersPerTile, keys.owners.size());
+  for (std::size_t first = 0; first < owners; first += kOwnersPerTile) {
+    const std::size_t end_owner = std::min(first + kOwnersPerTile, owners);
     for (std::size_t r = 0; r < runs; ++r) {
       std::uint64_t i = cursor[r];
       const std::uint64_t end = keys.runs[r + 1];
-      for (; i < end && owner[i] < end_owner; ++i) f(i, static_cast<std::size_t>(next[owner[i]]++));
+      for (; i < end && owner[i] < end_owner; ++i)
+        f(static_cast<std::size_t>(i), static_cast<std::size_t>(next[owner[i]]++), owner[i]);
       cursor[r] = i;
     }
+    tile_done(first, end_owner);
   }
 }
+
+// Calls f(local entry i, stored position j) for every entry of `keys` (see visit_segmented).
+template <class F>
+void for_each_stored(const StateKeys& keys, F&& f, bool tiled = true) {
+  if (!keys.segmented()) {
+    for (std::size_t i = 0, n = keys.size(); i < n; ++i) f(i, i);
+    return;
+  }
+  visit_segmented(
+      keys, tiled, [&f](std::size_t i, std::size_t j, std::uint32_t) { f(i, j); },
+      [](std::size_t, std::size_t) {});
+}
+
+// out[j] = in[i] for every entry of a segmented key set (local entry i stored at j), as
+// for_each_stored places them, through write combining: each owner's stream is gathered in a
+// cache-resident 64-byte line and written a whole line at a time with non-temporal stores, so the
+// destination's lines are never read (see checkpoint_scatter.cpp). T: float, double, int64.
+template <class T>
+void scatter_stored(const StateKeys& keys, const T* in, T* out);
 
 class StateWriter {
  public:
@@ -158,6 +185,14 @@ class StateWriter {
   // out[j * width + c] = host(i, c) for local entry i stored at j (see StateKeys).
   template <class H, class U>
   static void copy_out(const H& host, const StateKeys& keys, U* out) {
+    if constexpr (static_cast<int>(H::rank) == 1 &&
+                  std::is_same_v<std::remove_const_t<typename H::value_type>, U>) {
+      // A projection's synapse values (the bulk of a plastic network's checkpoint).
+      if (keys.segmented() && host.span_is_contiguous()) {
+        scatter_stored(keys, host.data(), out);
+        return;
+      }
+    }
     for_each_stored(keys, [&](std::size_t i, std::size_t j) {
       if constexpr (static_cast<int>(H::rank) == 1) {
         out[j] = static_cast<U>(host(i));
