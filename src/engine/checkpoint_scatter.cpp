@@ -1,5 +1,5 @@
 // The write-combined scatter of a segmented key set's values into their stored order (see
-// scatter_stored in checkpoint_state.hpp).
+// TileScatter in checkpoint_state.hpp).
 //
 // Why: a plain scatter stores each value into one of a tile's 2,048 owner streams; every store
 // that starts a destination line makes the core read that line from memory first (a read for
@@ -24,95 +24,89 @@ namespace {
 
 constexpr std::size_t kLineBytes = 64;  // a cache line, and the unit of a non-temporal write
 
-template <class T>
-class LineScatter {
- public:
-  static constexpr std::size_t kPerLine = kLineBytes / sizeof(T);
-  static_assert(kLineBytes % sizeof(T) == 0 && kPerLine > 1, "values must tile a line");
-
-  LineScatter(const StateKeys& keys, T* out)
-      : starts_(keys.starts.data()),
-        counts_(keys.counts.data()),
-        out_(out),
-        // The slot of stored position j in its line is (j + base_) % kPerLine: out_ need not be
-        // aligned to a line (only to T), the destination's line boundaries are what count.
-        base_((reinterpret_cast<std::uintptr_t>(out) / sizeof(T)) % kPerLine),
-        lines_(owners_per_tile(keys)) {}
-
-  // Value v of owner o (of the tile that begins at owner `first`) goes to stored position j.
-  void put(T v, std::size_t j, std::uint32_t o, std::size_t first) {
-    T* line = lines_[o - first].v;
-    const std::size_t slot = (j + base_) % kPerLine;
-    line[slot] = v;
-    if (slot == kPerLine - 1) write_line(line, j + 1, o);
-  }
-
-  // Writes what is left in the lines of owners [first, end), whose streams are complete: the
-  // last line of each stream that does not end on a line boundary.
-  void finish_tile(std::size_t first, std::size_t end) {
-    for (std::size_t o = first; o < end; ++o) {
-      const std::size_t stream_end = starts_[o] + counts_[o];
-      const std::size_t slot = (stream_end + base_) % kPerLine;
-      const std::size_t n = std::min<std::size_t>(slot, counts_[o]);
-      const T* line = lines_[o - first].v;
-      if (n > 0) std::memcpy(out_ + (stream_end - n), line + (slot - n), n * sizeof(T));
-    }
-  }
-
- private:
-  struct alignas(kLineBytes) Line {
-    T v[kPerLine];
-  };
-
-  // The line of owner o that ends just before stored position `end` is full: written whole, or,
-  // if it begins before the owner's stream (the stream's head), its part of the stream only.
-  void write_line(const T* line, std::size_t end, std::uint32_t o) {
-    const std::size_t n = std::min<std::size_t>(kPerLine, end - starts_[o]);
-    if (n == kPerLine) {
-      stream_line(out_ + (end - kPerLine), line);
-    } else {
-      std::memcpy(out_ + (end - n), line + (kPerLine - n), n * sizeof(T));
-    }
-  }
-
-  static void stream_line(T* to, const T* from) {
+// Writes a whole line to `to` (aligned to a line) without reading it first.
+void stream_line(void* to, const void* from) {
 #if defined(__SSE2__)
-    const __m128i* src = reinterpret_cast<const __m128i*>(from);
-    __m128i* dst = reinterpret_cast<__m128i*>(to);
-    for (std::size_t k = 0; k < kLineBytes / sizeof(__m128i); ++k)
-      _mm_stream_si128(dst + k, _mm_load_si128(src + k));
+  const __m128i* src = static_cast<const __m128i*>(from);
+  __m128i* dst = static_cast<__m128i*>(to);
+  for (std::size_t k = 0; k < kLineBytes / sizeof(__m128i); ++k)
+    _mm_stream_si128(dst + k, _mm_load_si128(src + k));
 #else
-    std::memcpy(to, from, kLineBytes);
+  std::memcpy(to, from, kLineBytes);
 #endif
-  }
-
-  const std::uint64_t* starts_;
-  const std::uint64_t* counts_;
-  T* out_;
-  std::size_t base_;
-  std::vector<Line> lines_;
-};
+}
 
 }  // namespace
 
 template <class T>
-void scatter_stored(const StateKeys& keys, const T* in, T* out) {
-  LineScatter<T> lines(keys, out);
-  std::size_t first = 0;
-  visit_segmented(
-      keys, true,
-      [&](std::size_t i, std::size_t j, std::uint32_t o) { lines.put(in[i], j, o, first); },
-      [&](std::size_t tile_first, std::size_t tile_end) {
-        lines.finish_tile(tile_first, tile_end);
-        first = tile_end;
-      });
+struct alignas(kLineBytes) TileScatter<T>::Line {
+  static constexpr std::size_t kValues = kLineBytes / sizeof(T);
+  static_assert(kLineBytes % sizeof(T) == 0 && kValues > 1, "values must tile a line");
+  T v[kValues];
+};
+
+template <class T>
+TileScatter<T>::TileScatter(const StateKeys& keys, const T* in)
+    : keys_(keys), in_(in), visit_(keys, true), lines_(visit_.owners_per_tile()) {}
+
+template <class T>
+TileScatter<T>::~TileScatter() = default;
+
+template <class T>
+std::uint64_t TileScatter<T>::start(std::size_t k) const {
+  const std::size_t owner = visit_.first_owner(k);
+  return owner < keys_.starts.size() ? keys_.starts[owner] : keys_.size();
+}
+
+template <class T>
+void TileScatter<T>::tile(std::size_t k, T* out) {
+  constexpr std::size_t kValues = Line::kValues;
+  // Locals, not members, in the loop: the compiler keeps them in registers (stores through
+  // `next` and the lines could otherwise alias members and force reloads per entry).
+  const std::uint64_t first_stored = start(k);
+  const std::size_t first_owner = visit_.first_owner(k);
+  const std::uint64_t* starts = keys_.starts.data();
+  const T* in = in_;
+  Line* lines = lines_.data();
+  // Stored position j lies at out + (j - first_stored); its slot in its destination line is
+  // (j + base) % kValues: `out` need not be aligned to a line (only to T).
+  const std::size_t base =
+      static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(out) / sizeof(T) - first_stored) %
+      kValues;
+  visit_.visit(k, [&](std::uint64_t i, std::uint64_t j, std::uint32_t o) {
+    T* line = lines[o - first_owner].v;
+    const std::size_t slot = static_cast<std::size_t>(j + base) % kValues;
+    line[slot] = in[i];
+    if (slot != kValues - 1) return;
+    // The line is full: written whole, or, where it begins before the owner's stream (its head),
+    // the stream's part only.
+    const std::uint64_t end = j + 1;
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(kValues, end - starts[o]));
+    T* to = out + (end - n - first_stored);
+    if (n == kValues) {
+      stream_line(to, line);
+    } else {
+      std::memcpy(to, line + (kValues - n), n * sizeof(T));
+    }
+  });
+  // The last line of each stream that does not end on a line boundary (its tail).
+  const std::size_t end_owner = visit_.first_owner(k + 1);
+  for (std::size_t o = first_owner; o < end_owner; ++o) {
+    const std::uint64_t end = starts[o] + keys_.counts[o];
+    const std::size_t slot = static_cast<std::size_t>(end + base) % kValues;
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(slot, keys_.counts[o]));
+    if (n > 0)
+      std::memcpy(out + (end - n - first_stored), lines[o - first_owner].v + (slot - n),
+                  n * sizeof(T));
+  }
 #if defined(__SSE2__)
-  _mm_sfence();  // the non-temporal stores are visible before the buffer is written to the file
+  _mm_sfence();  // the non-temporal stores are visible before the values are read back
 #endif
 }
 
-template void scatter_stored<float>(const StateKeys&, const float*, float*);
-template void scatter_stored<double>(const StateKeys&, const double*, double*);
-template void scatter_stored<std::int64_t>(const StateKeys&, const std::int64_t*, std::int64_t*);
+template class TileScatter<float>;
+template class TileScatter<double>;
+template class TileScatter<std::int64_t>;
 
 }  // namespace spikeweave::engine

@@ -169,5 +169,44 @@ TEST(CheckpointOrder, WriteCombinedScatterStoresAsThePlainScatter) {
   }
 }
 
+// Tile by tile into separate buffers (how a checkpoint writes a deferred block), each at its own
+// offset from a line boundary: the tiles, concatenated, are the plain scatter.
+TEST(CheckpointOrder, TilesIntoSeparateBuffersStoreAsThePlainScatter) {
+  const std::vector<std::uint64_t> counts = random_counts(3 * kOwnersPerTile + 11, 7);
+  const StateKeys keys = with_counts(counts, 17, 8);
+  std::vector<float> in(keys.size());
+  for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<float>(i) * 0.5f;
+  const std::vector<float> expected = plain_scatter(keys, in);
+  TileScatter<float> scatter(keys, in.data());
+  ASSERT_EQ(scatter.tiles(), 4u);
+  std::vector<float> joined;
+  for (std::size_t k = 0; k < scatter.tiles(); ++k) {
+    const std::size_t rows = scatter.start(k + 1) - scatter.start(k);
+    std::vector<float> buffer(rows + 16, -1.0f);
+    const std::size_t shift = (5 * k + 3) % 16;
+    scatter.tile(k, buffer.data() + shift);
+    joined.insert(joined.end(), buffer.begin() + static_cast<long>(shift),
+                  buffer.begin() + static_cast<long>(shift + rows));
+  }
+  EXPECT_EQ(joined, expected);
+}
+
+// StateWriter::put defers a projection's float values (produced while the file is written);
+// produced, they are the plain scatter's.
+TEST(CheckpointOrder, DeferredBlockProducesThePlainScatter) {
+  const StateKeys keys = with_counts(random_counts(kOwnersPerTile + 300, 9), 11, 10);
+  Kokkos::View<float*, Kokkos::HostSpace> weight("weight", keys.size());
+  std::vector<float> in(keys.size());
+  for (std::size_t i = 0; i < in.size(); ++i) weight(i) = in[i] = static_cast<float>(i % 977);
+  StateWriter writer;
+  writer.put("projection/p/weight", keys, weight);
+  io::CheckpointBlock& b = writer.blocks().at(0);
+  ASSERT_TRUE(static_cast<bool>(b.produce));
+  EXPECT_EQ(b.entries(), keys.size());
+  io::produce_values(b);
+  EXPECT_FALSE(static_cast<bool>(b.produce));
+  EXPECT_EQ(std::vector<float>(b.singles.begin(), b.singles.end()), plain_scatter(keys, in));
+}
+
 }  // namespace
 }  // namespace spikeweave::engine
