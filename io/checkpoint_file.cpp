@@ -124,9 +124,14 @@ class Writeback {
   ~Writeback() {
     if (fd_ >= 0) ::close(fd_);
   }
+  // Only the whole pages of a large range: the small blocks' bytes go with the final fsync, and a
+  // page that the next block's write would dirty again is not written twice.
   void start(std::uint64_t offset, std::uint64_t bytes) const {
-    if (fd_ >= 0 && bytes > 0) {
-      (void)::sync_file_range(fd_, static_cast<off_t>(offset), static_cast<off_t>(bytes),
+    constexpr std::uint64_t kPage = 4096, kLeast = std::uint64_t{1} << 20;
+    const std::uint64_t first = (offset + kPage - 1) / kPage * kPage;
+    const std::uint64_t end = (offset + bytes) / kPage * kPage;
+    if (fd_ >= 0 && bytes >= kLeast && end > first) {
+      (void)::sync_file_range(fd_, static_cast<off_t>(first), static_cast<off_t>(end - first),
                               SYNC_FILE_RANGE_WRITE);
     }
   }
