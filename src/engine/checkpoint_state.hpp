@@ -183,7 +183,9 @@ void scatter_stored(const StateKeys& keys, const T* in, T* out) {
 
 class StateWriter {
  public:
-  // A rank-1 or rank-2 View whose first extent runs over the keys' entries.
+  // A rank-1 or rank-2 View whose first extent runs over the keys' entries. A segmented key
+  // set's values may be read only when the block is written (see defer): write the blocks before
+  // the state changes.
   template <class V>
   void put(const std::string& name, const StateKeys& keys, const V& view) {
     using T = std::remove_const_t<typename V::value_type>;
