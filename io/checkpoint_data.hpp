@@ -87,10 +87,19 @@ struct CheckpointBlock {
   bool segmented = false;
   std::vector<std::uint64_t> owners;
   std::vector<std::uint64_t> counts;
+  // Values produced while the file is written, piece after piece, instead of held in
+  // reals/ints/singles (a projection's synapse values: the bulk of a checkpoint), so that the
+  // disk writes a piece while the next is produced and only a piece is in memory at a time.
+  // Piece k is this rank's rows [pieces[k], pieces[k + 1]) (pieces[0] = 0); produce(k, out)
+  // writes its value_width values per row, of the block's value type, to `out`; the pieces are
+  // produced once each, in order.
+  std::vector<std::uint64_t> pieces;
+  std::function<void(std::size_t, void*)> produce;
 
   // Entries: from the keys, or, for a block whose key set's keys another block carries (keys
   // left empty) or a segmented one, from the values.
   std::size_t entries() const {
+    if (produce) return pieces.empty() ? 0 : pieces.back();
     if (!segmented && (!keys.empty() || key_set.empty()))
       return key_width > 0 ? keys.size() / key_width : 0;
     const std::size_t values = integer            ? ints.size()
@@ -99,6 +108,30 @@ struct CheckpointBlock {
     return value_width > 0 ? values / static_cast<std::size_t>(value_width) : 0;
   }
 };
+
+// Produces a block's deferred values (see CheckpointBlock::produce) into reals/ints/singles.
+inline void produce_values(CheckpointBlock& b) {
+  if (!b.produce) return;
+  const std::size_t width = static_cast<std::size_t>(b.value_width);
+  const std::size_t n = b.entries() * width;
+  unsigned char* out = nullptr;
+  std::size_t value_bytes = 8;
+  if (b.integer) {
+    b.ints.resize(n);
+    out = reinterpret_cast<unsigned char*>(b.ints.data());
+  } else if (b.single) {
+    b.singles.resize(n);
+    out = reinterpret_cast<unsigned char*>(b.singles.data());
+    value_bytes = 4;
+  } else {
+    b.reals.resize(n);
+    out = reinterpret_cast<unsigned char*>(b.reals.data());
+  }
+  for (std::size_t k = 0; k + 1 < b.pieces.size(); ++k)
+    b.produce(k, out + b.pieces[k] * width * value_bytes);
+  b.produce = nullptr;
+  b.pieces.clear();
+}
 
 // A block without entries yet.
 inline CheckpointBlock empty_block(std::string name, int key_width, int value_width, bool integer) {

@@ -1,6 +1,8 @@
 #include "io/checkpoint_file.hpp"
 
+#include <fcntl.h>
 #include <mpi.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -111,6 +113,33 @@ void write_segments(comm::Context& context, hid_t file, hid_t transfer, const Ch
                   at, &context);
 }
 
+// Starts the disk's writeback of byte ranges of the checkpoint file as they are written, so that
+// the disk works while later blocks are produced and the fsync before publishing waits for
+// little. Only a hint: that fsync is what guarantees the data are on disk.
+class Writeback {
+ public:
+  explicit Writeback(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+  Writeback(const Writeback&) = delete;
+  Writeback& operator=(const Writeback&) = delete;
+  ~Writeback() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  // Only the whole pages of a large range: the small blocks' bytes go with the final fsync, and a
+  // page that the next block's write would dirty again is not written twice.
+  void start(std::uint64_t offset, std::uint64_t bytes) const {
+    constexpr std::uint64_t kPage = 4096, kLeast = std::uint64_t{1} << 20;
+    const std::uint64_t first = (offset + kPage - 1) / kPage * kPage;
+    const std::uint64_t end = (offset + bytes) / kPage * kPage;
+    if (fd_ >= 0 && bytes >= kLeast && end > first) {
+      (void)::sync_file_range(fd_, static_cast<off_t>(first), static_cast<off_t>(end - first),
+                              SYNC_FILE_RANGE_WRITE);
+    }
+  }
+
+ private:
+  int fd_;
+};
+
 // The in-memory type and data of a block's values.
 hid_t memory_type(const CheckpointBlock& b) {
   return b.integer ? H5T_NATIVE_INT64 : b.single ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
@@ -121,9 +150,54 @@ const void* value_data(const CheckpointBlock& b) {
                   : static_cast<const void*>(b.reals.data());
 }
 
+// Rows [first, first + rows) of a block's values: piece k of a deferred block, produced into
+// `buffer` (see CheckpointBlock::produce), or all of this rank's rows of another block (k = 0).
+const void* piece_values(const CheckpointBlock& b, std::size_t k, std::uint64_t& first,
+                         std::uint64_t& rows, ValueVector<double>& buffer) {
+  first = 0;
+  rows = 0;
+  if (!b.produce) {
+    if (k == 0 && b.value_width > 0) rows = b.entries();
+    return value_data(b);
+  }
+  if (k + 1 >= b.pieces.size()) return buffer.data();
+  first = b.pieces[k];
+  rows = b.pieces[k + 1] - first;
+  if (rows > 0) b.produce(k, buffer.data());
+  return buffer.data();
+}
+
+// Writes a block's values: a deferred block piece by piece through one piece-sized buffer,
+// starting the writeback of each piece once written. The writes are collective and every rank
+// makes as many as the rank with the most pieces (empty ones after its own), whether or not its
+// blocks are deferred.
+void write_values(comm::Context& context, hid_t values, const CheckpointBlock& b,
+                  std::uint64_t total, std::uint64_t first, hid_t transfer, const std::string& at,
+                  const Writeback& writeback) {
+  const std::size_t local = !b.produce ? 1 : b.pieces.empty() ? 0 : b.pieces.size() - 1;
+  std::vector<double> most{static_cast<double>(local)};
+  context.max(most);
+  const hid_t type = memory_type(b);
+  const hsize_t width = static_cast<hsize_t>(b.value_width);
+  const std::uint64_t row_bytes = H5Tget_size(type) * width;
+  std::uint64_t largest = 0;
+  for (std::size_t k = 0; b.produce && k < local; ++k)
+    largest = std::max(largest, b.pieces[k + 1] - b.pieces[k]);
+  ValueVector<double> buffer((largest * row_bytes + 7) / 8);  // aligned for any value type
+  const haddr_t offset = H5Dget_offset(values);
+  for (std::size_t k = 0; k < static_cast<std::size_t>(most[0]); ++k) {
+    std::uint64_t row = 0, rows = 0;
+    const void* data = piece_values(b, k, row, rows, buffer);
+    h5::write_block(values, type, data, total, first + row, rows, 0, width, transfer, at, &context);
+    if (offset != HADDR_UNDEF)
+      writeback.start(offset + (first + row) * row_bytes, rows * row_bytes);
+  }
+}
+
 // Writes a block; its keys go to its own group, or once per key set (`written` remembers).
 void write_block(comm::Context& context, hid_t file, hid_t transfer, const CheckpointBlock& b,
-                 const std::string& where, std::set<std::string>& written) {
+                 const std::string& where, std::set<std::string>& written,
+                 const Writeback& writeback) {
   const std::uint64_t local = b.entries();
   const std::uint64_t first = context.exclusive_prefix_sum(local);
   const std::uint64_t total = context.sum(local);
@@ -159,9 +233,7 @@ void write_block(comm::Context& context, hid_t file, hid_t transfer, const Check
     h5::write_block(keys, H5T_NATIVE_UINT64, b.keys.data(), total, first, local, 0,
                     static_cast<hsize_t>(b.key_width), transfer, at, &context);
   }
-  h5::write_block(values, memory_type(b), value_data(b), total, first,
-                  b.value_width > 0 ? local : 0, 0, static_cast<hsize_t>(b.value_width), transfer,
-                  at, &context);
+  write_values(context, values, b, total, first, transfer, at, writeback);
 }
 
 // Rows [first, first + rows) of a 2-D dataset of `width` columns into `out`.
@@ -477,8 +549,10 @@ void write_checkpoint_state(comm::Context& context, const std::string& path,
   Handle transfer = plist_handle(H5Pcreate(H5P_DATASET_XFER), path);
   check(H5Pset_dxpl_mpio(transfer, H5FD_MPIO_COLLECTIVE), path);
   write_header(file, header, path);
+  const Writeback writeback(path);
   std::set<std::string> written;
-  for (const CheckpointBlock& b : blocks) write_block(context, file, transfer, b, path, written);
+  for (const CheckpointBlock& b : blocks)
+    write_block(context, file, transfer, b, path, written, writeback);
   transfer.reset();
   check(H5Fclose(file.get()), path + ": cannot close the checkpoint file");
   file = Handle();

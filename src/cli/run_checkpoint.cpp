@@ -236,6 +236,8 @@ void Checkpointer::write() {
   start = std::chrono::steady_clock::now();
   engine::StateWriter writer;
   simulation_.save_state(writer);
+  // The projections' synapse values are placed in stored order while the file is written
+  // (deferred blocks): their time is in the state write's, not in blocks_s.
   blocks_s = seconds_since(start);
   io::CheckpointHeader header = header_;
   header.step = step;

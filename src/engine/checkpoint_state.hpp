@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <type_traits>
@@ -82,45 +83,109 @@ struct ProjectionKeys {
 // per tile made 256 owners slower than 1,024-4,096 at 36,000 owners).
 constexpr std::size_t kOwnersPerTile = 2048;
 
-// Calls f(local entry i, stored position j) for every entry of `keys`; each owner's entries in
-// increasing i (so the positions do not depend on the visiting order below). `tiled` false visits
-// in entry order: a restore's gather, where tiling showed no gain (scale 8, one rank: restores of
-// 6.6-6.7 s tiled against 5.6-7.2 s in entry order on the shared VM) and the reads, not the
-// writes, are the scattered side.
-template <class F>
-void for_each_stored(const StateKeys& keys, F&& f, bool tiled = true) {
-  const std::size_t n = keys.size();
-  if (!keys.segmented()) {
-    for (std::size_t i = 0; i < n; ++i) f(i, i);
-    return;
+// The entries of a segmented key set, visited tile by tile of owners as f(local entry i, stored
+// position j, owner o), each owner's entries in increasing i (so the positions do not depend on
+// the visiting order); tile k's owners are [first_owner(k), first_owner(k + 1)), and once a tile
+// is visited, its stored positions [starts[first_owner(k)], starts[first_owner(k + 1)]) are
+// complete. Tiles are visited in order, each once.
+class TileVisit {
+ public:
+  // `tiled` false visits in entry order (one tile of all owners): a restore's gather, where
+  // tiling showed no gain (scale 8, one rank: restores of 6.6-6.7 s tiled against 5.6-7.2 s in
+  // entry order on the shared VM) and the reads, not the writes, are the scattered side. Keys
+  // without runs, or with owners for one tile only, are visited in entry order too.
+  TileVisit(const StateKeys& keys, bool tiled)
+      : keys_(keys),
+        tiled_(tiled && keys.runs.size() >= 2 && keys.owners.size() > kOwnersPerTile),
+        per_tile_(tiled_ ? kOwnersPerTile : std::max<std::size_t>(keys.owners.size(), 1)),
+        next_(keys.starts) {
+    if (tiled_) cursor_.assign(keys.runs.begin(), keys.runs.end() - 1);
   }
-  std::vector<std::uint64_t> next = keys.starts;
-  const std::uint32_t* owner = keys.owner_of.data();
-  if (!tiled || keys.runs.size() < 2 || keys.owners.size() <= kOwnersPerTile) {
-    for (std::size_t i = 0; i < n; ++i) f(i, static_cast<std::size_t>(next[owner[i]]++));
-    return;
+  std::size_t tiles() const { return (keys_.owners.size() + per_tile_ - 1) / per_tile_; }
+  std::size_t owners_per_tile() const { return per_tile_; }
+  std::size_t first_owner(std::size_t k) const {
+    return std::min(k * per_tile_, keys_.owners.size());
   }
-  // Entry order is row after row, each row spread over all owners: visited in that order, every
-  // entry goes to another owner's stream, and with 36,000 owners (2.3 MB of live lines) the
-  // scatter of a weight cost 10-13 ns per entry. Tile by tile of owners instead (each run's
-  // cursor moves on over the entries of the tile's owners: runs are sorted by owner), the live
-  // lines stay in cache: about 7 ns per entry on the shared VM.
-  std::vector<std::uint64_t> cursor(keys.runs.begin(), keys.runs.end() - 1);
-  const std::size_t runs = cursor.size();
-  for (std::size_t first = 0; first < keys.owners.size(); first += kOwnersPerTile) {
-    const std::uint64_t end_owner = std::min(first + kOwnersPerTile, keys.owners.size());
-    for (std::size_t r = 0; r < runs; ++r) {
-      std::uint64_t i = cursor[r];
-      const std::uint64_t end = keys.runs[r + 1];
-      for (; i < end && owner[i] < end_owner; ++i) f(i, static_cast<std::size_t>(next[owner[i]]++));
-      cursor[r] = i;
+
+  template <class F>
+  void visit(std::size_t k, F&& f) {
+    const std::uint32_t* owner = keys_.owner_of.data();
+    std::uint64_t* next = next_.data();
+    if (!tiled_) {
+      for (std::size_t i = 0, n = keys_.size(); i < n; ++i) f(i, next[owner[i]]++, owner[i]);
+      return;
+    }
+    // Entry order is row after row, each row spread over all owners: visited in that order,
+    // every entry goes to another owner's stream, and with 36,000 owners (2.3 MB of live lines)
+    // the scatter of a weight cost 10-13 ns per entry. Tile by tile of owners instead (each
+    // run's cursor moves on over the entries of the tile's owners: runs are sorted by owner), the
+    // live lines stay in cache: about 7 ns per entry on the shared VM.
+    const std::uint64_t end_owner = first_owner(k + 1);
+    for (std::size_t r = 0; r < cursor_.size(); ++r) {
+      std::uint64_t i = cursor_[r];
+      const std::uint64_t end = keys_.runs[r + 1];
+      for (; i < end && owner[i] < end_owner; ++i) f(i, next[owner[i]]++, owner[i]);
+      cursor_[r] = i;
     }
   }
+
+ private:
+  const StateKeys& keys_;
+  bool tiled_;
+  std::size_t per_tile_;
+  std::vector<std::uint64_t> next_, cursor_;
+};
+
+// Calls f(local entry i, stored position j) for every entry of `keys` (see TileVisit).
+template <class F>
+void for_each_stored(const StateKeys& keys, F&& f, bool tiled = true) {
+  if (!keys.segmented()) {
+    for (std::size_t i = 0, n = keys.size(); i < n; ++i) f(i, i);
+    return;
+  }
+  TileVisit visit(keys, tiled);
+  for (std::size_t k = 0; k < visit.tiles(); ++k)
+    visit.visit(k, [&f](std::uint64_t i, std::uint64_t j, std::uint32_t) {
+      f(static_cast<std::size_t>(i), static_cast<std::size_t>(j));
+    });
+}
+
+// Places a segmented key set's values (in[i] for local entry i) in their stored order, as
+// for_each_stored does, a tile of owners at a time, through write combining: each owner's stream
+// is gathered in a cache-resident 64-byte line and written a whole line at a time with
+// non-temporal stores, so the destination's lines are never read (see checkpoint_scatter.cpp).
+// T: float, double, int64. `in` and `keys` must outlive it.
+template <class T>
+class TileScatter {
+ public:
+  TileScatter(const StateKeys& keys, const T* in);
+  ~TileScatter();
+  std::size_t tiles() const { return visit_.tiles(); }
+  // Tile k's stored positions are [start(k), start(k + 1)).
+  std::uint64_t start(std::size_t k) const;
+  // Writes tile k's values: stored position j to out[j - start(k)]. Tiles in order, each once.
+  void tile(std::size_t k, T* out);
+
+ private:
+  struct Line;
+  const StateKeys& keys_;
+  const T* in_;
+  TileVisit visit_;
+  std::vector<Line> lines_;  // one per owner of a tile
+};
+
+// out[j] = in[i] for every entry (see TileScatter): the whole block into one buffer.
+template <class T>
+void scatter_stored(const StateKeys& keys, const T* in, T* out) {
+  TileScatter<T> scatter(keys, in);
+  for (std::size_t k = 0; k < scatter.tiles(); ++k) scatter.tile(k, out + scatter.start(k));
 }
 
 class StateWriter {
  public:
-  // A rank-1 or rank-2 View whose first extent runs over the keys' entries.
+  // A rank-1 or rank-2 View whose first extent runs over the keys' entries. A segmented key
+  // set's values may be read only when the block is written (see defer): write the blocks before
+  // the state changes.
   template <class V>
   void put(const std::string& name, const StateKeys& keys, const V& view) {
     using T = std::remove_const_t<typename V::value_type>;
@@ -137,6 +202,10 @@ class StateWriter {
     b.single = std::is_same_v<T, float>;
     const std::size_t width = static_cast<std::size_t>(b.value_width);
     // Values in the stored order: the keys' order, or a segmented key set's canonical order.
+    if (defer(host, keys, b)) {
+      blocks_.push_back(std::move(b));
+      return;
+    }
     if constexpr (std::is_integral_v<T>) {
       b.ints.resize(n * width);
       copy_out(host, keys, b.ints.data());
@@ -155,6 +224,30 @@ class StateWriter {
  private:
   io::CheckpointBlock begin(const std::string& name, const StateKeys& keys, int width,
                             bool integer);
+  // A projection's synapse values (the bulk of a plastic network's checkpoint) as a deferred
+  // block (see io::CheckpointBlock::produce): placed in stored order tile by tile through
+  // TileScatter while the file is written. Values whose stored type is theirs (float, double,
+  // int64), one per entry; false (and the block untouched) for others.
+  template <class H>
+  static bool defer(const H& host, const StateKeys& keys, io::CheckpointBlock& b) {
+    using T = std::remove_const_t<typename H::value_type>;
+    using Stored = std::conditional_t<std::is_integral_v<T>, std::int64_t,
+                                      std::conditional_t<std::is_same_v<T, float>, float, double>>;
+    if constexpr (static_cast<int>(H::rank) == 1 && std::is_same_v<T, Stored>) {
+      if (!keys.segmented() || !host.span_is_contiguous()) return false;
+      auto scatter = std::make_shared<TileScatter<T>>(keys, host.data());
+      for (std::size_t k = 0; k <= scatter->tiles(); ++k) b.pieces.push_back(scatter->start(k));
+      if (b.pieces.size() < 2) b.pieces = {0, 0};
+      // The View is held until the block is written: the values are read then.
+      b.produce = [scatter, host](std::size_t k, void* out) {
+        scatter->tile(k, static_cast<T*>(out));
+      };
+      return true;
+    } else {
+      (void)host, (void)keys, (void)b;
+      return false;
+    }
+  }
   // out[j * width + c] = host(i, c) for local entry i stored at j (see StateKeys).
   template <class H, class U>
   static void copy_out(const H& host, const StateKeys& keys, U* out) {

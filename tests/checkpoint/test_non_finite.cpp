@@ -89,6 +89,7 @@ TEST(NonFinite, WeightBlowUpNamesProjectionSynapseAndTime) {
   // local target, gid 0 (round robin).
   for (io::CheckpointBlock& b : writer.blocks()) {
     if (b.name == "projection/EE/weight" && world.rank() == 0) {
+      io::produce_values(b);  // the values, produced while writing otherwise
       ASSERT_TRUE(b.segmented && b.single && !b.singles.empty());
       b.singles[0] = std::numeric_limits<float>::infinity();
     }

@@ -3,8 +3,11 @@
 // position, so any difference would change the file and break restarts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/checkpoint_state.hpp"
@@ -64,6 +67,145 @@ TEST(CheckpointOrder, TiledVisitPlacesEveryEntryAsTheEntryOrderDoes) {
       taken[j] = true;
     }
   }
+}
+
+// A segmented key set of the given owner counts, each run (row) listing owners in increasing
+// order; an owner's entries spread over the runs at random. No runs when `rows` is 0.
+StateKeys with_counts(const std::vector<std::uint64_t>& counts, std::size_t rows, unsigned seed) {
+  std::mt19937 random(seed);
+  std::vector<std::vector<std::uint32_t>> runs(std::max<std::size_t>(rows, 1));
+  for (std::uint32_t o = 0; o < counts.size(); ++o) {
+    for (std::uint64_t k = 0; k < counts[o]; ++k) runs[random() % runs.size()].push_back(o);
+  }
+  StateKeys keys;
+  keys.width = 0;
+  std::vector<std::uint32_t> owner_of;
+  keys.runs.push_back(0);
+  for (const std::vector<std::uint32_t>& run : runs) {
+    owner_of.insert(owner_of.end(), run.begin(), run.end());
+    keys.runs.push_back(owner_of.size());
+  }
+  if (rows == 0) keys.runs.clear();
+  Kokkos::View<std::uint32_t*, Kokkos::HostSpace> view("owner_of", owner_of.size());
+  for (std::size_t i = 0; i < owner_of.size(); ++i) view(i) = owner_of[i];
+  keys.owner_of = view;
+  keys.counts = counts;
+  std::uint64_t offset = 0;
+  for (std::size_t o = 0; o < counts.size(); ++o) {
+    keys.owners.push_back(7 + 3 * o);
+    keys.starts.push_back(offset);
+    offset += counts[o];
+  }
+  return keys;
+}
+
+// The plain per-entry scatter: the reference scatter_stored must reproduce.
+template <class T>
+std::vector<T> plain_scatter(const StateKeys& keys, const std::vector<T>& in) {
+  std::vector<T> out(in.size());
+  for_each_stored(keys, [&](std::size_t i, std::size_t j) { out[j] = in[i]; });
+  return out;
+}
+
+// scatter_stored into a buffer that begins `shift` values after a line boundary, with guards.
+template <class T>
+std::vector<T> combined_scatter(const StateKeys& keys, const std::vector<T>& in,
+                                std::size_t shift) {
+  const T guard = static_cast<T>(-12345);
+  std::vector<T> padded(in.size() + 2 * 64 / sizeof(T) + 2, guard);
+  std::size_t at = 0;  // the first element of `padded` on a 64-byte boundary, then `shift` on
+  while (reinterpret_cast<std::uintptr_t>(padded.data() + at) % 64 != 0) ++at;
+  at += shift;
+  scatter_stored(keys, in.data(), padded.data() + at);
+  for (std::size_t k = 0; k < at; ++k) EXPECT_EQ(padded[k], guard) << "before, " << k;
+  for (std::size_t k = at + in.size(); k < padded.size(); ++k) EXPECT_EQ(padded[k], guard);
+  return std::vector<T>(padded.begin() + static_cast<long>(at),
+                        padded.begin() + static_cast<long>(at + in.size()));
+}
+
+template <class T>
+void expect_same_scatter(const StateKeys& keys, unsigned seed, const std::string& what) {
+  std::mt19937 random(seed);
+  std::vector<T> in(keys.size());
+  for (T& v : in) v = static_cast<T>(random() % 1000000) / static_cast<T>(7);
+  const std::vector<T> expected = plain_scatter(keys, in);
+  for (std::size_t shift = 0; shift < 64 / sizeof(T); shift += 3)
+    EXPECT_EQ(combined_scatter(keys, in, shift), expected) << what << ", shift " << shift;
+}
+
+// Owner counts: random (some empty, some under a line, some many lines, none multiples of 16
+// on purpose), `owners` of them.
+std::vector<std::uint64_t> random_counts(std::size_t owners, unsigned seed) {
+  std::mt19937 random(seed);
+  std::vector<std::uint64_t> counts(owners);
+  for (std::uint64_t& c : counts) {
+    const unsigned kind = random() % 4;
+    c = kind == 0 ? 0 : kind == 1 ? random() % 16 : kind == 2 ? 17 + random() % 50 : random() % 5;
+  }
+  return counts;
+}
+
+TEST(CheckpointOrder, WriteCombinedScatterStoresAsThePlainScatter) {
+  const std::size_t tile = kOwnersPerTile;
+  const std::vector<std::pair<std::vector<std::uint64_t>, std::size_t>> cases = {
+      {{}, 3},                                // no owners
+      {{0}, 2},                               // one empty owner
+      {{1}, 1},                               // a single owner, a single entry
+      {{37}, 5},                              // a single owner, head and tail in a line
+      {{16, 0, 15, 17, 1, 0, 33}, 4},         // around line sizes
+      {random_counts(500, 1), 30},            // one tile
+      {random_counts(tile, 2), 25},           // exactly one tile
+      {random_counts(tile + 1, 3), 25},       // a tile boundary and a one-owner tile
+      {random_counts(2 * tile + 300, 4), 9},  // several tiles
+      {random_counts(tile + 50, 5), 0},       // no runs: one tile of all owners, entry order
+  };
+  unsigned seed = 100;
+  for (const auto& [counts, rows] : cases) {
+    const StateKeys keys = with_counts(counts, rows, ++seed);
+    const std::string what =
+        std::to_string(counts.size()) + " owners, " + std::to_string(rows) + " runs";
+    expect_same_scatter<float>(keys, seed, what + ", float");
+    expect_same_scatter<double>(keys, seed, what + ", double");
+  }
+}
+
+// Tile by tile into separate buffers (how a checkpoint writes a deferred block), each at its own
+// offset from a line boundary: the tiles, concatenated, are the plain scatter.
+TEST(CheckpointOrder, TilesIntoSeparateBuffersStoreAsThePlainScatter) {
+  const std::vector<std::uint64_t> counts = random_counts(3 * kOwnersPerTile + 11, 7);
+  const StateKeys keys = with_counts(counts, 17, 8);
+  std::vector<float> in(keys.size());
+  for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<float>(i) * 0.5f;
+  const std::vector<float> expected = plain_scatter(keys, in);
+  TileScatter<float> scatter(keys, in.data());
+  ASSERT_EQ(scatter.tiles(), 4u);
+  std::vector<float> joined;
+  for (std::size_t k = 0; k < scatter.tiles(); ++k) {
+    const std::size_t rows = scatter.start(k + 1) - scatter.start(k);
+    std::vector<float> buffer(rows + 16, -1.0f);
+    const std::size_t shift = (5 * k + 3) % 16;
+    scatter.tile(k, buffer.data() + shift);
+    joined.insert(joined.end(), buffer.begin() + static_cast<long>(shift),
+                  buffer.begin() + static_cast<long>(shift + rows));
+  }
+  EXPECT_EQ(joined, expected);
+}
+
+// StateWriter::put defers a projection's float values (produced while the file is written);
+// produced, they are the plain scatter's.
+TEST(CheckpointOrder, DeferredBlockProducesThePlainScatter) {
+  const StateKeys keys = with_counts(random_counts(kOwnersPerTile + 300, 9), 11, 10);
+  Kokkos::View<float*, Kokkos::HostSpace> weight("weight", keys.size());
+  std::vector<float> in(keys.size());
+  for (std::size_t i = 0; i < in.size(); ++i) weight(i) = in[i] = static_cast<float>(i % 977);
+  StateWriter writer;
+  writer.put("projection/p/weight", keys, weight);
+  io::CheckpointBlock& b = writer.blocks().at(0);
+  ASSERT_TRUE(static_cast<bool>(b.produce));
+  EXPECT_EQ(b.entries(), keys.size());
+  io::produce_values(b);
+  EXPECT_FALSE(static_cast<bool>(b.produce));
+  EXPECT_EQ(std::vector<float>(b.singles.begin(), b.singles.end()), plain_scatter(keys, in));
 }
 
 }  // namespace
