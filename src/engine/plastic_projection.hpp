@@ -25,6 +25,8 @@
 namespace spikeweave::engine {
 
 kernels::DeviceSynapses device_synapses(const network::SynapseTables& tables);
+// Whether every segment's targets are increasing (see kernels::delivery_ownership).
+bool segment_targets_increasing(const network::SynapseTables& tables);
 int port_of(const network::ProjectionSpec& spec);
 
 // What a rule's factory gets to create a plastic projection on this rank.
@@ -298,6 +300,9 @@ class PlasticProjection : public Projection {
     deliver_.port = port_of(spec);
     deliver_.slots = static_cast<int>(target.ring().extent(1));
     deliver_.atomic = kernels::threads_may_race();
+    if (deliver_.atomic) {  // host threads: target blocks (a pass over the synapses to check)
+      deliver_.use_target_blocks(segment_targets_increasing(tables_), target.size());
+    }
     deliver_.use_thread_rings(min_delay_steps_);
   }
 

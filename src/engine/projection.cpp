@@ -81,8 +81,6 @@ kernels::DeviceSynapses device_synapses(const network::SynapseTables& t) {
   return d;
 }
 
-namespace {
-// Whether every segment's targets are increasing (see kernels::delivery_ownership).
 bool segment_targets_increasing(const network::SynapseTables& t) {
   for (std::uint64_t seg = 0; seg < t.segments(); ++seg) {
     for (std::uint64_t k = t.segment_begin(seg) + 1; k < t.segment_begin(seg + 1); ++k) {
@@ -91,7 +89,6 @@ bool segment_targets_increasing(const network::SynapseTables& t) {
   }
   return true;
 }
-}  // namespace
 
 int port_of(const network::ProjectionSpec& spec) {
   return spec.receptor == network::Receptor::kInhibitory ? kernels::kPortInhibitory

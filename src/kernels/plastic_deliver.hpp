@@ -4,12 +4,15 @@
 // One team per source with spikes in the interval processes that source's spikes in time order;
 // the team's threads share the row's synapses, so no two threads touch one synapse and a
 // synapse sees its spikes in order (which makes results independent of threads and ranks).
+// Host threads instead own blocks of targets and take the spikes in rounds (see `blocks`).
 // A rule's synapse-state struct `Synapses` provides:
 //   DeviceSynapses syn; StdpRowState rows;   (rows.t_done: time the row is integrated to)
 //   Spike at_spike(row, stamp) const                 row values for one presynaptic spike
 //   double update(k, target, delay, row, spike) const  the synapse's update; returns the weight
 //   void after_spike(row, spike) const               the row's state after its synapses
 //   void catch_up(k, target, delay, row, cut) const  sweep: bring the synapse to time `cut`
+#include <algorithm>
+
 #include "kernels/deliver.hpp"
 
 namespace spikeweave::kernels {
@@ -101,12 +104,102 @@ struct PlasticDeliver {
     }
   }
 
+  // Host threads, targets increasing within each segment: `blocks` threads each own a block of
+  // the targets (as static delivery's Ownership::kTargetBlocks) and apply every spike to the
+  // synapses onto their block, with plain adds into the shared ring: no atomics and no
+  // per-thread ring copies (thread_rings, whose memory grows with threads x targets), and a
+  // thread's trace and ring working set is its block's, as a rank's is its share of the targets.
+  // Measured at scale 1 on 2 threads: as fast as teams with thread rings (RESULTS.md). The
+  // per-row state a rule reads in `update` (at_spike, calcium's pending spikes) must not change
+  // while any block still applies that spike, so the spikes go in rounds: round r takes the
+  // r-th spike of every source (DeliverRound over blocks), then the rows' after_spike (AfterRound
+  // over runs). Each synapse and each row still sees its spikes in time order: bitwise the
+  // teams' result. 0: teams.
+  int blocks = 0;
+  std::uint32_t block_targets = 0;  // neurons of the target population on this rank
+  int round = 0;                    // the spike of each run this round takes
+  int runs = 0;                     // runs of this interval (run_begin may be longer)
+  struct DeliverRound {};
+  struct AfterRound {};
+
+  // Switches to target blocks where the default execution space runs host threads and every
+  // segment's targets increase (the binary search that cuts a segment at a block needs it).
+  void use_target_blocks(bool segment_targets_increasing, std::uint32_t n_targets) {
+    if (delivery_ownership(segment_targets_increasing) != Ownership::kTargetBlocks) return;
+    blocks = ExecSpace().concurrency();
+    block_targets = n_targets;
+    atomic = false;
+  }
+
+  // The spike run `run` takes this round, or -1 if it has none.
+  KOKKOS_INLINE_FUNCTION std::int64_t round_spike(const int run) const {
+    const std::uint32_t x = run_begin(run) + static_cast<std::uint32_t>(round);
+    return x < run_begin(run + 1) ? static_cast<std::int64_t>(x) : -1;
+  }
+
+  // Block b applies this round's spikes to the synapses onto targets [lo, hi).
+  KOKKOS_INLINE_FUNCTION void operator()(DeliverRound, const int b) const {
+    const auto lo = static_cast<std::uint32_t>(std::uint64_t{block_targets} * b / blocks);
+    const auto hi = static_cast<std::uint32_t>(std::uint64_t{block_targets} * (b + 1) / blocks);
+    const std::uint32_t* const target = s.syn.target.data();
+    for (int run = 0; run < runs; ++run) {
+      const std::int64_t x = round_spike(run);
+      if (x < 0) continue;
+      const std::uint64_t row = s.syn.row_of_slot(comm::spike_key(spikes(x)));
+      if (row == s.syn.rows) continue;
+      const std::int64_t emitted = first_step + comm::spike_lag(spikes(x));
+      const auto spike = s.at_spike(row, emitted + 1);
+      for (std::uint64_t seg = s.syn.row_begin(row); seg < s.syn.row_begin(row + 1); ++seg) {
+        const int delay = s.syn.segment_delay(seg);
+        std::int64_t* const base = &ring(port, static_cast<int>((emitted + delay) % slots), 0);
+        const std::uint64_t seg_end = s.syn.segment_begin(seg + 1);
+        const std::uint64_t begin =
+            first_target_at_least(target, s.syn.segment_begin(seg), seg_end, lo);
+        const std::uint64_t end = first_target_at_least(target, begin, seg_end, hi);
+        for (std::uint64_t k = begin; k < end; ++k) {
+          const std::uint32_t t = target[k];
+          base[t] += to_fixed(s.syn.scaled(s.update(k, t, delay, row, spike), t));
+        }
+      }
+    }
+  }
+  // After every block applied this round's spike of `run`: its row's state moves past it.
+  KOKKOS_INLINE_FUNCTION void operator()(AfterRound, const int run, std::uint64_t& events) const {
+    const std::int64_t x = round_spike(run);
+    if (x < 0) return;
+    const std::uint64_t row = s.syn.row_of_slot(comm::spike_key(spikes(x)));
+    if (row == s.syn.rows) return;
+    s.after_spike(row, s.at_spike(row, first_step + comm::spike_lag(spikes(x)) + 1));
+    events += s.syn.row_synapses(row);
+  }
+
   // Delivers the runs; returns the synaptic events.
-  std::uint64_t run(std::size_t runs) const {
+  std::uint64_t run(std::size_t n_runs) {
     std::uint64_t events = 0;
-    if (runs == 0) return events;
-    Kokkos::parallel_reduce(kLabel, Policy(static_cast<int>(runs), Kokkos::AUTO), *this, events);
+    if (n_runs == 0) return events;
+    runs = static_cast<int>(n_runs);
+    if (blocks > 0) return run_rounds();
+    Kokkos::parallel_reduce(kLabel, Policy(runs, Kokkos::AUTO), *this, events);
     if (thread_rings.extent(0) > 0) sum_thread_rings();
+    return events;
+  }
+
+  // Target blocks: as many rounds as the longest run has spikes (one or two at cortical rates).
+  // run_begin is host memory here (blocks are host threads only).
+  std::uint64_t run_rounds() {
+    std::uint32_t longest = 0;
+    if constexpr (Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible) {
+      for (int r = 0; r < runs; ++r) longest = std::max(longest, run_begin(r + 1) - run_begin(r));
+    }
+    std::uint64_t events = 0;
+    for (round = 0; round < static_cast<int>(longest); ++round) {
+      Kokkos::parallel_for(kLabel, Kokkos::RangePolicy<ExecSpace, DeliverRound>(0, blocks), *this);
+      std::uint64_t round_events = 0;
+      Kokkos::parallel_reduce("spikeweave::plastic_synapse::after_round",
+                              Kokkos::RangePolicy<ExecSpace, AfterRound>(0, runs), *this,
+                              round_events);
+      events += round_events;
+    }
     return events;
   }
 
