@@ -1,11 +1,16 @@
 #include "engine/projection.hpp"
 
+#include <map>
+#include <memory>
+#include <vector>
 #include "core/errors.hpp"
 #include "core/memory_usage.hpp"
 #include "engine/neuron_group.hpp"
 #include "engine/plastic_projection.hpp"
 #include "engine/post_rates.hpp"
+
 #include "kernels/deliver.hpp"
+#include "kernels/fused_deliver.hpp"
 #include "kernels/slot_segments.hpp"
 
 namespace spikeweave::engine {
@@ -123,9 +128,42 @@ class StaticProjection final : public Projection {
   }
 
   std::uint64_t deliver(const SpikeBatch& batch, Step first_step) override {
+    if (fused_) return fused_lead_ ? fused_->deliver(batch, first_step) : 0;
     deliver_.spikes = batch.spikes;
     deliver_.first_step = first_step;
     return deliver_.run(batch.count);
+  }
+
+  // Whether fuse_static_deliveries may deliver this projection together with others of its
+  // source population: host delivery (one thread or target blocks), slot table built.
+  bool fusable() const {
+    return deliver_.ownership != kernels::Ownership::kAtomic &&
+           deliver_.syn.slot_segment.extent(0) > 0;
+  }
+  kernels::View<const std::uint32_t*> slot_table() const { return deliver_.syn.slot_segment; }
+  // This projection's delivery as a part of a fused one (its slot table is the group's).
+  const kernels::StaticDeliver& delivery() const { return deliver_; }
+  int blocks() const { return deliver_.blocks; }
+
+  // A group of static projections of one source population delivered together: the first
+  // member delivers every member's synapses, the others none (each member's deliver is called
+  // once per interval, and the ring sums are integer: the order does not matter).
+  struct FusedGroup {
+    std::vector<const StaticProjection*> members;
+    kernels::FusedStaticDeliver kernel;
+
+    std::uint64_t deliver(const SpikeBatch& batch, Step first_step) {
+      for (std::size_t p = 0; p < members.size(); ++p) {
+        kernel.parts[p] = members[p]->delivery();  // current weights and gains
+      }
+      kernel.spikes = batch.spikes;
+      return kernel.run(batch.count, first_step);
+    }
+  };
+  void join(std::shared_ptr<FusedGroup> group, bool lead) {
+    fused_ = std::move(group);
+    fused_lead_ = lead;
+    deliver_.syn.slot_segment = {};  // the group's interleaved table holds it
   }
 
   // Static delivery keeps the segments of each slot instead (DeviceSynapses::slot_segment), or
@@ -165,9 +203,43 @@ class StaticProjection final : public Projection {
 
  private:
   kernels::StaticDeliver deliver_;
+  std::shared_ptr<FusedGroup> fused_;
+  bool fused_lead_ = false;
 };
 
+// Fuses `members` (2 to FusedStaticDeliver::kMaxParts, one source population) into one group.
+void fuse(const std::vector<StaticProjection*>& members) {
+  auto group = std::make_shared<StaticProjection::FusedGroup>();
+  std::vector<kernels::View<const std::uint32_t*>> tables;
+  for (StaticProjection* m : members) {
+    require_invariant(m->slot_table().extent(0) == members[0]->slot_table().extent(0) &&
+                          m->blocks() == members[0]->blocks(),
+                      "fused projections must share receive slots and target blocks");
+    group->members.push_back(m);
+    tables.push_back(m->slot_table());
+  }
+  group->kernel.n_parts = static_cast<int>(members.size());
+  group->kernel.blocks = members[0]->blocks();
+  group->kernel.slot_entries = kernels::interleave_slot_tables(tables, "fused_slot_entries");
+  for (std::size_t p = 0; p < members.size(); ++p) members[p]->join(group, p == 0);
+}
+
 }  // namespace
+
+void fuse_static_deliveries(const std::vector<std::unique_ptr<Projection>>& projections) {
+  std::map<int, std::vector<StaticProjection*>> by_source;
+  for (const auto& projection : projections) {
+    auto* s = dynamic_cast<StaticProjection*>(projection.get());
+    if (s != nullptr && s->fusable()) by_source[s->source()].push_back(s);
+  }
+  constexpr std::size_t kMax = kernels::FusedStaticDeliver::kMaxParts;
+  for (const auto& [source, members] : by_source) {
+    for (std::size_t first = 0; first + 1 < members.size(); first += kMax) {
+      const std::size_t end = std::min(members.size(), first + kMax);
+      fuse(std::vector<StaticProjection*>(members.begin() + first, members.begin() + end));
+    }
+  }
+}
 
 std::unique_ptr<Projection> make_projection(const network::NetworkSpec& net, int index,
                                             const partition::Partition& partition, int rank,

@@ -108,6 +108,12 @@ class Projection {
   std::uint64_t slot_row_bytes_ = 0;
 };
 
+// Static projections of one source population delivered on the host (one thread or target
+// blocks) are delivered together, from one interleaved slot table (kernels/fused_deliver.hpp):
+// one cold line per received spike for all their slot entries instead of one per projection.
+// Same bytes per slot; bitwise the same input. Call once, after bind_receive_slots.
+void fuse_static_deliveries(const std::vector<std::unique_ptr<Projection>>& projections);
+
 // Builds the projection's synapses on this rank and the matching delivery kernel.
 std::unique_ptr<Projection> make_projection(const network::NetworkSpec& net, int index,
                                             const partition::Partition& partition, int rank,

@@ -72,6 +72,7 @@ Simulation::Simulation(const network::NetworkSpec& source_spec, comm::Context& c
     const auto [first_slot, slots] = exchange_->slot_range(projection->source());
     projection->bind_receive_slots(needed.data() + first_slot, slots);
   }
+  fuse_static_deliveries(projections_);
   stimuli_ = make_stimuli(spec, groups_);
   recorder_ = std::make_unique<Recorder>(spec, groups_, interval_steps_);
   select_recorded_weights();

@@ -12,6 +12,7 @@
 
 #include "kernels/compact.hpp"
 #include "kernels/deliver.hpp"
+#include "kernels/fused_deliver.hpp"
 #include "kernels/slot_segments.hpp"
 #include "model/lif/lif_update.hpp"
 
@@ -353,6 +354,56 @@ TEST(Delivery, UniformDelayBySynapseEqualsBySegment) {
     EXPECT_GT(events[0], 0u);
     EXPECT_EQ(events[1], events[0]);
     EXPECT_EQ(rings[1], rings[0]) << "homogeneous " << homogeneous;
+  }
+}
+
+// One source population's projections delivered together from an interleaved slot table add
+// to each target ring exactly what each projection adds alone, and count the same events: parts
+// with a uniform delay (slot table of synapses), drawn delays (of segments), per-synapse and
+// constant weights, different target counts; one thread and target blocks.
+TEST(Delivery, FusedPartsAddWhatEachPartAddsAlone) {
+  const std::uint32_t slots = 150;
+  const std::uint32_t targets[3] = {29, 7, 64};
+  std::mt19937 rng(17);
+  StaticDeliver alone[3];
+  alone[0].syn = random_synapses(rng, slots, targets[0], false, true, true);
+  alone[1].syn = random_synapses(rng, slots, targets[1], true);
+  alone[2].syn = random_synapses(rng, slots, targets[2], false);
+  std::vector<std::uint64_t> words;
+  const View<const std::uint64_t*> spikes = every_slot_spikes(slots, words);
+  ASSERT_GT(words.size(), 3u * StaticDeliver::kGroup);
+  std::vector<std::vector<std::int64_t>> expected;
+  std::uint64_t expected_events = 0;
+  std::vector<View<const std::uint32_t*>> tables;
+  for (int p = 0; p < 3; ++p) {
+    alone[p].slots = 9;
+    alone[p].first_step = 77;
+    alone[p].targets = targets[p];
+    alone[p].port = p % 2;
+    alone[p].spikes = spikes;
+    std::uint64_t events = 0;
+    expected.push_back(delivered_ring(alone[p], words.size(), targets[p], events));
+    expected_events += events;
+    tables.push_back(alone[p].syn.slot_segment);
+  }
+  ASSERT_GT(expected_events, 0u);
+  for (const int blocks : {1, 3}) {
+    FusedStaticDeliver fused;
+    fused.n_parts = 3;
+    fused.blocks = blocks;
+    fused.slot_entries = interleave_slot_tables(tables, "entries");
+    for (int p = 0; p < 3; ++p) {
+      fused.parts[p] = alone[p];
+      fused.parts[p].syn.slot_segment = {};  // the interleaved table only
+      fused.parts[p].ring = InputRing("ring", kPortCount, alone[p].slots, targets[p]);
+    }
+    fused.spikes = spikes;
+    EXPECT_EQ(fused.run(words.size(), 77), expected_events) << "blocks " << blocks;
+    for (int p = 0; p < 3; ++p) {
+      auto ring = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), fused.parts[p].ring);
+      EXPECT_EQ(std::vector<std::int64_t>(ring.data(), ring.data() + ring.span()), expected[p])
+          << "part " << p << " blocks " << blocks;
+    }
   }
 }
 
