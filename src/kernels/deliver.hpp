@@ -84,6 +84,37 @@ KOKKOS_INLINE_FUNCTION std::uint64_t first_target_at_least(const std::uint32_t* 
   return begin;
 }
 
+// first_target_at_least for a segment cut at a target block's bound t, the segment's targets
+// lying in [0, n): they spread over that range, so the first probe is interpolated and a
+// galloping search from it touches one or two lines instead of a binary search's ~log2(length)
+// (13% of a 2-thread static delivery at scale 1 went to binary searches). t = 0 and t >= n, the
+// outer bounds of the first and last block, need no search. Same result as first_target_at_least.
+KOKKOS_INLINE_FUNCTION std::uint64_t find_block_cut(const std::uint32_t* targets,
+                                                    std::uint64_t begin, std::uint64_t end,
+                                                    std::uint32_t t, std::uint32_t n) {
+  if (t == 0 || begin == end) return begin;
+  if (t >= n) return end;
+  const std::uint64_t probe = begin + (end - begin) * t / n;  // < end, as t < n
+  std::uint64_t step = 1;
+  if (targets[probe] < t) {  // the cut lies in (probe, end]
+    std::uint64_t below = probe, next = probe + 1;
+    while (next < end && targets[next] < t) {
+      below = next;
+      step *= 2;
+      next = below + step;
+    }
+    return first_target_at_least(targets, below + 1, next < end ? next : end, t);
+  }
+  std::uint64_t at_least = probe;  // targets[at_least] >= t: the cut lies in [begin, at_least]
+  while (at_least > begin) {
+    const std::uint64_t next = at_least - begin > step ? at_least - step : begin;
+    if (targets[next] < t) return first_target_at_least(targets, next + 1, at_least, t);
+    at_least = next;
+    step *= 2;
+  }
+  return begin;
+}
+
 // Runs f over [begin, end) in one thread.
 struct SerialRange {
   template <class F>
@@ -144,8 +175,8 @@ struct StaticDeliver {
       std::uint64_t begin = uniform ? first_seg : syn.segment_begin(seg);
       std::uint64_t end = uniform ? end_seg : syn.segment_begin(seg + 1);
       if (!whole_row) {  // a segment's targets are increasing (network/build.cpp)
-        begin = first_target_at_least(target, begin, end, lo);
-        end = first_target_at_least(target, begin, end, hi);
+        begin = find_block_cut(target, begin, end, lo, targets);
+        end = find_block_cut(target, begin, end, hi, targets);
       }
       events += end - begin;
       if (syn.gain.extent(0) > 0) {

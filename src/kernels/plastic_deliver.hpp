@@ -154,8 +154,8 @@ struct PlasticDeliver {
         std::int64_t* const base = &ring(port, static_cast<int>((emitted + delay) % slots), 0);
         const std::uint64_t seg_end = s.syn.segment_begin(seg + 1);
         const std::uint64_t begin =
-            first_target_at_least(target, s.syn.segment_begin(seg), seg_end, lo);
-        const std::uint64_t end = first_target_at_least(target, begin, seg_end, hi);
+            find_block_cut(target, s.syn.segment_begin(seg), seg_end, lo, block_targets);
+        const std::uint64_t end = find_block_cut(target, begin, seg_end, hi, block_targets);
         for (std::uint64_t k = begin; k < end; ++k) {
           const std::uint32_t t = target[k];
           base[t] += to_fixed(s.syn.scaled(s.update(k, t, delay, row, spike), t));

@@ -357,6 +357,26 @@ TEST(Delivery, UniformDelayBySynapseEqualsBySegment) {
   }
 }
 
+// The interpolated, galloping cut finds what the binary search finds: every bound t in [0, n]
+// of random non-decreasing target lists (repeats: multapses) of lengths 0-300, spread or bunched.
+TEST(Delivery, BlockCutEqualsBinarySearch) {
+  std::mt19937 rng(23);
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::uint32_t n = 1 + rng() % 500;
+    const std::size_t length = rng() % 301;
+    const std::uint32_t span = trial % 3 == 0 ? 1 + n / 8 : n;  // bunched near 0, or spread
+    std::vector<std::uint32_t> targets(length + 2);
+    for (std::size_t k = 1; k <= length; ++k) targets[k] = rng() % span;
+    std::sort(targets.begin() + 1, targets.begin() + 1 + static_cast<long>(length));
+    const std::uint64_t begin = 1, end = 1 + length;  // not at the array's start
+    for (std::uint32_t t = 0; t <= n; ++t) {
+      ASSERT_EQ(find_block_cut(targets.data(), begin, end, t, n),
+                first_target_at_least(targets.data(), begin, end, t))
+          << "trial " << trial << " n " << n << " length " << length << " t " << t;
+    }
+  }
+}
+
 // One source population's projections delivered together from an interleaved slot table add
 // to each target ring exactly what each projection adds alone, and count the same events: parts
 // with a uniform delay (slot table of synapses), drawn delays (of segments), per-synapse and
