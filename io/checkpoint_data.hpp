@@ -175,6 +175,13 @@ class RawValueRows {
   bool single = false;
   // Rows [first, first + count) to `out` (count * width values). A short file is a FileError.
   virtual void read(std::uint64_t first, std::uint64_t count, void* out) const = 0;
+  // Rows [first, first + count) mapped read-only where they lie in the page cache (no copy and no
+  // fresh buffer), unmapped when the last copy of the pointer goes; null where they cannot be
+  // mapped (then read).
+  virtual std::shared_ptr<const void> map(std::uint64_t first, std::uint64_t count) const {
+    (void)first, (void)count;
+    return nullptr;
+  }
 };
 
 // Reads blocks of a checkpoint; the entries a rank does not want are skipped while reading.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <mpi.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -317,6 +318,22 @@ class FileValueRows final : public RawValueRows {
       }
       to += got, at += static_cast<std::uint64_t>(got), left -= static_cast<std::uint64_t>(got);
     }
+  }
+
+  std::shared_ptr<const void> map(std::uint64_t first, std::uint64_t count) const override {
+    if (first + count > rows || count == 0) return nullptr;
+    const std::uint64_t at = offset_ + first * row_bytes_, end = at + count * row_bytes_;
+    if (before_read_) before_read_(end);
+    const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t start = at / page * page;
+    const std::size_t length = static_cast<std::size_t>(end - start);
+    // MAP_POPULATE: the pages are in the page cache; their entries are made in one call.
+    void* base = ::mmap(nullptr, length, PROT_READ, MAP_SHARED | MAP_POPULATE, fd_,
+                        static_cast<off_t>(start));
+    if (base == MAP_FAILED) return nullptr;
+    std::shared_ptr<void> mapping(base, [length](void* p) { ::munmap(p, length); });
+    return std::shared_ptr<const void>(mapping,
+                                       static_cast<const unsigned char*>(base) + (at - start));
   }
 
  private:

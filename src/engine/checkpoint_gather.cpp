@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -50,6 +51,14 @@ void read_tile(const StateKeys& keys, const std::vector<io::RowRange>& ranges,
   }
 }
 
+// Whether owners [a, b)'s rows follow one another in the file, in owner order.
+bool contiguous(const std::vector<io::RowRange>& ranges, std::size_t a, std::size_t b) {
+  for (std::size_t o = a + 1; o < b; ++o) {
+    if (ranges[o].first != ranges[o - 1].first + ranges[o - 1].count) return false;
+  }
+  return true;
+}
+
 // The rows of the largest tile (a buffer's length).
 std::uint64_t largest_tile(const StateKeys& keys, const TileVisit& visit) {
   std::uint64_t largest = 0;
@@ -66,13 +75,23 @@ template <class T>
 void gather_tiles(const StateKeys& keys, const std::vector<io::RowRange>& ranges,
                   const io::RawValueRows& file, T* out, std::size_t first, std::size_t stride) {
   TileVisit visit(keys, true, kGatherOwnersPerTile);
-  io::ValueVector<T> buffer(largest_tile(keys, visit));
+  io::ValueVector<T> buffer;
   for (std::size_t k = first; k < visit.tiles(); k += stride) {
     const std::size_t a = visit.first_owner(k), b = visit.first_owner(k + 1);
     if (a >= b) continue;
-    read_tile(keys, ranges, file, a, b, buffer.data());
+    // A tile whose rows are one stretch of the file (all, on the writer's decomposition) is
+    // placed from the file's pages where they lie; others are read into a buffer first.
+    std::shared_ptr<const void> mapped =
+        contiguous(ranges, a, b)
+            ? file.map(ranges[a].first, ranges[b - 1].first + ranges[b - 1].count - ranges[a].first)
+            : nullptr;
+    if (reinterpret_cast<std::uintptr_t>(mapped.get()) % alignof(T) != 0) mapped.reset();
+    if (!mapped) {
+      if (buffer.empty()) buffer.resize(largest_tile(keys, visit));
+      read_tile(keys, ranges, file, a, b, buffer.data());
+    }
     visit.seek(k);
-    const T* in = buffer.data();
+    const T* in = mapped ? static_cast<const T*>(mapped.get()) : buffer.data();
     const std::uint64_t base = keys.starts[a];
     const std::uint64_t last = (b < keys.starts.size() ? keys.starts[b] : keys.size()) - base - 1;
     visit.visit(k, [in, out, base, last](std::uint64_t i, std::uint64_t j, std::uint32_t) {
