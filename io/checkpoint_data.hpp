@@ -163,6 +163,27 @@ struct RowRange {
   std::uint64_t count = 0;
 };
 
+// A block's values where they lie in the file as one array of the engine's own value type
+// (little-endian float32, float64 or int64, row after row, uncompressed): read straight from
+// the file into place, from any thread, without the HDF5 library (which is not thread-safe here).
+class RawValueRows {
+ public:
+  virtual ~RawValueRows() = default;
+  std::uint64_t rows = 0;
+  int width = 1;
+  bool integer = false;
+  bool single = false;
+  // Rows [first, first + count) to `out` (count * width values). A short file is a FileError.
+  virtual void read(std::uint64_t first, std::uint64_t count, void* out) const = 0;
+  // Rows [first, first + count) mapped read-only where they lie in the page cache (no copy and no
+  // fresh buffer), unmapped when the last copy of the pointer goes; null where they cannot be
+  // mapped (then read).
+  virtual std::shared_ptr<const void> map(std::uint64_t first, std::uint64_t count) const {
+    (void)first, (void)count;
+    return nullptr;
+  }
+};
+
 // Reads blocks of a checkpoint; the entries a rank does not want are skipped while reading.
 class CheckpointSource {
  public:
@@ -187,6 +208,12 @@ class CheckpointSource {
   // given; float32 values come in `singles`.
   virtual CheckpointBlock read_ranges(const std::string& name,
                                       const std::vector<RowRange>& ranges) = 0;
+  // The values of block `name` as raw rows of the file (see RawValueRows), or null where they
+  // are stored otherwise (then read_ranges). A missing block is a FileError.
+  virtual std::unique_ptr<RawValueRows> raw_rows(const std::string& name) {
+    (void)name;
+    return nullptr;
+  }
 };
 
 }  // namespace spikeweave::io

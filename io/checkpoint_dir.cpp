@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "core/errors.hpp"
@@ -121,7 +123,8 @@ CheckpointManifest read_manifest(const fs::path& directory) {
   return m;
 }
 
-std::string verify_files(const CheckpointManifest& m) {
+// The first file of the manifest that is missing or has another size, or "".
+std::string check_sizes(const CheckpointManifest& m) {
   for (const CheckpointManifest::File& f : m.files) {
     const fs::path file = fs::path(m.directory) / f.name;
     std::error_code ec;
@@ -131,6 +134,14 @@ std::string verify_files(const CheckpointManifest& m) {
       return file.string() + ": truncated or altered (" + std::to_string(size) +
              " bytes, the manifest says " + std::to_string(f.bytes) + ")";
     }
+  }
+  return "";
+}
+
+// The first file of the manifest whose checksum differs, or "".
+std::string check_checksums(const CheckpointManifest& m) {
+  for (const CheckpointManifest::File& f : m.files) {
+    const fs::path file = fs::path(m.directory) / f.name;
     const std::string sum = file_checksum(file.string());
     if (sum != f.checksum) {
       return file.string() + ": corrupted (checksum " + sum + ", the manifest says " + f.checksum +
@@ -138,6 +149,11 @@ std::string verify_files(const CheckpointManifest& m) {
     }
   }
   return "";
+}
+
+std::string verify_files(const CheckpointManifest& m) {
+  const std::string problem = check_sizes(m);
+  return problem.empty() ? check_checksums(m) : problem;
 }
 
 }  // namespace
@@ -178,14 +194,19 @@ bool write_full(int fd, const unsigned char* data, std::size_t n) {
 }
 
 // Hashes `from` (a file descriptor) in whole buffers, so the hash does not depend on how the
-// file is split into reads; each buffer also goes to `to` if it is >= 0.
-std::string hash_and_copy(int from, int to, const std::string& path, const std::string& target) {
+// file is split into reads; each buffer also goes to `to` if it is >= 0. `resident(bytes)`, if
+// given, is told each time the file's first `bytes` have been read (are in the page cache).
+std::string hash_and_copy(int from, int to, const std::string& path, const std::string& target,
+                          const std::function<void(std::uint64_t)>& resident = {}) {
   std::vector<unsigned char> buffer(std::size_t{1} << 22);  // a multiple of 8
   std::uint64_t h = kFnvOffset;
+  std::uint64_t read_bytes = 0;
   for (;;) {
     const ssize_t got = read_full(from, buffer.data(), buffer.size());
     if (got < 0) throw FileError(path, std::string("cannot read: ") + std::strerror(errno));
     if (got == 0) break;
+    read_bytes += static_cast<std::uint64_t>(got);
+    if (resident) resident(read_bytes);
     h = fnv_words(h, buffer.data(), static_cast<std::size_t>(got));
     if (to >= 0 && !write_full(to, buffer.data(), static_cast<std::size_t>(got))) {
       throw FileError(target, std::string("cannot write: ") + std::strerror(errno));
@@ -209,6 +230,17 @@ std::string file_checksum(const std::string& path) {
   if (in.fd < 0) throw FileError(path, "cannot read");
   return hash_and_copy(in.fd, -1, path, "");
 }
+
+namespace {
+// file_checksum, telling `resident` how much of the file has been read (see hash_and_copy).
+std::string streamed_checksum(const std::string& path,
+                              const std::function<void(std::uint64_t)>& resident) {
+  const Fd in{::open(path.c_str(), O_RDONLY)};
+  if (in.fd < 0) throw FileError(path, "cannot read");
+  (void)::posix_fadvise(in.fd, 0, 0, POSIX_FADV_SEQUENTIAL);  // a larger read-ahead (a hint)
+  return hash_and_copy(in.fd, -1, path, "", resident);
+}
+}  // namespace
 
 std::string cached_file_checksum(const std::string& path) {
   const Fd in{::open(path.c_str(), O_RDONLY)};
@@ -333,7 +365,25 @@ std::string publish_checkpoint(const std::string& staging, const std::string& di
   }
 }
 
-CheckpointManifest verify_checkpoint(const std::string& path) {
+namespace {
+
+// The FileError of a checkpoint that cannot be restarted: `problem`, and the newest other
+// complete checkpoint beside it, if any.
+FileError refusal(const std::string& path, const fs::path& directory, const std::string& problem) {
+  std::error_code ec;
+  std::string offer;
+  const fs::path canonical = fs::weakly_canonical(directory, ec);
+  for (const fs::path& other : complete_checkpoints(canonical.parent_path())) {
+    if (other != canonical) offer = other.string();
+  }
+  return FileError(path, "cannot restart from this checkpoint: " + problem +
+                             (offer.empty() ? std::string(" (no other checkpoint found)")
+                                            : "; the previous checkpoint is " + offer +
+                                                  " (--restart " + offer + ")"));
+}
+
+// The checkpoint directory `path` names (see verify_checkpoint), resolved.
+fs::path checkpoint_directory(const std::string& path) {
   std::error_code ec;
   fs::path directory(path);
   if (!fs::exists(directory, ec)) throw FileError(path, "no such checkpoint");
@@ -342,26 +392,82 @@ CheckpointManifest verify_checkpoint(const std::string& path) {
   }
   // DIR/latest resolved: a later checkpoint moving `latest` does not change what was verified.
   const fs::path resolved = fs::canonical(directory, ec);
-  if (!ec) directory = resolved;
+  return ec ? directory : resolved;
+}
+
+// The checkpoint's manifest, its files checked by `check` (a problem, or "").
+CheckpointManifest checked_checkpoint(const std::string& path,
+                                      std::string (*check)(const CheckpointManifest&)) {
+  const fs::path directory = checkpoint_directory(path);
   std::string problem;
   CheckpointManifest m;
   try {
     m = read_manifest(directory);
-    problem = verify_files(m);
+    problem = check(m);
   } catch (const FileError& e) {
     problem = e.what();
   }
   if (problem.empty()) return m;
-  // Offer the newest other complete checkpoint beside it.
-  std::string offer;
-  const fs::path canonical = fs::weakly_canonical(directory, ec);
-  for (const fs::path& other : complete_checkpoints(canonical.parent_path())) {
-    if (other != canonical) offer = other.string();
+  throw refusal(path, directory, problem);
+}
+
+}  // namespace
+
+CheckpointManifest open_checkpoint(const std::string& path) {
+  return checked_checkpoint(path, check_sizes);
+}
+
+ChecksumVerification::ChecksumVerification(std::string path, CheckpointManifest manifest)
+    : thread_([this, path = std::move(path), m = std::move(manifest)] { run(path, m); }) {}
+
+void ChecksumVerification::run(const std::string& path, const CheckpointManifest& m) {
+  // A thread must not throw: what would have been thrown is kept for wait().
+  std::string problem;
+  try {
+    const auto start = std::chrono::steady_clock::now();
+    for (std::size_t k = 0; k < m.files.size() && problem.empty(); ++k) {
+      const CheckpointManifest::File& f = m.files[k];
+      const fs::path file = fs::path(m.directory) / f.name;
+      const std::string sum = streamed_checksum(file.string(), [&](std::uint64_t bytes) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        resident_[f.name] = bytes;
+        changed_.notify_all();
+      });
+      if (sum != f.checksum) {
+        problem = file.string() + ": corrupted (checksum " + sum + ", the manifest says " +
+                  f.checksum + ")";
+      }
+    }
+    if (!problem.empty()) problem = refusal(path, m.directory, problem).what();
+    seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  } catch (const std::exception& e) {
+    problem = e.what();
   }
-  throw FileError(path, "cannot restart from this checkpoint: " + problem +
-                            (offer.empty() ? std::string(" (no other checkpoint found)")
-                                           : "; the previous checkpoint is " + offer +
-                                                 " (--restart " + offer + ")"));
+  const std::lock_guard<std::mutex> lock(mutex_);
+  problem_ = problem;
+  done_ = true;
+  changed_.notify_all();
+}
+
+ChecksumVerification::~ChecksumVerification() {
+  if (thread_.joinable()) thread_.join();
+}
+
+const std::string& ChecksumVerification::wait() {
+  if (thread_.joinable()) thread_.join();
+  return problem_;
+}
+
+void ChecksumVerification::wait_resident(const std::string& name, std::uint64_t bytes) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [&] {
+    const auto found = resident_.find(name);
+    return done_ || (found != resident_.end() && found->second >= bytes);
+  });
+}
+
+CheckpointManifest verify_checkpoint(const std::string& path) {
+  return checked_checkpoint(path, verify_files);
 }
 
 }  // namespace spikeweave::io

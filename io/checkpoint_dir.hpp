@@ -9,9 +9,12 @@
 // A checkpoint is assembled in DIR/.ckpt-<step>.tmp, its files fsynced, the manifest written and
 // fsynced, and the directory renamed: a kill at any moment leaves `latest` naming a complete
 // checkpoint, and the previous one is removed only after the new one is published.
+#include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "comm/context.hpp"
@@ -58,6 +61,43 @@ std::string publish_checkpoint(const std::string& staging, const std::string& di
 // Throws FileError naming the file and the reason, and the previous complete checkpoint if
 // there is one.
 CheckpointManifest verify_checkpoint(const std::string& path);
+
+// Local. open_checkpoint is verify_checkpoint without the checksums: the manifest read, every
+// file present with its size. A restart then verifies the checksums with a ChecksumVerification
+// while it reads the state (the files are read from the disk once, not twice), and uses nothing
+// it read before the verification succeeded.
+CheckpointManifest open_checkpoint(const std::string& path);
+
+// Verifies the checksums of a checkpoint's files (those of `manifest`, which open_checkpoint(path)
+// returned) on a thread of its own, hashing each file where it lies in the page cache (mapped) and
+// reading ahead of the hash. The destructor waits for it.
+class ChecksumVerification {
+ public:
+  ChecksumVerification(std::string path, CheckpointManifest manifest);
+  ChecksumVerification(const ChecksumVerification&) = delete;
+  ChecksumVerification& operator=(const ChecksumVerification&) = delete;
+  ~ChecksumVerification();
+  // Waits for the verification: "" if every checksum matched, else the message of the FileError
+  // that verify_checkpoint(path) throws for the checkpoint (naming the file and the previous
+  // checkpoint).
+  const std::string& wait();
+  // Waits until the first `bytes` of the manifest's file `name` are in the page cache (read by
+  // the verification ahead of its hash), or the verification ended: a reader of the file that
+  // waits for this before reading leaves the disk one sequential stream, the verification's.
+  void wait_resident(const std::string& name, std::uint64_t bytes);
+  // How long the verification took [s] (after wait()).
+  double seconds() const { return seconds_; }
+
+ private:
+  void run(const std::string& path, const CheckpointManifest& manifest);
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<std::string, std::uint64_t> resident_;  // bytes in the page cache, per file
+  bool done_ = false;
+  std::string problem_;
+  double seconds_ = 0.0;
+  std::thread thread_;  // last: it starts once the members above exist
+};
 
 // Asks the kernel to start writing `path` to disk without waiting (a hint; errors ignored).
 void start_writeback(const std::string& path);

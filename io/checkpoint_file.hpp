@@ -6,6 +6,8 @@
 //   /state/<block name>/keys   uint64 [entries, key_width] (or attr key_set: /keys/<set>)
 //   /state/<block name>/values float64, float32 or int64 [entries, value_width]
 //   /keys/<set>/owners, counts  uint64 [owners]: a segmented key set (a projection's synapses)
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,8 +28,11 @@ void write_checkpoint_state(comm::Context& context, const std::string& path,
                             const std::vector<CheckpointBlock>& blocks);
 
 // Local: opens `path` read-only. A file that is not a SpikeWeave checkpoint or has another
-// layout version is a FileError naming the file and the reason.
-std::unique_ptr<CheckpointSource> open_checkpoint_state(const std::string& path);
+// layout version is a FileError naming the file and the reason. `before_raw_read(end)`, if
+// given, is called before raw rows (CheckpointSource::raw_rows) are read with the end of the
+// file's bytes they need, from the reading thread: it may wait until they are in the page cache.
+std::unique_ptr<CheckpointSource> open_checkpoint_state(
+    const std::string& path, std::function<void(std::uint64_t)> before_raw_read = {});
 
 // Local: the blocks of a state file with their entries and widths (for `spikeweave inspect`).
 struct CheckpointBlockSummary {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <sstream>
 
 #include "cli/cli_support.hpp"
@@ -68,38 +69,85 @@ void check_checkpoint_options(const po::variables_map& vm) {
            {"keep-checkpoints", config::Range{1.0, 1e6, false, false, "a count of checkpoints"}}});
 }
 
-Restart open_restart(comm::Context& context, const std::string& path) {
-  std::string problem, directory;
-  bool has_output = false;
-  if (context.rank() == 0) {
+namespace {
+
+// Rank 0: the checkpoint `path` names, its manifest and sizes checked (not its checksums), and
+// whether its state file's header is this checkpoint's: "" or the problem.
+std::string check_checkpoint(const std::string& path, Restart& restart) {
+  try {
+    restart.manifest = io::open_checkpoint(path);
+    restart.directory = restart.manifest.directory;
+    restart.has_output = restart.manifest.has_file("output.h5");
+    const auto source = io::open_checkpoint_state(restart.directory + "/state.h5");
+    const io::CheckpointHeader& h = source->header();
+    if (h.network_hash != restart.manifest.network_hash) {
+      return restart.directory + ": the manifest and state.h5 name different networks";
+    }
+    // The build uses the header before the checksums are verified: its network must be the one
+    // it names (the overrides, a few lines, are checked by the build itself).
+    if (io::text_hash(h.network_toml) != h.network_hash) {
+      return restart.directory + "/state.h5: its network TOML does not match its hash";
+    }
+    return "";
+  } catch (const UserError& e) {
+    return e.what();
+  }
+}
+
+}  // namespace
+
+void refuse_if_corrupted(const Restart& restart) {
+  if (!restart.verifier) return;
+  std::string problem;
+  if (restart.verification) {
+    problem = restart.verification->wait();
+  } else {
     try {
-      const io::CheckpointManifest m = io::verify_checkpoint(path);
-      directory = m.directory;
-      has_output = m.has_file("output.h5");
-      const auto source = io::open_checkpoint_state(directory + "/state.h5");
-      if (source->header().network_hash != m.network_hash) {
-        problem = directory + ": the manifest and state.h5 name different networks";
-      }
+      io::verify_checkpoint(restart.path);
     } catch (const UserError& e) {
       problem = e.what();
     }
   }
+  if (!problem.empty()) throw FileError("--restart " + restart.path, problem);
+}
+
+Restart open_restart(comm::Context& context, const std::string& path) {
+  Restart restart;
+  restart.path = path;
+  restart.verifier = context.rank() == 0;
+  std::string problem;
+  if (restart.verifier) {
+    problem = check_checkpoint(path, restart);
+    // A state file that cannot be read, or reads wrong, may be a corrupted one: its checksums
+    // decide what to say (as when they were verified before anything was read).
+    if (!problem.empty()) {
+      try {
+        io::verify_checkpoint(path);
+      } catch (const UserError& e) {
+        problem = e.what();
+      }
+    }
+  }
   context.broadcast(problem, 0);
   if (!problem.empty()) throw FileError("--restart " + path, problem);
-  context.broadcast(directory, 0);
-  std::string output_flag = has_output ? "1" : "0";
+  // The checksums are verified on a thread of rank 0 while the network is built: the verification
+  // reads the files from the disk (once) while the build keeps the other core busy, and the
+  // restore then reads the state where the verification has put it, in the page cache.
+  if (restart.verifier) {
+    restart.verification = std::make_shared<io::ChecksumVerification>(path, restart.manifest);
+  }
+  context.broadcast(restart.directory, 0);
+  std::string output_flag = restart.has_output ? "1" : "0";
   context.broadcast(output_flag, 0);
-  Restart restart;
-  restart.directory = directory;
   restart.has_output = output_flag == "1";
   std::string error;
   try {
-    restart.header = io::open_checkpoint_state(directory + "/state.h5")->header();
+    restart.header = io::open_checkpoint_state(restart.directory + "/state.h5")->header();
   } catch (const UserError& e) {
     error = e.what();
   }
   error = comm::first_error(context, error);
-  if (!error.empty()) throw FileError(directory, error);
+  if (!error.empty()) throw FileError(restart.directory, error);
   return restart;
 }
 
@@ -127,10 +175,19 @@ network::NetworkSpec restart_spec(const Restart& restart, const std::string& con
   std::vector<std::string> all = split_lines(h.overrides);
   all.insert(all.end(), overrides.begin(), overrides.end());
   const std::string source = config_path.empty() ? restart.directory + "/state.h5" : config_path;
-  return network::parse_network(h.network_toml, source, all);
+  try {
+    return network::parse_network(h.network_toml, source, all);
+  } catch (const UserError&) {
+    refuse_if_corrupted(restart);  // the overrides came from the unverified header
+    throw;
+  }
 }
 
-void restore_simulation(engine::Simulation& simulation, const Restart& restart) {
+namespace {
+
+// Restores the simulation from the checkpoint (the checksums aside); a bad checkpoint is a
+// FileError on every rank.
+void restore_unverified(engine::Simulation& simulation, const Restart& restart) {
   const io::CheckpointHeader& h = restart.header;
   if (h.dt_ms != simulation.spec().simulation.dt_ms ||
       h.interval_steps != simulation.interval_steps()) {
@@ -149,7 +206,15 @@ void restore_simulation(engine::Simulation& simulation, const Restart& restart) 
   // Every rank reads the entries it owns; a failure on one rank is agreed before the run.
   std::string error;
   try {
-    const auto source = io::open_checkpoint_state(restart.directory + "/state.h5");
+    // The bulk of the state is read where the verification has brought it into the page cache:
+    // the disk reads the file once, in order.
+    std::function<void(std::uint64_t)> resident;
+    if (restart.verification) {
+      resident = [v = restart.verification](std::uint64_t bytes) {
+        v->wait_resident("state.h5", bytes);
+      };
+    }
+    const auto source = io::open_checkpoint_state(restart.directory + "/state.h5", resident);
     engine::StateReader reader(*source);
     simulation.restore_state(reader, h.step);
   } catch (const UserError& e) {
@@ -157,6 +222,26 @@ void restore_simulation(engine::Simulation& simulation, const Restart& restart) 
   }
   error = comm::first_error(simulation.context(), error);
   if (!error.empty()) throw FileError(restart.directory, error);
+}
+
+}  // namespace
+
+double restore_simulation(engine::Simulation& simulation, Restart& restart) {
+  if (restart.verifier && !restart.verification) {
+    restart.verification =
+        std::make_shared<io::ChecksumVerification>(restart.path, restart.manifest);
+  }
+  try {
+    restore_unverified(simulation, restart);
+  } catch (const std::exception&) {
+    refuse_if_corrupted(restart);
+    throw;
+  }
+  // Nothing restored is used before the checksums matched.
+  std::string problem = restart.verifier ? restart.verification->wait() : std::string();
+  simulation.context().broadcast(problem, 0);
+  if (!problem.empty()) throw FileError("--restart " + restart.path, problem);
+  return restart.verifier ? restart.verification->seconds() : 0.0;
 }
 
 Checkpointer::Checkpointer(comm::Context& context, engine::Simulation& simulation,

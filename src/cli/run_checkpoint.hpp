@@ -4,6 +4,7 @@
 // stop signal arrived (README "Checkpoints and restarts").
 #include <boost/program_options.hpp>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,16 +29,28 @@ void add_checkpoint_options(boost::program_options::options_description& options
 // Range checks of the checkpoint options (a ConfigError naming the option).
 void check_checkpoint_options(const boost::program_options::variables_map& vm);
 
-// A verified checkpoint to continue, known on every rank.
+// A checkpoint to continue, known on every rank. Its checksums are verified while the state is
+// restored (restore_simulation), on rank 0.
 struct Restart {
+  std::string path;       // as given to --restart
   std::string directory;  // the checkpoint's own directory (DIR/latest resolved)
   io::CheckpointHeader header;
-  bool has_output = false;  // holds a copy of the run's output as of its step
+  bool has_output = false;          // holds a copy of the run's output as of its step
+  bool verifier = false;            // this rank (0) verifies the checksums
+  io::CheckpointManifest manifest;  // the verifier's
+  std::shared_ptr<io::ChecksumVerification> verification;  // the verifier's, once started
 };
 
-// Collective. Rank 0 resolves and verifies the checkpoint (manifest, sizes, checksums); every
-// rank reads its header. A bad checkpoint is a FileError on every rank.
+// Collective. Rank 0 resolves the checkpoint and checks its manifest, its files' sizes and its
+// header (the network TOML against its hash), then starts verifying the checksums on a thread
+// (the build goes on meanwhile; restore_simulation waits for it); every rank reads its header. A
+// bad checkpoint is a FileError on every rank.
 Restart open_restart(comm::Context& context, const std::string& path);
+
+// Rank 0, where reading a checkpoint failed: a checkpoint whose checksums do not match is refused
+// as such (the FileError a verification before reading would have thrown), whatever else reading
+// it ran into. Other ranks, or a checkpoint that passes: nothing.
+void refuse_if_corrupted(const Restart& restart);
 
 // The network a restart continues: the checkpoint's TOML and overrides, then `overrides`, which
 // may only change keys that leave the state layout alone (simulation.t_stop_ms, .output,
@@ -48,8 +61,10 @@ network::NetworkSpec restart_spec(const Restart& restart, const std::string& con
                                   const std::vector<std::string>& overrides);
 
 // Collective: restores the simulation from the checkpoint (refusing one with another
-// resolution or communication interval).
-void restore_simulation(engine::Simulation& simulation, const Restart& restart);
+// resolution or communication interval); returns once rank 0's verification of its checksums,
+// started by open_restart, succeeded (else a FileError on every rank, as open_restart's was).
+// Returns the seconds the verification took (rank 0; 0 elsewhere).
+double restore_simulation(engine::Simulation& simulation, Restart& restart);
 
 // Writes checkpoints at interval boundaries. Install with simulation.set_interval_hook.
 class Checkpointer {

@@ -94,12 +94,24 @@ class TileVisit {
   // tiling showed no gain (scale 8, one rank: restores of 6.6-6.7 s tiled against 5.6-7.2 s in
   // entry order on the shared VM) and the reads, not the writes, are the scattered side. Keys
   // without runs, or with owners for one tile only, are visited in entry order too.
-  TileVisit(const StateKeys& keys, bool tiled)
+  TileVisit(const StateKeys& keys, bool tiled, std::size_t owners_per_tile = kOwnersPerTile)
       : keys_(keys),
-        tiled_(tiled && keys.runs.size() >= 2 && keys.owners.size() > kOwnersPerTile),
-        per_tile_(tiled_ ? kOwnersPerTile : std::max<std::size_t>(keys.owners.size(), 1)),
+        tiled_(tiled && keys.runs.size() >= 2 && keys.owners.size() > owners_per_tile),
+        per_tile_(tiled_ ? owners_per_tile : std::max<std::size_t>(keys.owners.size(), 1)),
         next_(keys.starts) {
     if (tiled_) cursor_.assign(keys.runs.begin(), keys.runs.end() - 1);
+  }
+  // Moves each run's cursor to its first entry of tile k (owners increase within a run), so
+  // that tiles may be visited out of order, or shared out among several TileVisits (one per
+  // thread): each owner's positions are counted by the one visit that visits its tile.
+  void seek(std::size_t k) {
+    if (!tiled_) return;
+    const std::uint32_t* owner = keys_.owner_of.data();
+    const std::uint64_t first = first_owner(k);
+    for (std::size_t r = 0; r < cursor_.size(); ++r) {
+      cursor_[r] = static_cast<std::uint64_t>(
+          std::lower_bound(owner + keys_.runs[r], owner + keys_.runs[r + 1], first) - owner);
+    }
   }
   std::size_t tiles() const { return (keys_.owners.size() + per_tile_ - 1) / per_tile_; }
   std::size_t owners_per_tile() const { return per_tile_; }
@@ -180,6 +192,17 @@ void scatter_stored(const StateKeys& keys, const T* in, T* out) {
   TileScatter<T> scatter(keys, in);
   for (std::size_t k = 0; k < scatter.tiles(); ++k) scatter.tile(k, out + scatter.start(k));
 }
+
+// out[i] = the value of local entry i, read from `file`, where owner o's entries are the rows
+// ranges[o] in its stored order: a restore's placement of a segmented key set's values (the
+// inverse of TileScatter). A tile of owners at a time: the tile's rows are read into a buffer of
+// their own (adjacent owners' rows in one read), so that the file is read in its order, and
+// placed from there, the tile's streams in cache. Tiles are shared out among up to two threads,
+// each with its own buffer and cursors (see TileVisit::seek). T: float, double, int64. A failed
+// read is the FileError it threw.
+template <class T>
+void gather_stored(const StateKeys& keys, const std::vector<io::RowRange>& ranges,
+                   const io::RawValueRows& file, T* out);
 
 class StateWriter {
  public:
@@ -284,6 +307,9 @@ class StateReader {
   void get(const std::string& name, const StateKeys& keys, const V& view) {
     using T = typename V::non_const_value_type;
     constexpr int kRank = static_cast<int>(V::rank);
+    if constexpr (kRank == 1) {
+      if (keys.segmented() && gather(name, keys, view)) return;
+    }
     const io::CheckpointBlock b = keys.segmented() ? segmented(name, keys) : aligned(name, keys);
     const int width = kRank == 2 ? static_cast<int>(view.extent(1)) : 1;
     if (b.value_width != width || b.integer != std::is_integral_v<T> ||
@@ -329,6 +355,38 @@ class StateReader {
   // The values of a block of a segmented key set, in the keys' stored order: each owner's
   // entries found through the file's owners and counts (read once per key set).
   io::CheckpointBlock segmented(const std::string& name, const StateKeys& keys);
+  // The file rows of each of the keys' owners (see segmented).
+  const std::vector<io::RowRange>& segment_ranges(const std::string& name, const StateKeys& keys);
+  // Restores a segmented key set's values of the engine's own type straight from the file's rows
+  // with gather_stored (no copy of the block in memory, the file read once, in order); false
+  // (nothing done) where the file cannot be read so (see io::RawValueRows): then `segmented`.
+  template <class V>
+  bool gather(const std::string& name, const StateKeys& keys, const V& view) {
+    using T = typename V::non_const_value_type;
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                  std::is_same_v<T, std::int64_t>) {
+      auto host = Kokkos::create_mirror_view(view);
+      if (view.extent(0) != keys.size() || !host.span_is_contiguous()) return false;
+      const std::unique_ptr<io::RawValueRows> file = source_.raw_rows(name);
+      if (!file || file->width != 1 || file->integer != std::is_integral_v<T> ||
+          file->single != std::is_same_v<T, float>) {
+        return false;
+      }
+      const std::vector<io::RowRange>& ranges = segment_ranges(name, keys);
+      for (const io::RowRange& r : ranges) {
+        if (r.first + r.count > file->rows) {
+          throw FileError(
+              name, "an entry range beyond the block's " + std::to_string(file->rows) + " entries");
+        }
+      }
+      gather_stored(keys, ranges, *file, host.data());
+      Kokkos::deep_copy(view, host);
+      return true;
+    } else {
+      (void)name, (void)keys, (void)view;
+      return false;
+    }
+  }
 
   io::CheckpointSource& source_;
   std::map<std::string, Placement> placements_;

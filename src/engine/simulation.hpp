@@ -131,6 +131,9 @@ class Simulation {
   // The checkpoint keys of projection p on this rank, built at the first checkpoint or restore
   // (the tables do not change, and recounting millions of synapses per checkpoint is not free).
   const ProjectionKeys& checkpoint_keys(const Projection& p);
+  // The neurons' part of restore_state (state variables, input rings, post-synaptic histories
+  // and rates).
+  void restore_neurons(StateReader& r);
 
   const network::LoweredNetwork net_;  // owned: parts hold references to it
   const network::NetworkSpec& spec_;   // net_.spec

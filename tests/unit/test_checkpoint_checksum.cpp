@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
 
+#include "core/errors.hpp"
 #include "io/checkpoint_dir.hpp"
 
 namespace spikeweave::io {
@@ -28,6 +30,56 @@ TEST(CheckpointChecksum, MappedChecksumIsTheReadChecksum) {
     EXPECT_EQ(cached_file_checksum(path), file_checksum(path)) << bytes << " bytes";
     std::remove(path.c_str());
   }
+}
+
+// A published checkpoint of one file, state.h5, of `bytes` random bytes; returns DIR/latest.
+std::string small_checkpoint(const std::string& dir, std::size_t bytes) {
+  std::filesystem::remove_all(dir);
+  const std::string staging = dir + "/.ckpt-000000000001.tmp";
+  std::filesystem::create_directories(staging);
+  std::mt19937 random(5);
+  std::string data(bytes, '\0');
+  for (char& c : data) c = static_cast<char>(random() & 0xff);
+  std::ofstream(staging + "/state.h5", std::ios::binary)
+      .write(data.data(), static_cast<std::streamsize>(bytes));
+  CheckpointManifest manifest;
+  manifest.step = 1;
+  manifest.ranks = 1;
+  manifest.network_hash = "0";
+  manifest.files.push_back({"state.h5", 0, ""});
+  EXPECT_EQ(publish_checkpoint(staging, dir, manifest, 2), "");
+  return dir + "/latest";
+}
+
+// A restart verifies the checksums on a thread while it reads the state: an intact checkpoint
+// passes (and its bytes become readable), a flipped byte is refused with verify_checkpoint's
+// message.
+TEST(CheckpointChecksum, ConcurrentVerificationRefusesAFlippedByte) {
+  const std::size_t bytes = (std::size_t{9} << 20) + 5;  // several read buffers, a partial word
+  const std::string path = small_checkpoint("verification_test", bytes);
+  {
+    ChecksumVerification intact(path, open_checkpoint(path));
+    intact.wait_resident("state.h5", bytes);
+    EXPECT_EQ(intact.wait(), "");
+  }
+  {
+    std::fstream file(path + "/state.h5", std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(bytes / 2));
+    file.put('\x5a');
+  }
+  std::string expected;
+  try {
+    verify_checkpoint(path);
+  } catch (const FileError& e) {
+    expected = e.what();
+  }
+  EXPECT_NE(expected.find("corrupted"), std::string::npos) << expected;
+  ChecksumVerification flipped(path, open_checkpoint(path));
+  flipped.wait_resident("state.h5", bytes);  // returns: the verification ends either way
+  EXPECT_EQ(flipped.wait(), expected);
+  std::filesystem::resize_file(path + "/state.h5", bytes - 8);
+  EXPECT_THROW(open_checkpoint(path), FileError);  // truncated: refused before any reading
+  std::filesystem::remove_all("verification_test");
 }
 
 }  // namespace

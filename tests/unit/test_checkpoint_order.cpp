@@ -208,5 +208,51 @@ TEST(CheckpointOrder, DeferredBlockProducesThePlainScatter) {
   EXPECT_EQ(std::vector<float>(b.singles.begin(), b.singles.end()), plain_scatter(keys, in));
 }
 
+// A block's values in memory as io::RawValueRows (a state file's raw rows).
+class MemoryRows final : public io::RawValueRows {
+ public:
+  explicit MemoryRows(std::vector<float> values) : values_(std::move(values)) {
+    rows = values_.size();
+    single = true;
+  }
+  void read(std::uint64_t first, std::uint64_t count, void* out) const override {
+    ASSERT_LE(first + count, values_.size());
+    std::copy(values_.begin() + static_cast<long>(first),
+              values_.begin() + static_cast<long>(first + count), static_cast<float*>(out));
+  }
+
+ private:
+  std::vector<float> values_;
+};
+
+// gather_stored (a restore's placement, tile by tile on two threads, from the file's rows) puts
+// every entry's value where the plain gather in entry order does: on the decomposition that wrote
+// the file (each tile one read) and on another one (the owners' rows elsewhere in the file, here
+// in reverse order).
+TEST(CheckpointOrder, TiledGatherPlacesAsThePlainGather) {
+  for (const std::size_t rows : {std::size_t{0}, std::size_t{13}}) {
+    const StateKeys keys = with_counts(random_counts(3 * kOwnersPerTile + 11, 11), rows, 12);
+    std::vector<float> stored(keys.size());
+    for (std::size_t j = 0; j < stored.size(); ++j) stored[j] = static_cast<float>(j) + 0.25f;
+    std::vector<float> expected(keys.size(), -1.0f);
+    for_each_stored(keys, [&](std::size_t i, std::size_t j) { expected[i] = stored[j]; });
+
+    std::vector<io::RowRange> same(keys.owners.size()), reversed(keys.owners.size());
+    std::vector<float> reversed_file;
+    for (std::size_t o = keys.owners.size(); o-- > 0;) {
+      same[o] = {keys.starts[o], keys.counts[o]};
+      reversed[o] = {reversed_file.size(), keys.counts[o]};
+      reversed_file.insert(reversed_file.end(), stored.begin() + static_cast<long>(keys.starts[o]),
+                           stored.begin() + static_cast<long>(keys.starts[o] + keys.counts[o]));
+    }
+    std::vector<float> out(keys.size(), -1.0f);
+    gather_stored(keys, same, MemoryRows(stored), out.data());
+    EXPECT_EQ(out, expected) << rows << " runs, the writer's decomposition";
+    std::fill(out.begin(), out.end(), -1.0f);
+    gather_stored(keys, reversed, MemoryRows(reversed_file), out.data());
+    EXPECT_EQ(out, expected) << rows << " runs, another decomposition";
+  }
+}
+
 }  // namespace
 }  // namespace spikeweave::engine
