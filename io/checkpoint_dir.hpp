@@ -69,8 +69,8 @@ CheckpointManifest verify_checkpoint(const std::string& path);
 CheckpointManifest open_checkpoint(const std::string& path);
 
 // Verifies the checksums of a checkpoint's files (those of `manifest`, which open_checkpoint(path)
-// returned) on a thread of its own, hashing each file where it lies in the page cache (mapped) and
-// reading ahead of the hash. The destructor waits for it.
+// returned) on a thread of its own, reading each file in whole buffers (the restart's one read of
+// it from the disk; a reader may wait_resident behind it). The destructor waits for it.
 class ChecksumVerification {
  public:
   ChecksumVerification(std::string path, CheckpointManifest manifest);
