@@ -376,10 +376,12 @@ EOF
       "$WORK/shard.0.h5" "$WORK/shard.1.h5" || fail "the two shards hold the same networks"
 
     # 3. Interrupted at the time-limit signal, requeued, resumed: the file equals an
-    #    uninterrupted run. Big enough (several seconds here: N = 100 took 1.2 s once the writes
-    #    got faster) to be caught in the middle, with rounds of 0.3 s so that the first networks
-    #    are on disk (marked done one round after being written) before the signal.
-    big="rate --networks 200 --neurons 200 --trials 1 --steps 1000 --gain 1.5 --seed 5 --round-seconds 0.3"
+    #    uninterrupted run. Big enough to be caught in the middle (the first progress line comes
+    #    after about a second; 200 networks of N = 200 took only 0.9 s on a faster VM, so the
+    #    compute grows with N^2 x T: about 3-4 s here), with rounds of 0.3 s so that the first
+    #    networks are on disk (marked done one round after being written) before the signal.
+    networks=100
+    big="rate --networks $networks --neurons 400 --trials 1 --steps 2000 --gain 1.5 --seed 5 --round-seconds 0.3"
     # shellcheck disable=SC2086
     direct "$WORK/reference_big.h5" $big
     jobid="$(DATASET_ARGS="$big" OUT="$WORK/big.h5" sbatch --parsable --job-name=sw-dataset-requeue \
@@ -388,12 +390,12 @@ EOF
     stop_at_time_limit "$jobid" 'networks ('
     done_before="$(sed -n 's/^\[spikeweave\] \([0-9]*\) networks already done, .*/\1/p' requeue.log | head -n 1)"
     [ -n "$done_before" ] || fail "the second slice did not resume a partly written file"
-    if [ "$done_before" -le 0 ] || [ "$done_before" -ge 200 ]; then
-      fail "resumed with $done_before of 200 networks done: the signal did not interrupt the run"
+    if [ "$done_before" -le 0 ] || [ "$done_before" -ge "$networks" ]; then
+      fail "resumed with $done_before of $networks networks done: the signal did not interrupt the run"
     fi
     same_datasets "$WORK/big.h5" "$WORK/reference_big.h5"
-    rm -f "$WORK/big.h5" "$WORK/reference_big.h5" # about 90 MB each
-    say "one file from 2 ranks, 2 array shards, a requeued run resumed at $done_before of 200: all identical to direct runs"
+    rm -f "$WORK/big.h5" "$WORK/reference_big.h5" # about 320 MB each
+    say "one file from 2 ranks, 2 array shards, a requeued run resumed at $done_before of $networks: all identical to direct runs"
     ;;
 
   sweep)
