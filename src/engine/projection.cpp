@@ -3,12 +3,12 @@
 #include <map>
 #include <memory>
 #include <vector>
+
 #include "core/errors.hpp"
 #include "core/memory_usage.hpp"
 #include "engine/neuron_group.hpp"
 #include "engine/plastic_projection.hpp"
 #include "engine/post_rates.hpp"
-
 #include "kernels/deliver.hpp"
 #include "kernels/fused_deliver.hpp"
 #include "kernels/slot_segments.hpp"
