@@ -150,7 +150,7 @@ class StaticProjection final : public Projection {
   // once per interval, and the ring sums are integer: the order does not matter).
   struct FusedGroup {
     std::vector<const StaticProjection*> members;
-    kernels::FusedStaticDeliver kernel;
+    kernels::HostDeliver kernel;
 
     std::uint64_t deliver(const SpikeBatch& batch, Step first_step) {
       for (std::size_t p = 0; p < members.size(); ++p) {
@@ -207,7 +207,7 @@ class StaticProjection final : public Projection {
   bool fused_lead_ = false;
 };
 
-// Fuses `members` (2 to FusedStaticDeliver::kMaxParts, one source population) into one group.
+// Fuses `members` (2 to HostDeliver::kMaxParts, one source population) into one group.
 void fuse(const std::vector<StaticProjection*>& members) {
   auto group = std::make_shared<StaticProjection::FusedGroup>();
   std::vector<kernels::View<const std::uint32_t*>> tables;
@@ -232,7 +232,7 @@ void fuse_static_deliveries(const std::vector<std::unique_ptr<Projection>>& proj
     auto* s = dynamic_cast<StaticProjection*>(projection.get());
     if (s != nullptr && s->fusable()) by_source[s->source()].push_back(s);
   }
-  constexpr std::size_t kMax = kernels::FusedStaticDeliver::kMaxParts;
+  constexpr std::size_t kMax = kernels::HostDeliver::kMaxParts;
   for (const auto& [source, members] : by_source) {
     for (std::size_t first = 0; first + 1 < members.size(); first += kMax) {
       const std::size_t end = std::min(members.size(), first + kMax);

@@ -109,7 +109,7 @@ class Projection {
 };
 
 // Static projections of one source population delivered on the host (one thread or target
-// blocks) are delivered together, from one interleaved slot table (kernels/fused_deliver.hpp):
+// blocks) are delivered together, from one interleaved slot table (kernels::HostDeliver):
 // one cold line per received spike for all their slot entries instead of one per projection.
 // Same bytes per slot; bitwise the same input. Call once, after bind_receive_slots.
 void fuse_static_deliveries(const std::vector<std::unique_ptr<Projection>>& projections);

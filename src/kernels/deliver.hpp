@@ -1,7 +1,7 @@
 #pragma once
 // Delivery of received spikes through static synapses into the targets' input ring:
 // on a GPU one team per spike, the team's threads over the synapses of the spike's row; on the
-// host spike by spike in groups (group prefetching, see deliver_pipelined). A spike's key is its
+// host spike by spike in groups (group prefetching, see HostDeliver). A spike's key is its
 // source's receive slot (comm/spike.hpp), so its row's segments (or synapses) are one load from
 // the slot table (DeviceSynapses::slot_segment): no search.
 #include "comm/spike.hpp"
@@ -115,6 +115,30 @@ KOKKOS_INLINE_FUNCTION std::uint64_t find_block_cut(const std::uint32_t* targets
   return begin;
 }
 
+// The spikes of an interval go to as many ring slots as the interval has lags; spike by spike
+// in arrival order (each sender's block in slot order) every add lands in any of them, a working
+// set of lags x targets x 8 bytes (1 MB per port for 9,000 targets and 15 lags) that the targets
+// streaming through evict from L2. Lag by lag (a stable counting sort), the adds of a lag touch
+// one slot's 72 KB. The sum in each ring entry is the same: integer adds. Returns spikes[0,
+// count) sorted by lag, in `scratch` (grown as needed) on host backends; elsewhere `spikes`.
+inline View<const std::uint64_t*> order_by_lag(const View<const std::uint64_t*>& spikes,
+                                               const int count, View<std::uint64_t*>& scratch) {
+  if constexpr (!Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible) {
+    return spikes;
+  } else {
+    if (scratch.extent(0) < static_cast<std::size_t>(count)) {
+      scratch =
+          View<std::uint64_t*>(Kokkos::view_alloc(Kokkos::WithoutInitializing, "spikes_by_lag"),
+                               static_cast<std::size_t>(count) * 3 / 2);
+    }
+    int start[comm::kMaxIntervalSteps + 2] = {};
+    for (int k = 0; k < count; ++k) ++start[comm::spike_lag(spikes(k)) + 1];
+    for (int l = 0; l <= comm::kMaxIntervalSteps; ++l) start[l + 1] += start[l];
+    for (int k = 0; k < count; ++k) scratch(start[comm::spike_lag(spikes(k))]++) = spikes(k);
+    return scratch;
+  }
+}
+
 // Runs f over [begin, end) in one thread.
 struct SerialRange {
   template <class F>
@@ -127,7 +151,6 @@ struct SerialRange {
 struct StaticDeliver {
   using Policy = Kokkos::TeamPolicy<ExecSpace>;
   using Member = Policy::member_type;
-  struct PerBlock {};                // host: one iteration per target block (one block: one thread)
   using value_type = std::uint64_t;  // synaptic events, summed by the reduction
 
   DeviceSynapses syn;
@@ -210,104 +233,12 @@ struct StaticDeliver {
               });
     Kokkos::single(Kokkos::PerTeam(team), [&]() { events += n; });
   }
-  // Host: iteration b owns targets [b n / blocks, (b + 1) n / blocks) (all of them when there is
-  // one block: one thread) and delivers every spike's synapses onto them with plain adds; with
-  // several blocks a spike's row is read by every block, its synapses by one.
-  KOKKOS_INLINE_FUNCTION void operator()(PerBlock, const int b, std::uint64_t& events) const {
-    const auto lo = static_cast<std::uint32_t>(std::uint64_t{targets} * b / blocks);
-    const auto hi = static_cast<std::uint32_t>(std::uint64_t{targets} * (b + 1) / blocks);
-    events += deliver_pipelined(blocks == 1, lo, hi);
-  }
-
-  // A received spike's row is cold (at scale a rank has millions of rows and touches each one
-  // rarely), and reaching its synapses is a chain of dependent loads: slot -> segments ->
-  // targets (slot -> targets with a uniform delay). The host loop takes the spikes in groups and
-  // moves each group one link down its chains per step while the group ahead of it delivers
-  // (group prefetching, software-pipelined across groups): the loads of a group are independent,
-  // and the misses of the next groups are in flight while this one adds to the ring, so the core
-  // is neither waiting on one spike's chain nor idle between groups.
+  // Host delivery runs as a one-part HostDeliver (below): group prefetching over the spikes.
   static constexpr int kGroup = 32;
-  // The rows of a group of spikes: [first_seg, end_seg) as DeviceSynapses::slot_segment says.
-  struct GroupRows {
-    std::uint64_t first_seg[kGroup];
-    std::uint64_t end_seg[kGroup];
-  };
-
-  KOKKOS_INLINE_FUNCTION int group_size(const int group) const {
-    const int first = group * kGroup;
-    return spike_count - first < kGroup ? spike_count - first : kGroup;
-  }
-  // Step 1 of a group: its slot table entries.
-  KOKKOS_INLINE_FUNCTION void prefetch_slots(const int group) const {
-    const int first = group * kGroup;
-    for (int i = 0, n = group_size(group); i < n; ++i) {
-      prefetch(syn.slot_segment.data() + comm::spike_key(spikes(first + i)));
-    }
-  }
-  // Step 2: read the slot entries (prefetched a step before); prefetch the targets (uniform
-  // delay: the row's first and last line) or the rows' first segments.
-  KOKKOS_INLINE_FUNCTION void load_rows(const int group, GroupRows& rows) const {
-    const int first = group * kGroup, n = group_size(group);
-    for (int i = 0; i < n; ++i) {
-      const std::uint64_t slot = comm::spike_key(spikes(first + i));
-      rows.first_seg[i] = syn.slot_segment(slot);
-      rows.end_seg[i] = syn.slot_segment(slot + 1);
-    }
-    for (int i = 0; i < n; ++i) {
-      if (rows.first_seg[i] == rows.end_seg[i]) continue;
-      if (syn.uniform_delay >= 0) {
-        prefetch(syn.target.data() + rows.first_seg[i]);
-        prefetch(syn.target.data() + rows.end_seg[i] - 1);
-      } else {
-        prefetch(syn.segment_begin.data() + rows.first_seg[i]);
-        prefetch(syn.segment_delay.data() + rows.first_seg[i]);
-      }
-    }
-  }
-  // Step 3 (drawn delays only): prefetch the targets of each row's first segment.
-  KOKKOS_INLINE_FUNCTION void prefetch_targets(const int group, const GroupRows& rows) const {
-    if (syn.uniform_delay >= 0) return;
-    for (int i = 0, n = group_size(group); i < n; ++i) {
-      if (rows.first_seg[i] == rows.end_seg[i]) continue;
-      prefetch(syn.target.data() + syn.segment_begin(rows.first_seg[i]));
-    }
-  }
-  // Step 4: deliver the group onto targets [lo, hi); returns the events.
-  KOKKOS_INLINE_FUNCTION std::uint64_t deliver_rows(const int group, const GroupRows& rows,
-                                                    const bool whole_row, const std::uint32_t lo,
-                                                    const std::uint32_t hi) const {
-    const int first = group * kGroup;
-    std::uint64_t events = 0;
-    for (int i = 0, n = group_size(group); i < n; ++i) {
-      events += deliver_segments(rows.first_seg[i], rows.end_seg[i], spikes(first + i), whole_row,
-                                 lo, hi, false, SerialRange{});
-    }
-    return events;
-  }
-
-  // Every spike onto targets [lo, hi), group g at step 4 while g + 1 is at step 3, g + 2 at
-  // step 2 and g + 3 at step 1; returns the events.
-  KOKKOS_INLINE_FUNCTION std::uint64_t deliver_pipelined(const bool whole_row,
-                                                         const std::uint32_t lo,
-                                                         const std::uint32_t hi) const {
-    const int groups = (spike_count + kGroup - 1) / kGroup;
-    GroupRows rows[3];
-    for (int g = 0; g < 3 && g < groups; ++g) prefetch_slots(g);
-    for (int g = 0; g < 2 && g < groups; ++g) load_rows(g, rows[g]);
-    if (groups > 0) prefetch_targets(0, rows[0]);
-    std::uint64_t events = 0;
-    for (int g = 0; g < groups; ++g) {
-      if (g + 3 < groups) prefetch_slots(g + 3);
-      if (g + 2 < groups) load_rows(g + 2, rows[(g + 2) % 3]);
-      if (g + 1 < groups) prefetch_targets(g + 1, rows[(g + 1) % 3]);
-      events += deliver_rows(g, rows[g % 3], whole_row, lo, hi);
-    }
-    return events;
-  }
 
   // GCC deletes a loop whose only effect is __builtin_prefetch (it counts as no side effect, and
-  // C++ loops are taken to terminate): the slot prefetches of FusedStaticDeliver and the target
-  // prefetches of prefetch_targets were compiled away. On x86 the prefetch is a volatile asm
+  // C++ loops are taken to terminate): the slot prefetches of a fused HostDeliver and the
+  // target prefetches of prefetch_targets were compiled away. On x86 the prefetch is a volatile asm
   // statement, which is kept.
   KOKKOS_INLINE_FUNCTION static void prefetch(const void* address) {
 #if !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__) && defined(__x86_64__) && \
@@ -322,46 +253,169 @@ struct StaticDeliver {
 
   // Scratch of order_by_lag (host backends only).
   View<std::uint64_t*> by_lag;
-  // The spikes of an interval go to as many ring slots as the interval has lags; spike by spike
-  // in arrival order (each sender's block in slot order) every add lands in any of them, a
-  // working set of lags x targets x 8 bytes (1 MB per port for 9,000 targets and 15 lags) that
-  // the targets streaming through evict from L2. Lag by lag (a stable counting sort), the adds
-  // of a lag touch one slot's 72 KB. The sum in each ring entry is the same: integer adds.
-  void order_by_lag() {
-    if constexpr (!Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible) return;
-    if (by_lag.extent(0) < static_cast<std::size_t>(spike_count)) {
-      by_lag =
-          View<std::uint64_t*>(Kokkos::view_alloc(Kokkos::WithoutInitializing, "spikes_by_lag"),
-                               static_cast<std::size_t>(spike_count) * 3 / 2);
-    }
-    int start[comm::kMaxIntervalSteps + 2] = {};
-    for (int k = 0; k < spike_count; ++k) ++start[comm::spike_lag(spikes(k)) + 1];
-    for (int l = 0; l <= comm::kMaxIntervalSteps; ++l) start[l + 1] += start[l];
-    for (int k = 0; k < spike_count; ++k) by_lag(start[comm::spike_lag(spikes(k))]++) = spikes(k);
-    spikes = by_lag;
-  }
 
   // Delivers `n_spikes` spikes; returns the synaptic events.
-  std::uint64_t run(std::size_t n_spikes) {
-    std::uint64_t events = 0;
-    if (n_spikes == 0) return events;
-    spike_count = static_cast<int>(n_spikes);
-    switch (ownership) {
-      case Ownership::kOneThread:
-      case Ownership::kTargetBlocks: {
-        order_by_lag();
-        const int iterations = ownership == Ownership::kOneThread ? 1 : blocks;
-        blocks = iterations;
-        Kokkos::parallel_reduce(kLabel, Kokkos::RangePolicy<ExecSpace, PerBlock>(0, iterations),
-                                *this, events);
-        break;
+  std::uint64_t run(std::size_t n_spikes);
+};
+
+// Host delivery of received spikes through one or several static projections of one source
+// population (its "parts"), from one slot table whose entry of part p for slot s is at
+// s * n_parts + p (one part: StaticDeliver's own slot_segment table; several:
+// interleave_slot_tables, fused_deliver.hpp, so that a spike's entries for every projection are
+// one line instead of one per projection). Each part's synapses are delivered as
+// StaticDeliver::deliver_segments delivers them.
+//
+// A received spike's row is cold (at scale a rank has millions of rows and touches each one
+// rarely), and reaching its synapses is a chain of dependent loads: slot -> segments -> targets
+// (slot -> targets with a uniform delay). The loop takes the spikes in groups and moves each
+// group one link down its chains per step while the group ahead of it delivers (group
+// prefetching, software-pipelined across groups): the loads of a group are independent, and the
+// misses of the next groups are in flight while this one adds to the ring, so the core is
+// neither waiting on one spike's chain nor idle between groups.
+struct HostDeliver {
+  static constexpr int kMaxParts = 4;
+  static constexpr int kGroup = StaticDeliver::kGroup;
+  using value_type = std::uint64_t;  // synaptic events
+  struct PerBlock {};
+
+  // Each projection's delivery: its synapses, ring, port, ownership; its own slot table is
+  // unused (slot_entries holds it).
+  StaticDeliver parts[kMaxParts];
+  int n_parts = 0;
+  View<const std::uint32_t*> slot_entries;  // (slots + 1) x n_parts, slot-major
+  View<const std::uint64_t*> spikes;
+  int spike_count = 0;
+  int blocks = 1;               // target blocks (host threads), one per thread; 1: one thread
+  View<std::uint64_t*> by_lag;  // scratch of order_by_lag (persists from interval to interval)
+  static constexpr const char* kLabel = "spikeweave::static_synapse::deliver";
+
+  // Entries [first[i][p], end[i][p]) of spike i of a group in part p.
+  struct GroupRows {
+    std::uint64_t first[kGroup][kMaxParts];
+    std::uint64_t end[kGroup][kMaxParts];
+  };
+
+  KOKKOS_INLINE_FUNCTION int group_size(const int group) const {
+    const int first = group * kGroup;
+    return spike_count - first < kGroup ? spike_count - first : kGroup;
+  }
+  KOKKOS_INLINE_FUNCTION const std::uint32_t* entries_of(const std::uint64_t word) const {
+    return slot_entries.data() + comm::spike_key(word) * static_cast<std::uint64_t>(n_parts);
+  }
+  // Step 1: the slot entries of the group's spikes (this slot's and the next one's: first and
+  // last byte, mostly one line).
+  KOKKOS_INLINE_FUNCTION void prefetch_slots(const int group) const {
+    const int first = group * kGroup;
+    for (int i = 0, n = group_size(group); i < n; ++i) {
+      const std::uint32_t* e = entries_of(spikes(first + i));
+      StaticDeliver::prefetch(e);
+      StaticDeliver::prefetch(e + 2 * n_parts - 1);
+    }
+  }
+  // Step 2: read the entries; prefetch each part's targets (uniform delay) or segments.
+  KOKKOS_INLINE_FUNCTION void load_rows(const int group, GroupRows& rows) const {
+    const int first = group * kGroup, n = group_size(group);
+    for (int i = 0; i < n; ++i) {
+      const std::uint32_t* e = entries_of(spikes(first + i));
+      for (int p = 0; p < n_parts; ++p) {
+        rows.first[i][p] = e[p];
+        rows.end[i][p] = e[n_parts + p];
       }
-      case Ownership::kAtomic:
-        Kokkos::parallel_reduce(kLabel, Policy(spike_count, Kokkos::AUTO), *this, events);
-        break;
+    }
+    for (int p = 0; p < n_parts; ++p) {
+      const DeviceSynapses& syn = parts[p].syn;
+      for (int i = 0; i < n; ++i) {
+        if (rows.first[i][p] == rows.end[i][p]) continue;
+        if (syn.uniform_delay >= 0) {
+          StaticDeliver::prefetch(syn.target.data() + rows.first[i][p]);
+          StaticDeliver::prefetch(syn.target.data() + rows.end[i][p] - 1);
+        } else {
+          StaticDeliver::prefetch(syn.segment_begin.data() + rows.first[i][p]);
+          StaticDeliver::prefetch(syn.segment_delay.data() + rows.first[i][p]);
+        }
+      }
+    }
+  }
+  // Step 3 (parts with drawn delays): the targets of each row's first segment.
+  KOKKOS_INLINE_FUNCTION void prefetch_targets(const int group, const GroupRows& rows) const {
+    for (int p = 0; p < n_parts; ++p) {
+      const DeviceSynapses& syn = parts[p].syn;
+      if (syn.uniform_delay >= 0) continue;
+      for (int i = 0, n = group_size(group); i < n; ++i) {
+        if (rows.first[i][p] == rows.end[i][p]) continue;
+        StaticDeliver::prefetch(syn.target.data() + syn.segment_begin(rows.first[i][p]));
+      }
+    }
+  }
+  // Step 4: deliver the group; block b of `blocks` owns each part's targets
+  // [n b / blocks, n (b + 1) / blocks). Returns the events.
+  KOKKOS_INLINE_FUNCTION std::uint64_t deliver_rows(const int group, const GroupRows& rows,
+                                                    const int b) const {
+    const int first = group * kGroup;
+    std::uint64_t events = 0;
+    for (int p = 0; p < n_parts; ++p) {
+      const StaticDeliver& part = parts[p];
+      const auto lo = static_cast<std::uint32_t>(std::uint64_t{part.targets} * b / blocks);
+      const auto hi = static_cast<std::uint32_t>(std::uint64_t{part.targets} * (b + 1) / blocks);
+      for (int i = 0, n = group_size(group); i < n; ++i) {
+        events += part.deliver_segments(rows.first[i][p], rows.end[i][p], spikes(first + i),
+                                        blocks == 1, lo, hi, false, SerialRange{});
+      }
     }
     return events;
   }
+
+  // Block b (one block: one thread) owns each part's targets [n b / blocks, n (b + 1) / blocks)
+  // and delivers every spike's synapses onto them with plain adds; group g at step 4 while g + 1
+  // is at step 3, g + 2 at step 2 and g + 3 at step 1.
+  KOKKOS_INLINE_FUNCTION void operator()(PerBlock, const int b, std::uint64_t& events) const {
+    const int groups = (spike_count + kGroup - 1) / kGroup;
+    GroupRows rows[3];
+    for (int g = 0; g < 3 && g < groups; ++g) prefetch_slots(g);
+    for (int g = 0; g < 2 && g < groups; ++g) load_rows(g, rows[g]);
+    if (groups > 0) prefetch_targets(0, rows[0]);
+    for (int g = 0; g < groups; ++g) {
+      if (g + 3 < groups) prefetch_slots(g + 3);
+      if (g + 2 < groups) load_rows(g + 2, rows[(g + 2) % 3]);
+      if (g + 1 < groups) prefetch_targets(g + 1, rows[(g + 1) % 3]);
+      events += deliver_rows(g, rows[g % 3], b);
+    }
+  }
+
+  // Delivers the `count` spikes `sorted` (by lag: order_by_lag) emitted in the interval from
+  // `first_step`; returns the events.
+  std::uint64_t deliver_sorted(const View<const std::uint64_t*>& sorted, const int count,
+                               const std::int64_t first_step) {
+    std::uint64_t events = 0;
+    spikes = sorted;
+    spike_count = count;
+    for (int p = 0; p < n_parts; ++p) parts[p].first_step = first_step;
+    Kokkos::parallel_reduce(kLabel, Kokkos::RangePolicy<ExecSpace, PerBlock>(0, blocks), *this,
+                            events);
+    return events;
+  }
+  // Delivers `spikes`' first `n_spikes` (any order) emitted in the interval from `first_step`.
+  std::uint64_t run(std::size_t n_spikes, std::int64_t first_step) {
+    if (n_spikes == 0) return 0;
+    const int count = static_cast<int>(n_spikes);
+    return deliver_sorted(order_by_lag(spikes, count, by_lag), count, first_step);
+  }
 };
+
+inline std::uint64_t StaticDeliver::run(std::size_t n_spikes) {
+  std::uint64_t events = 0;
+  if (n_spikes == 0) return events;
+  spike_count = static_cast<int>(n_spikes);
+  if (ownership == Ownership::kAtomic) {
+    Kokkos::parallel_reduce(kLabel, Policy(spike_count, Kokkos::AUTO), *this, events);
+    return events;
+  }
+  HostDeliver one;  // this projection alone, from its own slot table
+  one.parts[0] = *this;
+  one.n_parts = 1;
+  one.slot_entries = syn.slot_segment;
+  one.blocks = ownership == Ownership::kOneThread ? 1 : blocks;
+  return one.deliver_sorted(order_by_lag(spikes, spike_count, by_lag), spike_count, first_step);
+}
 
 }  // namespace spikeweave::kernels

@@ -408,7 +408,7 @@ TEST(Delivery, FusedPartsAddWhatEachPartAddsAlone) {
   }
   ASSERT_GT(expected_events, 0u);
   for (const int blocks : {1, 3}) {
-    FusedStaticDeliver fused;
+    HostDeliver fused;
     fused.n_parts = 3;
     fused.blocks = blocks;
     fused.slot_entries = interleave_slot_tables(tables, "entries");
