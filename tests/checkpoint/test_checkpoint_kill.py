@@ -24,19 +24,23 @@ def start(args, cwd, ranks=None):
                             stderr=subprocess.PIPE, text=True)
 
 
-def kill_trial(d, k, rng):
-    """Kills the run (and each restart) after a random time until one finishes; compares."""
+CHECKPOINTING = ["-q", "-o", "out.h5", "--checkpoint-every-ms", "20", "--checkpoint-dir", "A",
+                 "--keep-checkpoints", "2"]
+
+
+def kill_trial(d, k, rng, duration_s):
+    """Kills the run (and each restart) after a random time until one finishes; compares.
+    duration_s: an uninterrupted checkpointing run's time, which scales the kill times."""
     run_dir = os.path.join(d, f"trial{k}")
     os.makedirs(run_dir)
     kills = 0
     while True:
         restart = os.path.exists(os.path.join(run_dir, "A", "latest"))
         args = (["run", "--restart", "A/latest"] if restart else ["run", os.path.join(d, "net.toml")])
-        p = start(args + ["-q", "-o", "out.h5", "--checkpoint-every-ms", "20", "--checkpoint-dir",
-                          "A", "--keep-checkpoints", "2"], run_dir)
+        p = start(args + CHECKPOINTING, run_dir)
         try:
             # Later kills get longer, so every trial ends.
-            p.wait(timeout=rng.uniform(0.1, 0.9) * (1 + kills))
+            p.wait(timeout=rng.uniform(0.1, 0.9) * duration_s * (1 + kills))
         except subprocess.TimeoutExpired:
             p.send_signal(signal.SIGKILL)
             p.wait()
@@ -102,9 +106,18 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         open(os.path.join(d, "net.toml"), "w").write(network("tagging", T_STOP_MS))
         must(run(["run", "net.toml", "-q", "-o", "full.h5"], cwd=d), "uninterrupted run")
+        # Kill times scale with this machine's speed: fixed ones (0.1-0.9 s) let runs finish
+        # before their first kill on a fast VM.
+        timing_dir = os.path.join(d, "timing")
+        os.makedirs(timing_dir)
+        started = time.time()
+        must(run(["run", os.path.join(d, "net.toml")] + CHECKPOINTING, cwd=timing_dir),
+             "uninterrupted checkpointing run")
+        duration_s = time.time() - started
+        print(f"uninterrupted checkpointing run: {duration_s:.2f} s")
         total_kills = 0
         for k in range(TRIALS):
-            kills, found = kill_trial(d, k, rng)
+            kills, found = kill_trial(d, k, rng, duration_s)
             total_kills += kills
             print(("FAIL " if found else "ok   ") + f"trial {k}: {kills} kill(s)", flush=True)
             problems += found

@@ -14,30 +14,57 @@ import numpy as np
 
 from dataset_test_support import arguments, environment, kill_session, mpi_command, run, same_datasets
 
-
-
 args = arguments(__doc__)
 rng = random.Random(args.seed if args.seed is not None else int(time.time()))
 work = os.path.join(args.work_dir, "kill")
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
-M = 200
-DATASET = ["dataset", "rate", "--networks", str(M), "--neurons", "64", "--trials", "4", "--steps", "400",
-           "--gain", "uniform:0.5,2.0", "--dale", "0.8", "--noise", "0.2", "--input-std", "0.1",
-           "--round-seconds", "0.05", "--batch", "2", "-q"]
+RUN_PROPER_MIN_S = 1.5  # long enough for kills at 10 ms polling to land inside the run on any VM
 
+
+def dataset_command(networks):
+    return ["dataset", "rate", "--networks", str(networks), "--neurons", "64", "--trials", "4", "--steps", "400",
+            "--gain", "uniform:0.5,2.0", "--dale", "0.8", "--noise", "0.2", "--input-std", "0.1",
+            "--round-seconds", "0.05", "--batch", "2", "-q"]
+
+
+def timed_two_rank_run(networks, out):
+    """An uninterrupted 2-rank run; returns (seconds until the work file appears, seconds in all)."""
+    for leftover in (out, out + ".partial"):
+        if os.path.exists(leftover):
+            os.remove(leftover)
+    launched = time.time()
+    process = subprocess.Popen(mpi_command(args, 2, [args.binary] + dataset_command(networks) + ["--out", out]),
+                               env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    to_partial = None
+    while process.poll() is None:
+        if to_partial is None and os.path.exists(out + ".partial"):
+            to_partial = time.time() - launched
+        time.sleep(0.005)
+    total = time.time() - launched
+    if process.returncode != 0:
+        sys.exit("uninterrupted 2-rank run failed: " + process.stderr.read())
+    return (to_partial if to_partial is not None else total), total
+
+
+# The workload grows until the run proper (work file to exit) lasts RUN_PROPER_MIN_S: a fixed one
+# finished before the kill on a fast VM (200 networks: 0.6 s with mpirun) and the test proved nothing.
+M = 200
+two_ranks = os.path.join(work, "two_ranks.h5")
+while True:
+    to_partial, duration_2 = timed_two_rank_run(M, two_ranks)
+    run_proper = duration_2 - to_partial
+    print("uninterrupted 2-rank run, %d networks: %.2f s, work file after %.2f s" % (M, duration_2, to_partial))
+    if run_proper >= RUN_PROPER_MIN_S or M >= 20000:
+        break
+    M = min(20000, int(M * 1.3 * RUN_PROPER_MIN_S / max(run_proper, 0.05)) + 1)
+DATASET = dataset_command(M)
+
+# The 1-rank reference equals the 2-rank run byte for byte.
 reference = os.path.join(work, "reference.h5")
 start = time.time()
 run([args.binary] + DATASET + ["--out", reference])
-duration = time.time() - start
-print("uninterrupted 1-rank run: %.1f s" % duration)
-
-# An uninterrupted 2-rank run: equal to the 1-rank one, and it times the runs to kill.
-two_ranks = os.path.join(work, "two_ranks.h5")
-start = time.time()
-run(mpi_command(args, 2, [args.binary] + DATASET + ["--out", two_ranks]))
-duration_2 = time.time() - start
-print("uninterrupted 2-rank run (mpirun included): %.1f s" % duration_2)
+print("uninterrupted 1-rank run: %.1f s" % (time.time() - start))
 differences = same_datasets(reference, two_ranks)
 if differences:
     sys.exit("1 and 2 ranks differ: " + "; ".join(differences))
@@ -58,10 +85,10 @@ for attempt in range(6):
         # Anywhere from the launch on: MPI start-up, the creation of the work file, the run.
         time.sleep(rng.uniform(0.2, 1.0) * duration_2)
     else:
-        # Anywhere in the run proper: 2 ranks take about half of the 1-rank time.
+        # Anywhere in the run proper, timed from the work file's appearance.
         while not os.path.exists(target + ".partial") and process.poll() is None and time.time() - launched < 60:
-            time.sleep(0.01)
-        time.sleep(rng.uniform(0.0, 0.6) * duration)
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.05, 0.8) * run_proper)
     delay = time.time() - launched
     kill_session(process.pid)
     process.wait()

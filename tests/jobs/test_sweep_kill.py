@@ -18,22 +18,55 @@ work = os.path.join(args.work_dir, "sweep_kill")
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
 sweep = sweep_files(args.source_dir, work)
-# Longer points than the CLI test's, so that kills land between points and inside them.
 with open(sweep) as f:
     text = f.read()
-with open(sweep, "w") as f:
-    f.write(text.replace('"simulation.t_stop_ms" = 250.0', '"simulation.t_stop_ms" = 1000.0'))
+RUN_PROPER_MIN_S = 1.5  # long enough for kills to land inside the run on any VM
+
+
+def write_sweep(path, t_stop_ms, replace=None):
+    """The sweep file with points of t_stop_ms (longer than the CLI test's, so that kills land
+    between points and inside them)."""
+    changed = text if replace is None else text.replace(*replace)
+    with open(path, "w") as f:
+        f.write(changed.replace('"simulation.t_stop_ms" = 250.0', '"simulation.t_stop_ms" = %.1f' % t_stop_ms))
 
 
 def command(out):
     return mpi_command(args, 2, [args.binary, "sweep", sweep, "--out", out, "-q"])
 
 
+def timed_run(out):
+    """An uninterrupted run; returns (seconds until the work directory appears, seconds in all)."""
+    launched = time.time()
+    process = subprocess.Popen(command(out), env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True)
+    to_parts = None
+    while process.poll() is None:
+        if to_parts is None and os.path.isdir(out + ".parts"):
+            to_parts = time.time() - launched
+        time.sleep(0.005)
+    total = time.time() - launched
+    if process.returncode != 0:
+        sys.exit("uninterrupted run failed: " + process.stderr.read())
+    return (to_parts if to_parts is not None else total), total
+
+
+# The points grow until the run proper (work directory to exit) lasts RUN_PROPER_MIN_S: with fixed
+# ones most kills landed before the work directory existed on a fast VM (whole run 0.6 s).
+t_stop_ms = 1000.0
 reference = os.path.join(work, "reference.h5")
-start = time.time()
-run(command(reference), timeout=200)
-duration = time.time() - start
-print("uninterrupted 2-rank run (mpirun included): %.1f s" % duration)
+while True:
+    write_sweep(sweep, t_stop_ms)
+    shutil.rmtree(reference + ".parts", ignore_errors=True)
+    if os.path.exists(reference):
+        os.remove(reference)
+    to_parts, duration = timed_run(reference)
+    run_proper = duration - to_parts
+    print("uninterrupted 2-rank run, points of %.0f ms: %.2f s, work directory after %.2f s" %
+          (t_stop_ms, duration, to_parts))
+    if run_proper >= RUN_PROPER_MIN_S or t_stop_ms >= 20000.0:
+        break
+    t_stop_ms = min(20000.0, round(t_stop_ms * 1.3 * RUN_PROPER_MIN_S / max(run_proper, 0.05), -2))
 
 target = os.path.join(work, "killed.h5")
 changed = os.path.join(work, "changed.toml")
@@ -48,7 +81,14 @@ for attempt in range(8):
     launched = time.time()
     process = subprocess.Popen(command(target), env=environment(), start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(rng.uniform(0.15, 1.0) * duration)
+    if attempt % 4 == 0:
+        # Anywhere from the launch on: MPI start-up, the creation of the work directory, the run.
+        time.sleep(rng.uniform(0.15, 1.0) * duration)
+    else:
+        # Anywhere in the run proper, timed from the work directory's appearance.
+        while not os.path.isdir(parts) and process.poll() is None and time.time() - launched < 60:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.05, 0.9) * run_proper)
     delay = time.time() - launched
     kill_session(process.pid)
     process.wait()
@@ -58,9 +98,7 @@ for attempt in range(8):
     print("attempt %d: killed after %.2f s: %s" % (attempt, delay, state))
     # An unfinished run is not resumed with a changed sweep file: refused, naming the change.
     if not change_refused and os.path.isdir(parts) and not os.path.exists(target):
-        with open(changed, "w") as f:
-            f.write(text.replace("values = [1.5, 2.5]", "values = [1.5, 2.0]").replace(
-                '"simulation.t_stop_ms" = 250.0', '"simulation.t_stop_ms" = 1000.0'))
+        write_sweep(changed, t_stop_ms, ("values = [1.5, 2.5]", "values = [1.5, 2.0]"))
         check_error(args, failures, ["sweep", changed, "--out", target],
                     "an unfinished run with different parameters exists")
         check_error(args, failures, ["sweep", changed, "--out", target], "axis.eta.values: file [1.5, 2.5], now [1.5, 2.0]")
@@ -71,7 +109,7 @@ for attempt in range(8):
     if attempt % 2 == 1 and not os.path.exists(target):
         process = subprocess.Popen(command(target), env=environment(), start_new_session=True,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.1, 0.6) * duration)
+        time.sleep(rng.uniform(0.1, 0.6) * duration)  # start-up or run
         kill_session(process.pid)
         process.wait()
     run(command(target), timeout=200)
