@@ -3,6 +3,7 @@ reason, and the previous checkpoint is offered: a truncated or corrupted state f
 manifest, another network's checkpoint, another layout version, a --set that would change the
 network. `spikeweave inspect` describes a good one; a restart may extend t_stop_ms."""
 import os
+import random
 import shutil
 import struct
 import sys
@@ -46,6 +47,42 @@ def expect_refusal(process, *phrases):
     for p in phrases:
         if p not in text:
             problems.append(f"message lacks {p!r}: {text.strip()}")
+    return problems
+
+
+def raw_data_ranges(path):
+    """The byte ranges of the contiguous datasets' raw data in an HDF5 file."""
+    ranges = []
+
+    def visit(_, obj):
+        if isinstance(obj, h5py.Dataset) and obj.id.get_offset() is not None:
+            ranges.append((obj.id.get_offset(), obj.id.get_offset() + obj.id.get_storage_size()))
+
+    with h5py.File(path, "r") as f:
+        f.visititems(visit)
+    return ranges
+
+
+def metadata_flips(d, good, bad, flips=8):
+    """Flips one bit at `flips` random offsets outside state.h5's raw data, one restart each."""
+    state = os.path.join(good, "state.h5")
+    ranges = raw_data_ranges(state)
+    outside = [o for o in range(os.path.getsize(state)) if not any(a <= o < b for a, b in ranges)]
+    rng = random.Random(17)
+    problems = []
+    for offset in rng.sample(outside, flips):
+        shutil.rmtree(bad)
+        shutil.copytree(good, bad)
+        with open(os.path.join(bad, "state.h5"), "r+b") as f:
+            f.seek(offset)
+            byte = f.read(1)[0]
+            f.seek(offset)
+            f.write(bytes([byte ^ (1 << rng.randrange(8))]))
+        p = run(["run", "--restart", bad, "-q", "-o", "x.h5"], cwd=d, timeout=60)
+        found = expect_refusal(p, "state.h5", "corrupted")
+        if p.returncode < 0 or p.returncode > 128:
+            found.append(f"exit status {p.returncode}")
+        problems += [f"bit flipped at byte {offset} of state.h5: {x}" for x in found]
     return problems
 
 
@@ -100,6 +137,11 @@ def main():
         problems += expect_refusal(p, "state.h5", "corrupted", "previous checkpoint")
         p = run(["inspect", bad], cwd=d)
         problems += expect_refusal(p, "corrupted")
+
+        # A flipped bit in HDF5's own structures (superblock, object headers, B-trees, heaps: the
+        # bytes outside the datasets' raw data), which a restart reads before the checksums are
+        # known: refused as corrupted, never a crash or a hang.
+        problems += metadata_flips(d, os.path.join(d, newest), bad)
 
         os.remove(os.path.join(bad, "MANIFEST"))
         p = run(["run", "--restart", bad, "-q", "-o", "x.h5"], cwd=d)
