@@ -90,11 +90,13 @@ struct CheckpointBlock {
   // Values produced while the file is written, piece after piece, instead of held in
   // reals/ints/singles (a projection's synapse values: the bulk of a checkpoint), so that the
   // disk writes a piece while the next is produced and only a piece is in memory at a time.
-  // Piece k is this rank's rows [pieces[k], pieces[k + 1]) (pieces[0] = 0); produce(k, out)
-  // writes its value_width values per row, of the block's value type, to `out`; the pieces are
-  // produced once each, in order.
+  // Piece k is this rank's rows [pieces[k], pieces[k + 1]) (pieces[0] = 0); produce(k, out,
+  // lane) writes its value_width values per row, of the block's value type, to `out`. Each piece
+  // is produced once, by one of `lanes` independent producers: a lane's pieces in increasing k,
+  // and different lanes may run at the same time on different threads.
   std::vector<std::uint64_t> pieces;
-  std::function<void(std::size_t, void*)> produce;
+  std::function<void(std::size_t, void*, unsigned)> produce;
+  unsigned lanes = 1;
 
   // Entries: from the keys, or, for a block whose key set's keys another block carries (keys
   // left empty) or a segmented one, from the values.
@@ -128,7 +130,7 @@ inline void produce_values(CheckpointBlock& b) {
     out = reinterpret_cast<unsigned char*>(b.reals.data());
   }
   for (std::size_t k = 0; k + 1 < b.pieces.size(); ++k)
-    b.produce(k, out + b.pieces[k] * width * value_bytes);
+    b.produce(k, out + b.pieces[k] * width * value_bytes, 0);
   b.produce = nullptr;
   b.pieces.clear();
 }

@@ -13,6 +13,7 @@
 
 #include "comm/mpi/mpi_context.hpp"
 #include "io/hdf5_util.hpp"
+#include "io/piece_pipeline.hpp"
 
 namespace spikeweave::io {
 namespace {
@@ -153,27 +154,26 @@ const void* value_data(const CheckpointBlock& b) {
                   : static_cast<const void*>(b.reals.data());
 }
 
-// Rows [first, first + rows) of a block's values: piece k of a deferred block, produced into
-// `buffer` (see CheckpointBlock::produce), or all of this rank's rows of another block (k = 0).
+// Rows [first, first + rows) of a block's values: piece k of a deferred block, from `pipeline`
+// (see CheckpointBlock::produce), or all of this rank's rows of another block (k = 0).
 const void* piece_values(const CheckpointBlock& b, std::size_t k, std::uint64_t& first,
-                         std::uint64_t& rows, ValueVector<double>& buffer) {
+                         std::uint64_t& rows, PiecePipeline* pipeline) {
   first = 0;
   rows = 0;
   if (!b.produce) {
     if (k == 0 && b.value_width > 0) rows = b.entries();
     return value_data(b);
   }
-  if (k + 1 >= b.pieces.size()) return buffer.data();
+  if (k + 1 >= b.pieces.size()) return nullptr;
   first = b.pieces[k];
   rows = b.pieces[k + 1] - first;
-  if (rows > 0) b.produce(k, buffer.data());
-  return buffer.data();
+  return pipeline->wait(k);
 }
 
-// Writes a block's values: a deferred block piece by piece through one piece-sized buffer,
-// starting the writeback of each piece once written. The writes are collective and every rank
-// makes as many as the rank with the most pieces (empty ones after its own), whether or not its
-// blocks are deferred.
+// Writes a block's values: a deferred block piece by piece, each produced ahead by the lanes of
+// a PiecePipeline while the earlier ones are written, starting the writeback of each piece once
+// written. The writes are collective and every rank makes as many as the rank with the most
+// pieces (empty ones after its own), whether or not its blocks are deferred.
 void write_values(comm::Context& context, hid_t values, const CheckpointBlock& b,
                   std::uint64_t total, std::uint64_t first, hid_t transfer, const std::string& at,
                   const Writeback& writeback) {
@@ -183,15 +183,15 @@ void write_values(comm::Context& context, hid_t values, const CheckpointBlock& b
   const hid_t type = memory_type(b);
   const hsize_t width = static_cast<hsize_t>(b.value_width);
   const std::uint64_t row_bytes = H5Tget_size(type) * width;
-  std::uint64_t largest = 0;
-  for (std::size_t k = 0; b.produce && k < local; ++k)
-    largest = std::max(largest, b.pieces[k + 1] - b.pieces[k]);
-  ValueVector<double> buffer((largest * row_bytes + 7) / 8);  // aligned for any value type
+  std::unique_ptr<PiecePipeline> pipeline;
+  if (b.produce && local > 0)
+    pipeline = std::make_unique<PiecePipeline>(b, local, row_bytes, pipeline_lanes(b, local));
   const haddr_t offset = H5Dget_offset(values);
   for (std::size_t k = 0; k < static_cast<std::size_t>(most[0]); ++k) {
     std::uint64_t row = 0, rows = 0;
-    const void* data = piece_values(b, k, row, rows, buffer);
+    const void* data = piece_values(b, k, row, rows, pipeline.get());
     h5::write_block(values, type, data, total, first + row, rows, 0, width, transfer, at, &context);
+    if (pipeline && k < local) pipeline->release(k);
     if (offset != HADDR_UNDEF)
       writeback.start(offset + (first + row) * row_bytes, rows * row_bytes);
   }

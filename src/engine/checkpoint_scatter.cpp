@@ -61,6 +61,8 @@ std::uint64_t TileScatter<T>::start(std::size_t k) const {
 template <class T>
 void TileScatter<T>::tile(std::size_t k, T* out) {
   constexpr std::size_t kValues = Line::kValues;
+  if (k != next_tile_) visit_.seek(k);  // tiles between were another TileScatter's
+  next_tile_ = k + 1;
   // Locals, not members, in the loop: the compiler keeps them in registers (stores through
   // `next` and the lines could otherwise alias members and force reloads per entry).
   const std::uint64_t first_stored = start(k);

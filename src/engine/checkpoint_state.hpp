@@ -175,7 +175,8 @@ class TileScatter {
   std::size_t tiles() const { return visit_.tiles(); }
   // Tile k's stored positions are [start(k), start(k + 1)).
   std::uint64_t start(std::size_t k) const;
-  // Writes tile k's values: stored position j to out[j - start(k)]. Tiles in order, each once.
+  // Writes tile k's values: stored position j to out[j - start(k)]. Tiles in increasing order,
+  // each once (tiles skipped are left to other TileScatters of the same keys: one per thread).
   void tile(std::size_t k, T* out);
 
  private:
@@ -184,6 +185,7 @@ class TileScatter {
   const T* in_;
   TileVisit visit_;
   std::vector<Line> lines_;  // one per owner of a tile
+  std::size_t next_tile_ = 0;
 };
 
 // out[j] = in[i] for every entry (see TileScatter): the whole block into one buffer.
@@ -206,6 +208,9 @@ void gather_stored(const StateKeys& keys, const std::vector<io::RowRange>& range
 
 class StateWriter {
  public:
+  // Threads that may place a deferred block's tiles while the file is written (see
+  // io::CheckpointBlock::lanes): the writer's own and one more, as for a restore's gather.
+  static constexpr unsigned kScatterLanes = 2;
   // A rank-1 or rank-2 View whose first extent runs over the keys' entries. A segmented key
   // set's values may be read only when the block is written (see defer): write the blocks before
   // the state changes.
@@ -258,12 +263,16 @@ class StateWriter {
                                       std::conditional_t<std::is_same_v<T, float>, float, double>>;
     if constexpr (static_cast<int>(H::rank) == 1 && std::is_same_v<T, Stored>) {
       if (!keys.segmented() || !host.span_is_contiguous()) return false;
-      auto scatter = std::make_shared<TileScatter<T>>(keys, host.data());
-      for (std::size_t k = 0; k <= scatter->tiles(); ++k) b.pieces.push_back(scatter->start(k));
+      // One TileScatter per lane: each has its own cursors and lines (see TileVisit::seek).
+      std::vector<std::shared_ptr<TileScatter<T>>> lanes;
+      for (unsigned l = 0; l < kScatterLanes; ++l)
+        lanes.push_back(std::make_shared<TileScatter<T>>(keys, host.data()));
+      for (std::size_t k = 0; k <= lanes[0]->tiles(); ++k) b.pieces.push_back(lanes[0]->start(k));
       if (b.pieces.size() < 2) b.pieces = {0, 0};
+      b.lanes = kScatterLanes;
       // The View is held until the block is written: the values are read then.
-      b.produce = [scatter, host](std::size_t k, void* out) {
-        scatter->tile(k, static_cast<T*>(out));
+      b.produce = [lanes, host](std::size_t k, void* out, unsigned lane) {
+        lanes[lane]->tile(k, static_cast<T*>(out));
       };
       return true;
     } else {

@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "engine/checkpoint_state.hpp"
+#include "io/piece_pipeline.hpp"
 
 namespace spikeweave::engine {
 namespace {
@@ -206,6 +208,51 @@ TEST(CheckpointOrder, DeferredBlockProducesThePlainScatter) {
   io::produce_values(b);
   EXPECT_FALSE(static_cast<bool>(b.produce));
   EXPECT_EQ(std::vector<float>(b.singles.begin(), b.singles.end()), plain_scatter(keys, in));
+}
+
+// The deferred block's pieces produced by two lanes on their own threads (io::PiecePipeline:
+// each lane's TileScatter skips the other's tiles) and joined in order: the plain scatter.
+TEST(CheckpointOrder, PiecesOfTwoLanesJoinToThePlainScatter) {
+  const StateKeys keys = with_counts(random_counts(4 * kOwnersPerTile + 300, 12), 13, 10);
+  Kokkos::View<float*, Kokkos::HostSpace> weight("weight", keys.size());
+  std::vector<float> in(keys.size());
+  for (std::size_t i = 0; i < in.size(); ++i) weight(i) = in[i] = static_cast<float>(i % 1009);
+  StateWriter writer;
+  writer.put("projection/p/weight", keys, weight);
+  const io::CheckpointBlock& b = writer.blocks().at(0);
+  ASSERT_EQ(b.lanes, 2u);
+  const std::size_t pieces = b.pieces.size() - 1;
+  ASSERT_EQ(pieces, 5u);
+  std::vector<float> joined;
+  {
+    io::PiecePipeline pipeline(b, pieces, sizeof(float), 2);
+    for (std::size_t k = 0; k < pieces; ++k) {
+      const float* piece = static_cast<const float*>(pipeline.wait(k));
+      joined.insert(joined.end(), piece, piece + (b.pieces[k + 1] - b.pieces[k]));
+      pipeline.release(k);
+    }
+  }
+  EXPECT_EQ(joined, plain_scatter(keys, in));
+}
+
+// A lane's failure reaches the writer at that piece, and the pipeline still ends (its threads
+// joined) when the writer stops there.
+TEST(CheckpointOrder, PipelineRethrowsALanesFailure) {
+  io::CheckpointBlock b;
+  b.single = true;
+  b.pieces = {0, 4, 8, 12, 16, 20};
+  b.lanes = 2;
+  b.produce = [](std::size_t k, void* out, unsigned lane) {
+    if (k == 3) throw std::runtime_error("piece 3 failed");
+    if (lane != k % 2) throw std::logic_error("piece on the wrong lane");
+    std::fill_n(static_cast<float*>(out), 4, static_cast<float>(k));
+  };
+  io::PiecePipeline pipeline(b, 5, sizeof(float), 2);
+  for (std::size_t k = 0; k < 3; ++k) {
+    EXPECT_EQ(*static_cast<const float*>(pipeline.wait(k)), static_cast<float>(k));
+    pipeline.release(k);
+  }
+  EXPECT_THROW(pipeline.wait(3), std::runtime_error);
 }
 
 // A block's values in memory as io::RawValueRows (a state file's raw rows).
