@@ -68,6 +68,21 @@ def dd_bandwidth(directory, size_bytes, cold):
     return mb / write, mb / read
 
 
+def dd_write_idle(directory, size_bytes, idle_s):
+    """dd's write MB/s (fdatasync) after `idle_s` seconds with the page cache dropped: on a VM
+    that hands freed guest memory back to its host (this Firecracker VM does within ~20 s), the
+    page cache then needs fresh pages, as a checkpoint's does mid-run, and each costs the
+    host's fault. Right after a run, dd reuses the pages the run just freed and pays nothing."""
+    drop_page_cache()
+    time.sleep(idle_s)
+    path = os.path.join(directory, "dd_idle.bin")
+    count = max(1, size_bytes // (1 << 20))
+    out = subprocess.run(["dd", "if=/dev/zero", f"of={path}", "bs=1M", f"count={count}",
+                          "conv=fdatasync"], capture_output=True, text=True).stderr
+    os.remove(path)
+    return count * (1 << 20) / 1e6 / float(re.search(r"([\d.]+) s,", out).group(1))
+
+
 def checkpoint_phases(err):
     """Per checkpoint: the phases the checkpoint line prints (seconds), when it prints them."""
     return [{"output_flush": float(a), "state_blocks": float(b), "publish": float(c)}
@@ -85,6 +100,9 @@ def main():
     parser.add_argument("--jsonl", default=None)
     parser.add_argument("--cold-read", action="store_true",
                         help="drop the page cache before the restart and before dd's read")
+    parser.add_argument("--dd-idle-s", type=float, default=0.0,
+                        help="also time dd's write after this many idle seconds with the page "
+                             "cache dropped (dd_write_idle_mb_s; root; see dd_write_idle)")
     parser.add_argument("--workdir", default=None, help="where checkpoints go (default: a temp dir here)")
     parser.add_argument("--commit", default=None,
                         help="commit of --spikeweave's build (default: this checkout's HEAD)")
@@ -129,6 +147,7 @@ def main():
         built = re.search(r"built .* in ([\d.]+) (s|min)", err2)
         state_bytes = checkpoints[0][2]
         dd_write, dd_read = dd_bandwidth(d, state_bytes, args.cold_read)
+        dd_idle = dd_write_idle(d, state_bytes, args.dd_idle_s) if args.dd_idle_s > 0 else None
     write_mb_s = [c[2] / c[3] / 1e6 for c in checkpoints]
     record = {
         "benchmark": "checkpoint", "network": args.network, "scale": args.scale,
@@ -143,6 +162,9 @@ def main():
         "checkpoint_mb_s": [state_bytes / c[1] / 1e6 for c in checkpoints],
         "checkpoint_fraction_of_dd": [state_bytes / c[1] / 1e6 / dd_write for c in checkpoints],
         "checkpoint_phases": checkpoint_phases(err),
+        "dd_write_idle_mb_s": dd_idle, "dd_idle_s": args.dd_idle_s if dd_idle else None,
+        "checkpoint_fraction_of_dd_idle": [state_bytes / c[1] / 1e6 / dd_idle for c in checkpoints]
+        if dd_idle else None,
         "restore_seconds": restore, "restore_read_mb_s": state_bytes / restore / 1e6,
         "dd_read_mb_s": dd_read, "read_fraction_of_dd": state_bytes / restore / 1e6 / dd_read,
         "read_cache": "cold" if args.cold_read else "warm",
