@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <set>
 #include <thread>
@@ -126,15 +125,13 @@ void write_segments(comm::Context& context, hid_t file, hid_t transfer, const Ch
 // are on disk).
 class RawFile {
  public:
-  // `writes` false: start_writeback only (can_write() is false; nothing is written through it).
-  RawFile(const std::string& path, bool writes)
-      : fd_(::open(path.c_str(), O_WRONLY | O_CLOEXEC)), writes_(writes) {}
+  explicit RawFile(const std::string& path) : fd_(::open(path.c_str(), O_WRONLY | O_CLOEXEC)) {}
   RawFile(const RawFile&) = delete;
   RawFile& operator=(const RawFile&) = delete;
   ~RawFile() {
     if (fd_ >= 0) ::close(fd_);
   }
-  bool can_write() const { return fd_ >= 0 && writes_; }
+  bool open() const { return fd_ >= 0; }
   // Only the whole pages of a large range: the small blocks' bytes go with the final fsync, and a
   // page that the next block's write would dirty again is not written twice.
   void start_writeback(std::uint64_t offset, std::uint64_t bytes) const {
@@ -161,7 +158,6 @@ class RawFile {
 
  private:
   int fd_;
-  bool writes_;
 };
 
 // The in-memory type and data of a block's values.
@@ -245,8 +241,8 @@ void write_values(comm::Context& context, hid_t values, const CheckpointBlock& b
   const haddr_t offset = H5Dget_offset(values);
   // Straight into the file only where the file's bytes are the memory's (type and byte order).
   Handle stored = type_handle(H5Dget_type(values), at);
-  const bool direct_here = b.produce && !b.pieces.empty() && offset != HADDR_UNDEF &&
-                           file.can_write() && H5Tequal(stored, type) > 0;
+  const bool direct_here = b.produce && !b.pieces.empty() && offset != HADDR_UNDEF && file.open() &&
+                           H5Tequal(stored, type) > 0;
   std::vector<double> most{static_cast<double>(local), direct_here ? 0.0 : 1.0};
   context.max(most);
   if (most[1] == 0.0) {
@@ -726,10 +722,7 @@ void write_checkpoint_state(comm::Context& context, const std::string& path,
   Handle transfer = plist_handle(H5Pcreate(H5P_DATASET_XFER), path);
   check(H5Pset_dxpl_mpio(transfer, H5FD_MPIO_COLLECTIVE), path);
   write_header(file, header, path);
-  // SPIKEWEAVE_CHECKPOINT_RAW_WRITES=0 writes every block through HDF5 (the README's checkpoint
-  // section): the same file, for comparisons and for the tests of that path.
-  const char* raw_writes = std::getenv("SPIKEWEAVE_CHECKPOINT_RAW_WRITES");
-  const RawFile raw(path, raw_writes == nullptr || std::string(raw_writes) != "0");
+  const RawFile raw(path);
   std::set<std::string> written;
   for (const CheckpointBlock& b : blocks)
     write_block(context, file, transfer, b, path, written, raw);

@@ -175,14 +175,12 @@ v_m = {{ population = "exc", node_ids = [0, 1, 2, 3], every_ms = 1.0 }}
 """
 
 
-def run(args, ranks=None, cwd=None, timeout=240, env=None):
-    """Runs spikeweave ARGS, under mpiexec with RANKS ranks if given, with ENV plus `env`;
-    returns the process."""
+def run(args, ranks=None, cwd=None, timeout=240):
+    """Runs spikeweave ARGS, under mpiexec with RANKS ranks if given; returns the process."""
     cmd = [SPIKEWEAVE] + args
     if ranks is not None:
         cmd = [MPIEXEC, "-np", str(ranks)] + MPI_FLAGS + cmd
-    return subprocess.run(cmd, cwd=cwd, env=dict(ENV, **(env or {})), capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout)
 
 
 def must(process, what):

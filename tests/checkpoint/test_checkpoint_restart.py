@@ -17,10 +17,6 @@ CASES = [("static", None, None, None), ("static", 2, 3, None), ("static", 4, Non
 CASES += [(rule, 2, 3, "block") for rule in RULES if rule != "static"]
 CASES += [("stdp_pair", None, None, None), ("tagging", 4, None, None), ("calcium", None, 2, None)]
 CASES += [("models", None, 2, "block"), ("models", 3, None, None)]
-# Cases whose restart writes its checkpoints through HDF5 (SPIKEWEAVE_CHECKPOINT_RAW_WRITES=0)
-# while the uninterrupted run writes the synapse values straight into the file: the state at T
-# compares the two write paths too.
-HDF5_WRITES = {("static", 2, 3, None), ("tagging", 4, None, None), ("stdp_pair", None, None, None)}
 
 
 def progress_problems(stderr):
@@ -49,10 +45,7 @@ def case(tmp, rule, ranks_full, ranks_restart, partition):
     quiet = [] if rule == "models" else ["-q"]
     restarted = must(run(["run", "--restart", ckpt("A", 1000), "-o", "restarted.h5",
                           "--checkpoint-every-ms", "100", "--checkpoint-dir", "B"] + quiet + extra,
-                         ranks_restart, cwd=d,
-                         env={"SPIKEWEAVE_CHECKPOINT_RAW_WRITES": "0"}
-                         if (rule, ranks_full, ranks_restart, partition) in HDF5_WRITES else None),
-                    f"{name}: restart")
+                         ranks_restart, cwd=d), f"{name}: restart")
     problems = progress_problems(restarted.stderr) if rule == "models" else []
     problems += compare_checkpoint.compare_states(os.path.join(d, ckpt("A", 2000), "state.h5"),
                                                  os.path.join(d, ckpt("B", 2000), "state.h5"))
