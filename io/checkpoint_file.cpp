@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstring>
 #include <set>
-#include <thread>
 #include <utility>
 
 #include "comm/mpi/mpi_context.hpp"
@@ -118,23 +117,20 @@ void write_segments(comm::Context& context, hid_t file, hid_t transfer, const Ch
                   at, &context);
 }
 
-// The checkpoint file as a plain file beside HDF5's handle: writes a deferred block's values
-// straight into its dataset's bytes (see write_pieces_direct), and starts the disk's writeback of
-// byte ranges as they are written, so that the disk works while later blocks are produced and the
-// fsync before publishing waits for little (only a hint: that fsync is what guarantees the data
-// are on disk).
-class RawFile {
+// Starts the disk's writeback of byte ranges of the checkpoint file as they are written, so that
+// the disk works while later blocks are produced and the fsync before publishing waits for
+// little. Only a hint: that fsync is what guarantees the data are on disk.
+class Writeback {
  public:
-  explicit RawFile(const std::string& path) : fd_(::open(path.c_str(), O_WRONLY | O_CLOEXEC)) {}
-  RawFile(const RawFile&) = delete;
-  RawFile& operator=(const RawFile&) = delete;
-  ~RawFile() {
+  explicit Writeback(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+  Writeback(const Writeback&) = delete;
+  Writeback& operator=(const Writeback&) = delete;
+  ~Writeback() {
     if (fd_ >= 0) ::close(fd_);
   }
-  bool open() const { return fd_ >= 0; }
   // Only the whole pages of a large range: the small blocks' bytes go with the final fsync, and a
   // page that the next block's write would dirty again is not written twice.
-  void start_writeback(std::uint64_t offset, std::uint64_t bytes) const {
+  void start(std::uint64_t offset, std::uint64_t bytes) const {
     constexpr std::uint64_t kPage = 4096, kLeast = std::uint64_t{1} << 20;
     const std::uint64_t first = (offset + kPage - 1) / kPage * kPage;
     const std::uint64_t end = (offset + bytes) / kPage * kPage;
@@ -142,18 +138,6 @@ class RawFile {
       (void)::sync_file_range(fd_, static_cast<off_t>(first), static_cast<off_t>(end - first),
                               SYNC_FILE_RANGE_WRITE);
     }
-  }
-  // Writes `bytes` at `offset` (from any thread); the error, or "".
-  std::string write(const void* data, std::uint64_t bytes, std::uint64_t offset) const {
-    const auto* from = static_cast<const unsigned char*>(data);
-    while (bytes > 0) {
-      const ssize_t put = ::pwrite(fd_, from, bytes, static_cast<off_t>(offset));
-      if (put < 0 && errno == EINTR) continue;
-      if (put <= 0) return std::string("cannot write: ") + std::strerror(put < 0 ? errno : EIO);
-      from += put, offset += static_cast<std::uint64_t>(put),
-          bytes -= static_cast<std::uint64_t>(put);
-    }
-    return std::string();
   }
 
  private:
@@ -186,87 +170,37 @@ const void* piece_values(const CheckpointBlock& b, std::size_t k, std::uint64_t&
   return pipeline->wait(k);
 }
 
-// A deferred block's values written by its lanes straight into the dataset's bytes at `at` (a
-// contiguous dataset, whose storage parallel HDF5 allocates at creation): each lane places its
-// pieces (l, l + lanes, ...) and writes each with pwrite on its own thread, so that the copies into
-// the page cache run on several cores too, with no collective call per piece. HDF5 keeps no raw
-// data of a contiguous dataset, so nothing it writes later overlaps (the restore's pread of the
-// same bytes relies on it too). The first failure, or "".
-std::string write_pieces_direct(const CheckpointBlock& b, const RawFile& file, std::uint64_t at,
-                                std::uint64_t row_bytes) {
-  const std::size_t pieces = b.pieces.size() - 1;
-  const unsigned lanes = pipeline_lanes(b, pieces);
-  std::vector<std::string> failed(lanes);
-  auto lane = [&](unsigned l) {
-    try {
-      std::uint64_t largest = 0;
-      for (std::size_t k = l; k < pieces; k += lanes)
-        largest = std::max(largest, b.pieces[k + 1] - b.pieces[k]);
-      ValueVector<double> buffer((largest * row_bytes + 7) / 8);  // aligned for any value type
-      for (std::size_t k = l; k < pieces && failed[l].empty(); k += lanes) {
-        const std::uint64_t rows = b.pieces[k + 1] - b.pieces[k];
-        if (rows == 0) continue;
-        b.produce(k, buffer.data(), l);
-        const std::uint64_t offset = at + b.pieces[k] * row_bytes;
-        failed[l] = file.write(buffer.data(), rows * row_bytes, offset);
-        file.start_writeback(offset, rows * row_bytes);
-      }
-    } catch (const std::exception& e) {
-      failed[l] = e.what();
-    }
-  };
-  std::vector<std::thread> helpers;
-  for (unsigned l = 1; l < lanes; ++l) helpers.emplace_back(lane, l);
-  lane(0);
-  for (std::thread& helper : helpers) helper.join();
-  for (const std::string& f : failed) {
-    if (!f.empty()) return f;
-  }
-  return std::string();
-}
-
-// Writes a block's values. Deferred blocks go straight into their dataset's bytes
-// (write_pieces_direct) when every rank defers the block and the file's storage is known;
-// otherwise piece by piece through HDF5, each produced ahead by the lanes of a PiecePipeline while
-// the earlier ones are written, starting the writeback of each piece once written: those writes
-// are collective, and every rank makes as many as the rank with the most pieces (empty ones after
-// its own), whether or not its blocks are deferred.
+// Writes a block's values: a deferred block piece by piece, each produced ahead by the lanes of
+// a PiecePipeline while the earlier ones are written, starting the writeback of each piece once
+// written. The writes are collective and every rank makes as many as the rank with the most
+// pieces (empty ones after its own), whether or not its blocks are deferred.
 void write_values(comm::Context& context, hid_t values, const CheckpointBlock& b,
                   std::uint64_t total, std::uint64_t first, hid_t transfer, const std::string& at,
-                  const RawFile& file) {
+                  const Writeback& writeback) {
   const std::size_t local = !b.produce ? 1 : b.pieces.empty() ? 0 : b.pieces.size() - 1;
+  std::vector<double> most{static_cast<double>(local)};
+  context.max(most);
   const hid_t type = memory_type(b);
   const hsize_t width = static_cast<hsize_t>(b.value_width);
   const std::uint64_t row_bytes = H5Tget_size(type) * width;
-  const haddr_t offset = H5Dget_offset(values);
-  // Straight into the file only where the file's bytes are the memory's (type and byte order).
-  Handle stored = type_handle(H5Dget_type(values), at);
-  const bool direct_here = b.produce && !b.pieces.empty() && offset != HADDR_UNDEF && file.open() &&
-                           H5Tequal(stored, type) > 0;
-  std::vector<double> most{static_cast<double>(local), direct_here ? 0.0 : 1.0};
-  context.max(most);
-  if (most[1] == 0.0) {
-    const std::string error = comm::first_error(
-        context, write_pieces_direct(b, file, offset + first * row_bytes, row_bytes));
-    if (!error.empty()) throw FileError(at, error);
-    return;
-  }
   std::unique_ptr<PiecePipeline> pipeline;
   if (b.produce && local > 0)
     pipeline = std::make_unique<PiecePipeline>(b, local, row_bytes, pipeline_lanes(b, local));
+  const haddr_t offset = H5Dget_offset(values);
   for (std::size_t k = 0; k < static_cast<std::size_t>(most[0]); ++k) {
     std::uint64_t row = 0, rows = 0;
     const void* data = piece_values(b, k, row, rows, pipeline.get());
     h5::write_block(values, type, data, total, first + row, rows, 0, width, transfer, at, &context);
     if (pipeline && k < local) pipeline->release(k);
     if (offset != HADDR_UNDEF)
-      file.start_writeback(offset + (first + row) * row_bytes, rows * row_bytes);
+      writeback.start(offset + (first + row) * row_bytes, rows * row_bytes);
   }
 }
 
 // Writes a block; its keys go to its own group, or once per key set (`written` remembers).
 void write_block(comm::Context& context, hid_t file, hid_t transfer, const CheckpointBlock& b,
-                 const std::string& where, std::set<std::string>& written, const RawFile& raw) {
+                 const std::string& where, std::set<std::string>& written,
+                 const Writeback& writeback) {
   const std::uint64_t local = b.entries();
   const std::uint64_t first = context.exclusive_prefix_sum(local);
   const std::uint64_t total = context.sum(local);
@@ -302,7 +236,7 @@ void write_block(comm::Context& context, hid_t file, hid_t transfer, const Check
     h5::write_block(keys, H5T_NATIVE_UINT64, b.keys.data(), total, first, local, 0,
                     static_cast<hsize_t>(b.key_width), transfer, at, &context);
   }
-  write_values(context, values, b, total, first, transfer, at, raw);
+  write_values(context, values, b, total, first, transfer, at, writeback);
 }
 
 // Rows [first, first + rows) of a 2-D dataset of `width` columns into `out`.
@@ -722,10 +656,10 @@ void write_checkpoint_state(comm::Context& context, const std::string& path,
   Handle transfer = plist_handle(H5Pcreate(H5P_DATASET_XFER), path);
   check(H5Pset_dxpl_mpio(transfer, H5FD_MPIO_COLLECTIVE), path);
   write_header(file, header, path);
-  const RawFile raw(path);
+  const Writeback writeback(path);
   std::set<std::string> written;
   for (const CheckpointBlock& b : blocks)
-    write_block(context, file, transfer, b, path, written, raw);
+    write_block(context, file, transfer, b, path, written, writeback);
   transfer.reset();
   check(H5Fclose(file.get()), path + ": cannot close the checkpoint file");
   file = Handle();
