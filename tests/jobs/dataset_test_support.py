@@ -38,6 +38,23 @@ def run(command, timeout=120, check=True):
     return result
 
 
+def timed_run(command, work_path):
+    """Runs `command` uninterrupted; returns (seconds until `work_path` (a run's work file or
+    directory) appears, seconds in all). The kill tests time their kills from the first."""
+    launched = time.time()
+    process = subprocess.Popen(command, env=environment(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    appeared = None
+    while process.poll() is None:
+        if appeared is None and os.path.exists(work_path):
+            appeared = time.time() - launched
+        time.sleep(0.005)
+    total = time.time() - launched
+    if process.returncode != 0:
+        raise SystemExit("uninterrupted run failed: %s\n%s" % (" ".join(command), process.stderr.read()))
+    return (appeared if appeared is not None else total), total
+
+
 def check_error(args, failures, command, fragment, ranks=2):
     """Runs `spikeweave COMMAND` on `ranks` ranks; appends to `failures` unless it fails with
     `fragment` in its message, printed once."""

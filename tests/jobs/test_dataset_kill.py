@@ -12,7 +12,8 @@ import time
 import h5py
 import numpy as np
 
-from dataset_test_support import arguments, environment, kill_session, mpi_command, run, same_datasets
+from dataset_test_support import (arguments, environment, kill_session, mpi_command, run, same_datasets,
+                                  timed_run)
 
 args = arguments(__doc__)
 rng = random.Random(args.seed if args.seed is not None else int(time.time()))
@@ -28,31 +29,16 @@ def dataset_command(networks):
             "--round-seconds", "0.05", "--batch", "2", "-q"]
 
 
-def timed_two_rank_run(networks, out):
-    """An uninterrupted 2-rank run; returns (seconds until the work file appears, seconds in all)."""
-    for leftover in (out, out + ".partial"):
-        if os.path.exists(leftover):
-            os.remove(leftover)
-    launched = time.time()
-    process = subprocess.Popen(mpi_command(args, 2, [args.binary] + dataset_command(networks) + ["--out", out]),
-                               env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    to_partial = None
-    while process.poll() is None:
-        if to_partial is None and os.path.exists(out + ".partial"):
-            to_partial = time.time() - launched
-        time.sleep(0.005)
-    total = time.time() - launched
-    if process.returncode != 0:
-        sys.exit("uninterrupted 2-rank run failed: " + process.stderr.read())
-    return (to_partial if to_partial is not None else total), total
-
-
 # The workload grows until the run proper (work file to exit) lasts RUN_PROPER_MIN_S: a fixed one
 # finished before the kill on a fast VM (200 networks: 0.6 s with mpirun) and the test proved nothing.
 M = 200
 two_ranks = os.path.join(work, "two_ranks.h5")
 while True:
-    to_partial, duration_2 = timed_two_rank_run(M, two_ranks)
+    for leftover in (two_ranks, two_ranks + ".partial"):
+        if os.path.exists(leftover):
+            os.remove(leftover)
+    to_partial, duration_2 = timed_run(mpi_command(args, 2, [args.binary] + dataset_command(M) + ["--out", two_ranks]),
+                                       two_ranks + ".partial")
     run_proper = duration_2 - to_partial
     print("uninterrupted 2-rank run, %d networks: %.2f s, work file after %.2f s" % (M, duration_2, to_partial))
     if run_proper >= RUN_PROPER_MIN_S or M >= 20000:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from dataset_test_support import arguments, check_error, environment, kill_session, mpi_command, run
+from dataset_test_support import arguments, check_error, environment, kill_session, mpi_command, run, timed_run
 from sweep_test_support import differences, sweep_files
 
 args = arguments(__doc__)
@@ -35,22 +35,6 @@ def command(out):
     return mpi_command(args, 2, [args.binary, "sweep", sweep, "--out", out, "-q"])
 
 
-def timed_run(out):
-    """An uninterrupted run; returns (seconds until the work directory appears, seconds in all)."""
-    launched = time.time()
-    process = subprocess.Popen(command(out), env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True)
-    to_parts = None
-    while process.poll() is None:
-        if to_parts is None and os.path.isdir(out + ".parts"):
-            to_parts = time.time() - launched
-        time.sleep(0.005)
-    total = time.time() - launched
-    if process.returncode != 0:
-        sys.exit("uninterrupted run failed: " + process.stderr.read())
-    return (to_parts if to_parts is not None else total), total
-
-
 # The points grow until the run proper (work directory to exit) lasts RUN_PROPER_MIN_S: with fixed
 # ones most kills landed before the work directory existed on a fast VM (whole run 0.6 s).
 t_stop_ms = 1000.0
@@ -60,7 +44,7 @@ while True:
     shutil.rmtree(reference + ".parts", ignore_errors=True)
     if os.path.exists(reference):
         os.remove(reference)
-    to_parts, duration = timed_run(reference)
+    to_parts, duration = timed_run(command(reference), reference + ".parts")
     run_proper = duration - to_parts
     print("uninterrupted 2-rank run, points of %.0f ms: %.2f s, work directory after %.2f s" %
           (t_stop_ms, duration, to_parts))

@@ -8,54 +8,19 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
-#include <random>
 #include <vector>
 
+#include "common/state_keys_fixtures.hpp"
 #include "engine/checkpoint_state.hpp"
 #include "io/piece_pipeline.hpp"
 
 namespace spikeweave::engine {
 namespace {
 
-// A segmented key set of `rows` runs over `owners` owners (each run's owners increasing), large
-// enough for several tiles.
-StateKeys many_tiles(std::size_t owners, std::size_t rows, unsigned seed) {
-  std::mt19937 random(seed);
-  std::bernoulli_distribution present(0.3);
-  std::vector<std::uint32_t> owner_of;
-  StateKeys keys;
-  keys.width = 0;
-  keys.runs.push_back(0);
-  for (std::size_t r = 0; r < rows; ++r) {
-    for (std::uint32_t o = 0; o < owners; ++o) {
-      if (present(random)) owner_of.push_back(o);
-    }
-    keys.runs.push_back(owner_of.size());
-  }
-  Kokkos::View<std::uint32_t*, Kokkos::HostSpace> view("owner_of", owner_of.size());
-  for (std::size_t i = 0; i < owner_of.size(); ++i) view(i) = owner_of[i];
-  keys.owner_of = view;
-  keys.owners.resize(owners);
-  keys.counts.assign(owners, 0);
-  for (std::uint32_t o : owner_of) ++keys.counts[o];
-  std::uint64_t offset = 0;
-  for (std::size_t o = 0; o < owners; ++o) {
-    keys.owners[o] = o;
-    keys.starts.push_back(offset);
-    offset += keys.counts[o];
-  }
-  return keys;
-}
-
-std::vector<float> plain_scatter(const StateKeys& keys, const std::vector<float>& in) {
-  std::vector<float> out(in.size());
-  std::vector<std::uint64_t> next = keys.starts;
-  for (std::size_t i = 0; i < in.size(); ++i) out[next[keys.owner_of(i)]++] = in[i];
-  return out;
-}
+using namespace fixtures;
 
 TEST(TsanCheckpointThreads, PipelineLanes) {
-  const StateKeys keys = many_tiles(5 * kOwnersPerTile + 100, 12, 3);
+  const StateKeys keys = projection_like(5 * kOwnersPerTile + 100, 12, 3);
   std::vector<float> in(keys.size());
   for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<float>(i % 1013);
   io::CheckpointBlock b;
@@ -80,23 +45,8 @@ TEST(TsanCheckpointThreads, PipelineLanes) {
   EXPECT_EQ(joined, plain_scatter(keys, in));
 }
 
-class MemoryRows final : public io::RawValueRows {
- public:
-  explicit MemoryRows(std::vector<float> values) : values_(std::move(values)) {
-    rows = values_.size();
-    single = true;
-  }
-  void read(std::uint64_t first, std::uint64_t count, void* out) const override {
-    std::copy(values_.begin() + static_cast<long>(first),
-              values_.begin() + static_cast<long>(first + count), static_cast<float*>(out));
-  }
-
- private:
-  std::vector<float> values_;
-};
-
 TEST(TsanCheckpointThreads, TwoThreadGather) {
-  const StateKeys keys = many_tiles(5 * 2048 + 100, 12, 4);
+  const StateKeys keys = projection_like(5 * 2048 + 100, 12, 4);
   std::vector<float> in(keys.size());
   for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<float>(i % 1021);
   const std::vector<float> stored = plain_scatter(keys, in);
