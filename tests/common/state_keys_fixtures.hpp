@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/checkpoint_state.hpp"
+#include "io/piece_pipeline.hpp"
 
 namespace spikeweave::engine::fixtures {
 
@@ -115,5 +116,19 @@ class MemoryRows final : public io::RawValueRows {
  private:
   std::vector<float> values_;
 };
+
+// A deferred float block's pieces produced by `lanes` lanes on threads of their own
+// (io::PiecePipeline) and joined in order, as the checkpoint writer takes them.
+inline std::vector<float> joined_pieces(const io::CheckpointBlock& b, unsigned lanes) {
+  const std::size_t pieces = b.pieces.size() - 1;
+  std::vector<float> joined;
+  io::PiecePipeline pipeline(b, pieces, sizeof(float), lanes);
+  for (std::size_t k = 0; k < pieces; ++k) {
+    const float* piece = static_cast<const float*>(pipeline.wait(k));
+    joined.insert(joined.end(), piece, piece + (b.pieces[k + 1] - b.pieces[k]));
+    pipeline.release(k);
+  }
+  return joined;
+}
 
 }  // namespace spikeweave::engine::fixtures

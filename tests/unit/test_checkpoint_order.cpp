@@ -144,16 +144,7 @@ TEST(CheckpointOrder, PiecesOfTwoLanesJoinToThePlainScatter) {
   ASSERT_EQ(b.lanes, 2u);
   const std::size_t pieces = b.pieces.size() - 1;
   ASSERT_EQ(pieces, 5u);
-  std::vector<float> joined;
-  {
-    io::PiecePipeline pipeline(b, pieces, sizeof(float), 2);
-    for (std::size_t k = 0; k < pieces; ++k) {
-      const float* piece = static_cast<const float*>(pipeline.wait(k));
-      joined.insert(joined.end(), piece, piece + (b.pieces[k + 1] - b.pieces[k]));
-      pipeline.release(k);
-    }
-  }
-  EXPECT_EQ(joined, plain_scatter(keys, in));
+  EXPECT_EQ(joined_pieces(b, 2), plain_scatter(keys, in));
 }
 
 // A lane's failure reaches the writer at that piece, and the pipeline still ends (its threads
