@@ -164,7 +164,8 @@ const void* piece_values(const CheckpointBlock& b, std::size_t k, std::uint64_t&
     if (k == 0 && b.value_width > 0) rows = b.entries();
     return value_data(b);
   }
-  if (k + 1 >= b.pieces.size()) return nullptr;
+  static const double kNothing = 0.0;  // a valid address for the empty writes after its own
+  if (k + 1 >= b.pieces.size()) return &kNothing;
   first = b.pieces[k];
   rows = b.pieces[k + 1] - first;
   return pipeline->wait(k);

@@ -57,8 +57,9 @@ class PiecePipeline {
   std::vector<std::thread> threads_;
 };
 
-// The lanes worth running for a block of `pieces` pieces on this machine: 1 (no thread) unless
-// the block has several lanes, there are several pieces and several cores.
+// The lanes worth running for a block of `pieces` pieces on this machine: 1 (one helper thread
+// producing the pieces one at a time, as the writer takes them) unless the block has several
+// lanes, there are several pieces and several cores.
 unsigned pipeline_lanes(const CheckpointBlock& block, std::size_t pieces);
 
 }  // namespace spikeweave::io
