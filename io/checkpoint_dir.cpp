@@ -138,24 +138,6 @@ std::string check_sizes(const CheckpointManifest& m) {
   return "";
 }
 
-// The first file of the manifest whose checksum differs, or "".
-std::string check_checksums(const CheckpointManifest& m) {
-  for (const CheckpointManifest::File& f : m.files) {
-    const fs::path file = fs::path(m.directory) / f.name;
-    const std::string sum = file_checksum(file.string());
-    if (sum != f.checksum) {
-      return file.string() + ": corrupted (checksum " + sum + ", the manifest says " + f.checksum +
-             ")";
-    }
-  }
-  return "";
-}
-
-std::string verify_files(const CheckpointManifest& m) {
-  const std::string problem = check_sizes(m);
-  return problem.empty() ? check_checksums(m) : problem;
-}
-
 }  // namespace
 
 bool CheckpointManifest::has_file(const std::string& name) const {
@@ -239,6 +221,29 @@ std::string streamed_checksum(const std::string& path,
   if (in.fd < 0) throw FileError(path, "cannot read");
   (void)::posix_fadvise(in.fd, 0, 0, POSIX_FADV_SEQUENTIAL);  // a larger read-ahead (a hint)
   return hash_and_copy(in.fd, -1, path, "", resident);
+}
+
+// The first file of the manifest whose checksum differs, or "". `resident(name, bytes)`, if
+// given, is told each time a file's first `bytes` have been read (see hash_and_copy).
+std::string check_checksums(
+    const CheckpointManifest& m,
+    const std::function<void(const std::string&, std::uint64_t)>& resident = {}) {
+  for (const CheckpointManifest::File& f : m.files) {
+    const fs::path file = fs::path(m.directory) / f.name;
+    const std::string sum = streamed_checksum(file.string(), [&](std::uint64_t bytes) {
+      if (resident) resident(f.name, bytes);
+    });
+    if (sum != f.checksum) {
+      return file.string() + ": corrupted (checksum " + sum + ", the manifest says " + f.checksum +
+             ")";
+    }
+  }
+  return "";
+}
+
+std::string verify_files(const CheckpointManifest& m) {
+  const std::string problem = check_sizes(m);
+  return problem.empty() ? check_checksums(m) : problem;
 }
 }  // namespace
 
@@ -425,19 +430,11 @@ void ChecksumVerification::run(const std::string& path, const CheckpointManifest
   std::string problem;
   try {
     const auto start = std::chrono::steady_clock::now();
-    for (std::size_t k = 0; k < m.files.size() && problem.empty(); ++k) {
-      const CheckpointManifest::File& f = m.files[k];
-      const fs::path file = fs::path(m.directory) / f.name;
-      const std::string sum = streamed_checksum(file.string(), [&](std::uint64_t bytes) {
-        const std::lock_guard<std::mutex> lock(mutex_);
-        resident_[f.name] = bytes;
-        changed_.notify_all();
-      });
-      if (sum != f.checksum) {
-        problem = file.string() + ": corrupted (checksum " + sum + ", the manifest says " +
-                  f.checksum + ")";
-      }
-    }
+    problem = check_checksums(m, [this](const std::string& name, std::uint64_t bytes) {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      resident_[name] = bytes;
+      changed_.notify_all();
+    });
     if (!problem.empty()) problem = refusal(path, m.directory, problem).what();
     seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   } catch (const std::exception& e) {
