@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "core/errors.hpp"
+#include "io/checksum.hpp"
 
 namespace spikeweave::io {
 namespace fs = std::filesystem;
@@ -24,31 +25,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kManifestFormat = "spikeweave-checkpoint-manifest 1";
-constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
-constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
-
-std::string hex(std::uint64_t value) {
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
-  return text;
-}
-
-// FNV-1a over 8-byte words (a trailing partial word is zero-padded): one multiply per word
-// keeps the checksum of a large state file well above disk speed.
-std::uint64_t fnv_words(std::uint64_t h, const unsigned char* data, std::size_t n) {
-  std::size_t k = 0;
-  for (; k + 8 <= n; k += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, data + k, 8);
-    h = (h ^ word) * kFnvPrime;
-  }
-  if (k < n) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, data + k, n - k);
-    h = (h ^ word) * kFnvPrime;
-  }
-  return h;
-}
 
 void fsync_path(const std::string& path, bool directory) {
   const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
@@ -147,7 +123,7 @@ bool CheckpointManifest::has_file(const std::string& name) const {
 std::string text_hash(const std::string& text) {
   std::uint64_t h = kFnvOffset;
   for (unsigned char c : text) h = (h ^ c) * kFnvPrime;
-  return hex(h);
+  return hex64(h);
 }
 
 namespace {
@@ -195,7 +171,7 @@ std::string hash_and_copy(int from, int to, const std::string& path, const std::
     }
     if (static_cast<std::size_t>(got) < buffer.size()) break;
   }
-  return hex(h);
+  return hex64(h);
 }
 
 // A file descriptor closed when it goes out of scope.
@@ -266,7 +242,7 @@ std::string cached_file_checksum(const std::string& path) {
     h = fnv_words(h, static_cast<const unsigned char*>(mapped), length);
     ::munmap(mapped, length);
   }
-  return hex(h);
+  return hex64(h);
 }
 
 std::string copy_file_synced(const std::string& from, const std::string& to) {
