@@ -7,7 +7,8 @@
 Runs the network for 2 x --half-ms with a checkpoint at --half-ms and at the end, then restarts
 from the first checkpoint with t_stop at its step (a restart that simulates nothing: its time is
 the build plus the restore), and measures on the same disk the write bandwidth of
-`dd conv=fdatasync` and the read bandwidth of `dd` for a file of the state's size. Prints and
+`dd conv=fdatasync` (and with `oflag=direct`) and the read bandwidth of `dd` for a file of the
+state's size. Prints and
 appends one JSON record: state bytes per synapse, checkpoint seconds (state write; whole
 checkpoint with the output copy, fsyncs and checksums), simulated seconds per simulated second,
 restart and restore seconds, the dd figures, load average, commit.
@@ -66,6 +67,17 @@ def dd_bandwidth(directory, size_bytes, cold):
     os.remove(path)
     mb = count * (1 << 20) / 1e6
     return mb / write, mb / read
+
+
+def dd_write_direct(directory, size_bytes):
+    """dd's write MB/s with O_DIRECT (oflag=direct, 16 MiB blocks, fdatasync): the disk's own
+    speed, past the page cache, as the checkpoint writes its bulk (io/checkpoint_raw_file.hpp)."""
+    path = os.path.join(directory, "dd_direct.bin")
+    count = max(1, size_bytes // (16 << 20))
+    out = subprocess.run(["dd", "if=/dev/zero", f"of={path}", "bs=16M", f"count={count}",
+                          "oflag=direct", "conv=fdatasync"], capture_output=True, text=True).stderr
+    os.remove(path)
+    return count * (16 << 20) / 1e6 / float(re.search(r"([\d.]+) s,", out).group(1))
 
 
 def dd_write_idle(directory, size_bytes, idle_s):
@@ -147,6 +159,7 @@ def main():
         built = re.search(r"built .* in ([\d.]+) (s|min)", err2)
         state_bytes = checkpoints[0][2]
         dd_write, dd_read = dd_bandwidth(d, state_bytes, args.cold_read)
+        dd_direct = dd_write_direct(d, state_bytes)
         dd_idle = dd_write_idle(d, state_bytes, args.dd_idle_s) if args.dd_idle_s > 0 else None
     write_mb_s = [c[2] / c[3] / 1e6 for c in checkpoints]
     record = {
@@ -162,6 +175,9 @@ def main():
         "checkpoint_mb_s": [state_bytes / c[1] / 1e6 for c in checkpoints],
         "checkpoint_fraction_of_dd": [state_bytes / c[1] / 1e6 / dd_write for c in checkpoints],
         "checkpoint_phases": checkpoint_phases(err),
+        "dd_write_direct_mb_s": dd_direct,
+        "checkpoint_fraction_of_dd_direct": [state_bytes / c[1] / 1e6 / dd_direct
+                                             for c in checkpoints],
         "dd_write_idle_mb_s": dd_idle, "dd_idle_s": args.dd_idle_s if dd_idle else None,
         "checkpoint_fraction_of_dd_idle": [state_bytes / c[1] / 1e6 / dd_idle for c in checkpoints]
         if dd_idle else None,

@@ -152,12 +152,15 @@ bool write_full(int fd, const unsigned char* data, std::size_t n) {
 }
 
 // Hashes `from` (a file descriptor) in whole buffers, so the hash does not depend on how the
-// file is split into reads; each buffer also goes to `to` if it is >= 0. `resident(bytes)`, if
-// given, is told each time the file's first `bytes` have been read (are in the page cache).
+// file is split into reads (the plain checksum, or the chunked one if `chunked`); each buffer
+// also goes to `to` if it is >= 0. `resident(bytes)`, if given, is told each time the file's
+// first `bytes` have been read (are in the page cache).
 std::string hash_and_copy(int from, int to, const std::string& path, const std::string& target,
-                          const std::function<void(std::uint64_t)>& resident = {}) {
+                          const std::function<void(std::uint64_t)>& resident = {},
+                          bool chunked = false) {
   std::vector<unsigned char> buffer(std::size_t{1} << 22);  // a multiple of 8
   std::uint64_t h = kFnvOffset;
+  ChunkedChecksum chunks;
   std::uint64_t read_bytes = 0;
   for (;;) {
     const ssize_t got = read_full(from, buffer.data(), buffer.size());
@@ -165,13 +168,17 @@ std::string hash_and_copy(int from, int to, const std::string& path, const std::
     if (got == 0) break;
     read_bytes += static_cast<std::uint64_t>(got);
     if (resident) resident(read_bytes);
-    h = fnv_words(h, buffer.data(), static_cast<std::size_t>(got));
+    if (chunked) {
+      chunks.add(buffer.data(), static_cast<std::size_t>(got));
+    } else {
+      h = fnv_words(h, buffer.data(), static_cast<std::size_t>(got));
+    }
     if (to >= 0 && !write_full(to, buffer.data(), static_cast<std::size_t>(got))) {
       throw FileError(target, std::string("cannot write: ") + std::strerror(errno));
     }
     if (static_cast<std::size_t>(got) < buffer.size()) break;
   }
-  return hex64(h);
+  return chunked ? chunks.finish() : hex64(h);
 }
 
 // A file descriptor closed when it goes out of scope.
@@ -190,13 +197,14 @@ std::string file_checksum(const std::string& path) {
 }
 
 namespace {
-// file_checksum, telling `resident` how much of the file has been read (see hash_and_copy).
-std::string streamed_checksum(const std::string& path,
+// The file's checksum in the form of `expected` (chunked or plain), telling `resident` how much
+// of the file has been read (see hash_and_copy).
+std::string streamed_checksum(const std::string& path, const std::string& expected,
                               const std::function<void(std::uint64_t)>& resident) {
   const Fd in{::open(path.c_str(), O_RDONLY)};
   if (in.fd < 0) throw FileError(path, "cannot read");
   (void)::posix_fadvise(in.fd, 0, 0, POSIX_FADV_SEQUENTIAL);  // a larger read-ahead (a hint)
-  return hash_and_copy(in.fd, -1, path, "", resident);
+  return hash_and_copy(in.fd, -1, path, "", resident, is_chunked_checksum(expected));
 }
 
 // The first file of the manifest whose checksum differs, or "". `resident(name, bytes)`, if
@@ -206,7 +214,7 @@ std::string check_checksums(
     const std::function<void(const std::string&, std::uint64_t)>& resident = {}) {
   for (const CheckpointManifest::File& f : m.files) {
     const fs::path file = fs::path(m.directory) / f.name;
-    const std::string sum = streamed_checksum(file.string(), [&](std::uint64_t bytes) {
+    const std::string sum = streamed_checksum(file.string(), f.checksum, [&](std::uint64_t bytes) {
       if (resident) resident(f.name, bytes);
     });
     if (sum != f.checksum) {

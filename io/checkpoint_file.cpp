@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "comm/mpi/mpi_context.hpp"
+#include "io/checkpoint_raw_file.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/piece_pipeline.hpp"
 
@@ -23,6 +24,8 @@ constexpr const char* kFormat = "spikeweave-checkpoint";
 constexpr hsize_t kReadRows = 1 << 20;
 // Row ranges at least this long are read straight into place (else through a window).
 constexpr hsize_t kDirectRows = 1 << 14;
+// Datasets of at least this many bytes begin at a multiple of RawFile::kAlignment in the file.
+constexpr hsize_t kAlignedDatasetBytes = 1 << 16;
 
 // Creates the groups of `path` ("a/b/c") below `root` that do not exist yet; returns the last.
 Handle make_groups(hid_t root, const std::string& path, const std::string& where) {
@@ -117,33 +120,6 @@ void write_segments(comm::Context& context, hid_t file, hid_t transfer, const Ch
                   at, &context);
 }
 
-// Starts the disk's writeback of byte ranges of the checkpoint file as they are written, so that
-// the disk works while later blocks are produced and the fsync before publishing waits for
-// little. Only a hint: that fsync is what guarantees the data are on disk.
-class Writeback {
- public:
-  explicit Writeback(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-  Writeback(const Writeback&) = delete;
-  Writeback& operator=(const Writeback&) = delete;
-  ~Writeback() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  // Only the whole pages of a large range: the small blocks' bytes go with the final fsync, and a
-  // page that the next block's write would dirty again is not written twice.
-  void start(std::uint64_t offset, std::uint64_t bytes) const {
-    constexpr std::uint64_t kPage = 4096, kLeast = std::uint64_t{1} << 20;
-    const std::uint64_t first = (offset + kPage - 1) / kPage * kPage;
-    const std::uint64_t end = (offset + bytes) / kPage * kPage;
-    if (fd_ >= 0 && bytes >= kLeast && end > first) {
-      (void)::sync_file_range(fd_, static_cast<off_t>(first), static_cast<off_t>(end - first),
-                              SYNC_FILE_RANGE_WRITE);
-    }
-  }
-
- private:
-  int fd_;
-};
-
 // The in-memory type and data of a block's values.
 hid_t memory_type(const CheckpointBlock& b) {
   return b.integer ? H5T_NATIVE_INT64 : b.single ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
@@ -171,37 +147,79 @@ const void* piece_values(const CheckpointBlock& b, std::size_t k, std::uint64_t&
   return pipeline->wait(k);
 }
 
-// Writes a block's values: a deferred block piece by piece, each produced ahead by the lanes of
-// a PiecePipeline while the earlier ones are written, starting the writeback of each piece once
-// written. The writes are collective and every rank makes as many as the rank with the most
+// A rank's pieces of a deferred block written straight into the dataset's bytes, which begin at
+// file offset `at` for this rank (a contiguous dataset, whose storage parallel HDF5 allocates at
+// creation; HDF5 keeps no raw data of it, so nothing it writes later overlaps): the lanes of a
+// PiecePipeline produce each piece at its file offset modulo RawFile::kAlignment in their buffers,
+// the writer hashes the piece's whole checksum chunks and writes it (O_DIRECT where it can) while
+// the lanes produce the next ones. No collective call per piece. The error, or "".
+std::string write_pieces_raw(const CheckpointBlock& b, std::size_t pieces, RawFile& file,
+                             std::uint64_t at, std::uint64_t row_bytes, bool aligned,
+                             ChunkHashes& hashes) {
+  std::vector<std::uint64_t> shifts(pieces, 0);
+  if (file.direct() && aligned) {
+    for (std::size_t k = 0; k < pieces; ++k)
+      shifts[k] = (at + b.pieces[k] * row_bytes) % RawFile::kAlignment;
+  }
+  PiecePipeline pipeline(b, pieces, row_bytes, pipeline_lanes(b, pieces), std::move(shifts));
+  for (std::size_t k = 0; k < pieces; ++k) {
+    const void* data = pipeline.wait(k);
+    const std::uint64_t offset = at + b.pieces[k] * row_bytes;
+    const std::uint64_t bytes = (b.pieces[k + 1] - b.pieces[k]) * row_bytes;
+    hashes.add_whole_chunks(data, offset, bytes);
+    const std::string error = file.write(data, bytes, offset);
+    if (!error.empty()) return error;
+    pipeline.release(k);
+  }
+  return std::string();
+}
+
+// Writes a block's values. A deferred block goes straight into its dataset's bytes
+// (write_pieces_raw) when every rank can write it so (the file's storage known, the stored type
+// the memory's); otherwise piece by piece through HDF5, each produced ahead by the lanes of a
+// PiecePipeline while the earlier ones are written, starting the writeback of each piece once
+// written: those writes are collective, and every rank makes as many as the rank with the most
 // pieces (empty ones after its own), whether or not its blocks are deferred.
 void write_values(comm::Context& context, hid_t values, const CheckpointBlock& b,
                   std::uint64_t total, std::uint64_t first, hid_t transfer, const std::string& at,
-                  const Writeback& writeback) {
+                  RawFile& file, ChunkHashes& hashes) {
   const std::size_t local = !b.produce ? 1 : b.pieces.empty() ? 0 : b.pieces.size() - 1;
-  std::vector<double> most{static_cast<double>(local)};
-  context.max(most);
   const hid_t type = memory_type(b);
   const hsize_t width = static_cast<hsize_t>(b.value_width);
   const std::uint64_t row_bytes = H5Tget_size(type) * width;
+  const haddr_t offset = H5Dget_offset(values);
+  Handle stored = type_handle(H5Dget_type(values), at);
+  const bool raw_here = b.produce && offset != HADDR_UNDEF && file.open() &&
+                        (local == 0 || H5Tequal(stored, type) > 0);
+  std::vector<double> most{static_cast<double>(local), raw_here ? 0.0 : 1.0};
+  context.max(most);
+  if (most[1] == 0.0) {
+    const bool aligned = offset % RawFile::kAlignment == 0;
+    const std::string error = local == 0
+                                  ? std::string()
+                                  : write_pieces_raw(b, local, file, offset + first * row_bytes,
+                                                     row_bytes, aligned, hashes);
+    const std::string first_error = comm::first_error(context, error);
+    if (!first_error.empty()) throw FileError(at, first_error);
+    return;
+  }
   std::unique_ptr<PiecePipeline> pipeline;
   if (b.produce && local > 0)
     pipeline = std::make_unique<PiecePipeline>(b, local, row_bytes, pipeline_lanes(b, local));
-  const haddr_t offset = H5Dget_offset(values);
   for (std::size_t k = 0; k < static_cast<std::size_t>(most[0]); ++k) {
     std::uint64_t row = 0, rows = 0;
     const void* data = piece_values(b, k, row, rows, pipeline.get());
     h5::write_block(values, type, data, total, first + row, rows, 0, width, transfer, at, &context);
     if (pipeline && k < local) pipeline->release(k);
     if (offset != HADDR_UNDEF)
-      writeback.start(offset + (first + row) * row_bytes, rows * row_bytes);
+      file.start_writeback(offset + (first + row) * row_bytes, rows * row_bytes);
   }
 }
 
 // Writes a block; its keys go to its own group, or once per key set (`written` remembers).
 void write_block(comm::Context& context, hid_t file, hid_t transfer, const CheckpointBlock& b,
-                 const std::string& where, std::set<std::string>& written,
-                 const Writeback& writeback) {
+                 const std::string& where, std::set<std::string>& written, RawFile& raw,
+                 ChunkHashes& hashes) {
   const std::uint64_t local = b.entries();
   const std::uint64_t first = context.exclusive_prefix_sum(local);
   const std::uint64_t total = context.sum(local);
@@ -237,7 +255,7 @@ void write_block(comm::Context& context, hid_t file, hid_t transfer, const Check
     h5::write_block(keys, H5T_NATIVE_UINT64, b.keys.data(), total, first, local, 0,
                     static_cast<hsize_t>(b.key_width), transfer, at, &context);
   }
-  write_values(context, values, b, total, first, transfer, at, writeback);
+  write_values(context, values, b, total, first, transfer, at, raw, hashes);
 }
 
 // Rows [first, first + rows) of a 2-D dataset of `width` columns into `out`.
@@ -646,24 +664,41 @@ void collect_blocks(hid_t group, const std::string& where,
 
 }  // namespace
 
-void write_checkpoint_state(comm::Context& context, const std::string& path,
-                            const CheckpointHeader& header,
-                            const std::vector<CheckpointBlock>& blocks) {
+ChunkHashes write_checkpoint_state(comm::Context& context, const std::string& path,
+                                   const CheckpointHeader& header,
+                                   const std::vector<CheckpointBlock>& blocks) {
   h5::silence_errors();
   Handle access = plist_handle(H5Pcreate(H5P_FILE_ACCESS), path);
   check(H5Pset_fapl_mpio(access, comm::mpi::communicator_of(context), MPI_INFO_NULL), path);
+  // Large datasets start on a block boundary, so that their bytes can be written with O_DIRECT.
+  check(H5Pset_alignment(access, kAlignedDatasetBytes, RawFile::kAlignment), path);
   Handle file = file_handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access),
                             path + ": cannot create the checkpoint file");
   Handle transfer = plist_handle(H5Pcreate(H5P_DATASET_XFER), path);
   check(H5Pset_dxpl_mpio(transfer, H5FD_MPIO_COLLECTIVE), path);
   write_header(file, header, path);
-  const Writeback writeback(path);
-  std::set<std::string> written;
-  for (const CheckpointBlock& b : blocks)
-    write_block(context, file, transfer, b, path, written, writeback);
+  ChunkHashes hashes;
+  {
+    RawFile raw(path, RawFile::direct_requested());
+    std::set<std::string> written;
+    for (const CheckpointBlock& b : blocks)
+      write_block(context, file, transfer, b, path, written, raw, hashes);
+    const std::string error = comm::first_error(context, raw.sync());
+    if (!error.empty()) throw FileError(path, error);
+  }
   transfer.reset();
   check(H5Fclose(file.get()), path + ": cannot close the checkpoint file");
   file = Handle();
+  // Rank 0 collects every rank's chunk hashes.
+  std::vector<int> counts(static_cast<std::size_t>(context.size()), 0), received;
+  const std::vector<std::uint64_t> words = hashes.words();
+  counts[0] = static_cast<int>(words.size());
+  std::vector<std::uint64_t> all;
+  if (context.alltoallv(words, counts, all, received, false))
+    throw FileError(path, "a rank failed while the checksums were collected");
+  ChunkHashes collected;
+  collected.add_words(all.data(), all.size());
+  return collected;
 }
 
 std::unique_ptr<CheckpointSource> open_checkpoint_state(

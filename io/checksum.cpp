@@ -1,7 +1,14 @@
 #include "io/checksum.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
+
+#include "core/errors.hpp"
 
 namespace spikeweave::io {
 
@@ -24,6 +31,101 @@ std::string hex64(std::uint64_t value) {
   char text[17];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
   return text;
+}
+
+bool is_chunked_checksum(const std::string& checksum) {
+  return checksum.rfind(kChunkedChecksumPrefix, 0) == 0;
+}
+
+void ChunkHashes::add_whole_chunks(const void* data, std::uint64_t offset, std::uint64_t bytes) {
+  const auto* base = static_cast<const unsigned char*>(data);
+  const std::uint64_t end = offset + bytes;
+  for (std::uint64_t c = (offset + kChecksumChunkBytes - 1) / kChecksumChunkBytes;
+       (c + 1) * kChecksumChunkBytes <= end; ++c) {
+    index.push_back(c);
+    hash.push_back(fnv_words(kFnvOffset, base + (c * kChecksumChunkBytes - offset),
+                             static_cast<std::size_t>(kChecksumChunkBytes)));
+  }
+}
+
+std::vector<std::uint64_t> ChunkHashes::words() const {
+  std::vector<std::uint64_t> out;
+  out.reserve(2 * index.size());
+  for (std::size_t i = 0; i < index.size(); ++i) {
+    out.push_back(index[i]);
+    out.push_back(hash[i]);
+  }
+  return out;
+}
+
+void ChunkHashes::add_words(const std::uint64_t* words, std::size_t n) {
+  for (std::size_t i = 0; i + 1 < n; i += 2) {
+    index.push_back(words[i]);
+    hash.push_back(words[i + 1]);
+  }
+}
+
+void ChunkedChecksum::add(const unsigned char* data, std::size_t n) {
+  while (n > 0) {
+    const std::size_t take =
+        static_cast<std::size_t>(std::min<std::uint64_t>(n, kChecksumChunkBytes - filled_));
+    chunk_ = fnv_words(chunk_, data, take);
+    filled_ += take;
+    data += take;
+    n -= take;
+    if (filled_ == kChecksumChunkBytes) end_chunk();
+  }
+}
+
+void ChunkedChecksum::end_chunk() {
+  combined_ = (combined_ ^ chunk_) * kFnvPrime;
+  chunk_ = kFnvOffset;
+  filled_ = 0;
+}
+
+std::string ChunkedChecksum::finish() {
+  if (filled_ > 0) end_chunk();  // the file's last, partial chunk
+  return kChunkedChecksumPrefix + hex64(combined_);
+}
+
+std::string chunked_file_checksum(const std::string& path, const ChunkHashes& known) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw FileError(path, std::string("cannot read: ") + std::strerror(errno));
+  const std::uint64_t bytes = static_cast<std::uint64_t>(::lseek(fd, 0, SEEK_END));
+  const std::uint64_t chunks = (bytes + kChecksumChunkBytes - 1) / kChecksumChunkBytes;
+  std::vector<std::uint64_t> hashes(chunks);
+  std::vector<bool> have(chunks, false);
+  for (std::size_t i = 0; i < known.index.size(); ++i) {
+    if (known.index[i] >= chunks || (known.index[i] + 1) * kChecksumChunkBytes > bytes) {
+      ::close(fd);
+      throw FileError(path, "a chunk hash beyond the file's " + std::to_string(bytes) + " bytes");
+    }
+    hashes[known.index[i]] = known.hash[i];
+    have[known.index[i]] = true;
+  }
+  std::vector<unsigned char> buffer(kChecksumChunkBytes);
+  std::string problem;
+  for (std::uint64_t c = 0; c < chunks && problem.empty(); ++c) {
+    if (have[c]) continue;
+    const std::uint64_t at = c * kChecksumChunkBytes;
+    const std::size_t n = static_cast<std::size_t>(std::min(kChecksumChunkBytes, bytes - at));
+    std::size_t got = 0;
+    while (got < n) {
+      const ssize_t r = ::pread(fd, buffer.data() + got, n - got, static_cast<off_t>(at + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) {
+        problem = r == 0 ? "ends early" : std::string("cannot read: ") + std::strerror(errno);
+        break;
+      }
+      got += static_cast<std::size_t>(r);
+    }
+    hashes[c] = fnv_words(kFnvOffset, buffer.data(), n);
+  }
+  ::close(fd);
+  if (!problem.empty()) throw FileError(path, problem);
+  std::uint64_t combined = kFnvOffset;
+  for (const std::uint64_t h : hashes) combined = (combined ^ h) * kFnvPrime;
+  return kChunkedChecksumPrefix + hex64(combined);
 }
 
 }  // namespace spikeweave::io

@@ -1,6 +1,10 @@
 #include "io/piece_pipeline.hpp"
 
 #include <algorithm>
+#include <utility>
+
+#include "core/errors.hpp"
+#include "io/checkpoint_raw_file.hpp"
 
 namespace spikeweave::io {
 
@@ -12,14 +16,21 @@ unsigned pipeline_lanes(const CheckpointBlock& block, std::size_t pieces) {
 }
 
 PiecePipeline::PiecePipeline(const CheckpointBlock& block, std::size_t pieces,
-                             std::uint64_t row_bytes, unsigned lanes)
-    : block_(block), pieces_(pieces), lanes_(std::max(1u, lanes)) {
+                             std::uint64_t row_bytes, unsigned lanes,
+                             std::vector<std::uint64_t> shifts)
+    : block_(block), pieces_(pieces), shifts_(std::move(shifts)), lanes_(std::max(1u, lanes)) {
+  if (!shifts_.empty() && shifts_.size() < pieces_)
+    throw InternalError("PiecePipeline: fewer shifts than pieces");
   const unsigned n = static_cast<unsigned>(lanes_.size());
   for (unsigned l = 0; l < n; ++l) {
-    std::uint64_t largest = 0;  // rows of the lane's largest piece
-    for (std::size_t k = l; k < pieces_; k += n)
-      largest = std::max(largest, block_.pieces[k + 1] - block_.pieces[k]);
-    lanes_[l].buffer.resize((largest * row_bytes + 7) / 8);
+    std::uint64_t largest = 0;  // bytes of the lane's largest piece, shift included
+    for (std::size_t k = l; k < pieces_; k += n) {
+      const std::uint64_t shift = shifts_.empty() ? 0 : shifts_[k];
+      largest = std::max(largest, (block_.pieces[k + 1] - block_.pieces[k]) * row_bytes + shift);
+    }
+    // Whole alignment units: buffers of 2 MB and more are aligned to 2 MB (ValueVector), smaller
+    // ones are given an aligned start below.
+    lanes_[l].buffer.resize((largest + 2 * RawFile::kAlignment + 7) / 8);
   }
   try {
     for (unsigned l = 0; l < n; ++l) threads_.emplace_back([this, l] { run(l); });
@@ -56,7 +67,7 @@ void PiecePipeline::run(unsigned l) {
     }
     std::exception_ptr error;
     try {
-      if (block_.pieces[k + 1] > block_.pieces[k]) block_.produce(k, lane.buffer.data(), l);
+      if (block_.pieces[k + 1] > block_.pieces[k]) block_.produce(k, place(k), l);
     } catch (...) {
       error = std::current_exception();
     }
@@ -75,7 +86,14 @@ const void* PiecePipeline::wait(std::size_t k) {
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [&] { return lane.ready == k; });
   if (lane.error) std::rethrow_exception(lane.error);
-  return lane.buffer.data();
+  return place(k);
+}
+
+unsigned char* PiecePipeline::place(std::size_t k) {
+  auto* start = reinterpret_cast<unsigned char*>(lanes_[k % lanes_.size()].buffer.data());
+  const std::uintptr_t misaligned = reinterpret_cast<std::uintptr_t>(start) % RawFile::kAlignment;
+  if (misaligned != 0) start += RawFile::kAlignment - misaligned;
+  return start + (shifts_.empty() ? 0 : shifts_[k]);
 }
 
 void PiecePipeline::release(std::size_t k) {

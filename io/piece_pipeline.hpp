@@ -23,9 +23,12 @@ namespace spikeweave::io {
 class PiecePipeline {
  public:
   // Pieces [0, pieces) of `block`, rows of `row_bytes` each, on `lanes` threads (at least 1, at
-  // most block.lanes). The block must outlive the pipeline.
+  // most block.lanes). Piece k is produced `shifts[k]` bytes (if given; a multiple of the value
+  // size, below RawFile::kAlignment) past the start of its lane's buffer, which is aligned to
+  // RawFile::kAlignment: a piece bound for file offset f with shift f % kAlignment can be written
+  // with O_DIRECT (io/checkpoint_raw_file.hpp). The block must outlive the pipeline.
   PiecePipeline(const CheckpointBlock& block, std::size_t pieces, std::uint64_t row_bytes,
-                unsigned lanes);
+                unsigned lanes, std::vector<std::uint64_t> shifts = {});
   PiecePipeline(const PiecePipeline&) = delete;
   PiecePipeline& operator=(const PiecePipeline&) = delete;
   // Stops the lanes after the pieces they are producing (a writer that failed leaves early).
@@ -46,10 +49,12 @@ class PiecePipeline {
     std::exception_ptr error;
   };
   void run(unsigned lane);
+  unsigned char* place(std::size_t k);  // where piece k goes in its lane's buffer
   void stop_and_join();
 
   const CheckpointBlock& block_;
   std::size_t pieces_;
+  std::vector<std::uint64_t> shifts_;  // empty: none
   std::vector<Lane> lanes_;
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -327,10 +327,11 @@ void Checkpointer::write() {
   io::CheckpointHeader header = header_;
   header.step = step;
   start = std::chrono::steady_clock::now();
-  io::write_checkpoint_state(context_, staging + "/state.h5", header, writer.blocks());
+  const io::ChunkHashes hashed =
+      io::write_checkpoint_state(context_, staging + "/state.h5", header, writer.blocks());
   state_s = seconds_since(start);
   start = std::chrono::steady_clock::now();
-  const io::CheckpointManifest manifest = publish(staging, step, header.network_hash);
+  const io::CheckpointManifest manifest = publish(staging, step, header.network_hash, hashed);
   publish_s = seconds_since(start);
   last_written_ = step;
   if (talk_) {
@@ -347,7 +348,8 @@ void Checkpointer::write() {
 }
 
 io::CheckpointManifest Checkpointer::publish(const std::string& staging, Step step,
-                                             const std::string& network_hash) {
+                                             const std::string& network_hash,
+                                             const io::ChunkHashes& hashed) {
   io::CheckpointManifest manifest;
   manifest.step = step;
   manifest.time_ms = static_cast<double>(step) * header_.dt_ms;
@@ -359,8 +361,10 @@ io::CheckpointManifest Checkpointer::publish(const std::string& staging, Step st
   if (context_.rank() == 0) {
     try {
       // The state goes to disk while the output is copied; the copy's checksum is computed
-      // while copying (publish_checkpoint keeps it).
+      // while copying (publish_checkpoint keeps it). The state's checksum is chunked: the ranks
+      // hashed most chunks as they wrote them (most of the file never was in the page cache).
       io::start_writeback(staging + "/state.h5");
+      manifest.files.front().checksum = io::chunked_file_checksum(staging + "/state.h5", hashed);
       if (output_ != nullptr) {
         manifest.files.back().checksum =
             io::copy_file_synced(output_->partial_file(), staging + "/output.h5");

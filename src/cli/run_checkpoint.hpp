@@ -12,6 +12,7 @@
 #include "engine/simulation.hpp"
 #include "io/checkpoint_data.hpp"
 #include "io/checkpoint_dir.hpp"
+#include "io/checksum.hpp"
 #include "io/run_output.hpp"
 #include "network/spec.hpp"
 
@@ -89,10 +90,11 @@ class Checkpointer {
   CheckpointOptions options_;
   io::CheckpointHeader header_;
   void check_finite();
-  // Rank 0 copies the output file into the staging directory and publishes the checkpoint;
-  // collective (every rank learns whether it failed).
+  // Rank 0 completes the state file's checksum from the chunks `hashed` as it was written,
+  // copies the output file into the staging directory and publishes the checkpoint; collective
+  // (every rank learns whether it failed).
   io::CheckpointManifest publish(const std::string& staging, Step step,
-                                 const std::string& network_hash);
+                                 const std::string& network_hash, const io::ChunkHashes& hashed);
 
   static constexpr std::uint64_t kSignalIntervals = 8;
   std::uint64_t intervals_ = 0;

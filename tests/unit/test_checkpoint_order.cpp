@@ -13,6 +13,7 @@
 
 #include "common/state_keys_fixtures.hpp"
 #include "engine/checkpoint_state.hpp"
+#include "io/checkpoint_raw_file.hpp"
 #include "io/piece_pipeline.hpp"
 
 namespace spikeweave::engine {
@@ -165,6 +166,28 @@ TEST(CheckpointOrder, PipelineRethrowsALanesFailure) {
     pipeline.release(k);
   }
   EXPECT_THROW(pipeline.wait(3), std::runtime_error);
+}
+
+// With shifts (a raw write's O_DIRECT alignment: piece k bound for file offset f is produced at f
+// modulo the alignment), each piece lies that many bytes past an aligned address, whole.
+TEST(CheckpointOrder, PipelinePlacesPiecesAtTheirShifts) {
+  io::CheckpointBlock b;
+  b.single = true;
+  b.pieces = {0, 3, 1000, 1001, 5000};
+  b.lanes = 2;
+  b.produce = [&b](std::size_t k, void* out, unsigned) {
+    for (std::uint64_t i = b.pieces[k]; i < b.pieces[k + 1]; ++i)
+      static_cast<float*>(out)[i - b.pieces[k]] = static_cast<float>(i);
+  };
+  const std::vector<std::uint64_t> shifts = {0, 12, 4092, 4};
+  io::PiecePipeline pipeline(b, 4, sizeof(float), 2, shifts);
+  for (std::size_t k = 0; k < 4; ++k) {
+    const auto* values = static_cast<const float*>(pipeline.wait(k));
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(values) % io::RawFile::kAlignment, shifts[k]);
+    for (std::uint64_t i = b.pieces[k]; i < b.pieces[k + 1]; ++i)
+      ASSERT_EQ(values[i - b.pieces[k]], static_cast<float>(i)) << "piece " << k;
+    pipeline.release(k);
+  }
 }
 
 // gather_stored (a restore's placement, tile by tile on two threads, from the file's rows) puts
