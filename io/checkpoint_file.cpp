@@ -101,9 +101,42 @@ std::string key_set_path(const std::string& key_set) {
   return "keys" + path.substr(std::string("state").size());
 }
 
+// Whether this rank can write its rows of `dataset` straight into the file's bytes: the file's
+// storage of it is known and its stored type is the memory's (or the rank has no rows).
+bool raw_writable(hid_t dataset, hid_t type, const RawFile& file, std::uint64_t rows,
+                  const std::string& at) {
+  if (!file.open() || H5Dget_offset(dataset) == HADDR_UNDEF) return false;
+  Handle stored = type_handle(H5Dget_type(dataset), at);
+  return rows == 0 || H5Tequal(stored, type) > 0;
+}
+
+// This rank's rows [first, first + rows) of a 2-D dataset of `width` columns and `total` rows,
+// from `data`, written straight into the file's bytes (RawFile: O_DIRECT where it can; the whole
+// checksum chunks hashed from `data`), or, where some rank cannot, through HDF5's collective
+// write. Collective.
+void write_rows(comm::Context& context, hid_t dataset, hid_t type, const void* data,
+                std::uint64_t total, std::uint64_t first, std::uint64_t rows, hsize_t width,
+                hid_t transfer, const std::string& at, RawFile& file, ChunkHashes& hashes) {
+  std::vector<double> refused{raw_writable(dataset, type, file, rows, at) ? 0.0 : 1.0};
+  context.max(refused);
+  if (refused[0] != 0.0) {
+    h5::write_block(dataset, type, data, total, first, rows, 0, width, transfer, at, &context);
+    return;
+  }
+  std::string error;
+  if (rows > 0) {
+    const std::uint64_t row_bytes = H5Tget_size(type) * width;
+    const std::uint64_t offset = H5Dget_offset(dataset) + first * row_bytes;
+    hashes.add_whole_chunks(data, offset, rows * row_bytes);
+    error = file.write(data, rows * row_bytes, offset);
+  }
+  error = comm::first_error(context, error);
+  if (!error.empty()) throw FileError(at, error);
+}
+
 // Creates the group of a segmented key set and writes this rank's owners and counts into it.
 void write_segments(comm::Context& context, hid_t file, hid_t transfer, const CheckpointBlock& b,
-                    const std::string& at) {
+                    const std::string& at, RawFile& raw, ChunkHashes& hashes) {
   if (b.owners.size() != b.counts.size()) {
     throw InternalError("checkpoint block " + b.name + ": owners and counts differ in length");
   }
@@ -114,10 +147,10 @@ void write_segments(comm::Context& context, hid_t file, hid_t transfer, const Ch
   Handle owners = h5::create_fixed(set, "owners", H5T_STD_U64LE, {total}, at);
   Handle counts = h5::create_fixed(set, "counts", H5T_STD_U64LE, {total}, at);
   if (total == 0) return;
-  h5::write_block(owners, H5T_NATIVE_UINT64, b.owners.data(), total, first, local, 0, 1, transfer,
-                  at, &context);
-  h5::write_block(counts, H5T_NATIVE_UINT64, b.counts.data(), total, first, local, 0, 1, transfer,
-                  at, &context);
+  write_rows(context, owners, H5T_NATIVE_UINT64, b.owners.data(), total, first, local, 1, transfer,
+             at, raw, hashes);
+  write_rows(context, counts, H5T_NATIVE_UINT64, b.counts.data(), total, first, local, 1, transfer,
+             at, raw, hashes);
 }
 
 // The in-memory type and data of a block's values.
@@ -150,9 +183,9 @@ const void* piece_values(const CheckpointBlock& b, std::size_t k, std::uint64_t&
 // A rank's pieces of a deferred block written straight into the dataset's bytes, which begin at
 // file offset `at` for this rank (a contiguous dataset, whose storage parallel HDF5 allocates at
 // creation; HDF5 keeps no raw data of it, so nothing it writes later overlaps): the lanes of a
-// PiecePipeline produce each piece at its file offset modulo RawFile::kAlignment in their buffers,
-// the writer hashes the piece's whole checksum chunks and writes it (O_DIRECT where it can) while
-// the lanes produce the next ones. No collective call per piece. The error, or "".
+// PiecePipeline produce each piece at its file offset modulo RawFile::kAlignment in their buffers
+// and hash its whole checksum chunks, and the writer writes it (O_DIRECT where it can) while the
+// lanes produce the next ones. No collective call per piece. The error, or "".
 std::string write_pieces_raw(const CheckpointBlock& b, std::size_t pieces, RawFile& file,
                              std::uint64_t at, std::uint64_t row_bytes, bool aligned,
                              ChunkHashes& hashes) {
@@ -161,24 +194,31 @@ std::string write_pieces_raw(const CheckpointBlock& b, std::size_t pieces, RawFi
     for (std::size_t k = 0; k < pieces; ++k)
       shifts[k] = (at + b.pieces[k] * row_bytes) % RawFile::kAlignment;
   }
-  PiecePipeline pipeline(b, pieces, row_bytes, pipeline_lanes(b, pieces), std::move(shifts));
+  auto offset_of = [&](std::size_t k) { return at + b.pieces[k] * row_bytes; };
+  auto bytes_of = [&](std::size_t k) { return (b.pieces[k + 1] - b.pieces[k]) * row_bytes; };
+  std::vector<ChunkHashes> piece_hashes(pieces);  // each filled by its piece's lane
+  PiecePipeline pipeline(b, pieces, row_bytes, pipeline_lanes(b, pieces), std::move(shifts),
+                         [&](std::size_t k, const void* data) {
+                           piece_hashes[k].add_whole_chunks(data, offset_of(k), bytes_of(k));
+                         });
   for (std::size_t k = 0; k < pieces; ++k) {
     const void* data = pipeline.wait(k);
-    const std::uint64_t offset = at + b.pieces[k] * row_bytes;
-    const std::uint64_t bytes = (b.pieces[k + 1] - b.pieces[k]) * row_bytes;
-    hashes.add_whole_chunks(data, offset, bytes);
-    const std::string error = file.write(data, bytes, offset);
+    const std::string error = file.write(data, bytes_of(k), offset_of(k));
     if (!error.empty()) return error;
     pipeline.release(k);
+  }
+  for (const ChunkHashes& h : piece_hashes) {
+    hashes.index.insert(hashes.index.end(), h.index.begin(), h.index.end());
+    hashes.hash.insert(hashes.hash.end(), h.hash.begin(), h.hash.end());
   }
   return std::string();
 }
 
-// Writes a block's values. A deferred block goes straight into its dataset's bytes
-// (write_pieces_raw) when every rank can write it so (the file's storage known, the stored type
-// the memory's); otherwise piece by piece through HDF5, each produced ahead by the lanes of a
+// Writes a block's values straight into its dataset's bytes when every rank can: a deferred
+// block's pieces as its lanes produce them (write_pieces_raw), another's rows at once. Otherwise
+// through HDF5: a deferred block piece by piece, each produced ahead by the lanes of a
 // PiecePipeline while the earlier ones are written, starting the writeback of each piece once
-// written: those writes are collective, and every rank makes as many as the rank with the most
+// written; those writes are collective, and every rank makes as many as the rank with the most
 // pieces (empty ones after its own), whether or not its blocks are deferred.
 void write_values(comm::Context& context, hid_t values, const CheckpointBlock& b,
                   std::uint64_t total, std::uint64_t first, hid_t transfer, const std::string& at,
@@ -187,32 +227,35 @@ void write_values(comm::Context& context, hid_t values, const CheckpointBlock& b
   const hid_t type = memory_type(b);
   const hsize_t width = static_cast<hsize_t>(b.value_width);
   const std::uint64_t row_bytes = H5Tget_size(type) * width;
-  const haddr_t offset = H5Dget_offset(values);
-  Handle stored = type_handle(H5Dget_type(values), at);
-  const bool raw_here = b.produce && offset != HADDR_UNDEF && file.open() &&
-                        (local == 0 || H5Tequal(stored, type) > 0);
-  std::vector<double> most{static_cast<double>(local), raw_here ? 0.0 : 1.0};
+  const std::uint64_t rows = b.entries();
+  std::vector<double> most{static_cast<double>(local),
+                           raw_writable(values, type, file, rows, at) ? 0.0 : 1.0};
   context.max(most);
+  const haddr_t offset = H5Dget_offset(values);
   if (most[1] == 0.0) {
-    const bool aligned = offset % RawFile::kAlignment == 0;
-    const std::string error = local == 0
-                                  ? std::string()
-                                  : write_pieces_raw(b, local, file, offset + first * row_bytes,
-                                                     row_bytes, aligned, hashes);
-    const std::string first_error = comm::first_error(context, error);
-    if (!first_error.empty()) throw FileError(at, first_error);
+    const std::uint64_t at_byte = offset + first * row_bytes;
+    std::string error;
+    if (b.produce && local > 0) {
+      error = write_pieces_raw(b, local, file, at_byte, row_bytes,
+                               offset % RawFile::kAlignment == 0, hashes);
+    } else if (!b.produce && rows > 0) {
+      hashes.add_whole_chunks(value_data(b), at_byte, rows * row_bytes);
+      error = file.write(value_data(b), rows * row_bytes, at_byte);
+    }
+    error = comm::first_error(context, error);
+    if (!error.empty()) throw FileError(at, error);
     return;
   }
   std::unique_ptr<PiecePipeline> pipeline;
   if (b.produce && local > 0)
     pipeline = std::make_unique<PiecePipeline>(b, local, row_bytes, pipeline_lanes(b, local));
   for (std::size_t k = 0; k < static_cast<std::size_t>(most[0]); ++k) {
-    std::uint64_t row = 0, rows = 0;
-    const void* data = piece_values(b, k, row, rows, pipeline.get());
-    h5::write_block(values, type, data, total, first + row, rows, 0, width, transfer, at, &context);
+    std::uint64_t row = 0, n = 0;
+    const void* data = piece_values(b, k, row, n, pipeline.get());
+    h5::write_block(values, type, data, total, first + row, n, 0, width, transfer, at, &context);
     if (pipeline && k < local) pipeline->release(k);
     if (offset != HADDR_UNDEF)
-      file.start_writeback(offset + (first + row) * row_bytes, rows * row_bytes);
+      file.start_writeback(offset + (first + row) * row_bytes, n * row_bytes);
   }
 }
 
@@ -235,7 +278,7 @@ void write_block(comm::Context& context, hid_t file, hid_t transfer, const Check
   if (!b.key_set.empty()) {
     h5::write_attribute(group, "key_set", key_set_path(b.key_set), at);
     if (write_keys && b.segmented) {
-      write_segments(context, file, transfer, b, at);
+      write_segments(context, file, transfer, b, at, raw, hashes);
     } else if (write_keys) {
       const std::string path = key_set_path(b.key_set);
       const std::size_t slash = path.rfind('/');
@@ -252,8 +295,8 @@ void write_block(comm::Context& context, hid_t file, hid_t transfer, const Check
                                    {total, static_cast<hsize_t>(b.value_width)}, at);
   if (total == 0) return;  // HDF5 refuses even empty writes to an empty dataset
   if (write_keys && !b.segmented) {
-    h5::write_block(keys, H5T_NATIVE_UINT64, b.keys.data(), total, first, local, 0,
-                    static_cast<hsize_t>(b.key_width), transfer, at, &context);
+    write_rows(context, keys, H5T_NATIVE_UINT64, b.keys.data(), total, first, local,
+               static_cast<hsize_t>(b.key_width), transfer, at, raw, hashes);
   }
   write_values(context, values, b, total, first, transfer, at, raw, hashes);
 }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -53,14 +54,13 @@ std::string RawFile::write(const void* data, std::uint64_t bytes, std::uint64_t 
   const std::uint64_t end = offset + bytes;
   const std::uint64_t first = (offset + kAlignment - 1) / kAlignment * kAlignment;
   const std::uint64_t last = end / kAlignment * kAlignment;
-  const bool congruent = (reinterpret_cast<std::uintptr_t>(from) - offset) % kAlignment == 0;
-  if (direct_fd_ < 0 || !congruent || last <= first) {
+  if (direct_fd_ < 0 || last <= first) {
     const int error = write_all(fd_, from, bytes, offset);
     if (error == 0) start_writeback(offset, bytes);
     return message(error);
   }
   int error = write_all(fd_, from, first - offset, offset);  // head
-  if (error == 0) error = write_all(direct_fd_, from + (first - offset), last - first, first);
+  if (error == 0) error = write_direct(from + (first - offset), first, last);
   if (error == EINVAL) {
     // The file system refused the direct write after all (another block size, or O_DIRECT taken
     // at open only): buffered from here on.
@@ -70,6 +70,22 @@ std::string RawFile::write(const void* data, std::uint64_t bytes, std::uint64_t 
   }
   if (error == 0) error = write_all(fd_, from + (last - offset), end - last, last);  // tail
   return message(error);
+}
+
+int RawFile::write_direct(const unsigned char* from, std::uint64_t first, std::uint64_t last) {
+  if (reinterpret_cast<std::uintptr_t>(from) % kAlignment == 0)
+    return write_all(direct_fd_, from, last - first, first);
+  if (!bounce_) {
+    bounce_.reset(static_cast<unsigned char*>(std::aligned_alloc(kAlignment, kBounceBytes)));
+    if (!bounce_) return ENOMEM;
+  }
+  for (std::uint64_t at = first; at < last; at += kBounceBytes) {
+    const std::uint64_t n = std::min(kBounceBytes, last - at);
+    std::memcpy(bounce_.get(), from + (at - first), n);
+    const int error = write_all(direct_fd_, bounce_.get(), n, at);
+    if (error != 0) return error;
+  }
+  return 0;
 }
 
 void RawFile::start_writeback(std::uint64_t offset, std::uint64_t bytes) const {

@@ -33,6 +33,58 @@ std::string hex64(std::uint64_t value) {
   return text;
 }
 
+namespace {
+// Words [first_word, first_word + n / 8) of a chunk (n a multiple of 8 but at the chunk's end)
+// into its 4 streams: word i into streams[i % 4].
+void add_to_streams(std::uint64_t (&streams)[kChunkStreams], std::uint64_t first_word,
+                    const unsigned char* data, std::size_t n) {
+  std::size_t k = 0;
+  std::uint64_t word_index = first_word;
+  auto one = [&](std::uint64_t word) {
+    std::uint64_t& h = streams[word_index++ % kChunkStreams];
+    h = (h ^ word) * kFnvPrime;
+  };
+  for (; k + 8 <= n && word_index % kChunkStreams != 0; k += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, data + k, 8);
+    one(word);
+  }
+  std::uint64_t h0 = streams[0], h1 = streams[1], h2 = streams[2], h3 = streams[3];
+  for (; k + 32 <= n; k += 32) {  // the 4 chains side by side
+    std::uint64_t w[4];
+    std::memcpy(w, data + k, 32);
+    h0 = (h0 ^ w[0]) * kFnvPrime;
+    h1 = (h1 ^ w[1]) * kFnvPrime;
+    h2 = (h2 ^ w[2]) * kFnvPrime;
+    h3 = (h3 ^ w[3]) * kFnvPrime;
+    word_index += 4;
+  }
+  streams[0] = h0, streams[1] = h1, streams[2] = h2, streams[3] = h3;
+  for (; k + 8 <= n; k += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, data + k, 8);
+    one(word);
+  }
+  if (k < n) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, data + k, n - k);
+    one(word);
+  }
+}
+
+std::uint64_t fold_streams(const std::uint64_t (&streams)[kChunkStreams]) {
+  std::uint64_t h = kFnvOffset;
+  for (const std::uint64_t s : streams) h = (h ^ s) * kFnvPrime;
+  return h;
+}
+}  // namespace
+
+std::uint64_t chunk_hash(const unsigned char* data, std::size_t n) {
+  std::uint64_t streams[kChunkStreams] = {kFnvOffset, kFnvOffset, kFnvOffset, kFnvOffset};
+  add_to_streams(streams, 0, data, n);
+  return fold_streams(streams);
+}
+
 bool is_chunked_checksum(const std::string& checksum) {
   return checksum.rfind(kChunkedChecksumPrefix, 0) == 0;
 }
@@ -43,8 +95,8 @@ void ChunkHashes::add_whole_chunks(const void* data, std::uint64_t offset, std::
   for (std::uint64_t c = (offset + kChecksumChunkBytes - 1) / kChecksumChunkBytes;
        (c + 1) * kChecksumChunkBytes <= end; ++c) {
     index.push_back(c);
-    hash.push_back(fnv_words(kFnvOffset, base + (c * kChecksumChunkBytes - offset),
-                             static_cast<std::size_t>(kChecksumChunkBytes)));
+    hash.push_back(chunk_hash(base + (c * kChecksumChunkBytes - offset),
+                              static_cast<std::size_t>(kChecksumChunkBytes)));
   }
 }
 
@@ -69,7 +121,7 @@ void ChunkedChecksum::add(const unsigned char* data, std::size_t n) {
   while (n > 0) {
     const std::size_t take =
         static_cast<std::size_t>(std::min<std::uint64_t>(n, kChecksumChunkBytes - filled_));
-    chunk_ = fnv_words(chunk_, data, take);
+    add_to_streams(streams_, filled_ / 8, data, take);
     filled_ += take;
     data += take;
     n -= take;
@@ -78,8 +130,8 @@ void ChunkedChecksum::add(const unsigned char* data, std::size_t n) {
 }
 
 void ChunkedChecksum::end_chunk() {
-  combined_ = (combined_ ^ chunk_) * kFnvPrime;
-  chunk_ = kFnvOffset;
+  combined_ = (combined_ ^ fold_streams(streams_)) * kFnvPrime;
+  for (std::uint64_t& h : streams_) h = kFnvOffset;
   filled_ = 0;
 }
 
@@ -119,7 +171,7 @@ std::string chunked_file_checksum(const std::string& path, const ChunkHashes& kn
       }
       got += static_cast<std::size_t>(r);
     }
-    hashes[c] = fnv_words(kFnvOffset, buffer.data(), n);
+    hashes[c] = chunk_hash(buffer.data(), n);
   }
   ::close(fd);
   if (!problem.empty()) throw FileError(path, problem);

@@ -1,10 +1,12 @@
 #pragma once
 // The checksums of checkpoint files (io/SCHEMA.md): 64-bit FNV-1a over little-endian 8-byte words,
 // of a whole file ("plain"), or of each 1 MiB chunk of the file, the chunks' hashes then hashed in
-// turn ("chunked", written as "c20:" and 16 hex digits). A chunk's hash depends on its own bytes
-// only, so every rank hashes the chunks that lie inside what it writes of a state file, from its
-// own buffers, and rank 0 reads back only the rest (the state file's bulk is written past the page
-// cache, which a read-back would have to fill from the disk).
+// turn ("chunked", written as "c20:" and 16 hex digits; a chunk's words are hashed in 4 interleaved
+// FNV-1a streams, word i into stream i % 4, and the chunk's hash is FNV-1a over the 4 streams'
+// hashes: the 4 chains of multiplies run side by side, about 4x the speed of one). A chunk's hash
+// depends on its own bytes only, so every rank hashes the chunks that lie inside what it writes of
+// a state file, from its own buffers, and rank 0 reads back only the rest (the state file's bulk is
+// written past the page cache, which a read-back would have to fill from the disk).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -23,6 +25,9 @@ std::uint64_t fnv_words(std::uint64_t h, const unsigned char* data, std::size_t 
 std::string hex64(std::uint64_t value);
 
 inline constexpr std::uint64_t kChecksumChunkBytes = std::uint64_t{1} << 20;
+inline constexpr int kChunkStreams = 4;
+// The hash of one chunk, data[0, n) (n <= kChecksumChunkBytes; the last word zero-padded).
+std::uint64_t chunk_hash(const unsigned char* data, std::size_t n);
 inline constexpr const char* kChunkedChecksumPrefix = "c20:";
 // Whether a manifest's checksum is a chunked one (else plain).
 bool is_chunked_checksum(const std::string& checksum);
@@ -49,7 +54,7 @@ class ChunkedChecksum {
  private:
   void end_chunk();
   std::uint64_t combined_ = kFnvOffset;
-  std::uint64_t chunk_ = kFnvOffset;
+  std::uint64_t streams_[kChunkStreams] = {kFnvOffset, kFnvOffset, kFnvOffset, kFnvOffset};
   std::uint64_t filled_ = 0;  // bytes of the current chunk so far
 };
 

@@ -17,8 +17,13 @@ unsigned pipeline_lanes(const CheckpointBlock& block, std::size_t pieces) {
 
 PiecePipeline::PiecePipeline(const CheckpointBlock& block, std::size_t pieces,
                              std::uint64_t row_bytes, unsigned lanes,
-                             std::vector<std::uint64_t> shifts)
-    : block_(block), pieces_(pieces), shifts_(std::move(shifts)), lanes_(std::max(1u, lanes)) {
+                             std::vector<std::uint64_t> shifts,
+                             std::function<void(std::size_t, const void*)> produced)
+    : block_(block),
+      pieces_(pieces),
+      shifts_(std::move(shifts)),
+      produced_(std::move(produced)),
+      lanes_(std::max(1u, lanes)) {
   if (!shifts_.empty() && shifts_.size() < pieces_)
     throw InternalError("PiecePipeline: fewer shifts than pieces");
   const unsigned n = static_cast<unsigned>(lanes_.size());
@@ -67,7 +72,10 @@ void PiecePipeline::run(unsigned l) {
     }
     std::exception_ptr error;
     try {
-      if (block_.pieces[k + 1] > block_.pieces[k]) block_.produce(k, place(k), l);
+      if (block_.pieces[k + 1] > block_.pieces[k]) {
+        block_.produce(k, place(k), l);
+        if (produced_) produced_(k, place(k));
+      }
     } catch (...) {
       error = std::current_exception();
     }

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -27,8 +28,11 @@ class PiecePipeline {
   // size, below RawFile::kAlignment) past the start of its lane's buffer, which is aligned to
   // RawFile::kAlignment: a piece bound for file offset f with shift f % kAlignment can be written
   // with O_DIRECT (io/checkpoint_raw_file.hpp). The block must outlive the pipeline.
+  // `produced(k, values)`, if given, runs on piece k's lane right after it is produced (the
+  // piece's checksum chunks are hashed there, off the writer's thread).
   PiecePipeline(const CheckpointBlock& block, std::size_t pieces, std::uint64_t row_bytes,
-                unsigned lanes, std::vector<std::uint64_t> shifts = {});
+                unsigned lanes, std::vector<std::uint64_t> shifts = {},
+                std::function<void(std::size_t, const void*)> produced = {});
   PiecePipeline(const PiecePipeline&) = delete;
   PiecePipeline& operator=(const PiecePipeline&) = delete;
   // Stops the lanes after the pieces they are producing (a writer that failed leaves early).
@@ -55,6 +59,7 @@ class PiecePipeline {
   const CheckpointBlock& block_;
   std::size_t pieces_;
   std::vector<std::uint64_t> shifts_;  // empty: none
+  std::function<void(std::size_t, const void*)> produced_;
   std::vector<Lane> lanes_;
   std::mutex mutex_;
   std::condition_variable changed_;

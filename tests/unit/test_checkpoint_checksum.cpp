@@ -4,6 +4,7 @@
 // files whose length is no multiple of 8.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include "core/errors.hpp"
 #include "io/checkpoint_dir.hpp"
+#include "io/checksum.hpp"
 
 namespace spikeweave::io {
 namespace {
@@ -30,6 +32,49 @@ TEST(CheckpointChecksum, MappedChecksumIsTheReadChecksum) {
     EXPECT_EQ(cached_file_checksum(path), file_checksum(path)) << bytes << " bytes";
     std::remove(path.c_str());
   }
+}
+
+// The chunked checksum (io/checksum.hpp) is one function of the file's bytes however it is
+// computed: streamed in pieces of any multiple of 8 bytes (a restart's verification), read back
+// chunk by chunk (rank 0), or from chunk hashes taken where parts of the file were written.
+TEST(CheckpointChecksum, ChunkedChecksumIsTheSameHoweverComputed) {
+  std::mt19937 random(7);
+  constexpr std::size_t kChunk = kChecksumChunkBytes;
+  for (const std::size_t bytes :
+       {std::size_t{0}, std::size_t{5}, std::size_t{8}, kChunk, kChunk + 13, 5 * kChunk + 24}) {
+    const std::string path = "chunked_" + std::to_string(bytes) + ".bin";
+    std::string data(bytes, '\0');
+    for (char& c : data) c = static_cast<char>(random() & 0xff);
+    std::ofstream(path, std::ios::binary).write(data.data(), static_cast<std::streamsize>(bytes));
+    const auto* bytes_of = reinterpret_cast<const unsigned char*>(data.data());
+    const std::string expected = chunked_file_checksum(path, ChunkHashes{});
+    EXPECT_TRUE(is_chunked_checksum(expected)) << expected;
+    EXPECT_FALSE(is_chunked_checksum(file_checksum(path)));
+    for (const std::size_t piece : {std::size_t{24}, std::size_t{4096}, kChunk + 8}) {
+      ChunkedChecksum streamed;
+      for (std::size_t at = 0; at < bytes; at += piece)
+        streamed.add(bytes_of + at, std::min(piece, bytes - at));
+      EXPECT_EQ(streamed.finish(), expected) << bytes << " bytes in pieces of " << piece;
+    }
+    // Two writers' parts, split off a chunk boundary: each hashes its whole chunks.
+    ChunkHashes parts;
+    const std::size_t split = bytes / 2 + 3 < bytes ? bytes / 2 + 3 : bytes;
+    parts.add_whole_chunks(bytes_of, 0, split);
+    parts.add_whole_chunks(bytes_of + split, split, bytes - split);
+    if (bytes >= 5 * kChunk) {
+      EXPECT_GE(parts.index.size(), 3u);
+    }
+    EXPECT_EQ(chunked_file_checksum(path, parts), expected) << bytes << " bytes";
+    std::remove(path.c_str());
+  }
+  // A flipped bit changes it.
+  std::string data(3 * kChunk, '\1');
+  std::ofstream("chunked_flip.bin", std::ios::binary).write(data.data(), 3 * kChunk);
+  const std::string intact = chunked_file_checksum("chunked_flip.bin", ChunkHashes{});
+  data[kChunk + 100] ^= 0x04;
+  std::ofstream("chunked_flip.bin", std::ios::binary).write(data.data(), 3 * kChunk);
+  EXPECT_NE(chunked_file_checksum("chunked_flip.bin", ChunkHashes{}), intact);
+  std::remove("chunked_flip.bin");
 }
 
 // A published checkpoint of one file, state.h5, of `bytes` random bytes; returns DIR/latest.
