@@ -270,6 +270,8 @@ Checkpointer::Checkpointer(comm::Context& context, engine::Simulation& simulatio
   header_.overrides = join_lines(overrides);
   header_.effective_toml = simulation.spec().toml_text;
   header_.version = std::string(kVersion) + " (commit " + kGitCommit + ")";
+  // Periodic checkpoints: their synapse keys are built while the first interval runs.
+  if (every_steps_ > 0) simulation_.prepare_checkpoint_keys();
 }
 
 bool Checkpointer::at_interval_boundary() {

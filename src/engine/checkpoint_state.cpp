@@ -5,6 +5,7 @@
 #include <exception>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "engine/simulation.hpp"
 
@@ -359,7 +360,31 @@ const ProjectionKeys& Simulation::checkpoint_keys(const Projection& p) {
   return *keys;
 }
 
+void Simulation::prepare_checkpoint_keys() {
+  if (checkpoint_keys_thread_.joinable()) return;
+  checkpoint_keys_.resize(std::max(checkpoint_keys_.size(), projections_.size()));
+  checkpoint_keys_failed_ = nullptr;
+  // The tables and gids it reads do not change while the simulation runs (only weights and
+  // plastic state do); checkpoint_keys_ is the thread's until await_checkpoint_keys joins it.
+  checkpoint_keys_thread_ = std::thread([this] {
+    try {
+      for (const auto& p : projections_) {
+        if (p->plastic()) checkpoint_keys(*p);
+      }
+    } catch (...) {
+      checkpoint_keys_failed_ = std::current_exception();
+    }
+  });
+}
+
+void Simulation::await_checkpoint_keys() {
+  if (!checkpoint_keys_thread_.joinable()) return;
+  checkpoint_keys_thread_.join();
+  if (checkpoint_keys_failed_) std::rethrow_exception(std::exchange(checkpoint_keys_failed_, {}));
+}
+
 void Simulation::save_state(StateWriter& w) {
+  await_checkpoint_keys();
   for (auto& g : groups_) {
     const StateKeys keys = gid_keys(g->gids(), g->spec().name);
     for_each_checkpointed(*g, [&](const std::string& name, const NeuronStateView& v) {
@@ -411,6 +436,7 @@ void Simulation::restore_neurons(StateReader& r) {
 }
 
 void Simulation::restore_state(StateReader& r, Step step) {
+  await_checkpoint_keys();
   step_ = step;
   // The plastic projections' synapse keys (a pass over every synapse: a fifth of a restore's
   // time at scale 4) are computed on a second thread while the neurons' state is read. Only that

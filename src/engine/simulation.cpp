@@ -82,7 +82,9 @@ Simulation::Simulation(const network::NetworkSpec& source_spec, comm::Context& c
   Kokkos::fence();
 }
 
-Simulation::~Simulation() = default;
+Simulation::~Simulation() {
+  if (checkpoint_keys_thread_.joinable()) checkpoint_keys_thread_.join();
+}
 
 // Chooses the synapses each [[record]] weights entry samples: the `sample` synapses with the
 // smallest hash of (seed, projection, source gid, target gid, ordinal among equal pairs), a

@@ -1,8 +1,10 @@
 #pragma once
 // The simulation: owns the local neurons, synapses, stimuli, router and recorder of one rank and
 // runs the interval loop of DESIGN.md.
+#include <exception>
 #include <functional>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "comm/context.hpp"
@@ -94,6 +96,10 @@ class Simulation {
   // network, which may be decomposed differently. Both collective.
   void save_state(StateWriter& writer);
   void restore_state(StateReader& reader, Step step);
+  // Starts building the plastic projections' checkpoint keys (a pass over every synapse: half a
+  // second at 500 M synapses) on a thread of its own, so that the first checkpoint of a run that
+  // checkpoints does not wait for them; save_state and restore_state wait for that thread. Local.
+  void prepare_checkpoint_keys();
   // Collective: "" if every state variable of every neuron and every plastic weight is finite,
   // else, on every rank, the first blow-up found ("population exc, neuron 17 (gid 17): v_m_mv is
   // nan at t = 12.3 ms").
@@ -131,6 +137,8 @@ class Simulation {
   // The checkpoint keys of projection p on this rank, built at the first checkpoint or restore
   // (the tables do not change, and recounting millions of synapses per checkpoint is not free).
   const ProjectionKeys& checkpoint_keys(const Projection& p);
+  // Waits for prepare_checkpoint_keys' thread, if any; rethrows its failure.
+  void await_checkpoint_keys();
   // The neurons' part of restore_state (state variables, input rings, post-synaptic histories
   // and rates).
   void restore_neurons(StateReader& r);
@@ -150,6 +158,8 @@ class Simulation {
   PostRates rates_;
   std::vector<std::unique_ptr<Projection>> projections_;
   std::vector<std::shared_ptr<const ProjectionKeys>> checkpoint_keys_;  // per projection index
+  std::thread checkpoint_keys_thread_;         // prepare_checkpoint_keys; the only user of the keys
+  std::exception_ptr checkpoint_keys_failed_;  // while it runs
   std::vector<std::unique_ptr<Stimulus>> stimuli_;
   std::unique_ptr<SpikeExchange> exchange_;
   std::unique_ptr<Recorder> recorder_;
