@@ -362,15 +362,24 @@ const ProjectionKeys& Simulation::checkpoint_keys(const Projection& p) {
 
 void Simulation::prepare_checkpoint_keys() {
   if (checkpoint_keys_thread_.joinable()) return;
-  checkpoint_keys_.resize(std::max(checkpoint_keys_.size(), projections_.size()));
+  std::vector<const Projection*> todo;
+  for (const auto& p : projections_) {
+    const auto index = static_cast<std::size_t>(p->index());
+    if (p->plastic() && (index >= checkpoint_keys_.size() || !checkpoint_keys_[index]))
+      todo.push_back(p.get());
+  }
+  if (!todo.empty()) start_checkpoint_keys(std::move(todo));
+}
+
+void Simulation::start_checkpoint_keys(std::vector<const Projection*> todo) {
+  checkpoint_keys_.resize(std::max(checkpoint_keys_.size(), spec_.projections.size()));
   checkpoint_keys_failed_ = nullptr;
-  // The tables and gids it reads do not change while the simulation runs (only weights and
-  // plastic state do); checkpoint_keys_ is the thread's until await_checkpoint_keys joins it.
-  checkpoint_keys_thread_ = std::thread([this] {
+  // The tables and gids it reads do not change once a projection is built (only weights and
+  // plastic state do, while the simulation runs); checkpoint_keys_ is the thread's until
+  // await_checkpoint_keys joins it.
+  checkpoint_keys_thread_ = std::thread([this, todo = std::move(todo)] {
     try {
-      for (const auto& p : projections_) {
-        if (p->plastic()) checkpoint_keys(*p);
-      }
+      for (const Projection* p : todo) checkpoint_keys(*p);
     } catch (...) {
       checkpoint_keys_failed_ = std::current_exception();
     }

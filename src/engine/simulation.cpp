@@ -14,7 +14,8 @@
 
 namespace spikeweave::engine {
 
-Simulation::Simulation(const network::NetworkSpec& source_spec, comm::Context& context)
+Simulation::Simulation(const network::NetworkSpec& source_spec, comm::Context& context,
+                       bool checkpointing)
     : net_(network::lower_network(source_spec)),
       spec_(net_.spec),
       context_(context),
@@ -53,6 +54,10 @@ Simulation::Simulation(const network::NetworkSpec& source_spec, comm::Context& c
     const std::vector<Gid> sources =
         projections_.back()->source_gids(spec.populations[p.source].first_gid);
     needed.insert(needed.end(), sources.begin(), sources.end());
+    // The keys of the first plastic projection(s) are built while the later ones are: a restart
+    // restores their synapses only after the build, and a first checkpoint needs them.
+    if (checkpointing && projections_.back()->plastic() && !checkpoint_keys_thread_.joinable())
+      start_checkpoint_keys({projections_.back().get()});
   }
   // Modulator (dopamine) populations reach every rank that has a projection they modulate.
   for (const auto& projection : projections_) {

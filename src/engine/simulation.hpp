@@ -62,8 +62,10 @@ using ProgressCallback = std::function<void(const Progress&)>;
 class Simulation {
  public:
   // Builds this rank's part of the network from a copy of `spec` (lowered once, owned by the
-  // simulation). Collective.
-  Simulation(const network::NetworkSpec& spec, comm::Context& context);
+  // simulation). Collective. With `checkpointing` (a run that restarts or checkpoints), the
+  // checkpoint keys of the first plastic projections are built on a thread while the rest of the
+  // network is (see prepare_checkpoint_keys).
+  Simulation(const network::NetworkSpec& spec, comm::Context& context, bool checkpointing = false);
   ~Simulation();
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
@@ -137,6 +139,8 @@ class Simulation {
   // The checkpoint keys of projection p on this rank, built at the first checkpoint or restore
   // (the tables do not change, and recounting millions of synapses per checkpoint is not free).
   const ProjectionKeys& checkpoint_keys(const Projection& p);
+  // Builds the keys of projections `todo` on checkpoint_keys_thread_ (none running).
+  void start_checkpoint_keys(std::vector<const Projection*> todo);
   // Waits for prepare_checkpoint_keys' thread, if any; rethrows its failure.
   void await_checkpoint_keys();
   // The neurons' part of restore_state (state variables, input rings, post-synaptic histories
