@@ -97,11 +97,19 @@ struct CheckpointBlock {
   std::vector<std::uint64_t> pieces;
   std::function<void(std::size_t, void*, unsigned)> produce;
   unsigned lanes = 1;
+  // Values borrowed from the engine instead of copied into reals/ints/singles (a neuron array of
+  // tens of MB is written from where it lies: a copy into fresh memory costs more than the
+  // write): `borrowed_entries` x value_width values of the block's type, contiguous, kept alive by
+  // `borrowed_owner`, and read when the block is written, before the state changes.
+  const void* borrowed = nullptr;
+  std::size_t borrowed_entries = 0;
+  std::shared_ptr<const void> borrowed_owner;
 
   // Entries: from the keys, or, for a block whose key set's keys another block carries (keys
   // left empty) or a segmented one, from the values.
   std::size_t entries() const {
     if (produce) return pieces.empty() ? 0 : pieces.back();
+    if (borrowed != nullptr) return borrowed_entries;
     if (!segmented && (!keys.empty() || key_set.empty()))
       return key_width > 0 ? keys.size() / key_width : 0;
     const std::size_t values = integer            ? ints.size()

@@ -158,6 +158,7 @@ hid_t memory_type(const CheckpointBlock& b) {
   return b.integer ? H5T_NATIVE_INT64 : b.single ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
 }
 const void* value_data(const CheckpointBlock& b) {
+  if (b.borrowed != nullptr) return b.borrowed;
   if (b.integer) return b.ints.data();
   return b.single ? static_cast<const void*>(b.singles.data())
                   : static_cast<const void*>(b.reals.data());

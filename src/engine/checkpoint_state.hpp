@@ -230,7 +230,7 @@ class StateWriter {
     b.single = std::is_same_v<T, float>;
     const std::size_t width = static_cast<std::size_t>(b.value_width);
     // Values in the stored order: the keys' order, or a segmented key set's canonical order.
-    if (defer(host, keys, b)) {
+    if (defer(host, keys, b) || borrow(host, keys, b)) {
       blocks_.push_back(std::move(b));
       return;
     }
@@ -252,6 +252,27 @@ class StateWriter {
  private:
   io::CheckpointBlock begin(const std::string& name, const StateKeys& keys, int width,
                             bool integer);
+  // Values already in the stored order and type (keys in the view's order, a contiguous host
+  // array, row after row) are borrowed, not copied (see io::CheckpointBlock::borrowed); false (and
+  // the block untouched) for others.
+  template <class H>
+  static bool borrow(const H& host, const StateKeys& keys, io::CheckpointBlock& b) {
+    using T = std::remove_const_t<typename H::value_type>;
+    using Stored = std::conditional_t<std::is_integral_v<T>, std::int64_t,
+                                      std::conditional_t<std::is_same_v<T, float>, float, double>>;
+    constexpr bool row_major = static_cast<int>(H::rank) == 1 ||
+                               std::is_same_v<typename H::array_layout, Kokkos::LayoutRight>;
+    if constexpr (std::is_same_v<T, Stored> && row_major) {
+      if (keys.segmented() || !host.span_is_contiguous()) return false;
+      b.borrowed = host.data();
+      b.borrowed_entries = keys.size();
+      b.borrowed_owner = std::make_shared<H>(host);  // the View keeps its allocation alive
+      return true;
+    } else {
+      (void)host, (void)keys, (void)b;
+      return false;
+    }
+  }
   // A projection's synapse values (the bulk of a plastic network's checkpoint) as a deferred
   // block (see io::CheckpointBlock::produce): placed in stored order tile by tile through
   // TileScatter while the file is written. Values whose stored type is theirs (float, double,
