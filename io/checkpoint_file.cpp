@@ -110,6 +110,14 @@ bool raw_writable(hid_t dataset, hid_t type, const RawFile& file, std::uint64_t 
   return rows == 0 || H5Tequal(stored, type) > 0;
 }
 
+// Writes data[0, bytes) at file offset `offset` with `file`, hashing the whole checksum chunks
+// in it first; the error, or "".
+std::string write_hashed(RawFile& file, ChunkHashes& hashes, const void* data, std::uint64_t bytes,
+                         std::uint64_t offset) {
+  hashes.add_whole_chunks(data, offset, bytes);
+  return file.write(data, bytes, offset);
+}
+
 // This rank's rows [first, first + rows) of a 2-D dataset of `width` columns and `total` rows,
 // from `data`, written straight into the file's bytes (RawFile: O_DIRECT where it can; the whole
 // checksum chunks hashed from `data`), or, where some rank cannot, through HDF5's collective
@@ -123,14 +131,11 @@ void write_rows(comm::Context& context, hid_t dataset, hid_t type, const void* d
     h5::write_block(dataset, type, data, total, first, rows, 0, width, transfer, at, &context);
     return;
   }
-  std::string error;
-  if (rows > 0) {
-    const std::uint64_t row_bytes = H5Tget_size(type) * width;
-    const std::uint64_t offset = H5Dget_offset(dataset) + first * row_bytes;
-    hashes.add_whole_chunks(data, offset, rows * row_bytes);
-    error = file.write(data, rows * row_bytes, offset);
-  }
-  error = comm::first_error(context, error);
+  const std::uint64_t row_bytes = H5Tget_size(type) * width;
+  const std::string error = comm::first_error(
+      context, rows == 0 ? std::string()
+                         : write_hashed(file, hashes, data, rows * row_bytes,
+                                        H5Dget_offset(dataset) + first * row_bytes));
   if (!error.empty()) throw FileError(at, error);
 }
 
@@ -240,8 +245,7 @@ void write_values(comm::Context& context, hid_t values, const CheckpointBlock& b
       error = write_pieces_raw(b, local, file, at_byte, row_bytes,
                                offset % RawFile::kAlignment == 0, hashes);
     } else if (!b.produce && rows > 0) {
-      hashes.add_whole_chunks(value_data(b), at_byte, rows * row_bytes);
-      error = file.write(value_data(b), rows * row_bytes, at_byte);
+      error = write_hashed(file, hashes, value_data(b), rows * row_bytes, at_byte);
     }
     error = comm::first_error(context, error);
     if (!error.empty()) throw FileError(at, error);
