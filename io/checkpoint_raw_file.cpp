@@ -60,13 +60,15 @@ std::string RawFile::write(const void* data, std::uint64_t bytes, std::uint64_t 
     return message(error);
   }
   int error = write_all(fd_, from, first - offset, offset);  // head
-  if (error == 0) error = write_direct(from + (first - offset), first, last);
-  if (error == EINVAL) {
-    // The file system refused the direct write after all (another block size, or O_DIRECT taken
-    // at open only): buffered from here on.
-    ::close(direct_fd_);
-    direct_fd_ = -1;
-    error = write_all(fd_, from + (first - offset), last - first, first);
+  if (error == 0) {
+    error = write_direct(from + (first - offset), first, last);
+    if (error == EINVAL) {
+      // The file system refused the direct write after all (another block size, or O_DIRECT
+      // taken at open only): buffered from here on.
+      ::close(direct_fd_);
+      direct_fd_ = -1;
+      error = write_all(fd_, from + (first - offset), last - first, first);
+    }
   }
   if (error == 0) error = write_all(fd_, from + (last - offset), end - last, last);  // tail
   return message(error);
