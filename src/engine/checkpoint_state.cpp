@@ -361,7 +361,7 @@ const ProjectionKeys& Simulation::checkpoint_keys(const Projection& p) {
 }
 
 void Simulation::prepare_checkpoint_keys() {
-  if (checkpoint_keys_thread_.joinable()) return;
+  if (checkpoint_keys_thread_.thread.joinable()) return;
   std::vector<const Projection*> todo;
   for (const auto& p : projections_) {
     const auto index = static_cast<std::size_t>(p->index());
@@ -377,7 +377,7 @@ void Simulation::start_checkpoint_keys(std::vector<const Projection*> todo) {
   // The tables and gids it reads do not change once a projection is built (only weights and
   // plastic state do, while the simulation runs); checkpoint_keys_ is the thread's until
   // await_checkpoint_keys joins it.
-  checkpoint_keys_thread_ = std::thread([this, todo = std::move(todo)] {
+  checkpoint_keys_thread_.thread = std::thread([this, todo = std::move(todo)] {
     try {
       for (const Projection* p : todo) checkpoint_keys(*p);
     } catch (...) {
@@ -387,8 +387,8 @@ void Simulation::start_checkpoint_keys(std::vector<const Projection*> todo) {
 }
 
 void Simulation::await_checkpoint_keys() {
-  if (!checkpoint_keys_thread_.joinable()) return;
-  checkpoint_keys_thread_.join();
+  if (!checkpoint_keys_thread_.thread.joinable()) return;
+  checkpoint_keys_thread_.thread.join();
   if (checkpoint_keys_failed_) std::rethrow_exception(std::exchange(checkpoint_keys_failed_, {}));
 }
 
@@ -450,25 +450,14 @@ void Simulation::restore_state(StateReader& r, Step step) {
   // The plastic projections' synapse keys (a pass over every synapse: a fifth of a restore's
   // time at scale 4) are computed on a second thread while the neurons' state is read. Only that
   // thread touches checkpoint_keys_ until it is joined.
-  checkpoint_keys_.resize(std::max(checkpoint_keys_.size(), projections_.size()));
-  std::exception_ptr keys_failed;
-  std::thread keys([this, &keys_failed] {
-    try {
-      for (const auto& p : projections_) {
-        if (p->plastic()) checkpoint_keys(*p);
-      }
-    } catch (...) {
-      keys_failed = std::current_exception();
-    }
-  });
+  prepare_checkpoint_keys();
   try {
     restore_neurons(r);
   } catch (...) {
-    keys.join();
+    checkpoint_keys_thread_.thread.join();
     throw;
   }
-  keys.join();
-  if (keys_failed) std::rethrow_exception(keys_failed);
+  await_checkpoint_keys();
   for (auto& p : projections_) {
     if (p->plastic()) p->restore_state(r, checkpoint_keys(*p));
   }

@@ -54,9 +54,10 @@ Simulation::Simulation(const network::NetworkSpec& source_spec, comm::Context& c
     const std::vector<Gid> sources =
         projections_.back()->source_gids(spec.populations[p.source].first_gid);
     needed.insert(needed.end(), sources.begin(), sources.end());
-    // The keys of the first plastic projection(s) are built while the later ones are: a restart
+    // The keys of the first plastic projection are built while the later ones are: a restart
     // restores their synapses only after the build, and a first checkpoint needs them.
-    if (checkpointing && projections_.back()->plastic() && !checkpoint_keys_thread_.joinable())
+    if (checkpointing && projections_.back()->plastic() &&
+        !checkpoint_keys_thread_.thread.joinable())
       start_checkpoint_keys({projections_.back().get()});
   }
   // Modulator (dopamine) populations reach every rank that has a projection they modulate.
@@ -87,9 +88,7 @@ Simulation::Simulation(const network::NetworkSpec& source_spec, comm::Context& c
   Kokkos::fence();
 }
 
-Simulation::~Simulation() {
-  if (checkpoint_keys_thread_.joinable()) checkpoint_keys_thread_.join();
-}
+Simulation::~Simulation() = default;
 
 // Chooses the synapses each [[record]] weights entry samples: the `sample` synapses with the
 // smallest hash of (seed, projection, source gid, target gid, ordinal among equal pairs), a

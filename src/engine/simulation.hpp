@@ -162,8 +162,15 @@ class Simulation {
   PostRates rates_;
   std::vector<std::unique_ptr<Projection>> projections_;
   std::vector<std::shared_ptr<const ProjectionKeys>> checkpoint_keys_;  // per projection index
-  std::thread checkpoint_keys_thread_;         // prepare_checkpoint_keys; the only user of the keys
-  std::exception_ptr checkpoint_keys_failed_;  // while it runs
+  std::exception_ptr checkpoint_keys_failed_;  // of the thread below (declared before it)
+  // prepare_checkpoint_keys' thread, the only user of the keys while it runs; joined on
+  // destruction, also when the constructor throws after starting it (a build error).
+  struct JoiningThread {
+    std::thread thread;
+    ~JoiningThread() {
+      if (thread.joinable()) thread.join();
+    }
+  } checkpoint_keys_thread_;
   std::vector<std::unique_ptr<Stimulus>> stimuli_;
   std::unique_ptr<SpikeExchange> exchange_;
   std::unique_ptr<Recorder> recorder_;
