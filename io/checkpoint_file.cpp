@@ -194,7 +194,7 @@ const void* piece_values(const CheckpointBlock& b, std::size_t k, std::uint64_t&
 // lanes produce the next ones. No collective call per piece. The error, or "".
 std::string write_pieces_raw(const CheckpointBlock& b, std::size_t pieces, RawFile& file,
                              std::uint64_t at, std::uint64_t row_bytes, bool aligned,
-                             ChunkHashes& hashes) {
+                             ChunkHashes& hashes, BufferPool* pool) {
   std::vector<std::uint64_t> shifts(pieces, 0);
   if (file.direct() && aligned) {
     for (std::size_t k = 0; k < pieces; ++k)
@@ -203,10 +203,12 @@ std::string write_pieces_raw(const CheckpointBlock& b, std::size_t pieces, RawFi
   auto offset_of = [&](std::size_t k) { return at + b.pieces[k] * row_bytes; };
   auto bytes_of = [&](std::size_t k) { return (b.pieces[k + 1] - b.pieces[k]) * row_bytes; };
   std::vector<ChunkHashes> piece_hashes(pieces);  // each filled by its piece's lane
-  PiecePipeline pipeline(b, pieces, row_bytes, pipeline_lanes(b, pieces), std::move(shifts),
-                         [&](std::size_t k, const void* data) {
-                           piece_hashes[k].add_whole_chunks(data, offset_of(k), bytes_of(k));
-                         });
+  PiecePipeline pipeline(
+      b, pieces, row_bytes, pipeline_lanes(b, pieces), std::move(shifts),
+      [&](std::size_t k, const void* data) {
+        piece_hashes[k].add_whole_chunks(data, offset_of(k), bytes_of(k));
+      },
+      pool);
   for (std::size_t k = 0; k < pieces; ++k) {
     const void* data = pipeline.wait(k);
     const std::string error = file.write(data, bytes_of(k), offset_of(k));
@@ -228,7 +230,7 @@ std::string write_pieces_raw(const CheckpointBlock& b, std::size_t pieces, RawFi
 // pieces (empty ones after its own), whether or not its blocks are deferred.
 void write_values(comm::Context& context, hid_t values, const CheckpointBlock& b,
                   std::uint64_t total, std::uint64_t first, hid_t transfer, const std::string& at,
-                  RawFile& file, ChunkHashes& hashes) {
+                  RawFile& file, ChunkHashes& hashes, BufferPool* pool) {
   const std::size_t local = !b.produce ? 1 : b.pieces.empty() ? 0 : b.pieces.size() - 1;
   const hid_t type = memory_type(b);
   const hsize_t width = static_cast<hsize_t>(b.value_width);
@@ -243,7 +245,7 @@ void write_values(comm::Context& context, hid_t values, const CheckpointBlock& b
     std::string error;
     if (b.produce && local > 0) {
       error = write_pieces_raw(b, local, file, at_byte, row_bytes,
-                               offset % RawFile::kAlignment == 0, hashes);
+                               offset % RawFile::kAlignment == 0, hashes, pool);
     } else if (!b.produce && rows > 0) {
       error = write_hashed(file, hashes, value_data(b), rows * row_bytes, at_byte);
     }
@@ -253,7 +255,8 @@ void write_values(comm::Context& context, hid_t values, const CheckpointBlock& b
   }
   std::unique_ptr<PiecePipeline> pipeline;
   if (b.produce && local > 0)
-    pipeline = std::make_unique<PiecePipeline>(b, local, row_bytes, pipeline_lanes(b, local));
+    pipeline = std::make_unique<PiecePipeline>(b, local, row_bytes, pipeline_lanes(b, local),
+                                               std::vector<std::uint64_t>{}, nullptr, pool);
   for (std::size_t k = 0; k < static_cast<std::size_t>(most[0]); ++k) {
     std::uint64_t row = 0, n = 0;
     const void* data = piece_values(b, k, row, n, pipeline.get());
@@ -267,7 +270,7 @@ void write_values(comm::Context& context, hid_t values, const CheckpointBlock& b
 // Writes a block; its keys go to its own group, or once per key set (`written` remembers).
 void write_block(comm::Context& context, hid_t file, hid_t transfer, const CheckpointBlock& b,
                  const std::string& where, std::set<std::string>& written, RawFile& raw,
-                 ChunkHashes& hashes) {
+                 ChunkHashes& hashes, BufferPool* pool) {
   const std::uint64_t local = b.entries();
   const std::uint64_t first = context.exclusive_prefix_sum(local);
   const std::uint64_t total = context.sum(local);
@@ -303,7 +306,7 @@ void write_block(comm::Context& context, hid_t file, hid_t transfer, const Check
     write_rows(context, keys, H5T_NATIVE_UINT64, b.keys.data(), total, first, local,
                static_cast<hsize_t>(b.key_width), transfer, at, raw, hashes);
   }
-  write_values(context, values, b, total, first, transfer, at, raw, hashes);
+  write_values(context, values, b, total, first, transfer, at, raw, hashes, pool);
 }
 
 // Rows [first, first + rows) of a 2-D dataset of `width` columns into `out`.
@@ -714,7 +717,7 @@ void collect_blocks(hid_t group, const std::string& where,
 
 ChunkHashes write_checkpoint_state(comm::Context& context, const std::string& path,
                                    const CheckpointHeader& header,
-                                   const std::vector<CheckpointBlock>& blocks) {
+                                   const std::vector<CheckpointBlock>& blocks, BufferPool* pool) {
   h5::silence_errors();
   Handle access = plist_handle(H5Pcreate(H5P_FILE_ACCESS), path);
   check(H5Pset_fapl_mpio(access, comm::mpi::communicator_of(context), MPI_INFO_NULL), path);
@@ -730,7 +733,7 @@ ChunkHashes write_checkpoint_state(comm::Context& context, const std::string& pa
     RawFile raw(path, RawFile::direct_requested());
     std::set<std::string> written;
     for (const CheckpointBlock& b : blocks)
-      write_block(context, file, transfer, b, path, written, raw, hashes);
+      write_block(context, file, transfer, b, path, written, raw, hashes, pool);
     const std::string error = comm::first_error(context, raw.sync());
     if (!error.empty()) throw FileError(path, error);
   }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "comm/context.hpp"
+#include "io/buffer_pool.hpp"
 #include "io/checkpoint_data.hpp"
 #include "io/checksum.hpp"
 
@@ -25,10 +26,12 @@ inline constexpr std::int64_t kCheckpointLayoutVersion = 2;
 // Collective: every rank passes the same header and the same block names in the same order, each
 // with its own entries. Creates `path` (truncating it), writes and closes it. Returns, on rank 0,
 // the hashes of the checksum chunks the ranks hashed as they wrote them (io/checksum.hpp:
-// chunked_file_checksum completes the file's checksum from them); elsewhere none.
+// chunked_file_checksum completes the file's checksum from them); elsewhere none. The placement
+// lanes' buffers come from `pool` (if given) and go back to it.
 ChunkHashes write_checkpoint_state(comm::Context& context, const std::string& path,
                                    const CheckpointHeader& header,
-                                   const std::vector<CheckpointBlock>& blocks);
+                                   const std::vector<CheckpointBlock>& blocks,
+                                   BufferPool* pool = nullptr);
 
 // Local: opens `path` read-only. A file that is not a SpikeWeave checkpoint or has another
 // layout version is a FileError naming the file and the reason. `before_raw_read(end)`, if

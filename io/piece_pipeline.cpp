@@ -18,25 +18,31 @@ unsigned pipeline_lanes(const CheckpointBlock& block, std::size_t pieces) {
 PiecePipeline::PiecePipeline(const CheckpointBlock& block, std::size_t pieces,
                              std::uint64_t row_bytes, unsigned lanes,
                              std::vector<std::uint64_t> shifts,
-                             std::function<void(std::size_t, const void*)> produced)
+                             std::function<void(std::size_t, const void*)> produced,
+                             BufferPool* pool, unsigned depth)
     : block_(block),
       pieces_(pieces),
       shifts_(std::move(shifts)),
       produced_(std::move(produced)),
-      lanes_(std::max(1u, lanes)) {
+      pool_(pool),
+      lanes_(std::max(1u, lanes)),
+      depth_(std::max(1u, depth)),
+      slots_(lanes_ * depth_) {
   if (!shifts_.empty() && shifts_.size() < pieces_)
     throw InternalError("PiecePipeline: fewer shifts than pieces");
-  const unsigned n = static_cast<unsigned>(lanes_.size());
-  for (unsigned l = 0; l < n; ++l) {
-    std::uint64_t largest = 0;  // bytes of the lane's largest piece, shift included
-    for (std::size_t k = l; k < pieces_; k += n) {
-      const std::uint64_t shift = shifts_.empty() ? 0 : shifts_[k];
-      largest = std::max(largest, (block_.pieces[k + 1] - block_.pieces[k]) * row_bytes + shift);
-    }
-    // Whole alignment units: buffers of 2 MB and more are aligned to 2 MB (ValueVector), smaller
-    // ones are given an aligned start below.
-    lanes_[l].buffer.resize((largest + 2 * RawFile::kAlignment + 7) / 8);
+  std::vector<std::uint64_t> largest(slots_.size(), 0);  // bytes of its largest piece, shifted
+  for (std::size_t k = 0; k < pieces_; ++k) {
+    const std::uint64_t shift = shifts_.empty() ? 0 : shifts_[k];
+    std::uint64_t& most = largest[static_cast<std::size_t>(&slot(k) - slots_.data())];
+    most = std::max(most, (block_.pieces[k + 1] - block_.pieces[k]) * row_bytes + shift);
   }
+  // A buffer for empty pieces only is a small one of its own.
+  for (std::size_t s = 0; s < slots_.size(); ++s) {
+    const std::uint64_t bytes = buffer_bytes(largest[s]);
+    slots_[s].buffer =
+        pool_ != nullptr && largest[s] > 0 ? pool_->take(bytes) : BufferPool::fresh(bytes);
+  }
+  const unsigned n = static_cast<unsigned>(lanes_);
   try {
     for (unsigned l = 0; l < n; ++l) threads_.emplace_back([this, l] { run(l); });
   } catch (...) {
@@ -47,6 +53,8 @@ PiecePipeline::PiecePipeline(const CheckpointBlock& block, std::size_t pieces,
 
 PiecePipeline::~PiecePipeline() {
   stop_and_join();
+  if (pool_ == nullptr) return;
+  for (Slot& s : slots_) pool_->give(std::move(s.buffer));
 }
 
 void PiecePipeline::stop_and_join() {
@@ -61,14 +69,13 @@ void PiecePipeline::stop_and_join() {
 }
 
 void PiecePipeline::run(unsigned l) {
-  Lane& lane = lanes_[l];
-  const std::size_t stride = lanes_.size();
-  for (std::size_t k = l; k < pieces_; k += stride) {
+  for (std::size_t k = l; k < pieces_; k += lanes_) {
+    Slot& buffer = slot(k);
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      changed_.wait(lock, [&] { return lane.free || stop_; });
+      changed_.wait(lock, [&] { return buffer.free || stop_; });
       if (stop_) return;
-      lane.free = false;
+      buffer.free = false;
     }
     std::exception_ptr error;
     try {
@@ -81,8 +88,8 @@ void PiecePipeline::run(unsigned l) {
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      lane.ready = k;
-      lane.error = error;
+      buffer.ready = k;
+      buffer.error = error;
     }
     changed_.notify_all();
     if (error) return;
@@ -90,26 +97,32 @@ void PiecePipeline::run(unsigned l) {
 }
 
 const void* PiecePipeline::wait(std::size_t k) {
-  Lane& lane = lanes_[k % lanes_.size()];
+  Slot& buffer = slot(k);
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait(lock, [&] { return lane.ready == k; });
-  if (lane.error) std::rethrow_exception(lane.error);
+  changed_.wait(lock, [&] { return buffer.ready == k; });
+  if (buffer.error) std::rethrow_exception(buffer.error);
   return place(k);
 }
 
+std::uint64_t PiecePipeline::buffer_bytes(std::uint64_t piece_bytes) {
+  // Whole alignment units: buffers of 2 MB and more are aligned to 2 MB (ValueVector), smaller
+  // ones are given an aligned start in place().
+  return (piece_bytes + 2 * RawFile::kAlignment + 7) / 8 * 8;
+}
+
 unsigned char* PiecePipeline::place(std::size_t k) {
-  auto* start = reinterpret_cast<unsigned char*>(lanes_[k % lanes_.size()].buffer.data());
+  auto* start = reinterpret_cast<unsigned char*>(slot(k).buffer.data());
   const std::uintptr_t misaligned = reinterpret_cast<std::uintptr_t>(start) % RawFile::kAlignment;
   if (misaligned != 0) start += RawFile::kAlignment - misaligned;
   return start + (shifts_.empty() ? 0 : shifts_[k]);
 }
 
 void PiecePipeline::release(std::size_t k) {
-  Lane& lane = lanes_[k % lanes_.size()];
+  Slot& buffer = slot(k);
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    lane.ready = kNone;
-    lane.free = true;
+    buffer.ready = kNone;
+    buffer.free = true;
   }
   changed_.notify_all();
 }

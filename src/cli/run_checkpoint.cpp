@@ -329,8 +329,8 @@ void Checkpointer::write() {
   io::CheckpointHeader header = header_;
   header.step = step;
   start = std::chrono::steady_clock::now();
-  const io::ChunkHashes hashed =
-      io::write_checkpoint_state(context_, staging + "/state.h5", header, writer.blocks());
+  const io::ChunkHashes hashed = io::write_checkpoint_state(
+      context_, staging + "/state.h5", header, writer.blocks(), &simulation_.checkpoint_buffers());
   state_s = seconds_since(start);
   start = std::chrono::steady_clock::now();
   const io::CheckpointManifest manifest = publish(staging, step, header.network_hash, hashed);

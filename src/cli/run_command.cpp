@@ -120,7 +120,8 @@ int run_command(comm::Context& context, const std::vector<std::string>& args,
                                  {SPIKEWEAVE_ENERGY_TABLE_SOURCE, SPIKEWEAVE_ENERGY_TABLE_INSTALL});
 
   const auto build_start = std::chrono::steady_clock::now();
-  engine::Simulation simulation(spec, ranks, restarting || checkpoints.every_ms > 0.0);
+  engine::Simulation simulation(spec, ranks, restarting || checkpoints.every_ms > 0.0,
+                                checkpoints.every_ms > 0.0);
   if (restarting) {
     const auto restore_start = std::chrono::steady_clock::now();
     const double verification_seconds = restore_simulation(simulation, restart);

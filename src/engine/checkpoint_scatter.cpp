@@ -52,10 +52,26 @@ TileScatter<T>::TileScatter(const StateKeys& keys, const T* in)
 template <class T>
 TileScatter<T>::~TileScatter() = default;
 
+namespace {
+// Tile k's first stored position.
+std::uint64_t tile_start(const StateKeys& keys, const TileVisit& visit, std::size_t k) {
+  const std::size_t owner = visit.first_owner(k);
+  return owner < keys.starts.size() ? keys.starts[owner] : keys.size();
+}
+}  // namespace
+
+std::uint64_t largest_tile_entries(const StateKeys& keys) {
+  if (!keys.segmented()) return 0;
+  const TileVisit visit(keys, true);
+  std::uint64_t largest = 0;
+  for (std::size_t k = 0; k < visit.tiles(); ++k)
+    largest = std::max(largest, tile_start(keys, visit, k + 1) - tile_start(keys, visit, k));
+  return largest;
+}
+
 template <class T>
 std::uint64_t TileScatter<T>::start(std::size_t k) const {
-  const std::size_t owner = visit_.first_owner(k);
-  return owner < keys_.starts.size() ? keys_.starts[owner] : keys_.size();
+  return tile_start(keys_, visit_, k);
 }
 
 template <class T>

@@ -3,11 +3,15 @@
 
 #include <algorithm>
 #include <exception>
+#include <new>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <utility>
 
 #include "engine/simulation.hpp"
+#include "io/checkpoint_raw_file.hpp"
+#include "io/piece_pipeline.hpp"
 
 namespace spikeweave::engine {
 namespace {
@@ -380,10 +384,39 @@ void Simulation::start_checkpoint_keys(std::vector<const Projection*> todo) {
   checkpoint_keys_thread_.thread = std::thread([this, todo = std::move(todo)] {
     try {
       for (const Projection* p : todo) checkpoint_keys(*p);
+      reserve_checkpoint_buffers(todo);
     } catch (...) {
       checkpoint_keys_failed_ = std::current_exception();
     }
   });
+}
+
+void Simulation::reserve_checkpoint_buffers(const std::vector<const Projection*>& built) {
+  if (!keep_checkpoint_buffers_ || checkpoint_buffers_thread_.thread.joinable()) return;
+  // A lane's piece: a tile of a synapse key set's values (StateWriter::defer).
+  std::uint64_t piece_bytes = 0;
+  for (const Projection* p : built) {
+    piece_bytes = std::max(
+        piece_bytes, largest_tile_entries(checkpoint_keys(*p).synapses) * p->synapse_value_bytes());
+  }
+  if (piece_bytes == 0) return;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t buffers =
+      std::min(StateWriter::kScatterLanes, cores) * io::PiecePipeline::kDefaultDepth;
+  // A piece is produced up to one alignment unit past its buffer's start (its file offset's).
+  const std::uint64_t bytes =
+      io::PiecePipeline::buffer_bytes(piece_bytes + io::RawFile::kAlignment);
+  // Only a head start: without it, the first checkpoint allocates what it needs (or reports
+  // that it cannot).
+  try {
+    checkpoint_buffers_thread_.thread = std::thread([this, buffers, bytes] {
+      try {
+        checkpoint_buffers_.reserve(buffers, bytes);
+      } catch (const std::bad_alloc&) {
+      }
+    });
+  } catch (const std::system_error&) {
+  }
 }
 
 void Simulation::await_checkpoint_keys() {

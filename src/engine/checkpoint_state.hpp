@@ -148,6 +148,10 @@ class TileVisit {
   std::vector<std::uint64_t> next_, cursor_;
 };
 
+// Entries of the largest tile of a segmented key set (a placement lane's piece: see TileScatter),
+// or 0 for other key sets.
+std::uint64_t largest_tile_entries(const StateKeys& keys);
+
 // Calls f(local entry i, stored position j) for every entry of `keys` (see TileVisit).
 template <class F>
 void for_each_stored(const StateKeys& keys, F&& f, bool tiled = true) {

@@ -225,6 +225,8 @@ class PlasticProjection : public Projection {
     restore_rule_state(r, keys);
   }
 
+  std::size_t synapse_value_bytes() const override { return sizeof(Weight); }
+
   std::int64_t first_non_finite_weight() const override {
     const kernels::View<const Weight*> w = s_.weight;
     return first_non_finite(w);

@@ -69,6 +69,8 @@ class Projection {
     (void)reader;
     (void)keys;
   }
+  // Bytes per synapse of the largest per-synapse value save_state writes (0: none).
+  virtual std::size_t synapse_value_bytes() const { return 0; }
   // The first local synapse whose stored weight is NaN or infinite, or -1 (numerical blow-up).
   virtual std::int64_t first_non_finite_weight() const { return -1; }
   // Current weights of the given local synapses.

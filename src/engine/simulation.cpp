@@ -15,11 +15,12 @@
 namespace spikeweave::engine {
 
 Simulation::Simulation(const network::NetworkSpec& source_spec, comm::Context& context,
-                       bool checkpointing)
+                       bool checkpointing, bool keep_checkpoint_buffers)
     : net_(network::lower_network(source_spec)),
       spec_(net_.spec),
       context_(context),
-      partition_{spec_.simulation.partition, spec_.total_neurons, context.size()} {
+      partition_{spec_.simulation.partition, spec_.total_neurons, context.size()},
+      keep_checkpoint_buffers_(keep_checkpoint_buffers) {
   const network::NetworkSpec& spec = spec_;
   PhaseTimers::Scope build(timers_, Phase::kBuild);
   // The communication interval is the minimum delay: a spike emitted in an interval cannot be

@@ -16,6 +16,7 @@
 #include "engine/recorder.hpp"
 #include "engine/spike_exchange.hpp"
 #include "engine/stimuli.hpp"
+#include "io/buffer_pool.hpp"
 #include "io/run_output.hpp"
 #include "network/lowered_network.hpp"
 #include "network/spec.hpp"
@@ -64,8 +65,11 @@ class Simulation {
   // Builds this rank's part of the network from a copy of `spec` (lowered once, owned by the
   // simulation). Collective. With `checkpointing` (a run that restarts or checkpoints), the
   // checkpoint keys of the first plastic projections are built on a thread while the rest of the
-  // network is (see prepare_checkpoint_keys).
-  Simulation(const network::NetworkSpec& spec, comm::Context& context, bool checkpointing = false);
+  // network is (see prepare_checkpoint_keys). With `keep_checkpoint_buffers` (a run that
+  // checkpoints periodically), the placement lanes' buffers are allocated and touched on a
+  // thread once those keys are built, and held between checkpoints (checkpoint_buffers).
+  Simulation(const network::NetworkSpec& spec, comm::Context& context, bool checkpointing = false,
+             bool keep_checkpoint_buffers = false);
   ~Simulation();
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
@@ -102,6 +106,8 @@ class Simulation {
   // second at 500 M synapses) on a thread of its own, so that the first checkpoint of a run that
   // checkpoints does not wait for them; save_state and restore_state wait for that thread. Local.
   void prepare_checkpoint_keys();
+  // The buffers a checkpoint's placement lanes take and give back (io::write_checkpoint_state).
+  io::BufferPool& checkpoint_buffers() { return checkpoint_buffers_; }
   // Collective: "" if every state variable of every neuron and every plastic weight is finite,
   // else, on every rank, the first blow-up found ("population exc, neuron 17 (gid 17): v_m_mv is
   // nan at t = 12.3 ms").
@@ -143,6 +149,9 @@ class Simulation {
   void start_checkpoint_keys(std::vector<const Projection*> todo);
   // Waits for prepare_checkpoint_keys' thread, if any; rethrows its failure.
   void await_checkpoint_keys();
+  // On the keys thread, once the keys of `built` are: starts the thread that reserves the lanes'
+  // buffers for their synapse values (once per run).
+  void reserve_checkpoint_buffers(const std::vector<const Projection*>& built);
   // The neurons' part of restore_state (state variables, input rings, post-synaptic histories
   // and rates).
   void restore_neurons(StateReader& r);
@@ -163,14 +172,20 @@ class Simulation {
   std::vector<std::unique_ptr<Projection>> projections_;
   std::vector<std::shared_ptr<const ProjectionKeys>> checkpoint_keys_;  // per projection index
   std::exception_ptr checkpoint_keys_failed_;  // of the thread below (declared before it)
-  // prepare_checkpoint_keys' thread, the only user of the keys while it runs; joined on
-  // destruction, also when the constructor throws after starting it (a build error).
   struct JoiningThread {
     std::thread thread;
     ~JoiningThread() {
       if (thread.joinable()) thread.join();
     }
-  } checkpoint_keys_thread_;
+  };
+  bool keep_checkpoint_buffers_ = false;
+  io::BufferPool checkpoint_buffers_;
+  // Fills checkpoint_buffers_ (reserve_checkpoint_buffers); started by the keys thread below,
+  // which is joined first (declared after it).
+  JoiningThread checkpoint_buffers_thread_;
+  // prepare_checkpoint_keys' thread, the only user of the keys while it runs; joined on
+  // destruction, also when the constructor throws after starting it (a build error).
+  JoiningThread checkpoint_keys_thread_;
   std::vector<std::unique_ptr<Stimulus>> stimuli_;
   std::unique_ptr<SpikeExchange> exchange_;
   std::unique_ptr<Recorder> recorder_;

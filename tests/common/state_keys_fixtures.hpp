@@ -118,11 +118,14 @@ class MemoryRows final : public io::RawValueRows {
 };
 
 // A deferred float block's pieces produced by `lanes` lanes on threads of their own
-// (io::PiecePipeline) and joined in order, as the checkpoint writer takes them.
-inline std::vector<float> joined_pieces(const io::CheckpointBlock& b, unsigned lanes) {
+// (io::PiecePipeline, `depth` buffers per lane, from `pool` if given) and joined in order, as the
+// checkpoint writer takes them.
+inline std::vector<float> joined_pieces(const io::CheckpointBlock& b, unsigned lanes,
+                                        io::BufferPool* pool = nullptr,
+                                        unsigned depth = io::PiecePipeline::kDefaultDepth) {
   const std::size_t pieces = b.pieces.size() - 1;
   std::vector<float> joined;
-  io::PiecePipeline pipeline(b, pieces, sizeof(float), lanes);
+  io::PiecePipeline pipeline(b, pieces, sizeof(float), lanes, {}, {}, pool, depth);
   for (std::size_t k = 0; k < pieces; ++k) {
     const float* piece = static_cast<const float*>(pipeline.wait(k));
     joined.insert(joined.end(), piece, piece + (b.pieces[k + 1] - b.pieces[k]));

@@ -1,5 +1,6 @@
 // ThreadSanitizer on the checkpoint's own threads (std::thread, no OpenMP): the write pipeline's
-// lanes (io::PiecePipeline over TileScatters), the restore's two-thread tiled gather and the
+// lanes (io::PiecePipeline over TileScatters, taking their buffers from a pool that a thread
+// fills meanwhile, as the simulation's reserve does), the restore's two-thread tiled gather and the
 // restart's checksum verification thread with a reader waiting behind it. Built with
 // -fsanitize=thread against Debian's Serial Kokkos (no threads of its own) and without MPI, so
 // that nothing uninstrumented runs on a second thread: any report is a race in this code.
@@ -13,6 +14,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/state_keys_fixtures.hpp"
@@ -29,19 +31,29 @@ TEST(TsanCheckpointThreads, PipelineLanes) {
   const StateKeys keys = projection_like(5 * kOwnersPerTile + 100, 12, 3);
   std::vector<float> in(keys.size());
   for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<float>(i % 1013);
-  io::CheckpointBlock b;
-  b.single = true;
-  std::vector<std::shared_ptr<TileScatter<float>>> lanes;
-  for (int l = 0; l < 2; ++l)
-    lanes.push_back(std::make_shared<TileScatter<float>>(keys, in.data()));
-  for (std::size_t k = 0; k <= lanes[0]->tiles(); ++k) b.pieces.push_back(lanes[0]->start(k));
-  b.lanes = 2;
-  b.produce = [lanes](std::size_t k, void* out, unsigned lane) {
-    lanes[lane]->tile(k, static_cast<float*>(out));
+  // A block is produced once (its TileScatters move on): one per pipeline.
+  auto block = [&] {
+    io::CheckpointBlock b;
+    b.single = true;
+    std::vector<std::shared_ptr<TileScatter<float>>> lanes;
+    for (int l = 0; l < 2; ++l)
+      lanes.push_back(std::make_shared<TileScatter<float>>(keys, in.data()));
+    for (std::size_t k = 0; k <= lanes[0]->tiles(); ++k) b.pieces.push_back(lanes[0]->start(k));
+    b.lanes = 2;
+    b.produce = [lanes](std::size_t k, void* out, unsigned lane) {
+      lanes[lane]->tile(k, static_cast<float*>(out));
+    };
+    return b;
   };
-  const std::size_t pieces = b.pieces.size() - 1;
-  ASSERT_GE(pieces, 6u);
-  EXPECT_EQ(joined_pieces(b, 2), plain_scatter(keys, in));
+  ASSERT_GE(block().pieces.size() - 1, 6u);
+  EXPECT_EQ(joined_pieces(block(), 2), plain_scatter(keys, in));
+  // Checkpoints' pipelines take and give the pool's buffers while a thread reserves them.
+  io::BufferPool pool;
+  std::thread reserve([&pool] { pool.reserve(4, 1 << 20); });
+  EXPECT_EQ(joined_pieces(block(), 2, &pool), plain_scatter(keys, in));
+  EXPECT_EQ(joined_pieces(block(), 2, &pool), plain_scatter(keys, in));
+  reserve.join();
+  EXPECT_EQ(joined_pieces(block(), 2, &pool), plain_scatter(keys, in));
 }
 
 TEST(TsanCheckpointThreads, TwoThreadGather) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -186,6 +187,94 @@ TEST(CheckpointOrder, PipelinePlacesPiecesAtTheirShifts) {
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(values) % io::RawFile::kAlignment, shifts[k]);
     for (std::uint64_t i = b.pieces[k]; i < b.pieces[k + 1]; ++i)
       ASSERT_EQ(values[i - b.pieces[k]], static_cast<float>(i)) << "piece " << k;
+    pipeline.release(k);
+  }
+}
+
+// With two buffers per lane (the default depth), a lane produces its next piece while the writer
+// still holds its last one: all four pieces of two lanes are ready with none released (with one
+// buffer per lane, wait(2) would wait for release(0) forever).
+TEST(CheckpointOrder, PipelineLanesProduceIntoTwoBuffersEach) {
+  io::CheckpointBlock b;
+  b.single = true;
+  b.pieces = {0, 4, 8, 12, 16};
+  b.lanes = 2;
+  b.produce = [](std::size_t k, void* out, unsigned) {
+    std::fill_n(static_cast<float*>(out), 4, static_cast<float>(k));
+  };
+  io::PiecePipeline pipeline(b, 4, sizeof(float), 2);
+  std::set<const void*> places;
+  for (std::size_t k = 0; k < 4; ++k) {
+    const void* values = pipeline.wait(k);
+    EXPECT_EQ(*static_cast<const float*>(values), static_cast<float>(k));
+    places.insert(values);
+  }
+  EXPECT_EQ(places.size(), 4u);  // four buffers, none shared
+  for (std::size_t k = 0; k < 4; ++k) pipeline.release(k);
+}
+
+// A BufferPool keeps nothing before a reserve; then the reserved count, the largest first; take
+// hands out the smallest buffer that is large enough, or a new one.
+TEST(CheckpointOrder, BufferPoolKeepsWhatWasReserved) {
+  io::BufferPool pool;
+  pool.give(io::BufferPool::fresh(4096));
+  EXPECT_EQ(pool.held_bytes(), 0u);
+  pool.reserve(2, 10000);
+  EXPECT_EQ(pool.held_bytes(), 2 * 10000u);
+  pool.reserve(2, 8000);  // two large enough are held already
+  EXPECT_EQ(pool.held_bytes(), 2 * 10000u);
+  io::BufferPool::Buffer large = pool.take(20000);  // none fits: a new one
+  EXPECT_EQ(large.size() * sizeof(double), 20000u);
+  EXPECT_EQ(pool.held_bytes(), 2 * 10000u);
+  io::BufferPool::Buffer small = pool.take(100);
+  EXPECT_EQ(small.size() * sizeof(double), 10000u);
+  EXPECT_EQ(pool.held_bytes(), 10000u);
+  pool.give(std::move(large));
+  pool.give(std::move(small));  // three for two places: the smallest goes
+  EXPECT_EQ(pool.held_bytes(), 10000u + 20000u);
+}
+
+// A pipeline with a pool produces what one without does, at every depth, in the pool's buffers,
+// and gives them back.
+TEST(CheckpointOrder, PipelineTakesItsBuffersFromThePool) {
+  const StateKeys keys = with_counts(random_counts(4 * kOwnersPerTile + 300, 14), 15, 10);
+  Kokkos::View<float*, Kokkos::HostSpace> weight("weight", keys.size());
+  std::vector<float> in(keys.size());
+  for (std::size_t i = 0; i < in.size(); ++i) weight(i) = in[i] = static_cast<float>(i % 1013);
+  // A deferred block is produced once (its TileScatters move on): one per pipeline.
+  auto block = [&] {
+    StateWriter writer;
+    writer.put("projection/p/weight", keys, weight);
+    return std::move(writer.blocks().at(0));
+  };
+  const std::uint64_t piece_bytes = largest_tile_entries(keys) * sizeof(float);
+  ASSERT_GT(piece_bytes, 0u);
+  io::BufferPool pool;
+  pool.reserve(4, io::PiecePipeline::buffer_bytes(piece_bytes + io::RawFile::kAlignment));
+  std::vector<std::pair<const char*, const char*>> held;  // the pool's buffers
+  {
+    std::vector<io::BufferPool::Buffer> taken;
+    for (int k = 0; k < 4; ++k) taken.push_back(pool.take(1));
+    for (const io::BufferPool::Buffer& t : taken) {
+      const char* start = reinterpret_cast<const char*>(t.data());
+      held.emplace_back(start, start + t.size() * sizeof(double));
+    }
+    for (io::BufferPool::Buffer& t : taken) pool.give(std::move(t));
+  }
+  const std::uint64_t held_bytes = pool.held_bytes();
+  for (const unsigned depth : {1u, 2u, 3u})
+    EXPECT_EQ(joined_pieces(block(), 2, &pool, depth), plain_scatter(keys, in))
+        << "depth " << depth;
+  EXPECT_EQ(pool.held_bytes(), held_bytes);
+  const io::CheckpointBlock b = block();
+  const std::size_t pieces = b.pieces.size() - 1;
+  io::PiecePipeline pipeline(b, pieces, sizeof(float), 2, {}, {}, &pool);
+  for (std::size_t k = 0; k < pieces; ++k) {
+    const char* values = static_cast<const char*>(pipeline.wait(k));
+    EXPECT_TRUE(std::any_of(
+        held.begin(), held.end(),
+        [&](const auto& range) { return values >= range.first && values < range.second; }))
+        << "piece " << k << " outside the pool's buffers";
     pipeline.release(k);
   }
 }
