@@ -158,6 +158,13 @@ void save_ring(StateWriter& w, NeuronGroup& g, Step step) {
   io::CheckpointBlock b = io::empty_block("population/" + g.spec().name + "/ring", 3, 1, true);
   const auto ring = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), g.ring());
   const Step slots = static_cast<Step>(ring.extent(1));
+  // Counted first: grown entry by entry, the block (tens of MB at scale 8) was copied into ever
+  // larger fresh allocations.
+  std::size_t pending = 0;
+  const std::int64_t* all = ring.data();
+  for (std::size_t k = 0, n = ring.size(); k < n; ++k) pending += all[k] != 0 ? 1 : 0;
+  b.keys.reserve(3 * pending);
+  b.ints.reserve(pending);
   for (std::size_t port = 0; port < ring.extent(0); ++port) {
     for (Step t = step; t < step + slots; ++t) {
       for (std::size_t i = 0; i < ring.extent(2); ++i) {
