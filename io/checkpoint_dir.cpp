@@ -295,7 +295,8 @@ std::string begin_checkpoint(comm::Context& context, const std::string& dir, std
 }
 
 std::string publish_checkpoint(const std::string& staging, const std::string& dir,
-                               CheckpointManifest manifest, int keep) {
+                               CheckpointManifest manifest, int keep,
+                               std::vector<std::string>* retired) {
   try {
     std::error_code ec;
     // The disk writes the files while their checksums are computed (from the page cache); the
@@ -345,8 +346,18 @@ std::string publish_checkpoint(const std::string& staging, const std::string& di
     const std::size_t keep_count = static_cast<std::size_t>(std::max(1, keep));
     for (std::size_t k = 0; k < complete.size() && left > keep_count; ++k) {
       if (complete[k].filename() == final_dir.filename()) continue;
-      fs::remove_all(complete[k], ec);
       --left;
+      if (retired != nullptr) {
+        // ".ckpt-<step>.old": a staging directory's prefix (swept by begin_checkpoint).
+        const fs::path hidden = fs::path(dir) / ("." + complete[k].filename().string() + ".old");
+        fs::remove_all(hidden, ec);
+        fs::rename(complete[k], hidden, ec);
+        if (!ec) {
+          retired->push_back(hidden.string());
+          continue;
+        }
+      }
+      fs::remove_all(complete[k], ec);
     }
     return "";
   } catch (const std::exception& e) {

@@ -51,9 +51,13 @@ std::string begin_checkpoint(comm::Context& context, const std::string& dir, std
 // Rank 0 only (the others wait in the caller's collective): checksums (those whose checksum the
 // manifest does not carry yet) and fsyncs the files of the staging directory, writes the manifest,
 // publishes the directory as ckpt-<step>, points `latest` at it and removes the oldest complete
-// checkpoints beyond `keep`. Returns "" or the reason it failed.
+// checkpoints beyond `keep`. With `retired`, those are only renamed to hidden names, which no
+// restart takes and begin_checkpoint sweeps away like staging directories, and listed there for
+// the caller to remove off the run's critical path (removing a state file of GBs takes ext4
+// tenths of a second). Returns "" or the reason it failed.
 std::string publish_checkpoint(const std::string& staging, const std::string& dir,
-                               CheckpointManifest manifest, int keep);
+                               CheckpointManifest manifest, int keep,
+                               std::vector<std::string>* retired = nullptr);
 
 // Local. The checkpoint directory that `path` names: a checkpoint directory itself (it holds a
 // MANIFEST), or DIR/latest of a checkpoint root DIR. Then verifies it: every file of the

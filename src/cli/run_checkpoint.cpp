@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <sstream>
+#include <system_error>
 
 #include "cli/cli_support.hpp"
 #include "cli/stop_signals.hpp"
@@ -309,9 +310,18 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 }  // namespace
 
+Checkpointer::~Checkpointer() {
+  finish_pruning();
+}
+
+void Checkpointer::finish_pruning() {
+  if (pruner_.joinable()) pruner_.join();
+}
+
 void Checkpointer::write() {
   const Step step = simulation_.step();
   if (step == last_written_) return;
+  finish_pruning();  // the retired checkpoints' names are a staging directory's
   // Phases (seconds, rank 0's clock), printed so that a slow checkpoint says where time goes.
   double flush_s = 0, blocks_s = 0, state_s = 0, publish_s = 0;
   auto start = std::chrono::steady_clock::now();
@@ -371,7 +381,17 @@ io::CheckpointManifest Checkpointer::publish(const std::string& staging, Step st
         manifest.files.back().checksum =
             io::copy_file_synced(output_->partial_file(), staging + "/output.h5");
       }
-      problem = io::publish_checkpoint(staging, options_.dir, manifest, options_.keep);
+      std::vector<std::string> retired;
+      problem = io::publish_checkpoint(staging, options_.dir, manifest, options_.keep, &retired);
+      auto remove = [](const std::vector<std::string>& paths) {
+        std::error_code ec;
+        for (const std::string& path : paths) std::filesystem::remove_all(path, ec);
+      };
+      try {
+        if (!retired.empty()) pruner_ = std::thread(remove, retired);
+      } catch (const std::system_error&) {
+        remove(retired);  // no thread to spare: removed here, as before
+      }
     } catch (const UserError& e) {
       problem = e.what();
     }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "comm/context.hpp"
@@ -82,6 +83,10 @@ class Checkpointer {
   void write();
   // The stop signal the run ended on, or 0.
   int stopped_by() const { return stopped_by_; }
+  // Waits for the removal of checkpoints beyond --keep-checkpoints (see publish).
+  ~Checkpointer();
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
 
  private:
   comm::Context& context_;
@@ -95,6 +100,8 @@ class Checkpointer {
   // (every rank learns whether it failed).
   io::CheckpointManifest publish(const std::string& staging, Step step,
                                  const std::string& network_hash, const io::ChunkHashes& hashed);
+  // Rank 0: waits for the thread that removes the checkpoints the last publish retired.
+  void finish_pruning();
 
   static constexpr std::uint64_t kSignalIntervals = 8;
   std::uint64_t intervals_ = 0;
@@ -105,6 +112,7 @@ class Checkpointer {
   Step last_written_ = -1;
   int stopped_by_ = 0;
   bool talk_ = false;
+  std::thread pruner_;  // rank 0: removes retired checkpoints while the run goes on
 };
 
 }  // namespace spikeweave::cli

@@ -137,16 +137,27 @@ def main():
             problems.append(f"kept {kept}")
         if os.readlink(os.path.join(d, "A", "latest")) != os.path.basename(newest):
             problems.append("latest does not name the newest checkpoint")
+        # Pruned checkpoints are renamed to hidden .ckpt-<step>.old names and removed on a thread
+        # that the run waits for before it exits: none is left.
+        hidden = [x for x in os.listdir(os.path.join(d, "A")) if x.startswith(".")]
+        if hidden:
+            problems.append(f"left after the run: {hidden}")
 
         # A restart from an earlier checkpoint into a directory that holds later ones: the
         # oldest by step go, never the one just published (which `latest` names).
         shutil.copytree(os.path.join(d, "A"), os.path.join(d, "P"), symlinks=True)
+        # ... and a retired checkpoint that a run killed while removing it left behind: the next
+        # checkpoint sweeps it away, and no pruning or restart counts it.
+        retired = os.path.join(d, "P", ".ckpt-000000000500.old")
+        shutil.copytree(os.path.join(d, good), retired)
         must(run(["run", "--restart", os.path.join("P", "ckpt-000000001000"), "-q", "-o", "p.h5",
                   "--checkpoint-dir", "P", "--checkpoint-every-ms", "120", "--keep-checkpoints",
                   "2", "--set", "simulation.t_stop_ms=130"], cwd=d), "restart into P")
         kept = sorted(x for x in os.listdir(os.path.join(d, "P")) if x.startswith("ckpt-"))
         if kept != ["ckpt-000000001200", "ckpt-000000002000"]:
             problems.append(f"pruning by step after a restart into the same directory kept {kept}")
+        if os.path.exists(retired):
+            problems.append("a retired checkpoint left by an earlier run was not removed")
         if os.readlink(os.path.join(d, "P", "latest")) != "ckpt-000000001200":
             problems.append(f"latest names {os.readlink(os.path.join(d, 'P', 'latest'))}")
 
