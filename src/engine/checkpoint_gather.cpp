@@ -59,17 +59,6 @@ bool contiguous(const std::vector<io::RowRange>& ranges, std::size_t a, std::siz
   return true;
 }
 
-// The rows of the largest tile (a buffer's length).
-std::uint64_t largest_tile(const StateKeys& keys, const TileVisit& visit) {
-  std::uint64_t largest = 0;
-  for (std::size_t k = 0; k < visit.tiles(); ++k) {
-    const std::size_t a = visit.first_owner(k), b = visit.first_owner(k + 1);
-    const std::uint64_t end = b < keys.starts.size() ? keys.starts[b] : keys.size();
-    if (a < keys.starts.size()) largest = std::max(largest, end - keys.starts[a]);
-  }
-  return largest;
-}
-
 // Tiles first, first + stride, ... of the gather, on the calling thread.
 template <class T>
 void gather_tiles(const StateKeys& keys, const std::vector<io::RowRange>& ranges,
@@ -87,7 +76,7 @@ void gather_tiles(const StateKeys& keys, const std::vector<io::RowRange>& ranges
             : nullptr;
     if (reinterpret_cast<std::uintptr_t>(mapped.get()) % alignof(T) != 0) mapped.reset();
     if (!mapped) {
-      if (buffer.empty()) buffer.resize(largest_tile(keys, visit));
+      if (buffer.empty()) buffer.resize(largest_tile_entries(keys, kGatherOwnersPerTile));
       read_tile(keys, ranges, file, a, b, buffer.data());
     }
     visit.seek(k);

@@ -60,9 +60,9 @@ std::uint64_t tile_start(const StateKeys& keys, const TileVisit& visit, std::siz
 }
 }  // namespace
 
-std::uint64_t largest_tile_entries(const StateKeys& keys) {
+std::uint64_t largest_tile_entries(const StateKeys& keys, std::size_t owners_per_tile) {
   if (!keys.segmented()) return 0;
-  const TileVisit visit(keys, true);
+  const TileVisit visit(keys, true, owners_per_tile);
   std::uint64_t largest = 0;
   for (std::size_t k = 0; k < visit.tiles(); ++k)
     largest = std::max(largest, tile_start(keys, visit, k + 1) - tile_start(keys, visit, k));

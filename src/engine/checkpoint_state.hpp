@@ -148,9 +148,10 @@ class TileVisit {
   std::vector<std::uint64_t> next_, cursor_;
 };
 
-// Entries of the largest tile of a segmented key set (a placement lane's piece: see TileScatter),
-// or 0 for other key sets.
-std::uint64_t largest_tile_entries(const StateKeys& keys);
+// Entries of the largest tile of `owners_per_tile` owners of a segmented key set (a placement
+// lane's piece: see TileScatter; a restore's tile buffer: gather_stored), or 0 for other key sets.
+std::uint64_t largest_tile_entries(const StateKeys& keys,
+                                   std::size_t owners_per_tile = kOwnersPerTile);
 
 // Calls f(local entry i, stored position j) for every entry of `keys` (see TileVisit).
 template <class F>
