@@ -494,7 +494,8 @@ void Simulation::restore_state(StateReader& r, Step step) {
   try {
     restore_neurons(r);
   } catch (...) {
-    checkpoint_keys_thread_.thread.join();
+    // A thread runs only if some keys were missing; its own failure counts less than this one.
+    if (checkpoint_keys_thread_.thread.joinable()) checkpoint_keys_thread_.thread.join();
     throw;
   }
   await_checkpoint_keys();

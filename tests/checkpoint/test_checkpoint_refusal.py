@@ -197,6 +197,25 @@ def main():
         p = run(["run", "--restart", foreign, "-q", "-o", "x.h5"], cwd=d)
         problems += expect_refusal(p, "layout version 99")
 
+        # A consistent checkpoint whose neuron state does not fit the network (an input-ring entry
+        # for a port no population has): refused with the reader's own message, not an error of
+        # the synapse-keys thread's bookkeeping around it.
+        misfit = os.path.join(d, "misfit")
+        shutil.copytree(os.path.join(d, newest), misfit)
+        with h5py.File(os.path.join(misfit, "state.h5"), "r+") as f:
+            rings = []
+            f.visititems(lambda name, obj: rings.append(name)
+                         if name.endswith("/ring/keys") and obj.shape[0] > 0 else None)
+            if not rings:
+                problems.append("no input-ring entries in the checkpoint")
+            else:
+                keys = f[rings[0]]
+                keys[0, 1] = 7  # (gid, port, arrival step)
+        rewrite_manifest(misfit)
+        p = run(["run", "--restart", misfit, "-q", "-o", "x.h5"], cwd=d)
+        problems += expect_refusal(p, "ring", "a port or neuron that takes no input")
+        shutil.rmtree(misfit)
+
         # Another network's TOML beside --restart.
         other = os.path.join(d, "other.toml")
         open(other, "w").write(network("stdp_pair").replace("indegree = 30", "indegree = 31"))
