@@ -104,14 +104,21 @@ class TileVisit {
   // Moves each run's cursor to its first entry of tile k (owners increase within a run), so
   // that tiles may be visited out of order, or shared out among several TileVisits (one per
   // thread): each owner's positions are counted by the one visit that visits its tile.
+  // Forward from the cursors (a later tile than they are at), the search gallops from each
+  // cursor: a thread of a restore's placement skips the other thread's tile (a few hundred
+  // entries of each run, a few lines) instead of a binary search over the whole run (11 % of the
+  // placement's samples at scale 4).
   void seek(std::size_t k) {
     if (!tiled_) return;
     const std::uint32_t* owner = keys_.owner_of.data();
-    const std::uint64_t first = first_owner(k);
+    const auto first = static_cast<std::uint32_t>(first_owner(k));
+    const bool forward = k >= cursor_tile_;
     for (std::size_t r = 0; r < cursor_.size(); ++r) {
-      cursor_[r] = static_cast<std::uint64_t>(
-          std::lower_bound(owner + keys_.runs[r], owner + keys_.runs[r + 1], first) - owner);
+      const std::uint32_t* end = owner + keys_.runs[r + 1];
+      const std::uint32_t* from = owner + (forward ? cursor_[r] : keys_.runs[r]);
+      cursor_[r] = static_cast<std::uint64_t>(galloping_lower_bound(from, end, first) - owner);
     }
+    cursor_tile_ = k;
   }
   std::size_t tiles() const { return (keys_.owners.size() + per_tile_ - 1) / per_tile_; }
   std::size_t owners_per_tile() const { return per_tile_; }
@@ -121,6 +128,62 @@ class TileVisit {
 
   template <class F>
   void visit(std::size_t k, F&& f) {
+    visit(k, f, [](std::size_t) {});
+  }
+
+  // As visit(k, f), and asks for the start of each run's entries in the tile a few runs before
+  // they are visited: its owners and its values in `entries` (the entry-ordered side, read or
+  // written). A tile visits each run for a few hundred entries only (2,048 of 36,000
+  // owners, a quarter of them a source's targets: 250 entries), so every run's start missed the
+  // cache twice where the hardware prefetchers had not yet caught on; asked for 4 runs ahead,
+  // the restore's placement took 20 % less (0.37-0.38 s against 0.48 s, 324 M weights, two
+  // threads, a model of it on the AMD VM).
+  template <class T, class F>
+  void visit_prefetching(std::size_t k, const T* entries, F&& f) {
+    if (!tiled_) {
+      visit(k, f);
+      return;
+    }
+    constexpr std::size_t kRunsAhead = 4, kMaxLines = 16, kLineBytes = 64;
+    const std::size_t first = first_owner(k), end = first_owner(k + 1);
+    const std::uint64_t tile_entries =
+        (end < keys_.starts.size() ? keys_.starts[end] : keys_.size()) - keys_.starts[first];
+    // Lines of a run's start to ask for: an average run of the tile, at most kMaxLines.
+    const std::uint64_t average = tile_entries / std::max<std::size_t>(cursor_.size(), 1) + 1;
+    const std::size_t owner_lines = static_cast<std::size_t>(
+        std::min<std::uint64_t>(kMaxLines, (average * sizeof(std::uint32_t)) / kLineBytes + 1));
+    const std::size_t entry_lines = static_cast<std::size_t>(
+        std::min<std::uint64_t>(kMaxLines, (average * sizeof(T)) / kLineBytes + 1));
+    const std::uint32_t* owner = keys_.owner_of.data();
+    const char* values = reinterpret_cast<const char*>(entries);
+    visit(k, f, [&](std::size_t r) {
+      if (r + kRunsAhead >= cursor_.size()) return;
+      const std::uint64_t i = cursor_[r + kRunsAhead];
+      if (i >= keys_.runs[r + kRunsAhead + 1]) return;
+      const char* owners_at = reinterpret_cast<const char*>(owner + i);
+      const char* values_at = values + i * sizeof(T);
+      for (std::size_t line = 0; line < owner_lines; ++line)
+        prefetch(owners_at + line * kLineBytes);
+      for (std::size_t line = 0; line < entry_lines; ++line)
+        prefetch(values_at + line * kLineBytes);
+    });
+  }
+
+  // A prefetch that GCC keeps in a loop of nothing else (see kernels::StaticDeliver::prefetch).
+  static void prefetch(const void* address) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(address)));
+#elif defined(__GNUC__)
+    __builtin_prefetch(address);
+#else
+    (void)address;
+#endif
+  }
+
+ private:
+  // visit(k, f), calling before_run(r) before run r's entries of the tile are visited.
+  template <class F, class G>
+  void visit(std::size_t k, F&& f, G&& before_run) {
     const std::uint32_t* owner = keys_.owner_of.data();
     std::uint64_t* next = next_.data();
     if (!tiled_) {
@@ -134,18 +197,32 @@ class TileVisit {
     // live lines stay in cache: about 7 ns per entry on the shared VM.
     const std::uint64_t end_owner = first_owner(k + 1);
     for (std::size_t r = 0; r < cursor_.size(); ++r) {
+      before_run(r);
       std::uint64_t i = cursor_[r];
       const std::uint64_t end = keys_.runs[r + 1];
       for (; i < end && owner[i] < end_owner; ++i) f(i, next[owner[i]]++, owner[i]);
       cursor_[r] = i;
     }
+    cursor_tile_ = k + 1;
   }
 
- private:
+  // The first of [from, end) (ascending) not below `value`, searched from `from` in steps that
+  // double, then by bisection of the last step.
+  static const std::uint32_t* galloping_lower_bound(const std::uint32_t* from,
+                                                    const std::uint32_t* end, std::uint32_t value) {
+    std::size_t step = 1;
+    while (static_cast<std::size_t>(end - from) > step && from[step - 1] < value) {
+      from += step;
+      step *= 2;
+    }
+    return std::lower_bound(from, from + std::min<std::size_t>(step, end - from), value);
+  }
+
   const StateKeys& keys_;
   bool tiled_;
   std::size_t per_tile_;
   std::vector<std::uint64_t> next_, cursor_;
+  std::size_t cursor_tile_ = 0;  // the tile whose first entries the cursors are at
 };
 
 // Entries of the largest tile of `owners_per_tile` owners of a segmented key set (a placement

@@ -44,6 +44,53 @@ TEST(CheckpointOrder, TiledVisitPlacesEveryEntryAsTheEntryOrderDoes) {
   }
 }
 
+// A restore's placement shares the tiles out among threads, one TileVisit each (tiles t, t + n,
+// ...), and seek() moves the cursors forward by a galloping search from where they are (or
+// from the runs' starts, backwards): every order must give the entry-order positions.
+std::vector<std::size_t> positions_visiting(const StateKeys& keys,
+                                            const std::vector<std::vector<std::size_t>>& orders,
+                                            bool prefetching) {
+  std::vector<std::size_t> at(keys.size(), ~std::size_t{0});
+  const std::vector<float> entries(keys.size(), 0.0f);
+  for (const std::vector<std::size_t>& order : orders) {
+    TileVisit visit(keys, true);
+    for (const std::size_t k : order) {
+      visit.seek(k);
+      auto record = [&](std::uint64_t i, std::uint64_t j, std::uint32_t) { at[i] = j; };
+      if (prefetching) {
+        visit.visit_prefetching(k, entries.data(), record);
+      } else {
+        visit.visit(k, record);
+      }
+    }
+  }
+  return at;
+}
+
+TEST(CheckpointOrder, TilesVisitedInAnyOrderPlaceEveryEntryAsTheEntryOrderDoes) {
+  for (const std::size_t owners : {kOwnersPerTile + 1, 5 * kOwnersPerTile + 7}) {
+    for (const std::size_t rows : {std::size_t{1}, std::size_t{3}, std::size_t{40}}) {
+      const StateKeys keys = projection_like(owners, rows, static_cast<unsigned>(owners + rows));
+      StateKeys plain = keys;
+      plain.runs.clear();
+      const std::vector<std::size_t> expected = positions(plain);
+      const std::size_t tiles = TileVisit(keys, true).tiles();
+      std::vector<std::size_t> even, odd, backwards, skipping;
+      for (std::size_t k = 0; k < tiles; ++k) (k % 2 == 0 ? even : odd).push_back(k);
+      for (std::size_t k = tiles; k-- > 0;) backwards.push_back(k);
+      skipping = {tiles - 1, 0};  // the last tile, then back to the first
+      for (std::size_t k = 1; k + 1 < tiles; ++k) skipping.push_back(k);
+      for (const bool prefetching : {false, true}) {
+        const std::string what = std::to_string(owners) + " owners, " + std::to_string(rows) +
+                                 " rows" + (prefetching ? ", prefetching" : "");
+        EXPECT_EQ(positions_visiting(keys, {even, odd}, prefetching), expected) << what;
+        EXPECT_EQ(positions_visiting(keys, {backwards}, prefetching), expected) << what;
+        EXPECT_EQ(positions_visiting(keys, {skipping}, prefetching), expected) << what;
+      }
+    }
+  }
+}
+
 // scatter_stored into a buffer that begins `shift` values after a line boundary, with guards.
 template <class T>
 std::vector<T> combined_scatter(const StateKeys& keys, const std::vector<T>& in,
