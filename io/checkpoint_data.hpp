@@ -218,6 +218,16 @@ class CheckpointSource {
   // given; float32 values come in `singles`.
   virtual CheckpointBlock read_ranges(const std::string& name,
                                       const std::vector<RowRange>& ranges) = 0;
+  // Rows [range.first, range.first + range.count) of block `name`'s values straight into `out`
+  // (range.count x width values of 8 bytes: int64 if `integer`, else double), where the block has
+  // values of that kind and width within its rows; false, nothing read, otherwise. For a reader
+  // whose entries lie in the file in its own order: no block in between (a fresh buffer of a
+  // post-synaptic history cost 0.08 s of faults at scale 4 on the shared VM).
+  virtual bool read_range_into(const std::string& name, RowRange range, std::size_t width,
+                               bool integer, void* out) {
+    (void)name, (void)range, (void)width, (void)integer, (void)out;
+    return false;
+  }
   // The values of block `name` as raw rows of the file (see RawValueRows), or null where they
   // are stored otherwise (then read_ranges). A missing block is a FileError.
   virtual std::unique_ptr<RawValueRows> raw_rows(const std::string& name) {

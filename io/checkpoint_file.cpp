@@ -475,6 +475,24 @@ class Hdf5CheckpointSource final : public CheckpointSource {
     if (owners.size() != counts.size()) throw FileError(where, set + ": owners and counts differ");
   }
 
+  bool read_range_into(const std::string& name, RowRange range, std::size_t width, bool integer,
+                       void* out) override {
+    const std::string where = path_ + ":/" + block_path(name);
+    if (!has_block(name)) return false;
+    Handle group = open_block(name, where);
+    Handle values = dataset_handle(H5Dopen2(group, "values", H5P_DEFAULT), where + "/values");
+    hsize_t dims[2];
+    dims_of(values, dims, where + "/values");
+    Handle type = type_handle(H5Dget_type(values), where);
+    if (dims[1] != width || range.first + range.count > dims[0] ||
+        (H5Tget_class(type) == H5T_INTEGER) != integer) {
+      return false;
+    }
+    read_rows_into(values, integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, range.first, range.count,
+                   width, out, where + "/values");
+    return true;
+  }
+
   CheckpointBlock read_ranges(const std::string& name,
                               const std::vector<RowRange>& ranges) override {
     const std::string where = path_ + ":/" + block_path(name);

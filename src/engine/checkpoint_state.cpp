@@ -279,6 +279,18 @@ const std::vector<io::RowRange>& StateReader::segment_ranges(const std::string& 
   return cached->second;
 }
 
+std::optional<io::RowRange> StateReader::rows_in_order(const StateKeys& keys) const {
+  if (keys.set.empty() || keys.size() == 0) return std::nullopt;
+  const auto found = placements_.find(keys.set);
+  if (found == placements_.end()) return std::nullopt;
+  const Placement& p = found->second;
+  if (p.local.size() != keys.size() || p.rows.size() != keys.size()) return std::nullopt;
+  for (std::size_t j = 0; j < p.local.size(); ++j) {
+    if (p.local[j] != j || p.rows[j] != p.rows[0] + j) return std::nullopt;
+  }
+  return io::RowRange{p.rows[0], p.rows.size()};
+}
+
 io::CheckpointBlock StateReader::aligned(const std::string& name, const StateKeys& keys) {
   if (keys.segmented()) throw InternalError(name + ": a segmented key set read as keyed entries");
   const auto cached = keys.set.empty() ? placements_.end() : placements_.find(keys.set);

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <type_traits>
@@ -422,6 +423,7 @@ class StateReader {
     if constexpr (kRank == 1) {
       if (keys.segmented() && gather(name, keys, view)) return;
     }
+    if (!keys.segmented() && read_in_place(name, keys, view)) return;
     const io::CheckpointBlock b = keys.segmented() ? segmented(name, keys) : aligned(name, keys);
     const int width = kRank == 2 ? static_cast<int>(view.extent(1)) : 1;
     if (b.value_width != width || b.integer != std::is_integral_v<T> ||
@@ -463,6 +465,33 @@ class StateReader {
           }
         },
         false);
+  }
+  // The rows of the keys' entries in the file as one range, if a block of their key set was read
+  // already and found them there in the keys' order (a restart onto the decomposition that
+  // wrote the checkpoint); else none.
+  std::optional<io::RowRange> rows_in_order(const StateKeys& keys) const;
+  // Restores a View of int64 or double values (row-major if 2-D) whose entries lie in the file
+  // in its own order (rows_in_order) by reading them straight into it; false (nothing done)
+  // otherwise or where the block holds other values: then `aligned`.
+  template <class V>
+  bool read_in_place(const std::string& name, const StateKeys& keys, const V& view) {
+    using T = typename V::non_const_value_type;
+    constexpr bool kInteger = std::is_same_v<T, std::int64_t>;
+    constexpr bool kRowMajor =
+        V::rank == 1 || std::is_same_v<typename V::array_layout, Kokkos::LayoutRight>;
+    if constexpr ((kInteger || std::is_same_v<T, double>)&&kRowMajor && V::rank <= 2) {
+      const std::optional<io::RowRange> range = rows_in_order(keys);
+      if (!range || view.extent(0) != keys.size()) return false;
+      auto host = Kokkos::create_mirror_view(view);
+      if (!host.span_is_contiguous()) return false;
+      const std::size_t width = V::rank == 2 ? view.extent(1) : 1;
+      if (!source_.read_range_into(name, *range, width, kInteger, host.data())) return false;
+      Kokkos::deep_copy(view, host);
+      return true;
+    } else {
+      (void)name, (void)keys, (void)view;
+      return false;
+    }
   }
   // The values of a block of a segmented key set, in the keys' stored order: each owner's
   // entries found through the file's owners and counts (read once per key set).
