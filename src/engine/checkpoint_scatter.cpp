@@ -91,7 +91,7 @@ void TileScatter<T>::tile(std::size_t k, T* out) {
   const std::size_t base =
       static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(out) / sizeof(T) - first_stored) %
       kValues;
-  visit_.visit(k, [&](std::uint64_t i, std::uint64_t j, std::uint32_t o) {
+  visit_.visit_prefetching(k, in, [&](std::uint64_t i, std::uint64_t j, std::uint32_t o) {
     T* line = lines[o - first_owner].v;
     const std::size_t slot = static_cast<std::size_t>(j + base) % kValues;
     line[slot] = in[i];
