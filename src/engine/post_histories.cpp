@@ -79,11 +79,12 @@ void PostHistories::restore_state(StateReader& r,
     r.get(prefix + "stamp", keys, h.stamp);
     r.get(prefix + "count", keys, h.count);
     r.get(prefix + "recent", keys, h.recent);
-    for (int c = 0; c < h.channels; ++c) {
-      kernels::View<double**> channel("post_trace_channel", h.trace.extent(1), h.trace.extent(2));
-      r.get(prefix + "trace_" + std::to_string(c), keys, channel);
-      Kokkos::deep_copy(Kokkos::subview(h.trace, c, Kokkos::ALL, Kokkos::ALL), channel);
-    }
+    // Each channel straight into its part of the traces (read in place where the file holds
+    // it in this rank's order): a channel-sized buffer in between cost 0.1 s of page faults at
+    // scale 8 on the shared VM.
+    for (int c = 0; c < h.channels; ++c)
+      r.get(prefix + "trace_" + std::to_string(c), keys,
+            Kokkos::subview(h.trace, c, Kokkos::ALL, Kokkos::ALL));
   }
 }
 
