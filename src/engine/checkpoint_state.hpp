@@ -160,13 +160,18 @@ class TileVisit {
     visit(k, f, [&](std::size_t r) {
       if (r + kRunsAhead >= cursor_.size()) return;
       const std::uint64_t i = cursor_[r + kRunsAhead];
-      if (i >= keys_.runs[r + kRunsAhead + 1]) return;
+      const std::uint64_t run_end = keys_.runs[r + kRunsAhead + 1];
+      if (i >= run_end) return;
+      // Within the run: no address past its entries (nor the arrays' ends).
+      const std::uint64_t left = run_end - i;
       const char* owners_at = reinterpret_cast<const char*>(owner + i);
       const char* values_at = values + i * sizeof(T);
-      for (std::size_t line = 0; line < owner_lines; ++line)
-        prefetch(owners_at + line * kLineBytes);
-      for (std::size_t line = 0; line < entry_lines; ++line)
-        prefetch(values_at + line * kLineBytes);
+      const std::size_t n_owner = static_cast<std::size_t>(std::min<std::uint64_t>(
+          owner_lines, (left * sizeof(std::uint32_t) + kLineBytes - 1) / kLineBytes));
+      const std::size_t n_entry = static_cast<std::size_t>(
+          std::min<std::uint64_t>(entry_lines, (left * sizeof(T) + kLineBytes - 1) / kLineBytes));
+      for (std::size_t line = 0; line < n_owner; ++line) prefetch(owners_at + line * kLineBytes);
+      for (std::size_t line = 0; line < n_entry; ++line) prefetch(values_at + line * kLineBytes);
     });
   }
 
@@ -479,7 +484,9 @@ class StateReader {
     constexpr bool kInteger = std::is_same_v<T, std::int64_t>;
     constexpr bool kRowMajor =
         V::rank == 1 || std::is_same_v<typename V::array_layout, Kokkos::LayoutRight>;
-    if constexpr ((kInteger || std::is_same_v<T, double>)&&kRowMajor && V::rank <= 2) {
+    constexpr bool kEightBytes = kInteger || std::is_same_v<T, double>;
+    constexpr bool kReadable = kEightBytes && kRowMajor;
+    if constexpr (kReadable && V::rank <= 2) {
       const std::optional<io::RowRange> range = rows_in_order(keys);
       if (!range || view.extent(0) != keys.size()) return false;
       auto host = Kokkos::create_mirror_view(view);
