@@ -12,6 +12,7 @@
 #include "engine/simulation.hpp"
 #include "io/checkpoint_raw_file.hpp"
 #include "io/piece_pipeline.hpp"
+#include "partition/partition.hpp"
 
 namespace spikeweave::engine {
 namespace {
@@ -178,21 +179,16 @@ void save_ring(StateWriter& w, NeuronGroup& g, Step step) {
   w.put_block(std::move(b));
 }
 
-void restore_ring(StateReader& r, NeuronGroup& g) {
-  // The local index of each of the group's gids, by gid (a population's gids are a range: a
-  // vector, not a hash map, whose two lookups per entry took 0.1 s of a scale 8 restore).
-  constexpr std::size_t kNotLocal = ~std::size_t{0};
-  const std::vector<std::uint64_t>& gids = g.gids();
-  const std::uint64_t first = gids.empty() ? 0 : *std::min_element(gids.begin(), gids.end());
-  const std::uint64_t last = gids.empty() ? 0 : *std::max_element(gids.begin(), gids.end());
-  std::vector<std::size_t> local(gids.empty() ? 0 : last - first + 1, kNotLocal);
-  for (std::size_t i = 0; i < gids.size(); ++i) local[gids[i] - first] = i;
-  auto local_index = [&](std::uint64_t gid) {
-    return gid >= first && gid - first < local.size() ? local[gid - first] : kNotLocal;
+void restore_ring(StateReader& r, NeuronGroup& g, const partition::Partition& partition, int rank) {
+  // This rank's neurons of the population and their local indices, by the partition's arithmetic
+  // (a hash map of the gids, looked up twice per entry, took 0.1 s of a scale 8 restore).
+  const Gid first = g.spec().first_gid, end = first + g.spec().size;
+  auto mine = [&](Gid gid) {
+    return gid >= first && gid < end && partition::owner(partition, gid) == rank;
   };
   const io::CheckpointBlock b =
       r.source().read("population/" + g.spec().name + "/ring",
-                      [&](const std::uint64_t* key) { return local_index(key[0]) != kNotLocal; });
+                      [&](const std::uint64_t* key) { return mine(key[0]); });
   auto ring = Kokkos::create_mirror_view(g.ring());
   Kokkos::deep_copy(ring, 0);
   const Step slots = static_cast<Step>(ring.extent(1));
@@ -201,8 +197,8 @@ void restore_ring(StateReader& r, NeuronGroup& g) {
     if (key[1] >= ring.extent(0) || slots == 0) {
       throw FileError(b.name, "an input-ring entry for a port or neuron that takes no input");
     }
-    ring(key[1], static_cast<std::size_t>(static_cast<Step>(key[2]) % slots), local_index(key[0])) =
-        b.ints[e];
+    ring(key[1], static_cast<std::size_t>(static_cast<Step>(key[2]) % slots),
+         partition::local_index(partition, key[0], first)) = b.ints[e];
   }
   Kokkos::deep_copy(g.ring(), ring);
 }
@@ -289,16 +285,23 @@ const std::vector<io::RowRange>& StateReader::segment_ranges(const std::string& 
 }
 
 std::optional<io::RowRange> StateReader::rows_in_order(const StateKeys& keys) const {
-  if (keys.set.empty() || keys.size() == 0) return std::nullopt;
+  if (keys.set.empty()) return std::nullopt;
   const auto found = placements_.find(keys.set);
-  if (found == placements_.end()) return std::nullopt;
-  const Placement& p = found->second;
-  if (p.local.size() != keys.size() || p.rows.size() != keys.size()) return std::nullopt;
-  for (std::size_t j = 0; j < p.local.size(); ++j) {
-    if (p.local[j] != j || p.rows[j] != p.rows[0] + j) return std::nullopt;
-  }
-  return io::RowRange{p.rows[0], p.rows.size()};
+  if (found == placements_.end() || found->second.local.size() != keys.size()) return std::nullopt;
+  return found->second.in_order;
 }
+
+namespace {
+// The rows as one range if they are consecutive and in local order, else none.
+std::optional<io::RowRange> consecutive_in_order(const std::vector<std::uint64_t>& rows,
+                                                 const std::vector<std::size_t>& local) {
+  if (rows.empty() || rows.size() != local.size()) return std::nullopt;
+  for (std::size_t j = 0; j < local.size(); ++j) {
+    if (local[j] != j || rows[j] != rows[0] + j) return std::nullopt;
+  }
+  return io::RowRange{rows[0], rows.size()};
+}
+}  // namespace
 
 io::CheckpointBlock StateReader::aligned(const std::string& name, const StateKeys& keys) {
   if (keys.segmented()) throw InternalError(name + ": a segmented key set read as keyed entries");
@@ -346,6 +349,7 @@ io::CheckpointBlock StateReader::aligned(const std::string& name, const StateKey
       }
     }
     local = placement.local;
+    placement.in_order = consecutive_in_order(placement.rows, placement.local);
     if (!keys.set.empty()) placements_[keys.set] = std::move(placement);
   }
   // Entries that come in this rank's order, one per key (a restart onto the decomposition that
@@ -499,7 +503,7 @@ void Simulation::restore_neurons(StateReader& r) {
         r.get(name, keys, v.real);
       }
     });
-    if (g->model().receives_input()) restore_ring(r, *g);
+    if (g->model().receives_input()) restore_ring(r, *g, partition_, context_.rank());
   }
   histories_.restore_state(r, groups_);
   rates_.restore_state(r, groups_);

@@ -19,6 +19,7 @@
 
 #include "core/errors.hpp"
 #include "io/checkpoint_data.hpp"
+#include "kernels/prefetch.hpp"
 
 namespace spikeweave::engine {
 
@@ -170,20 +171,11 @@ class TileVisit {
           owner_lines, (left * sizeof(std::uint32_t) + kLineBytes - 1) / kLineBytes));
       const std::size_t n_entry = static_cast<std::size_t>(
           std::min<std::uint64_t>(entry_lines, (left * sizeof(T) + kLineBytes - 1) / kLineBytes));
-      for (std::size_t line = 0; line < n_owner; ++line) prefetch(owners_at + line * kLineBytes);
-      for (std::size_t line = 0; line < n_entry; ++line) prefetch(values_at + line * kLineBytes);
+      for (std::size_t line = 0; line < n_owner; ++line)
+        kernels::prefetch_line(owners_at + line * kLineBytes);
+      for (std::size_t line = 0; line < n_entry; ++line)
+        kernels::prefetch_line(values_at + line * kLineBytes);
     });
-  }
-
-  // A prefetch that GCC keeps in a loop of nothing else (see kernels::StaticDeliver::prefetch).
-  static void prefetch(const void* address) {
-#if defined(__x86_64__) && defined(__GNUC__)
-    asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(address)));
-#elif defined(__GNUC__)
-    __builtin_prefetch(address);
-#else
-    (void)address;
-#endif
   }
 
  private:
@@ -454,6 +446,8 @@ class StateReader {
   struct Placement {
     std::vector<std::uint64_t> rows;
     std::vector<std::size_t> local;
+    // The rows as one range when they are consecutive and in local order (see rows_in_order).
+    std::optional<io::RowRange> in_order;
   };
   // host(i, c) = in[j * width + c] for local entry i stored at j (see StateKeys).
   template <class U, class H>

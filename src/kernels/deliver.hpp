@@ -5,6 +5,7 @@
 // source's receive slot (comm/spike.hpp), so its row's segments (or synapses) are one load from
 // the slot table (DeviceSynapses::slot_segment): no search.
 #include "comm/spike.hpp"
+#include "kernels/prefetch.hpp"
 #include "kernels/views.hpp"
 
 namespace spikeweave::kernels {
@@ -236,20 +237,8 @@ struct StaticDeliver {
   // Host delivery runs as a one-part HostDeliver (below): group prefetching over the spikes.
   static constexpr int kGroup = 32;
 
-  // GCC deletes a loop whose only effect is __builtin_prefetch (it counts as no side effect, and
-  // C++ loops are taken to terminate): the slot prefetches of a fused HostDeliver and the
-  // target prefetches of prefetch_targets were compiled away. On x86 the prefetch is a volatile asm
-  // statement, which is kept.
-  KOKKOS_INLINE_FUNCTION static void prefetch(const void* address) {
-#if !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__) && defined(__x86_64__) && \
-    defined(__GNUC__)
-    asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(address)));
-#elif !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__) && defined(__GNUC__)
-    __builtin_prefetch(address);
-#else
-    (void)address;
-#endif
-  }
+  // See kernels::prefetch_line (kept by GCC in a loop of nothing else).
+  KOKKOS_INLINE_FUNCTION static void prefetch(const void* address) { prefetch_line(address); }
 
   // Scratch of order_by_lag (host backends only).
   View<std::uint64_t*> by_lag;
