@@ -138,9 +138,9 @@ class DryRunContext final : public Context {
                  std::vector<std::uint64_t>& recv, std::vector<int>& recv_counts,
                  bool this_rank_failed) override;
   void request_sources(const std::vector<std::uint64_t>& gids,
-                       const std::vector<std::uint64_t>& keys, const std::vector<int>& counts,
+                       const std::vector<std::uint32_t>& keys, const std::vector<int>& counts,
                        std::vector<std::uint64_t>& asked_gids,
-                       std::vector<std::uint64_t>& asked_keys,
+                       std::vector<std::uint32_t>& asked_keys,
                        std::vector<int>& asked_counts) override;
   bool exchange_spikes(const std::vector<std::uint64_t>& send, const std::vector<int>& send_counts,
                        std::vector<std::uint64_t>& recv, std::vector<int>& recv_counts,
@@ -174,11 +174,11 @@ class DryRunContext final : public Context {
 
  private:
   void draw_requests_to_this_rank(const std::vector<std::uint64_t>& send,
-                                  const std::vector<std::uint64_t>& keys,
+                                  const std::vector<std::uint32_t>& keys,
                                   const std::vector<int>& send_counts,
                                   const std::vector<std::uint64_t>& needed,
                                   std::vector<std::uint64_t>& recv,
-                                  std::vector<std::uint64_t>& recv_keys,
+                                  std::vector<std::uint32_t>& recv_keys,
                                   std::vector<int>& recv_counts);
   void fabricate_spikes(const std::vector<std::uint64_t>& send, const std::vector<int>& send_counts,
                         std::vector<std::uint64_t>& recv, std::vector<int>& recv_counts);

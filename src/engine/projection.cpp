@@ -51,12 +51,6 @@ void Projection::bind_receive_slots(const Gid* slot_sources, std::uint64_t slots
   use_slot_rows(slot_row);
 }
 
-std::vector<Gid> Projection::source_gids(Gid source_first_gid) const {
-  std::vector<Gid> gids(tables_.rows());
-  for (std::size_t r = 0; r < gids.size(); ++r) gids[r] = source_first_gid + tables_.row_source(r);
-  return gids;
-}
-
 std::vector<double> Projection::weights(const std::vector<std::uint64_t>& synapses) const {
   std::vector<double> values;
   values.reserve(synapses.size());

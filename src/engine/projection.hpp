@@ -90,8 +90,6 @@ class Projection {
   std::uint64_t synapses() const { return tables_.synapses; }
   virtual std::uint64_t bytes() const { return tables_.bytes(); }
   const network::SynapseTables& host_tables() const { return tables_; }
-  // Source gids with at least one synapse here.
-  std::vector<Gid> source_gids(Gid source_first_gid) const;
   // Bytes of the slot table (slot -> row; static projections keep slot -> segments instead, the
   // same 4 bytes per slot): routing, beside the synapse tables.
   std::uint64_t slot_row_bytes() const { return slot_row_bytes_; }

@@ -7,20 +7,27 @@
 
 namespace spikeweave::engine {
 
-SpikeExchange::SpikeExchange(comm::Context& context, const partition::Partition& partition,
-                             const std::vector<std::vector<Gid>>& local_gids,
-                             const std::vector<Gid>& population_first_gid,
-                             const std::vector<Gid>& needed_sources)
-    : context_(context) {
-  const int ranks = context.size();
-  require_invariant(needed_sources.size() <= 0xFFFFFFFFu,
-                    "a rank's receive slots must fit in 32 bits");
+std::vector<std::uint64_t> SpikeExchange::slot_begins(const std::vector<Gid>& population_first_gid,
+                                                      const std::vector<Gid>& needed_sources) {
+  std::vector<std::uint64_t> begins;
   for (Gid first : population_first_gid) {
-    slot_begin_.push_back(static_cast<std::uint64_t>(
+    begins.push_back(static_cast<std::uint64_t>(
         std::lower_bound(needed_sources.begin(), needed_sources.end(), first) -
         needed_sources.begin()));
   }
-  slot_begin_.push_back(needed_sources.size());
+  begins.push_back(needed_sources.size());
+  return begins;
+}
+
+SpikeExchange::SpikeExchange(comm::Context& context, const partition::Partition& partition,
+                             const std::vector<std::vector<Gid>>& local_gids,
+                             const std::vector<Gid>& population_first_gid,
+                             std::vector<Gid> needed_sources)
+    : context_(context) {
+  const int ranks = context.size();
+  // Below kNoSlot, so that the dense table can mark the pairs without a destination.
+  require_invariant(needed_sources.size() < kNoSlot, "a rank's receive slots must fit in 32 bits");
+  slot_begin_ = slot_begins(population_first_gid, needed_sources);
   for (const auto& gids : local_gids) {
     population_offset_.push_back(flat_neurons_);
     flat_neurons_ += static_cast<std::uint32_t>(gids.size());
@@ -30,15 +37,20 @@ SpikeExchange::SpikeExchange(comm::Context& context, const partition::Partition&
   for (Gid g : needed_sources) ++counts[partition::owner(partition, g)];
   std::vector<int> cursor(ranks, 0);
   for (int r = 1; r < ranks; ++r) cursor[r] = cursor[r - 1] + counts[r - 1];
-  std::vector<std::uint64_t> gids(needed_sources.size()), keys(needed_sources.size());
+  std::vector<std::uint64_t> gids(needed_sources.size());
+  std::vector<std::uint32_t> keys(needed_sources.size());
   for (std::size_t slot = 0; slot < needed_sources.size(); ++slot) {
     const int q = partition::owner(partition, needed_sources[slot]);
     gids[cursor[q]] = needed_sources[slot];
-    keys[cursor[q]++] = slot;
+    keys[cursor[q]++] = static_cast<std::uint32_t>(slot);
   }
-  std::vector<std::uint64_t> asked_gids, asked_keys;
+  std::vector<Gid>().swap(needed_sources);
+  std::vector<std::uint64_t> asked_gids;
+  std::vector<std::uint32_t> asked_keys;
   std::vector<int> asked_counts;
   context.request_sources(gids, keys, counts, asked_gids, asked_keys, asked_counts);
+  std::vector<std::uint64_t>().swap(gids);
+  std::vector<std::uint32_t>().swap(keys);
   build_destinations(partition, population_first_gid, asked_gids, asked_keys, asked_counts);
   outgoing_.resize(ranks);
   send_counts_.assign(ranks, 0);
@@ -48,24 +60,41 @@ SpikeExchange::SpikeExchange(comm::Context& context, const partition::Partition&
 void SpikeExchange::build_destinations(const partition::Partition& partition,
                                        const std::vector<Gid>& population_first_gid,
                                        const std::vector<std::uint64_t>& asked_gids,
-                                       const std::vector<std::uint64_t>& asked_keys,
+                                       const std::vector<std::uint32_t>& asked_keys,
                                        const std::vector<int>& asked_counts) {
-  // Flat local index of each asked gid (owned here).
-  std::vector<std::uint32_t> flat(asked_gids.size());
-  for (std::size_t k = 0; k < asked_gids.size(); ++k) {
-    const Gid g = asked_gids[k];
+  // Flat local index of an asked gid (owned here), found twice rather than stored (4 bytes per
+  // pair at the build's peak).
+  const auto flat_of = [&](Gid g) {
     require_invariant(
         partition::owner(partition, g) == context_.rank() && g >= population_first_gid.front(),
         "a rank asked for a neuron this rank does not own");
     const auto pop = static_cast<std::size_t>(
         std::upper_bound(population_first_gid.begin(), population_first_gid.end(), g) -
         population_first_gid.begin() - 1);
-    flat[k] = population_offset_[pop] + static_cast<std::uint32_t>(partition::local_index(
-                                            partition, g, population_first_gid[pop]));
-    require_invariant(flat[k] < flat_neurons_, "a rank asked for a neuron this rank does not own");
+    const std::uint64_t flat =
+        population_offset_[pop] + partition::local_index(partition, g, population_first_gid[pop]);
+    require_invariant(flat < flat_neurons_, "a rank asked for a neuron this rank does not own");
+    return flat;
+  };
+  const auto ranks = static_cast<std::uint64_t>(asked_counts.size());
+  destinations_ = asked_gids.size();
+  const std::uint64_t dense_bytes = std::uint64_t{flat_neurons_} * ranks * sizeof(std::uint32_t);
+  const std::uint64_t sparse_bytes =
+      destinations_ * (sizeof(std::int32_t) + sizeof(std::uint32_t)) +
+      (std::uint64_t{flat_neurons_} + 1) * sizeof(std::uint64_t);
+  dense_ = dense_bytes <= sparse_bytes;
+  if (dense_) {
+    dense_slot_.assign(flat_neurons_ * ranks, kNoSlot);
+    std::size_t k = 0;
+    for (std::uint64_t r = 0; r < ranks; ++r) {
+      for (int c = 0; c < asked_counts[r]; ++c, ++k) {
+        dense_slot_[flat_of(asked_gids[k]) * ranks + r] = asked_keys[k];
+      }
+    }
+    return;
   }
   destination_begin_.assign(flat_neurons_ + 1, 0);
-  for (std::uint32_t f : flat) ++destination_begin_[f + 1];
+  for (Gid g : asked_gids) ++destination_begin_[flat_of(g) + 1];
   for (std::uint32_t i = 0; i < flat_neurons_; ++i) {
     destination_begin_[i + 1] += destination_begin_[i];
   }
@@ -73,11 +102,11 @@ void SpikeExchange::build_destinations(const partition::Partition& partition,
   destination_slot_.resize(asked_gids.size());
   std::vector<std::uint64_t> cursor(destination_begin_.begin(), destination_begin_.end() - 1);
   std::size_t k = 0;
-  for (std::size_t r = 0; r < asked_counts.size(); ++r) {
+  for (std::uint64_t r = 0; r < ranks; ++r) {
     for (int c = 0; c < asked_counts[r]; ++c, ++k) {
-      const std::uint64_t d = cursor[flat[k]]++;
+      const std::uint64_t d = cursor[flat_of(asked_gids[k])]++;
       destination_rank_[d] = static_cast<std::int32_t>(r);
-      destination_slot_[d] = static_cast<std::uint32_t>(asked_keys[k]);
+      destination_slot_[d] = asked_keys[k];
     }
   }
 }
@@ -86,9 +115,17 @@ void SpikeExchange::add_local_spikes(int population, std::uint64_t* words, std::
   // Neuron by neuron: what each destination receives is then increasing in its slots.
   std::sort(words, words + n);
   const std::uint32_t offset = population_offset_[static_cast<std::size_t>(population)];
+  const std::size_t ranks = outgoing_.size();
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint64_t flat = offset + comm::spike_key(words[k]);
     const int lag = comm::spike_lag(words[k]);
+    if (dense_) {
+      const std::uint32_t* slot = dense_slot_.data() + flat * ranks;
+      for (std::size_t r = 0; r < ranks; ++r) {
+        if (slot[r] != kNoSlot) outgoing_[r].push_back(comm::pack_spike(slot[r], lag));
+      }
+      continue;
+    }
     for (std::uint64_t d = destination_begin_[flat]; d < destination_begin_[flat + 1]; ++d) {
       outgoing_[static_cast<std::size_t>(destination_rank_[d])].push_back(
           comm::pack_spike(destination_slot_[d], lag));
@@ -157,7 +194,8 @@ std::vector<std::uint32_t> SpikeExchange::source_runs(int population) const {
 }
 
 std::uint64_t SpikeExchange::routing_bytes() const {
-  return destination_begin_.size() * sizeof(std::uint64_t) +
+  return dense_slot_.size() * sizeof(std::uint32_t) +
+         destination_begin_.size() * sizeof(std::uint64_t) +
          destination_rank_.size() * sizeof(std::int32_t) +
          destination_slot_.size() * sizeof(std::uint32_t) +
          slot_begin_.size() * sizeof(std::uint64_t);

@@ -15,10 +15,12 @@
 // spikes of one source come from its one owner, together and in lag order. The receiver only
 // cuts each block at the population boundaries and concatenates the pieces per population.
 //
-// Memory: per (local neuron, destination rank) pair 8 bytes (the rank and the slot, 4 + 4), per
-// local neuron 8 bytes (CSR offsets); on the receiving side 4 bytes per (projection, receive
-// slot of its source population). Before, the sender kept 4 bytes per pair and a gid (8 bytes)
-// per local neuron.
+// Memory on the sender, whichever is smaller: a dense table of one slot per (local neuron, rank),
+// 4 bytes each, kNoSlot where that rank does not need the neuron (at scale nearly every rank
+// needs every neuron: 4 bytes per pair); or per pair 8 bytes (the rank and the slot) and per
+// local neuron 8 bytes (CSR offsets). On the receiving side 4 bytes per (projection, receive
+// slot of its source population). Nothing else is kept: the build's lists (the needed sources,
+// the requests) are freed as soon as the next step holds what they said.
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -33,11 +35,16 @@ class SpikeExchange {
  public:
   // `local_gids[p]`: this rank's neurons of population p (increasing). `population_first_gid`:
   // first gid of each population (increasing). `needed_sources`: gids of all sources with a
-  // synapse on this rank (or modulating one), sorted and unique. Collective.
+  // synapse on this rank (or modulating one), sorted and unique; a source's receive slot is its
+  // position there. Collective.
   SpikeExchange(comm::Context& context, const partition::Partition& partition,
                 const std::vector<std::vector<Gid>>& local_gids,
-                const std::vector<Gid>& population_first_gid,
-                const std::vector<Gid>& needed_sources);
+                const std::vector<Gid>& population_first_gid, std::vector<Gid> needed_sources);
+
+  // The first receive slot of each population, then the number of slots: population p's
+  // sources are needed_sources[begins[p], begins[p + 1]).
+  static std::vector<std::uint64_t> slot_begins(const std::vector<Gid>& population_first_gid,
+                                                const std::vector<Gid>& needed_sources);
 
   // (first slot, slots) of population p: its sources among `needed_sources` (as passed to the
   // constructor, which does not keep them) in receive-slot order.
@@ -65,7 +72,9 @@ class SpikeExchange {
   // then its count): for rules that must see one source's spikes in order.
   std::vector<std::uint32_t> source_runs(int population) const;
 
-  std::uint64_t destinations() const { return destination_rank_.size(); }
+  std::uint64_t destinations() const { return destinations_; }
+  // Whether the sender's table is the dense one (see above).
+  bool dense_destinations() const { return dense_; }
   std::uint64_t sent_last() const { return sent_last_; }
   // Bytes of the routing tables on this rank.
   std::uint64_t routing_bytes() const;
@@ -74,7 +83,7 @@ class SpikeExchange {
   void build_destinations(const partition::Partition& partition,
                           const std::vector<Gid>& population_first_gid,
                           const std::vector<std::uint64_t>& asked_gids,
-                          const std::vector<std::uint64_t>& asked_keys,
+                          const std::vector<std::uint32_t>& asked_keys,
                           const std::vector<int>& asked_counts);
   void split_by_population();
 
@@ -82,7 +91,11 @@ class SpikeExchange {
   std::vector<std::uint64_t> slot_begin_;         // per population + 1: its first receive slot
   std::uint32_t flat_neurons_ = 0;                // this rank's neurons, all populations
   std::vector<std::uint32_t> population_offset_;  // flat local index of each population's first
-  std::vector<std::uint64_t> destination_begin_;  // CSR over flat local indices
+  static constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
+  bool dense_ = false;
+  std::uint64_t destinations_ = 0;                // (local neuron, rank) pairs
+  std::vector<std::uint32_t> dense_slot_;         // dense: flat local index x ranks + rank
+  std::vector<std::uint64_t> destination_begin_;  // sparse: CSR over flat local indices
   std::vector<std::int32_t> destination_rank_;
   std::vector<std::uint32_t> destination_slot_;       // the destination's receive slot
   std::vector<std::vector<std::uint64_t>> outgoing_;  // per destination rank

@@ -220,7 +220,8 @@ TEST(DryRun, OperationsAreAnsweredByNameNotByOrder) {
   s.ranks = 4;
   s.populations = {{"a", 0, 100, 5000.0}};
   comm::DryRunContext context(s);
-  std::vector<std::uint64_t> recv, keys;
+  std::vector<std::uint64_t> recv;
+  std::vector<std::uint32_t> keys;
   std::vector<int> counts;
   ASSERT_FALSE(context.alltoallv({7, 8, 9, 10}, {1, 1, 1, 1}, recv, counts, false));
   EXPECT_EQ(recv, std::vector<std::uint64_t>(4, 7));  // every rank sends what rank 0 sends itself

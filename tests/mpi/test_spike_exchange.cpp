@@ -13,12 +13,18 @@ namespace spikeweave::engine {
 namespace {
 
 // Whether `rank` needs the spikes of `gid`: a fixed pseudo-random pattern, some gids needed by
-// no rank, some by all.
+// no rank, some by all (about 2/3 of the (gid, rank) pairs: the sender's dense table).
 bool needs(int rank, Gid gid) {
   return ((gid * 2654435761u) >> (rank % 7 + 3)) % 3 != 0 || gid % 10 == 0;
 }
+// One pair in 20: on 3 or more ranks the sender's sparse table is the smaller (below).
+bool needs_rarely(int rank, Gid gid) {
+  return (gid + static_cast<Gid>(rank)) % 20 == 0;
+}
 
-TEST(SpikeExchange, DeliversEverySpikeExactlyOnceToEveryRankThatNeedsIt) {
+// Every spike reaches exactly the ranks that ask for its source under the pattern `needs_fn`,
+// exactly once, for both partition schemes.
+void check_delivery(bool (*needs_fn)(int, Gid)) {
   comm::Context& world = test::world();
   const Gid n_a = 97, n_b = 41;  // two populations
   for (const auto scheme : {partition::Scheme::kRoundRobin, partition::Scheme::kBlock}) {
@@ -28,9 +34,23 @@ TEST(SpikeExchange, DeliversEverySpikeExactlyOnceToEveryRankThatNeedsIt) {
                                            partition::owned_gids(p, world.rank(), n_a, n_a + n_b)};
     std::vector<Gid> needed;
     for (Gid g = 0; g < n_a + n_b; ++g) {
-      if (needs(world.rank(), g)) needed.push_back(g);
+      if (needs_fn(world.rank(), g)) needed.push_back(g);
     }
+    // The sender keeps whichever table is smaller: a slot per (local neuron, rank), 4 bytes, or
+    // per asked pair 8 bytes and per local neuron 8.
+    std::uint64_t pairs = 0;
+    for (Gid g : local[0]) {
+      for (int r = 0; r < world.size(); ++r) pairs += needs_fn(r, g) ? 1 : 0;
+    }
+    for (Gid g : local[1]) {
+      for (int r = 0; r < world.size(); ++r) pairs += needs_fn(r, g) ? 1 : 0;
+    }
+    const std::uint64_t mine = local[0].size() + local[1].size();
+    const bool dense =
+        4 * mine * static_cast<std::uint64_t>(world.size()) <= 8 * pairs + 8 * (mine + 1);
     SpikeExchange exchange(world, p, local, first, needed);
+    EXPECT_EQ(exchange.dense_destinations(), dense);
+    EXPECT_EQ(exchange.destinations(), pairs);
     // Each local neuron spikes at two lags, the gid decides them; queued lag-major, as the
     // compaction writes them.
     for (int pop = 0; pop < 2; ++pop) {
@@ -52,7 +72,7 @@ TEST(SpikeExchange, DeliversEverySpikeExactlyOnceToEveryRankThatNeedsIt) {
       const std::vector<Gid> sources(first_it, first_it + static_cast<std::ptrdiff_t>(slots));
       std::vector<std::uint64_t> expected;
       for (std::size_t slot = 0; slot < sources.size(); ++slot) {
-        ASSERT_TRUE(needs(world.rank(), sources[slot]));
+        ASSERT_TRUE(needs_fn(world.rank(), sources[slot]));
         ASSERT_TRUE(sources[slot] >= first[pop] && sources[slot] < first[pop] + (pop ? n_b : n_a));
         expected.push_back(comm::pack_spike(slot, static_cast<int>(sources[slot] % 5)));
         expected.push_back(comm::pack_spike(slot, static_cast<int>(sources[slot] % 5) + 7));
@@ -74,6 +94,15 @@ TEST(SpikeExchange, DeliversEverySpikeExactlyOnceToEveryRankThatNeedsIt) {
     ASSERT_FALSE(exchange.exchange(false));
     EXPECT_TRUE(exchange.received().empty());
   }
+}
+
+TEST(SpikeExchange, DeliversEverySpikeExactlyOnceToEveryRankThatNeedsIt) {
+  check_delivery(needs);
+}
+
+// The sparse table on 3 and 4 ranks, the dense one on 1 and 2 (see check_delivery).
+TEST(SpikeExchange, SparseRoutingDeliversAsDenseDoes) {
+  check_delivery(needs_rarely);
 }
 
 TEST(SpikeExchange, AFailureOnOneRankIsSeenByAll) {
