@@ -23,7 +23,7 @@ PACKAGES=(
   pybind11-dev python3-dev python3-torch
   python3-pynn python3-brian
   clang-format
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev libomp-14-dev
   chromium fonts-dejavu-core
 )
 missing=()
