@@ -29,16 +29,11 @@
 #include <string>
 #include <vector>
 
+#include "kernels/prefetch.hpp"
+
 namespace {
 
-// GCC removes loops whose only statement is __builtin_prefetch (kernels/prefetch.hpp).
-inline void prefetch_line(const void* address) {
-#if defined(__x86_64__)
-  __asm__ volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(address)));
-#else
-  __builtin_prefetch(address);
-#endif
-}
+using spikeweave::kernels::prefetch_line;  // the engine's (kept by GCC in prefetch-only loops)
 
 // Zeroed memory in transparent huge pages where granted, as the engine's tables.
 template <class T>

@@ -248,14 +248,11 @@ void DryRunContext::request_sources(const std::vector<std::uint64_t>& send,
   // their spikes carry), split by owner and population; count what this rank needs of each.
   std::vector<std::uint64_t> needed(pops, 0);
   segment_.assign(static_cast<std::size_t>(ranks) * (pops + 1), 0);
-  // Sized once (what this rank asks of the others): grown entry by entry, the two lists briefly
-  // held twice their size, the build's peak memory at 1,024 ranks.
+  // Sized once: what this rank asks of the others (requests are answered once).
   const auto own = static_cast<std::size_t>(send_counts[static_cast<std::size_t>(r)]);
   remote_sources_.clear();
-  remote_sources_.shrink_to_fit();
   remote_sources_.reserve(send.size() - own);
   remote_keys_.clear();
-  remote_keys_.shrink_to_fit();
   remote_keys_.reserve(send.size() - own);
   recv.clear();
   recv_keys.clear();
@@ -314,17 +311,6 @@ void DryRunContext::draw_requests_to_this_rank(const std::vector<std::uint64_t>&
   const std::size_t own_first =
       static_cast<std::size_t>(std::accumulate(send_counts.begin(), send_counts.begin() + r, 0LL));
   recv_counts.assign(static_cast<std::size_t>(ranks), 0);
-  // Reserved for the expected count and six standard deviations of the binomial draws: grown
-  // entry by entry, the lists would briefly be held twice (the build's peak at 1,024 ranks).
-  double expected = 0.0;
-  for (std::size_t p = 0; p < pops; ++p) {
-    expected +=
-        static_cast<double>(ranks - 1) * static_cast<double>(own_gids[p].size()) * fraction[p];
-  }
-  const auto reserve = static_cast<std::size_t>(expected + 6.0 * std::sqrt(expected)) +
-                       static_cast<std::size_t>(send_counts[static_cast<std::size_t>(r)]) + 64;
-  recv.reserve(reserve);
-  recv_keys.reserve(reserve);
   for (int q = 0; q < ranks; ++q) {
     const std::size_t before = recv.size();
     if (q == r) {

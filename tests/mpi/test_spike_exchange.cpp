@@ -39,11 +39,10 @@ void check_delivery(bool (*needs_fn)(int, Gid)) {
     // The sender keeps whichever table is smaller: a slot per (local neuron, rank), 4 bytes, or
     // per asked pair 8 bytes and per local neuron 8.
     std::uint64_t pairs = 0;
-    for (Gid g : local[0]) {
-      for (int r = 0; r < world.size(); ++r) pairs += needs_fn(r, g) ? 1 : 0;
-    }
-    for (Gid g : local[1]) {
-      for (int r = 0; r < world.size(); ++r) pairs += needs_fn(r, g) ? 1 : 0;
+    for (const std::vector<Gid>& gids : local) {
+      for (Gid g : gids) {
+        for (int r = 0; r < world.size(); ++r) pairs += needs_fn(r, g) ? 1 : 0;
+      }
     }
     const std::uint64_t mine = local[0].size() + local[1].size();
     const bool dense =
