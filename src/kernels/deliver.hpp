@@ -70,13 +70,14 @@ inline Ownership delivery_ownership(bool segment_targets_increasing) {
   return segment_targets_increasing ? Ownership::kTargetBlocks : Ownership::kAtomic;
 }
 
-// First position in targets[begin, end) (increasing) whose target is >= t.
-KOKKOS_INLINE_FUNCTION std::uint64_t first_target_at_least(const std::uint32_t* targets,
-                                                           std::uint64_t begin, std::uint64_t end,
-                                                           std::uint32_t t) {
+// First position in targets[begin, end) (increasing) whose target is >= t. Word: the targets'
+// type (32 bits in the synapse tables, 16 or 32 in direct rows, kernels/direct_rows.hpp).
+template <class Word>
+KOKKOS_INLINE_FUNCTION std::uint64_t first_target_at_least(const Word* targets, std::uint64_t begin,
+                                                           std::uint64_t end, std::uint32_t t) {
   while (begin < end) {
     const std::uint64_t mid = begin + (end - begin) / 2;
-    if (targets[mid] < t) {
+    if (static_cast<std::uint32_t>(targets[mid]) < t) {
       begin = mid + 1;
     } else {
       end = mid;
@@ -90,16 +91,17 @@ KOKKOS_INLINE_FUNCTION std::uint64_t first_target_at_least(const std::uint32_t* 
 // galloping search from it touches one or two lines instead of a binary search's ~log2(length)
 // (13% of a 2-thread static delivery at scale 1 went to binary searches). t = 0 and t >= n, the
 // outer bounds of the first and last block, need no search. Same result as first_target_at_least.
-KOKKOS_INLINE_FUNCTION std::uint64_t find_block_cut(const std::uint32_t* targets,
-                                                    std::uint64_t begin, std::uint64_t end,
-                                                    std::uint32_t t, std::uint32_t n) {
+template <class Word>
+KOKKOS_INLINE_FUNCTION std::uint64_t find_block_cut(const Word* targets, std::uint64_t begin,
+                                                    std::uint64_t end, std::uint32_t t,
+                                                    std::uint32_t n) {
   if (t == 0 || begin == end) return begin;
   if (t >= n) return end;
   const std::uint64_t probe = begin + (end - begin) * t / n;  // < end, as t < n
   std::uint64_t step = 1;
-  if (targets[probe] < t) {  // the cut lies in (probe, end]
+  if (static_cast<std::uint32_t>(targets[probe]) < t) {  // the cut lies in (probe, end]
     std::uint64_t below = probe, next = probe + 1;
-    while (next < end && targets[next] < t) {
+    while (next < end && static_cast<std::uint32_t>(targets[next]) < t) {
       below = next;
       step *= 2;
       next = below + step;
@@ -109,7 +111,8 @@ KOKKOS_INLINE_FUNCTION std::uint64_t find_block_cut(const std::uint32_t* targets
   std::uint64_t at_least = probe;  // targets[at_least] >= t: the cut lies in [begin, at_least]
   while (at_least > begin) {
     const std::uint64_t next = at_least - begin > step ? at_least - step : begin;
-    if (targets[next] < t) return first_target_at_least(targets, next + 1, at_least, t);
+    if (static_cast<std::uint32_t>(targets[next]) < t)
+      return first_target_at_least(targets, next + 1, at_least, t);
     at_least = next;
     step *= 2;
   }
