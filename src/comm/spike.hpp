@@ -3,9 +3,10 @@
 // communication interval) in the low 8. What the key names depends on where the word is:
 // - leaving the neuron update (kernels/compact.hpp), the neuron's local index in its population;
 // - on the wire and after the receiver's split by population (engine/spike_exchange.hpp), the
-//   source's receive slot: its position among the sources of that population this rank has
-//   synapses from, which each sender learnt at build time. A slot indexes the projections'
-//   slot tables directly: no search per received spike.
+//   receiver's key for the source, which each sender learnt at build time: its receive slot
+//   (its position among the sources of that population this rank has synapses from), or where
+//   the population's projections keep direct rows (kernels/direct_rows.hpp) its row's offset.
+//   Either indexes the synapses directly: no search per received spike.
 // Sorting words sorts by key, then by lag. Only this header takes words apart.
 #include <Kokkos_Core.hpp>
 #include <cstdint>

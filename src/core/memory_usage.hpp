@@ -25,4 +25,18 @@ inline void advise_huge_pages(void* data, std::size_t bytes) {
   if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
+// Returns to the system the whole 2 MB pages of data[0, bytes) of an array that will not be read
+// again before it is freed: a copy into a new layout then needs no more memory than the larger
+// of the two (the old array is released as the copy moves through it). `released` (bytes from
+// data, initially 0) marks how far earlier calls went; the pages read back as zeros.
+inline void release_read_pages(const void* data, std::size_t bytes, std::size_t& released) {
+  constexpr std::uintptr_t kHugePage = 2u << 20;
+  const auto start = reinterpret_cast<std::uintptr_t>(data);
+  const auto begin = (start + released + kHugePage - 1) & ~(kHugePage - 1);
+  const auto end = (start + bytes) & ~(kHugePage - 1);
+  if (end <= begin) return;
+  madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+  released = end - start;
+}
+
 }  // namespace spikeweave

@@ -1,11 +1,13 @@
 #include "engine/projection.hpp"
 
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <vector>
 
 #include "core/errors.hpp"
 #include "core/memory_usage.hpp"
+#include "engine/direct_rows.hpp"
 #include "engine/neuron_group.hpp"
 #include "engine/plastic_projection.hpp"
 #include "engine/post_rates.hpp"
@@ -122,6 +124,7 @@ class StaticProjection final : public Projection {
   }
 
   std::uint64_t deliver(const SpikeBatch& batch, Step first_step) override {
+    if (direct_) return fused_lead_ ? direct_->deliver(batch, first_step) : 0;
     if (fused_) return fused_lead_ ? fused_->deliver(batch, first_step) : 0;
     deliver_.spikes = batch.spikes;
     deliver_.first_step = first_step;
@@ -135,6 +138,31 @@ class StaticProjection final : public Projection {
            deliver_.syn.slot_segment.extent(0) > 0;
   }
   kernels::View<const std::uint32_t*> slot_table() const { return deliver_.syn.slot_segment; }
+  // Whether direct rows (use_direct_rows) may hold this projection: fusable, one delay, one
+  // weight, no homeostatic gain.
+  bool direct_eligible() const {
+    return fusable() && deliver_.syn.uniform_delay >= 0 && deliver_.syn.homogeneous &&
+           deliver_.syn.gain.extent(0) == 0;
+  }
+  DirectPart direct_part() const { return {&deliver_, deliver_.syn.slot_segment, tables_.target}; }
+  // Part `part` of `rows`, which now hold this projection's targets: its own copy and slot
+  // table are freed.
+  void join_direct(std::shared_ptr<DirectRows> rows, int part) {
+    direct_ = std::move(rows);
+    direct_part_ = part;
+    fused_lead_ = part == 0;
+    deliver_.syn.slot_segment = {};
+    deliver_.syn.target = {};
+    tables_.target = {};
+    slot_row_bytes_ = 0;
+  }
+  network::HostView<const std::uint32_t*> targets() const override {
+    if (direct_) return direct_->part_targets(direct_part_);
+    return tables_.target;
+  }
+  std::uint64_t bytes() const override {
+    return tables_.bytes() + (direct_ && fused_lead_ ? direct_->bytes() : 0);
+  }
   // This projection's delivery as a part of a fused one (its slot table is the group's).
   const kernels::StaticDeliver& delivery() const { return deliver_; }
   int blocks() const { return deliver_.blocks; }
@@ -191,6 +219,7 @@ class StaticProjection final : public Projection {
     }
     for (std::size_t i = 0; i < synapses.size(); ++i)
       tables_.weight(synapses[i]) = static_cast<float>(weights[i]);
+    if (direct_) direct_->set_part_weights(direct_part_, tables_.weight);
     deliver_.syn.weight = Kokkos::create_mirror_view_and_copy(kernels::MemSpace(), tables_.weight);
     deliver_.syn.homogeneous = false;
   }
@@ -198,7 +227,9 @@ class StaticProjection final : public Projection {
  private:
   kernels::StaticDeliver deliver_;
   std::shared_ptr<FusedGroup> fused_;
-  bool fused_lead_ = false;
+  std::shared_ptr<DirectRows> direct_;
+  int direct_part_ = 0;
+  bool fused_lead_ = false;  // (fused or direct) this member delivers the group
 };
 
 // Fuses `members` (2 to HostDeliver::kMaxParts, one source population) into one group.
@@ -218,7 +249,54 @@ void fuse(const std::vector<StaticProjection*>& members) {
   for (std::size_t p = 0; p < members.size(); ++p) members[p]->join(group, p == 0);
 }
 
+// SPIKEWEAVE_RECEIVE_LAYOUT=slots keeps receive slots everywhere (to compare the two paths).
+bool direct_rows_wanted() {
+  const char* layout = std::getenv("SPIKEWEAVE_RECEIVE_LAYOUT");
+  if (layout == nullptr || std::string(layout) == "direct") return true;
+  if (std::string(layout) == "slots") return false;
+  throw ConfigError("SPIKEWEAVE_RECEIVE_LAYOUT",
+                    "expected \"direct\" or \"slots\", got \"" + std::string(layout) + "\"");
+}
+
 }  // namespace
+
+std::vector<std::vector<std::uint32_t>> use_direct_rows(
+    const std::vector<std::unique_ptr<Projection>>& projections,
+    const std::vector<std::uint64_t>& slot_begin) {
+  const std::size_t populations = slot_begin.size() - 1;
+  std::vector<std::vector<std::uint32_t>> offsets(populations);
+  if (!direct_rows_wanted()) return offsets;
+  std::vector<std::vector<StaticProjection*>> members(populations);
+  std::vector<bool> eligible(populations, true);
+  for (const auto& projection : projections) {
+    const auto p = static_cast<std::size_t>(projection->source());
+    auto* s = dynamic_cast<StaticProjection*>(projection.get());
+    if (s != nullptr && s->direct_eligible()) {
+      members[p].push_back(s);
+    } else {
+      eligible[p] = false;
+    }
+  }
+  // Keys are 32 bits and below SpikeExchange's kNoSlot: every population's keys together.
+  std::uint64_t keys = slot_begin.back();
+  constexpr std::uint64_t kKeyLimit = 0xFFFFFFFFu;
+  for (std::size_t p = 0; p < populations; ++p) {
+    if (!eligible[p] || members[p].empty() ||
+        members[p].size() > static_cast<std::size_t>(kernels::HostDeliver::kMaxParts))
+      continue;
+    const std::uint64_t slots = slot_begin[p + 1] - slot_begin[p];
+    std::vector<DirectPart> parts;
+    for (const StaticProjection* m : members[p]) parts.push_back(m->direct_part());
+    std::shared_ptr<DirectRows> rows = make_direct_rows(parts, kKeyLimit - (keys - slots));
+    if (!rows) continue;
+    offsets[p] = rows->take_offsets();
+    keys += rows->entries() - slots;
+    for (std::size_t i = 0; i < members[p].size(); ++i) {
+      members[p][i]->join_direct(rows, static_cast<int>(i));
+    }
+  }
+  return offsets;
+}
 
 void fuse_static_deliveries(const std::vector<std::unique_ptr<Projection>>& projections) {
   std::map<int, std::vector<StaticProjection*>> by_source;

@@ -89,7 +89,10 @@ class Projection {
   int target() const { return target_; }
   std::uint64_t synapses() const { return tables_.synapses; }
   virtual std::uint64_t bytes() const { return tables_.bytes(); }
+  // The tables; their targets may be elsewhere (direct rows): read them through targets().
   const network::SynapseTables& host_tables() const { return tables_; }
+  // Local target index of each synapse (direct rows build a copy on each call).
+  virtual network::HostView<const std::uint32_t*> targets() const { return tables_.target; }
   // Bytes of the slot table (slot -> row; static projections keep slot -> segments instead, the
   // same 4 bytes per slot): routing, beside the synapse tables.
   std::uint64_t slot_row_bytes() const { return slot_row_bytes_; }
@@ -113,6 +116,17 @@ class Projection {
 // one cold line per received spike for all their slot entries instead of one per projection.
 // Same bytes per slot; bitwise the same input. Call once, after bind_receive_slots.
 void fuse_static_deliveries(const std::vector<std::unique_ptr<Projection>>& projections);
+
+// Moves the targets of static projections into direct rows (engine/direct_rows.hpp), one per
+// source population whose every projection on this rank is static, delivered on the host, with
+// one delay and one weight and no homeostatic gain (at most HostDeliver::kMaxParts of them):
+// received spikes of that population are then keyed by their row offset. Returns each
+// population's row offset per receive slot, empty where the population keeps its receive slots
+// as keys. `slot_begin`: SpikeExchange::slot_begins. Call after bind_receive_slots and before
+// fuse_static_deliveries (which takes the projections left).
+std::vector<std::vector<std::uint32_t>> use_direct_rows(
+    const std::vector<std::unique_ptr<Projection>>& projections,
+    const std::vector<std::uint64_t>& slot_begin);
 
 // Builds the projection's synapses on this rank and the matching delivery kernel.
 std::unique_ptr<Projection> make_projection(const network::NetworkSpec& net, int index,

@@ -103,9 +103,12 @@ Simulation::Simulation(const network::NetworkSpec& source_spec, comm::Context& c
     projection->bind_receive_slots(needed.data() + slot_begin[p],
                                    slot_begin[p + 1] - slot_begin[p]);
   }
-  exchange_ = std::make_unique<SpikeExchange>(context, partition_, local_gids, first_gids,
-                                              std::move(needed));
+  // Direct rows and fused slot tables free the projections' own targets and slot tables before
+  // the exchange's build, the next peak.
+  std::vector<std::vector<std::uint32_t>> row_keys = use_direct_rows(projections_, slot_begin);
   fuse_static_deliveries(projections_);
+  exchange_ = std::make_unique<SpikeExchange>(context, partition_, local_gids, first_gids,
+                                              std::move(needed), std::move(row_keys));
   stimuli_ = make_stimuli(spec, groups_);
   recorder_ = std::make_unique<Recorder>(spec, groups_, interval_steps_);
   select_recorded_weights();
@@ -373,6 +376,7 @@ void Simulation::deliver(Step first_step) {
 std::vector<SynapseState> Simulation::synapse_states(int projection) const {
   const Projection& proj = *projections_.at(projection);
   const network::SynapseTables& t = proj.host_tables();
+  const network::HostView<const std::uint32_t*> target_of = proj.targets();
   const NeuronGroup& target = *groups_[proj.target()];
   const Gid target_first = target.spec().first_gid;
   std::vector<SynapseState> states;
@@ -382,7 +386,7 @@ std::vector<SynapseState> Simulation::synapse_states(int projection) const {
       for (std::uint64_t k = t.segment_begin(seg); k < t.segment_begin(seg + 1); ++k) {
         SynapseState s;
         s.source = t.row_source(row);
-        s.target = target.gids()[t.target(k)] - target_first;
+        s.target = target.gids()[target_of(k)] - target_first;
         s.delay_steps = t.segment_delay(seg);
         s.index = k;
         states.push_back(s);

@@ -22,12 +22,24 @@ std::vector<std::uint64_t> SpikeExchange::slot_begins(const std::vector<Gid>& po
 SpikeExchange::SpikeExchange(comm::Context& context, const partition::Partition& partition,
                              const std::vector<std::vector<Gid>>& local_gids,
                              const std::vector<Gid>& population_first_gid,
-                             std::vector<Gid> needed_sources)
+                             std::vector<Gid> needed_sources,
+                             std::vector<std::vector<std::uint32_t>> row_keys)
     : context_(context) {
   const int ranks = context.size();
   // Below kNoSlot, so that the dense table can mark the pairs without a destination.
   require_invariant(needed_sources.size() < kNoSlot, "a rank's receive slots must fit in 32 bits");
   slot_begin_ = slot_begins(population_first_gid, needed_sources);
+  row_keys.resize(population_first_gid.size());
+  // Each population's keys follow the previous one's: its slots, or its rows' offsets.
+  key_begin_.assign(1, 0);
+  for (std::size_t p = 0; p < row_keys.size(); ++p) {
+    const std::uint64_t slots = slot_begin_[p + 1] - slot_begin_[p];
+    require_invariant(row_keys[p].empty() || row_keys[p].size() == slots,
+                      "direct rows need one offset per receive slot");
+    const std::uint64_t span = row_keys[p].empty() ? slots : row_keys[p].back() + std::uint64_t{1};
+    key_begin_.push_back(key_begin_.back() + span);
+  }
+  require_invariant(key_begin_.back() < kNoSlot, "a rank's spike keys must fit in 32 bits");
   for (const auto& gids : local_gids) {
     population_offset_.push_back(flat_neurons_);
     flat_neurons_ += static_cast<std::uint32_t>(gids.size());
@@ -39,12 +51,17 @@ SpikeExchange::SpikeExchange(comm::Context& context, const partition::Partition&
   for (int r = 1; r < ranks; ++r) cursor[r] = cursor[r - 1] + counts[r - 1];
   std::vector<std::uint64_t> gids(needed_sources.size());
   std::vector<std::uint32_t> keys(needed_sources.size());
+  std::size_t pop = 0;
   for (std::size_t slot = 0; slot < needed_sources.size(); ++slot) {
+    while (slot >= slot_begin_[pop + 1]) ++pop;
+    const std::uint64_t in_population = slot - slot_begin_[pop];
     const int q = partition::owner(partition, needed_sources[slot]);
     gids[cursor[q]] = needed_sources[slot];
-    keys[cursor[q]++] = static_cast<std::uint32_t>(slot);
+    keys[cursor[q]++] = static_cast<std::uint32_t>(
+        key_begin_[pop] + (row_keys[pop].empty() ? in_population : row_keys[pop][in_population]));
   }
   std::vector<Gid>().swap(needed_sources);
+  std::vector<std::vector<std::uint32_t>>().swap(row_keys);
   std::vector<std::uint64_t> asked_gids;
   std::vector<std::uint32_t> asked_keys;
   std::vector<int> asked_counts;
@@ -146,8 +163,8 @@ bool SpikeExchange::exchange(bool failed) {
   return false;
 }
 
-// Each rank's block is increasing in slots: cut it at the populations' first slots and append
-// the pieces to their population, slots made relative to the population's first.
+// Each rank's block is increasing in keys: cut it at the populations' first keys and append
+// the pieces to their population, keys made relative to the population's first.
 void SpikeExchange::split_by_population() {
   const std::size_t pops = population_range_.size();
   std::vector<std::size_t> size(pops, 0);
@@ -159,7 +176,7 @@ void SpikeExchange::split_by_population() {
     for (std::size_t p = 0; p <= pops; ++p) {
       cuts[r * (pops + 1) + p] = static_cast<std::size_t>(
           p == pops ? end - arrived_.begin()
-                    : std::lower_bound(begin, end, comm::pack_spike(slot_begin_[p], 0)) -
+                    : std::lower_bound(begin, end, comm::pack_spike(key_begin_[p], 0)) -
                           arrived_.begin());
       if (p > 0) size[p - 1] += cuts[r * (pops + 1) + p] - cuts[r * (pops + 1) + p - 1];
     }
@@ -169,7 +186,7 @@ void SpikeExchange::split_by_population() {
   std::size_t first = 0;
   for (std::size_t p = 0; p < pops; ++p) {
     population_range_[p] = {first, size[p]};
-    const std::uint64_t base = comm::pack_spike(slot_begin_[p], 0);
+    const std::uint64_t base = comm::pack_spike(key_begin_[p], 0);
     std::size_t out = first;
     for (std::size_t r = 0; r < recv_counts_.size(); ++r) {
       for (std::size_t k = cuts[r * (pops + 1) + p]; k < cuts[r * (pops + 1) + p + 1]; ++k) {
@@ -198,7 +215,7 @@ std::uint64_t SpikeExchange::routing_bytes() const {
          destination_begin_.size() * sizeof(std::uint64_t) +
          destination_rank_.size() * sizeof(std::int32_t) +
          destination_slot_.size() * sizeof(std::uint32_t) +
-         slot_begin_.size() * sizeof(std::uint64_t);
+         (slot_begin_.size() + key_begin_.size()) * sizeof(std::uint64_t);
 }
 
 }  // namespace spikeweave::engine

@@ -6,12 +6,15 @@
 // Routing (built once, collective): this rank numbers the sources it has synapses from
 // (`needed_sources`, increasing gids) by their position in that list, its receive slots, and
 // tells each owner which of its neurons it needs together with their slots
-// (Context::request_sources). Each owner keeps, per local neuron, the (rank, slot) pairs of the
-// ranks that need it, and sends that rank's slot in each spike. On arrival a spike's slot indexes
-// each projection's slot table directly (kernels/deliver.hpp): no search, no sort.
+// (Context::request_sources) and the key each spike of it should carry: its receive slot, or
+// where the population's projections keep direct rows (engine/direct_rows.hpp) the offset of
+// its row there. Each owner keeps, per local neuron, the (rank, key) pairs of the ranks that
+// need it, and sends that rank's key in each spike. On arrival a spike's key indexes each
+// projection's slot table or the population's rows directly (kernels/deliver.hpp,
+// kernels/direct_rows.hpp): no search, no sort. A population's keys follow the previous one's.
 //
 // Order without sorting: a sender packs its spikes neuron by neuron (increasing gid, then lag),
-// so every block it sends is increasing in the receiver's slots (slots follow gids), and all the
+// so every block it sends is increasing in the receiver's keys (keys follow gids), and all the
 // spikes of one source come from its one owner, together and in lag order. The receiver only
 // cuts each block at the population boundaries and concatenates the pieces per population.
 //
@@ -36,10 +39,12 @@ class SpikeExchange {
   // `local_gids[p]`: this rank's neurons of population p (increasing). `population_first_gid`:
   // first gid of each population (increasing). `needed_sources`: gids of all sources with a
   // synapse on this rank (or modulating one), sorted and unique; a source's receive slot is its
-  // position there. Collective.
+  // position there. `row_keys[p]`: population p's key of each of its receive slots (increasing),
+  // or empty (missing) where the key is the slot. Collective.
   SpikeExchange(comm::Context& context, const partition::Partition& partition,
                 const std::vector<std::vector<Gid>>& local_gids,
-                const std::vector<Gid>& population_first_gid, std::vector<Gid> needed_sources);
+                const std::vector<Gid>& population_first_gid, std::vector<Gid> needed_sources,
+                std::vector<std::vector<std::uint32_t>> row_keys = {});
 
   // The first receive slot of each population, then the number of slots: population p's
   // sources are needed_sources[begins[p], begins[p + 1]).
@@ -61,8 +66,9 @@ class SpikeExchange {
   // Returns true on every rank, moving nothing, if any rank passed `failed`.
   bool exchange(bool failed);
 
-  // After exchange(): the received spikes, population by population, as words (slot within the
-  // population, lag); each source's spikes together and in lag order.
+  // After exchange(): the received spikes, population by population, as words (key within the
+  // population: the slot, or the row offset where row_keys gave one; lag); each source's spikes
+  // together and in lag order.
   const std::vector<std::uint64_t>& received() const { return received_; }
   // (first, count) of population p's spikes in received().
   std::pair<std::size_t, std::size_t> population_range(int population) const {
@@ -89,6 +95,7 @@ class SpikeExchange {
 
   comm::Context& context_;
   std::vector<std::uint64_t> slot_begin_;         // per population + 1: its first receive slot
+  std::vector<std::uint64_t> key_begin_;          // per population + 1: its first key
   std::uint32_t flat_neurons_ = 0;                // this rank's neurons, all populations
   std::vector<std::uint32_t> population_offset_;  // flat local index of each population's first
   static constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
@@ -97,7 +104,7 @@ class SpikeExchange {
   std::vector<std::uint32_t> dense_slot_;         // dense: flat local index x ranks + rank
   std::vector<std::uint64_t> destination_begin_;  // sparse: CSR over flat local indices
   std::vector<std::int32_t> destination_rank_;
-  std::vector<std::uint32_t> destination_slot_;       // the destination's receive slot
+  std::vector<std::uint32_t> destination_slot_;       // the destination's key
   std::vector<std::vector<std::uint64_t>> outgoing_;  // per destination rank
   std::vector<std::uint64_t> send_, arrived_, received_;
   std::vector<int> send_counts_, recv_counts_;

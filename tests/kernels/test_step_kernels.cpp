@@ -12,6 +12,7 @@
 
 #include "kernels/compact.hpp"
 #include "kernels/deliver.hpp"
+#include "kernels/direct_rows.hpp"
 #include "kernels/fused_deliver.hpp"
 #include "kernels/slot_segments.hpp"
 #include "model/lif/lif_update.hpp"
@@ -425,6 +426,94 @@ TEST(Delivery, FusedPartsAddWhatEachPartAddsAlone) {
           << "part " << p << " blocks " << blocks;
     }
   }
+}
+
+// Direct rows (kernels/direct_rows.hpp) hold one source population's static projections with
+// a uniform delay: delivered with spikes keyed by row offset they add to each ring exactly what
+// each projection adds alone through its slot table, and count the same events; 16- and 32-bit
+// targets, one thread and target blocks, constant and per-synapse weights (the row-ordered
+// copy set between runs). The walk over a part's synapses gives back its targets in order.
+template <class Word>
+void check_direct_rows() {
+  const std::uint32_t slots = 150;
+  const std::uint32_t targets[3] = {29, 7, 64};
+  std::mt19937 rng(31);
+  StaticDeliver alone[3];
+  for (int p = 0; p < 3; ++p) {
+    alone[p].syn = random_synapses(rng, slots, targets[p], p != 1, true, true);
+    alone[p].slots = 9;
+    alone[p].first_step = 77;
+    alone[p].targets = targets[p];
+    alone[p].port = p % 2;
+  }
+  std::vector<std::uint64_t> words;
+  alone[0].spikes = alone[1].spikes = alone[2].spikes = every_slot_spikes(slots, words);
+  ASSERT_GT(words.size(), 3u * DirectDeliver<Word>::kGroup);
+  std::vector<std::vector<std::int64_t>> expected;
+  std::uint64_t expected_events = 0;
+  std::vector<View<const std::uint32_t*>> tables;
+  std::vector<View<const std::uint32_t*>> part_targets;
+  for (int p = 0; p < 3; ++p) {
+    std::uint64_t events = 0;
+    expected.push_back(delivered_ring(alone[p], words.size(), targets[p], events));
+    expected_events += events;
+    tables.push_back(alone[p].syn.slot_segment);
+    part_targets.push_back(alone[p].syn.target);
+  }
+  ASSERT_GT(expected_events, 0u);
+  std::uint64_t largest = 0;
+  const std::uint64_t entries = DirectRowsLayout::entries(tables, largest);
+  ASSERT_LE(largest, 65535u);
+  View<Word*> rows("rows", entries);
+  const std::vector<std::uint32_t> offsets = DirectRowsLayout::fill(tables, part_targets, rows);
+  ASSERT_EQ(offsets.size(), slots);
+  View<float*> row_weight("row_weight", entries);
+  for (int p = 0; p < 3; ++p) {
+    std::uint64_t walked = 0;
+    DirectRowsLayout::for_each_synapse(rows, 3, p, [&](std::uint64_t k, std::uint64_t position) {
+      EXPECT_EQ(k, walked++);
+      EXPECT_EQ(static_cast<std::uint32_t>(rows(position)), alone[p].syn.target(k));
+      if (!alone[p].syn.homogeneous) row_weight(position) = alone[p].syn.weight(k);
+    });
+    EXPECT_EQ(walked, alone[p].syn.target.extent(0));
+  }
+  std::vector<std::uint64_t> keyed;
+  for (std::uint64_t w : words) {
+    keyed.push_back(comm::pack_spike(offsets[comm::spike_key(w)], comm::spike_lag(w)));
+  }
+  View<std::uint64_t*> spikes("spikes", keyed.size());
+  std::copy(keyed.begin(), keyed.end(), spikes.data());
+  for (const int blocks : {1, 3}) {
+    DirectDeliver<Word> direct;
+    direct.n_parts = 3;
+    direct.blocks = blocks;
+    direct.rows = rows;
+    direct.row_weight = row_weight;
+    for (int p = 0; p < 3; ++p) {
+      auto& part = direct.parts[p];
+      part.ring = InputRing("ring", kPortCount, alone[p].slots, targets[p]);
+      part.port = alone[p].port;
+      part.delay = alone[p].syn.uniform_delay;
+      part.slots = alone[p].slots;
+      part.weight = alone[p].syn.homogeneous_weight;
+      part.row_weights = !alone[p].syn.homogeneous;
+      part.targets = targets[p];
+    }
+    direct.spikes = spikes;
+    EXPECT_EQ(direct.run(keyed.size(), 77), expected_events) << "blocks " << blocks;
+    for (int p = 0; p < 3; ++p) {
+      auto ring = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), direct.parts[p].ring);
+      EXPECT_EQ(std::vector<std::int64_t>(ring.data(), ring.data() + ring.span()), expected[p])
+          << "part " << p << " blocks " << blocks;
+    }
+  }
+}
+
+TEST(Delivery, DirectRowsAddWhatTheSlotTablesAdd16) {
+  check_direct_rows<std::uint16_t>();
+}
+TEST(Delivery, DirectRowsAddWhatTheSlotTablesAdd32) {
+  check_direct_rows<std::uint32_t>();
 }
 
 TEST(Delivery, EveryOwnershipAddsTheSameInputAndCountsTheSameEvents) {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/receive_layout.hpp"
 #include "validation/plasticity/plastic_network_run.hpp"
 
 namespace spikeweave::test {
@@ -37,6 +38,9 @@ TEST(PlasticHpcInvariance, WeightsAreBitwiseIdenticalOnAnyRankCountAndPartition)
   PlasticNetworkResult reference;
   {
     std::unique_ptr<comm::Context> solo = world.split(world.rank() == 0 ? 0 : 1, world.rank());
+    // The reference through receive slots; the runs below deliver the inhibitory population's
+    // static projections through direct rows (the excitatory one, plastic, keeps its slots).
+    const ScopedReceiveLayout slots("slots");
     if (world.rank() == 0)
       reference = run_plastic_network(*solo, text, {"EE"}, overrides("round_robin"));
   }

@@ -1,13 +1,16 @@
 // The engine's central promise: the spike raster of examples/brunel.toml over 1 s is bitwise
 // identical for any number of ranks and for both partitions. Rank 0 first runs the network
-// alone (in a one-rank sub-communicator) as the reference; then all ranks run it together with
-// each partition, and the sorted (population, node_id, step) rasters must be equal.
+// alone (in a one-rank sub-communicator) as the reference, through the receive slots; then all
+// ranks run it together with each partition through direct rows (every Brunel projection is
+// static with one delay and one weight), and the sorted (population, node_id, step) rasters must
+// be equal: the two receive paths deliver the same input.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "common/memory_run_output.hpp"
+#include "common/receive_layout.hpp"
 #include "common/test_context.hpp"
 #include "engine/simulation.hpp"
 #include "network/spec.hpp"
@@ -50,6 +53,7 @@ TEST(RankInvariance, BrunelRasterIsBitwiseIdenticalForAnyRankCountAndPartition) 
   Raster reference;
   {
     std::unique_ptr<comm::Context> solo = world.split(world.rank() == 0 ? 0 : 1, world.rank());
+    const test::ScopedReceiveLayout slots("slots");
     if (world.rank() == 0) reference = run(*solo, text, "round_robin");
   }
   // About 470,000 spikes in 1 s (37.5 Hz x 12,500 neurons): a raster, not a trivially empty one.
@@ -62,6 +66,44 @@ TEST(RankInvariance, BrunelRasterIsBitwiseIdenticalForAnyRankCountAndPartition) 
       ASSERT_EQ(raster.size(), reference.size()) << partition << " on " << world.size() << " ranks";
       EXPECT_TRUE(raster == reference) << partition << " on " << world.size() << " ranks";
     }
+  }
+}
+
+// Brunel's four projections (static, one delay, one weight each) move into direct rows: the
+// connections read back through the rows equal those the synapse tables hold with receive slots
+// (same sources, targets, delays, weights and synapse indices), and the targets take 2 bytes
+// instead of 4 (16-bit targets: at most 10,000 neurons per population), so the rank's synapse
+// memory falls by at least one byte per synapse.
+TEST(RankInvariance, DirectRowsHoldTheSameConnectionsInFewerBytes) {
+  comm::Context& world = test::world();
+  std::unique_ptr<comm::Context> solo = world.split(world.rank() == 0 ? 0 : 1, world.rank());
+  if (world.rank() != 0) return;
+  const network::NetworkSpec spec = network::parse_network(
+      read_file(std::string(SPIKEWEAVE_SOURCE_DIR) + "/examples/brunel.toml"), "brunel.toml",
+      {"simulation.output=\"\""});
+  std::uint64_t slot_bytes = 0;
+  std::vector<std::vector<engine::SynapseState>> through_slots;
+  {
+    const test::ScopedReceiveLayout slots("slots");
+    const engine::Simulation sim(spec, *solo);
+    slot_bytes = sim.local_synapse_bytes();
+    for (std::size_t p = 0; p < spec.projections.size(); ++p)
+      through_slots.push_back(sim.synapse_states(static_cast<int>(p)));
+  }
+  const engine::Simulation sim(spec, *solo);
+  EXPECT_LE(sim.local_synapse_bytes() + sim.local_synapses(), slot_bytes);
+  for (std::size_t p = 0; p < spec.projections.size(); ++p) {
+    const std::vector<engine::SynapseState> direct = sim.synapse_states(static_cast<int>(p));
+    ASSERT_EQ(direct.size(), through_slots[p].size()) << "projection " << p;
+    ASSERT_GT(direct.size(), 0u);
+    int mismatches = 0;
+    for (std::size_t i = 0; i < direct.size(); ++i) {
+      const engine::SynapseState& a = direct[i];
+      const engine::SynapseState& b = through_slots[p][i];
+      mismatches += !(a.source == b.source && a.target == b.target &&
+                      a.delay_steps == b.delay_steps && a.weight == b.weight && a.index == b.index);
+    }
+    EXPECT_EQ(mismatches, 0) << "projection " << p;
   }
 }
 

@@ -1,0 +1,102 @@
+#include "engine/direct_rows.hpp"
+
+#include <limits>
+
+#include "core/memory_usage.hpp"
+#include "engine/projection.hpp"
+#include "kernels/direct_rows.hpp"
+
+namespace spikeweave::engine {
+
+namespace {
+
+using kernels::DirectRowsLayout;
+
+template <class Word>
+class DirectRowsOf final : public DirectRows {
+ public:
+  DirectRowsOf(const std::vector<DirectPart>& parts, std::uint64_t entries) {
+    kernels::View<Word*> rows(Kokkos::view_alloc(Kokkos::WithoutInitializing, "direct_rows"),
+                              entries);
+    // Read at random, once per received spike: huge pages spare the TLB.
+    advise_huge_pages(rows.data(), entries * sizeof(Word));
+    std::vector<kernels::View<const std::uint32_t*>> tables;
+    std::vector<network::HostView<std::uint32_t*>> targets;
+    for (const DirectPart& part : parts) {
+      tables.push_back(part.slot_table);
+      targets.push_back(part.targets);
+    }
+    // The projections drop their targets once the rows hold them (StaticProjection::join_direct).
+    offsets_ = DirectRowsLayout::fill(tables, targets, rows, true);
+    kernel_.rows = rows;
+    kernel_.n_parts = static_cast<int>(parts.size());
+    kernel_.blocks = parts[0].delivery->blocks;
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+      const kernels::StaticDeliver& d = *parts[p].delivery;
+      auto& part = kernel_.parts[p];
+      part.ring = d.ring;
+      part.port = d.port;
+      part.delay = d.syn.uniform_delay;
+      part.slots = d.slots;
+      part.weight = d.syn.homogeneous_weight;
+      part.targets = d.targets;
+    }
+  }
+
+  std::uint64_t deliver(const SpikeBatch& batch, Step first_step) override {
+    kernel_.spikes = batch.spikes;
+    return kernel_.run(batch.count, first_step);
+  }
+
+  network::HostView<std::uint32_t*> part_targets(int part) const override {
+    std::uint64_t count = 0;
+    DirectRowsLayout::for_each_synapse(kernel_.rows, kernel_.n_parts, part,
+                                       [&](std::uint64_t, std::uint64_t) { ++count; });
+    network::HostView<std::uint32_t*> targets(
+        Kokkos::view_alloc(Kokkos::WithoutInitializing, "direct_rows.targets"), count);
+    DirectRowsLayout::for_each_synapse(
+        kernel_.rows, kernel_.n_parts, part,
+        [&](std::uint64_t k, std::uint64_t position) { targets(k) = kernel_.rows(position); });
+    return targets;
+  }
+
+  void set_part_weights(int part, const network::HostView<float*>& weights) override {
+    if (row_weight_.extent(0) == 0) {
+      row_weight_ = kernels::View<float*>("direct_rows.weight", kernel_.rows.extent(0));
+    }
+    DirectRowsLayout::for_each_synapse(
+        kernel_.rows, kernel_.n_parts, part,
+        [&](std::uint64_t k, std::uint64_t position) { row_weight_(position) = weights(k); });
+    kernel_.row_weight = row_weight_;
+    kernel_.parts[part].row_weights = true;
+  }
+
+  std::uint64_t entries() const override { return kernel_.rows.extent(0); }
+  std::uint64_t bytes() const override {
+    return kernel_.rows.span() * sizeof(Word) + row_weight_.span() * sizeof(float);
+  }
+
+ private:
+  kernels::DirectDeliver<Word> kernel_;
+  kernels::View<float*> row_weight_;
+};
+
+}  // namespace
+
+std::shared_ptr<DirectRows> make_direct_rows(const std::vector<DirectPart>& parts,
+                                             std::uint64_t max_entries) {
+  std::vector<kernels::View<const std::uint32_t*>> tables;
+  bool narrow = true;  // 16-bit targets
+  for (const DirectPart& part : parts) {
+    tables.push_back(part.slot_table);
+    narrow = narrow && part.delivery->targets <= std::uint32_t{1} << 16;
+  }
+  std::uint64_t largest_count = 0;
+  const std::uint64_t entries = DirectRowsLayout::entries(tables, largest_count);
+  if (entries >= max_entries) return nullptr;
+  narrow = narrow && largest_count <= std::numeric_limits<std::uint16_t>::max();
+  if (narrow) return std::make_shared<DirectRowsOf<std::uint16_t>>(parts, entries);
+  return std::make_shared<DirectRowsOf<std::uint32_t>>(parts, entries);
+}
+
+}  // namespace spikeweave::engine

@@ -1,0 +1,49 @@
+#pragma once
+// The direct rows of one source population's static projections on this rank
+// (kernels/direct_rows.hpp): their only copy of the targets once built. The projections deliver
+// through them, and read their targets and set their weights through them between runs.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/ids.hpp"
+#include "kernels/deliver.hpp"
+#include "network/synapse_tables.hpp"
+
+namespace spikeweave::engine {
+
+struct SpikeBatch;
+
+class DirectRows {
+ public:
+  virtual ~DirectRows() = default;
+  // Delivers the population's spikes, keys being row offsets, through every part.
+  virtual std::uint64_t deliver(const SpikeBatch& batch, Step first_step) = 0;
+  // Part p's targets in its synapse tables' order (built on demand: a copy).
+  virtual network::HostView<std::uint32_t*> part_targets(int part) const = 0;
+  // Part p transmits `weights` (one per synapse, its tables' order) from now on.
+  virtual void set_part_weights(int part, const network::HostView<float*>& weights) = 0;
+  virtual std::uint64_t bytes() const = 0;
+  // Entries of the rows (the span of their keys).
+  virtual std::uint64_t entries() const = 0;
+  // Row offset of each receive slot, the spikes' keys (handed to the spike exchange once).
+  std::vector<std::uint32_t> take_offsets() { return std::move(offsets_); }
+
+ protected:
+  std::vector<std::uint32_t> offsets_;
+};
+
+// One part: its delivery as the slot tables would run it (ring, port, weight, delay, blocks),
+// its slot table (synapse offsets, uniform delay) and its targets.
+struct DirectPart {
+  const kernels::StaticDeliver* delivery;
+  kernels::View<const std::uint32_t*> slot_table;
+  network::HostView<std::uint32_t*> targets;
+};
+
+// Builds the rows, or returns nullptr where they would hold `max_entries` entries or more
+// (spike keys are 32 bits). 16-bit targets where every part allows them.
+std::shared_ptr<DirectRows> make_direct_rows(const std::vector<DirectPart>& parts,
+                                             std::uint64_t max_entries);
+
+}  // namespace spikeweave::engine

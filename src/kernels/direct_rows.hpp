@@ -1,0 +1,224 @@
+#pragma once
+// Direct rows: static delivery in which a received spike's key is the offset of its source's row
+// in one array per source population, so the spike reaches its targets with nothing loaded
+// before them. A row is the counts of the population's static projections ("parts", in order),
+// then each part's targets (local indices, increasing), parts one after another; rows follow
+// the receive slots (increasing gids). Word: 16-bit targets where every part's target population
+// has at most 65,536 neurons on this rank, else 32-bit.
+//
+// Why: at scale nearly every received spike's row is cold, and the receive path's cost is its
+// cold lines. Through the slot tables (deliver.hpp) a spike costs the slot entries' line, then
+// each part's targets; here it costs the lines of one row (about 48 bytes for a source with 9 +
+// 2 synapses on the rank), which the loop requests three groups ahead. Same ring sums, bitwise:
+// integer adds. Host backends only, uniform delay per part, no homeostatic gain.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "comm/spike.hpp"
+#include "core/errors.hpp"
+#include "core/memory_usage.hpp"
+#include "kernels/deliver.hpp"
+#include "kernels/prefetch.hpp"
+#include "kernels/views.hpp"
+
+namespace spikeweave::kernels {
+
+template <class Word>
+struct DirectDeliver {
+  static constexpr int kMaxParts = HostDeliver::kMaxParts;
+  static constexpr int kGroup = 32;
+  static constexpr int kAhead = 3;   // groups whose rows are requested ahead of delivery
+  using value_type = std::uint64_t;  // synaptic events
+  struct PerBlock {};
+  static constexpr const char* kLabel = "spikeweave::static_synapse::deliver_direct";
+
+  // One static projection of the population.
+  struct Part {
+    InputRing ring;
+    int port = kPortExcitatory;
+    int delay = 0;              // steps, the same for every synapse
+    int slots = 1;              // the ring's slots
+    float weight = 0.0f;        // the projection's one weight, unless row_weights
+    bool row_weights = false;   // weights from row_weight (set between runs)
+    std::uint32_t targets = 0;  // neurons of the target population on this rank
+  };
+
+  Part parts[kMaxParts];
+  int n_parts = 0;
+  View<const Word*> rows;
+  // Per row entry (the header entries unused), for the parts with row_weights; else empty.
+  View<const float*> row_weight;
+  View<const std::uint64_t*> spikes;
+  int spike_count = 0;
+  std::int64_t first_step = 0;
+  int blocks = 1;               // target blocks (host threads), one per thread; 1: one thread
+  View<std::uint64_t*> by_lag;  // scratch of order_by_lag
+
+  KOKKOS_INLINE_FUNCTION int group_size(const int group) const {
+    const int first = group * kGroup;
+    return spike_count - first < kGroup ? spike_count - first : kGroup;
+  }
+  // The first two lines from the row's start: its header and, for most rows at scale, all of it.
+  KOKKOS_INLINE_FUNCTION void request_rows(const int group) const {
+    for (int i = 0, n = group_size(group); i < n; ++i) {
+      const Word* row = rows.data() + comm::spike_key(spikes(group * kGroup + i));
+      prefetch_line(row);
+      prefetch_line(row + 64 / sizeof(Word) - 1);
+    }
+  }
+
+  // What a block's spikes share, found once per interval instead of per (part, spike) (each a
+  // division): per part, ring entry 0 of the slot its spikes of each lag arrive in, and the
+  // block's targets [lo, hi).
+  struct BlockPlan {
+    std::int64_t* base[kMaxParts][comm::kMaxIntervalSteps + 1];
+    std::uint32_t lo[kMaxParts], hi[kMaxParts];
+  };
+  // Lags [0, lags); block b of `blocks`.
+  KOKKOS_INLINE_FUNCTION void plan(BlockPlan& plan, const int lags, const int b) const {
+    for (int p = 0; p < n_parts; ++p) {
+      const Part& part = parts[p];
+      for (int lag = 0; lag < lags; ++lag) {
+        const auto slot = static_cast<int>((first_step + lag + part.delay) % part.slots);
+        plan.base[p][lag] = &part.ring(part.port, slot, 0);
+      }
+      plan.lo[p] = static_cast<std::uint32_t>(std::uint64_t{part.targets} * b / blocks);
+      plan.hi[p] = static_cast<std::uint32_t>(std::uint64_t{part.targets} * (b + 1) / blocks);
+    }
+  }
+
+  // Delivers spike `word`'s synapses onto the targets of the block planned; returns the events.
+  KOKKOS_INLINE_FUNCTION std::uint64_t spike(const std::uint64_t word,
+                                             const BlockPlan& plan) const {
+    const std::uint64_t first = comm::spike_key(word);
+    const Word* const header = rows.data() + first;
+    const int lag = comm::spike_lag(word);
+    std::uint64_t position = first + static_cast<std::uint64_t>(n_parts);
+    std::uint64_t events = 0;
+    for (int p = 0; p < n_parts; ++p) {
+      const Part& part = parts[p];
+      const std::uint64_t count = header[p];
+      const Word* const target = rows.data() + position;
+      std::uint64_t begin = 0, end = count;
+      if (blocks > 1) {  // a row's targets of one part are increasing
+        begin = find_block_cut(target, 0, count, plan.lo[p], part.targets);
+        end = find_block_cut(target, begin, count, plan.hi[p], part.targets);
+      }
+      std::int64_t* const base = plan.base[p][lag];
+      if (part.row_weights) {
+        const float* const weight = row_weight.data() + position;
+        for (std::uint64_t j = begin; j < end; ++j) base[target[j]] += to_fixed(weight[j]);
+      } else {
+        const std::int64_t w = to_fixed(part.weight);
+        for (std::uint64_t j = begin; j < end; ++j) base[target[j]] += w;
+      }
+      events += end - begin;
+      position += count;
+    }
+    return events;
+  }
+
+  // Block b owns each part's targets [n b / blocks, n (b + 1) / blocks) and delivers every
+  // spike's synapses onto them with plain adds; the spikes are sorted by lag (run sorts them).
+  KOKKOS_INLINE_FUNCTION void operator()(PerBlock, const int b, std::uint64_t& events) const {
+    const int groups = (spike_count + kGroup - 1) / kGroup;
+    if (groups == 0) return;
+    BlockPlan block;
+    plan(block, comm::spike_lag(spikes(spike_count - 1)) + 1, b);  // spikes sorted by lag
+    for (int g = 0; g < kAhead && g < groups; ++g) request_rows(g);
+    for (int g = 0; g < groups; ++g) {
+      if (g + kAhead < groups) request_rows(g + kAhead);
+      for (int i = 0, n = group_size(g); i < n; ++i) events += spike(spikes(g * kGroup + i), block);
+    }
+  }
+
+  // Delivers `spikes`' first `n_spikes` (any order) emitted in the interval from `first`.
+  std::uint64_t run(std::size_t n_spikes, std::int64_t first) {
+    std::uint64_t events = 0;
+    if (n_spikes == 0) return events;
+    spike_count = static_cast<int>(n_spikes);
+    spikes = order_by_lag(spikes, spike_count, by_lag);
+    first_step = first;
+    Kokkos::parallel_reduce(kLabel, Kokkos::RangePolicy<ExecSpace, PerBlock>(0, blocks), *this,
+                            events);
+    return events;
+  }
+};
+
+// The host side of one population's direct rows: their layout from the parts' slot tables, and
+// the walks that give each part's synapses back in the synapse tables' order (a part's synapse
+// k is its k-th target in row order: rows follow the slots, which follow the tables' rows).
+struct DirectRowsLayout {
+  // Entries of the rows for the parts' slot tables (slot s's synapses of part p are
+  // [slot_tables[p](s), slot_tables[p](s + 1))); the largest count of a part in one row.
+  template <class SlotTable>
+  static std::uint64_t entries(const std::vector<SlotTable>& slot_tables,
+                               std::uint64_t& largest_count) {
+    std::uint64_t total = 0;
+    largest_count = 0;
+    for (const SlotTable& table : slot_tables) {
+      const std::uint64_t slots = table.extent(0) - 1;
+      total += slots + table(slots) - table(0);
+      for (std::uint64_t s = 0; s < slots; ++s) {
+        const std::uint64_t count = table(s + 1) - table(s);
+        largest_count = count > largest_count ? count : largest_count;
+      }
+    }
+    return total;
+  }
+
+  // Writes the rows (host memory) and returns each slot's row offset. `release_targets`: the
+  // targets are not read again (the caller drops them): their pages go back to the system as
+  // the copy passes them, so that it needs no more memory than the targets alone.
+  template <class RowsView, class SlotTable, class TargetView>
+  static std::vector<std::uint32_t> fill(const std::vector<SlotTable>& slot_tables,
+                                         const std::vector<TargetView>& targets,
+                                         const RowsView& rows, bool release_targets = false) {
+    using Word = typename RowsView::non_const_value_type;
+    const std::uint64_t slots = slot_tables.empty() ? 0 : slot_tables[0].extent(0) - 1;
+    const std::size_t parts = slot_tables.size();
+    std::vector<std::uint32_t> offsets(slots);
+    std::vector<std::size_t> released(parts, 0);
+    std::uint64_t position = 0;
+    for (std::uint64_t s = 0; s < slots; ++s) {
+      if (release_targets) {
+        for (std::size_t p = 0; p < parts; ++p) {
+          release_read_pages(targets[p].data(),
+                             slot_tables[p](s) * sizeof(typename TargetView::value_type),
+                             released[p]);
+        }
+      }
+      offsets[s] = static_cast<std::uint32_t>(position);
+      for (std::size_t p = 0; p < parts; ++p) {
+        rows(position + p) = static_cast<Word>(slot_tables[p](s + 1) - slot_tables[p](s));
+      }
+      position += parts;
+      for (std::size_t p = 0; p < parts; ++p) {
+        for (std::uint64_t k = slot_tables[p](s); k < slot_tables[p](s + 1); ++k) {
+          rows(position++) = static_cast<Word>(targets[p](k));
+        }
+      }
+    }
+    require_invariant(position == rows.extent(0), "direct rows must hold every synapse once");
+    return offsets;
+  }
+
+  // Calls f(k, position) for part p's synapses k = 0, 1, ... in order, `position` being the
+  // entry of the rows holding synapse k's target.
+  template <class RowsView, class F>
+  static void for_each_synapse(const RowsView& rows, int parts, int p, const F& f) {
+    std::uint64_t position = 0, k = 0;
+    while (position < rows.extent(0)) {
+      std::uint64_t begin = position + static_cast<std::uint64_t>(parts);
+      for (int q = 0; q < p; ++q) begin += rows(position + static_cast<std::uint64_t>(q));
+      const std::uint64_t count = rows(position + static_cast<std::uint64_t>(p));
+      for (std::uint64_t j = 0; j < count; ++j) f(k++, begin + j);
+      std::uint64_t end = position + static_cast<std::uint64_t>(parts);
+      for (int q = 0; q < parts; ++q) end += rows(position + static_cast<std::uint64_t>(q));
+      position = end;
+    }
+  }
+};
+
+}  // namespace spikeweave::kernels
