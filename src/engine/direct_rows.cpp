@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "core/errors.hpp"
 #include "core/memory_usage.hpp"
 #include "engine/projection.hpp"
 #include "kernels/direct_rows.hpp"
@@ -48,25 +49,22 @@ class DirectRowsOf final : public DirectRows {
     return kernel_.run(batch.count, first_step);
   }
 
-  network::HostView<std::uint32_t*> part_targets(int part) const override {
-    std::uint64_t count = 0;
-    DirectRowsLayout::for_each_synapse(kernel_.rows, kernel_.n_parts, part,
-                                       [&](std::uint64_t, std::uint64_t) { ++count; });
-    network::HostView<std::uint32_t*> targets(
-        Kokkos::view_alloc(Kokkos::WithoutInitializing, "direct_rows.targets"), count);
+  void for_each_part_synapse(int part, const PartVisitor& f) const override {
     DirectRowsLayout::for_each_synapse(
         kernel_.rows, kernel_.n_parts, part,
-        [&](std::uint64_t k, std::uint64_t position) { targets(k) = kernel_.rows(position); });
-    return targets;
+        [&](std::uint64_t row, std::uint64_t k, std::uint64_t position) {
+          f(row, k, kernel_.rows(position));
+        });
   }
 
   void set_part_weights(int part, const network::HostView<float*>& weights) override {
     if (row_weight_.extent(0) == 0) {
       row_weight_ = kernels::View<float*>("direct_rows.weight", kernel_.rows.extent(0));
     }
-    DirectRowsLayout::for_each_synapse(
-        kernel_.rows, kernel_.n_parts, part,
-        [&](std::uint64_t k, std::uint64_t position) { row_weight_(position) = weights(k); });
+    DirectRowsLayout::for_each_synapse(kernel_.rows, kernel_.n_parts, part,
+                                       [&](std::uint64_t, std::uint64_t k, std::uint64_t position) {
+                                         row_weight_(position) = weights(k);
+                                       });
     kernel_.row_weight = row_weight_;
     kernel_.parts[part].row_weights = true;
   }
@@ -90,6 +88,12 @@ std::shared_ptr<DirectRows> make_direct_rows(const std::vector<DirectPart>& part
   for (const DirectPart& part : parts) {
     tables.push_back(part.slot_table);
     narrow = narrow && part.delivery->targets <= std::uint32_t{1} << 16;
+    // The walks number a part's rows by its non-empty slots: one per row of its tables.
+    std::uint64_t filled = 0;
+    for (std::uint64_t s = 0; s + 1 < part.slot_table.extent(0); ++s) {
+      filled += part.slot_table(s + 1) > part.slot_table(s) ? 1 : 0;
+    }
+    require_invariant(filled == part.rows, "direct rows need one non-empty slot per table row");
   }
   std::uint64_t largest_count = 0;
   const std::uint64_t entries = DirectRowsLayout::entries(tables, largest_count);

@@ -3,6 +3,7 @@
 // (kernels/direct_rows.hpp): their only copy of the targets once built. The projections deliver
 // through them, and read their targets and set their weights through them between runs.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -19,8 +20,10 @@ class DirectRows {
   virtual ~DirectRows() = default;
   // Delivers the population's spikes, keys being row offsets, through every part.
   virtual std::uint64_t deliver(const SpikeBatch& batch, Step first_step) = 0;
-  // Part p's targets in its synapse tables' order (built on demand: a copy).
-  virtual network::HostView<std::uint32_t*> part_targets(int part) const = 0;
+  // Calls f(row, k, target) for part p's synapses k in its synapse tables' order, `row` being
+  // the synapse's row in those tables.
+  using PartVisitor = std::function<void(std::uint64_t row, std::uint64_t k, std::uint32_t target)>;
+  virtual void for_each_part_synapse(int part, const PartVisitor& f) const = 0;
   // Part p transmits `weights` (one per synapse, its tables' order) from now on.
   virtual void set_part_weights(int part, const network::HostView<float*>& weights) = 0;
   virtual std::uint64_t bytes() const = 0;
@@ -39,6 +42,7 @@ struct DirectPart {
   const kernels::StaticDeliver* delivery;
   kernels::View<const std::uint32_t*> slot_table;
   network::HostView<std::uint32_t*> targets;
+  std::uint64_t rows;  // rows of its synapse tables (each non-empty, each one receive slot)
 };
 
 // Builds the rows, or returns nullptr where they would hold `max_entries` entries or more

@@ -2,6 +2,7 @@
 // One projection on this rank: its synapse tables in the execution space's memory and the
 // kernel that delivers spikes through them into the target population's input ring. Static and
 // plastic projections share this interface.
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -89,10 +90,14 @@ class Projection {
   int target() const { return target_; }
   std::uint64_t synapses() const { return tables_.synapses; }
   virtual std::uint64_t bytes() const { return tables_.bytes(); }
-  // The tables; their targets may be elsewhere (direct rows): read them through targets().
+  // The tables. Projections held by direct rows keep only their row sources and weights here:
+  // read their synapses through for_each_synapse.
   const network::SynapseTables& host_tables() const { return tables_; }
-  // Local target index of each synapse (direct rows build a copy on each call).
-  virtual network::HostView<const std::uint32_t*> targets() const { return tables_.target; }
+  // Calls f(row, delay_steps, k, target) for each local synapse k in index order (rows in
+  // increasing source order, a row's synapses in delay order; `target`: local index).
+  using SynapseVisitor = std::function<void(std::uint64_t row, int delay_steps, std::uint64_t k,
+                                            std::uint32_t target)>;
+  virtual void for_each_synapse(const SynapseVisitor& f) const;
   // Bytes of the slot table (slot -> row; static projections keep slot -> segments instead, the
   // same 4 bytes per slot): routing, beside the synapse tables.
   std::uint64_t slot_row_bytes() const { return slot_row_bytes_; }

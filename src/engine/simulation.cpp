@@ -376,24 +376,20 @@ void Simulation::deliver(Step first_step) {
 std::vector<SynapseState> Simulation::synapse_states(int projection) const {
   const Projection& proj = *projections_.at(projection);
   const network::SynapseTables& t = proj.host_tables();
-  const network::HostView<const std::uint32_t*> target_of = proj.targets();
   const NeuronGroup& target = *groups_[proj.target()];
   const Gid target_first = target.spec().first_gid;
   std::vector<SynapseState> states;
   std::vector<std::uint64_t> indices;
-  for (std::uint64_t row = 0; row < t.rows(); ++row) {
-    for (std::uint64_t seg = t.row_begin(row); seg < t.row_begin(row + 1); ++seg) {
-      for (std::uint64_t k = t.segment_begin(seg); k < t.segment_begin(seg + 1); ++k) {
+  proj.for_each_synapse(
+      [&](std::uint64_t row, int delay_steps, std::uint64_t k, std::uint32_t target_index) {
         SynapseState s;
         s.source = t.row_source(row);
-        s.target = target.gids()[target_of(k)] - target_first;
-        s.delay_steps = t.segment_delay(seg);
+        s.target = target.gids()[target_index] - target_first;
+        s.delay_steps = delay_steps;
         s.index = k;
         states.push_back(s);
         indices.push_back(k);
-      }
-    }
-  }
+      });
   const std::vector<double> weights = proj.weights(indices);
   for (std::size_t i = 0; i < states.size(); ++i) states[i].weight = weights[i];
   return states;

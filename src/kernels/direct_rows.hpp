@@ -204,16 +204,18 @@ struct DirectRowsLayout {
     return offsets;
   }
 
-  // Calls f(k, position) for part p's synapses k = 0, 1, ... in order, `position` being the
+  // Calls f(row, k, position) for part p's synapses k = 0, 1, ... in order: `row` counts the
+  // rows in which part p has synapses (the part's rows in its synapse tables), `position` is the
   // entry of the rows holding synapse k's target.
   template <class RowsView, class F>
   static void for_each_synapse(const RowsView& rows, int parts, int p, const F& f) {
-    std::uint64_t position = 0, k = 0;
+    std::uint64_t position = 0, k = 0, row = 0;
     while (position < rows.extent(0)) {
       std::uint64_t begin = position + static_cast<std::uint64_t>(parts);
       for (int q = 0; q < p; ++q) begin += rows(position + static_cast<std::uint64_t>(q));
       const std::uint64_t count = rows(position + static_cast<std::uint64_t>(p));
-      for (std::uint64_t j = 0; j < count; ++j) f(k++, begin + j);
+      for (std::uint64_t j = 0; j < count; ++j) f(row, k++, begin + j);
+      if (count > 0) ++row;
       std::uint64_t end = position + static_cast<std::uint64_t>(parts);
       for (int q = 0; q < parts; ++q) end += rows(position + static_cast<std::uint64_t>(q));
       position = end;

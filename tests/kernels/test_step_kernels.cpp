@@ -470,11 +470,22 @@ void check_direct_rows() {
   View<float*> row_weight("row_weight", entries);
   for (int p = 0; p < 3; ++p) {
     std::uint64_t walked = 0;
-    DirectRowsLayout::for_each_synapse(rows, 3, p, [&](std::uint64_t k, std::uint64_t position) {
-      EXPECT_EQ(k, walked++);
-      EXPECT_EQ(static_cast<std::uint32_t>(rows(position)), alone[p].syn.target(k));
-      if (!alone[p].syn.homogeneous) row_weight(position) = alone[p].syn.weight(k);
-    });
+    // The part's non-empty rows (the engine's tables have no empty row; these may): synapse k
+    // lies in the row-th of them (one delay: one segment per row).
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> row_range;
+    for (std::uint64_t r = 0; r < alone[p].syn.rows; ++r) {
+      const std::uint64_t begin = alone[p].syn.segment_begin(alone[p].syn.row_begin(r));
+      const std::uint64_t end = alone[p].syn.segment_begin(alone[p].syn.row_begin(r + 1));
+      if (end > begin) row_range.emplace_back(begin, end);
+    }
+    DirectRowsLayout::for_each_synapse(
+        rows, 3, p, [&](std::uint64_t row, std::uint64_t k, std::uint64_t position) {
+          EXPECT_EQ(k, walked++);
+          ASSERT_LT(row, row_range.size());
+          EXPECT_TRUE(row_range[row].first <= k && k < row_range[row].second) << "synapse " << k;
+          EXPECT_EQ(static_cast<std::uint32_t>(rows(position)), alone[p].syn.target(k));
+          if (!alone[p].syn.homogeneous) row_weight(position) = alone[p].syn.weight(k);
+        });
     EXPECT_EQ(walked, alone[p].syn.target.extent(0));
   }
   std::vector<std::uint64_t> keyed;
