@@ -8,11 +8,10 @@
 //
 // Why: at scale nearly every received spike's row is cold, and the receive path's cost is its
 // cold lines. Through the slot tables (deliver.hpp) a spike costs the slot entries' line, then
-// each part's targets; here it costs the lines of one row (about 48 bytes for a source with 9 +
-// 2 synapses on the rank), which the loop requests three groups ahead. Same ring sums, bitwise:
-// integer adds. Host backends only, uniform delay per part, no homeostatic gain.
+// each part's targets; here it costs the lines of one row (26 bytes with 16-bit targets for a
+// source with 9 + 2 synapses on the rank), which the loop requests three groups ahead. Same ring
+// sums, bitwise: integer adds. Host backends only, uniform delay per part, no homeostatic gain.
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include "comm/spike.hpp"
