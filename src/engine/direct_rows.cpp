@@ -88,15 +88,15 @@ std::shared_ptr<DirectRows> make_direct_rows(const std::vector<DirectPart>& part
   for (const DirectPart& part : parts) {
     tables.push_back(part.slot_table);
     narrow = narrow && part.delivery->targets <= std::uint32_t{1} << 16;
-    // The walks number a part's rows by its non-empty slots: one per row of its tables.
-    std::uint64_t filled = 0;
-    for (std::uint64_t s = 0; s + 1 < part.slot_table.extent(0); ++s) {
-      filled += part.slot_table(s + 1) > part.slot_table(s) ? 1 : 0;
-    }
-    require_invariant(filled == part.rows, "direct rows need one non-empty slot per table row");
   }
   std::uint64_t largest_count = 0;
-  const std::uint64_t entries = DirectRowsLayout::entries(tables, largest_count);
+  std::vector<std::uint64_t> filled;
+  const std::uint64_t entries = DirectRowsLayout::entries(tables, largest_count, filled);
+  // The walks number a part's rows by its non-empty slots: one per row of its tables.
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    require_invariant(filled[p] == parts[p].rows,
+                      "direct rows need one non-empty slot per table row");
+  }
   if (entries >= max_entries) return nullptr;
   narrow = narrow && largest_count <= std::numeric_limits<std::uint16_t>::max();
   if (narrow) return std::make_shared<DirectRowsOf<std::uint16_t>>(parts, entries);

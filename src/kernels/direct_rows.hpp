@@ -150,18 +150,22 @@ struct DirectDeliver {
 // k is its k-th target in row order: rows follow the slots, which follow the tables' rows).
 struct DirectRowsLayout {
   // Entries of the rows for the parts' slot tables (slot s's synapses of part p are
-  // [slot_tables[p](s), slot_tables[p](s + 1))); the largest count of a part in one row.
+  // [slot_tables[p](s), slot_tables[p](s + 1))); the largest count of a part in one row; each
+  // part's non-empty slots (its rows, as the walks below number them).
   template <class SlotTable>
   static std::uint64_t entries(const std::vector<SlotTable>& slot_tables,
-                               std::uint64_t& largest_count) {
+                               std::uint64_t& largest_count, std::vector<std::uint64_t>& filled) {
     std::uint64_t total = 0;
     largest_count = 0;
-    for (const SlotTable& table : slot_tables) {
+    filled.assign(slot_tables.size(), 0);
+    for (std::size_t p = 0; p < slot_tables.size(); ++p) {
+      const SlotTable& table = slot_tables[p];
       const std::uint64_t slots = table.extent(0) - 1;
       total += slots + table(slots) - table(0);
       for (std::uint64_t s = 0; s < slots; ++s) {
         const std::uint64_t count = table(s + 1) - table(s);
         largest_count = count > largest_count ? count : largest_count;
+        filled[p] += count > 0 ? 1 : 0;
       }
     }
     return total;

@@ -462,7 +462,8 @@ void check_direct_rows() {
   }
   ASSERT_GT(expected_events, 0u);
   std::uint64_t largest = 0;
-  const std::uint64_t entries = DirectRowsLayout::entries(tables, largest);
+  std::vector<std::uint64_t> filled;
+  const std::uint64_t entries = DirectRowsLayout::entries(tables, largest, filled);
   ASSERT_LE(largest, 65535u);
   View<Word*> rows("rows", entries);
   const std::vector<std::uint32_t> offsets = DirectRowsLayout::fill(tables, part_targets, rows);
@@ -478,6 +479,7 @@ void check_direct_rows() {
       const std::uint64_t end = alone[p].syn.segment_begin(alone[p].syn.row_begin(r + 1));
       if (end > begin) row_range.emplace_back(begin, end);
     }
+    EXPECT_EQ(filled[static_cast<std::size_t>(p)], row_range.size());
     DirectRowsLayout::for_each_synapse(
         rows, 3, p, [&](std::uint64_t row, std::uint64_t k, std::uint64_t position) {
           EXPECT_EQ(k, walked++);

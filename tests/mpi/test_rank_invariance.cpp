@@ -31,14 +31,8 @@ std::string read_file(const std::string& path) {
 }
 
 // All spikes of all recorded populations; node ids offset by the population's first gid.
-Raster run(comm::Context& context, const std::string& text, const std::string& partition) {
-  const network::NetworkSpec spec = network::parse_network(
-      text, "brunel.toml",
-      {"simulation.output=\"\"", "simulation.partition=\"" + partition + "\""});
-  engine::Simulation sim(spec, context);
-  test::MemoryRunOutput out(sim.spike_layouts().size(), sim.report_layouts().size());
-  sim.set_output(&out);
-  sim.run_to_end();
+Raster raster_of(comm::Context& context, const network::NetworkSpec& spec,
+                 test::MemoryRunOutput& out) {
   Raster all;
   for (std::size_t g = 0; g < spec.spike_record.size(); ++g) {
     const Gid first = spec.populations[spec.spike_record[g]].first_gid;
@@ -48,6 +42,18 @@ Raster run(comm::Context& context, const std::string& text, const std::string& p
     }
   }
   return all;
+}
+
+// Runs brunel.toml (`text`) with the given partition; its raster.
+Raster run(comm::Context& context, const std::string& text, const std::string& partition) {
+  const network::NetworkSpec spec = network::parse_network(
+      text, "brunel.toml",
+      {"simulation.output=\"\"", "simulation.partition=\"" + partition + "\""});
+  engine::Simulation sim(spec, context);
+  test::MemoryRunOutput out(sim.spike_layouts().size(), sim.report_layouts().size());
+  sim.set_output(&out);
+  sim.run_to_end();
+  return raster_of(context, spec, out);
 }
 
 TEST(RankInvariance, BrunelRasterIsBitwiseIdenticalForAnyRankCountAndPartition) {
@@ -119,15 +125,7 @@ Raster run_in_halves(comm::Context& context, const network::NetworkSpec& spec,
   sim.run(spec.simulation.steps / 2);
   change(sim);
   sim.run(spec.simulation.steps - spec.simulation.steps / 2);
-  Raster all;
-  for (std::size_t g = 0; g < spec.spike_record.size(); ++g) {
-    const Gid first = spec.populations[spec.spike_record[g]].first_gid;
-    for (auto [node, step] :
-         out.gather_sorted(context, static_cast<int>(g), spec.simulation.dt_ms)) {
-      all.emplace_back(node + first, step);
-    }
-  }
-  return all;
+  return raster_of(context, spec, out);
 }
 
 // Weights set between runs go into the rows' own weight array, position by position: Brunel
