@@ -5,7 +5,8 @@
 // - on the wire and after the receiver's split by population (engine/spike_exchange.hpp), the
 //   receiver's key for the source, which each sender learnt at build time: its receive slot
 //   (its position among the sources of that population this rank has synapses from), or where
-//   the population's projections keep direct rows (kernels/direct_rows.hpp) its row's offset.
+//   the population's projections keep direct rows (kernels/direct_rows.hpp) its row's key
+//   (the row's offset, doubled, plus a bit saying whether it reaches a second cache line).
 //   Either indexes the synapses directly: no search per received spike.
 // Sorting words sorts by key, then by lag. Only this header takes words apart.
 #include <Kokkos_Core.hpp>

@@ -28,7 +28,7 @@ class DirectRowsOf final : public DirectRows {
       targets.push_back(part.targets);
     }
     // The projections drop their targets once the rows hold them (StaticProjection::join_direct).
-    offsets_ = DirectRowsLayout::fill(tables, targets, rows, true);
+    keys_ = DirectRowsLayout::fill(tables, targets, rows, true);
     kernel_.rows = rows;
     kernel_.n_parts = static_cast<int>(parts.size());
     kernel_.blocks = parts[0].delivery->blocks;
@@ -82,7 +82,7 @@ class DirectRowsOf final : public DirectRows {
 }  // namespace
 
 std::shared_ptr<DirectRows> make_direct_rows(const std::vector<DirectPart>& parts,
-                                             std::uint64_t max_entries) {
+                                             std::uint64_t max_keys) {
   std::vector<kernels::View<const std::uint32_t*>> tables;
   bool narrow = true;  // 16-bit targets
   for (const DirectPart& part : parts) {
@@ -97,7 +97,7 @@ std::shared_ptr<DirectRows> make_direct_rows(const std::vector<DirectPart>& part
     require_invariant(filled[p] == parts[p].rows,
                       "direct rows need one non-empty slot per table row");
   }
-  if (entries >= max_entries) return nullptr;
+  if (2 * entries >= max_keys) return nullptr;
   narrow = narrow && largest_count <= std::numeric_limits<std::uint16_t>::max();
   if (narrow) return std::make_shared<DirectRowsOf<std::uint16_t>>(parts, entries);
   return std::make_shared<DirectRowsOf<std::uint32_t>>(parts, entries);

@@ -18,7 +18,8 @@ struct SpikeBatch;
 class DirectRows {
  public:
   virtual ~DirectRows() = default;
-  // Delivers the population's spikes, keys being row offsets, through every part.
+  // Delivers the population's spikes, keys being row keys (kernels::direct_row_key), through
+  // every part.
   virtual std::uint64_t deliver(const SpikeBatch& batch, Step first_step) = 0;
   // Calls f(row, k, target) for part p's synapses k in its synapse tables' order, `row` being
   // the synapse's row in those tables.
@@ -27,13 +28,15 @@ class DirectRows {
   // Part p transmits `weights` (one per synapse, its tables' order) from now on.
   virtual void set_part_weights(int part, const network::HostView<float*>& weights) = 0;
   virtual std::uint64_t bytes() const = 0;
-  // Entries of the rows (the span of their keys).
+  // Entries of the rows.
   virtual std::uint64_t entries() const = 0;
-  // Row offset of each receive slot, the spikes' keys (handed to the spike exchange once).
-  std::vector<std::uint32_t> take_offsets() { return std::move(offsets_); }
+  // The span of the rows' keys: below twice their entries.
+  std::uint64_t key_span() const { return 2 * entries(); }
+  // Row key of each receive slot, the spikes' keys (handed to the spike exchange once).
+  std::vector<std::uint32_t> take_keys() { return std::move(keys_); }
 
  protected:
-  std::vector<std::uint32_t> offsets_;
+  std::vector<std::uint32_t> keys_;
 };
 
 // One part: its delivery as the slot tables would run it (ring, port, weight, delay, blocks),
@@ -45,9 +48,9 @@ struct DirectPart {
   std::uint64_t rows;  // rows of its synapse tables (each non-empty, each one receive slot)
 };
 
-// Builds the rows, or returns nullptr where they would hold `max_entries` entries or more
-// (spike keys are 32 bits). 16-bit targets where every part allows them.
+// Builds the rows, or returns nullptr where their keys would span `max_keys` or more (spike
+// keys are 32 bits). 16-bit targets where every part allows them.
 std::shared_ptr<DirectRows> make_direct_rows(const std::vector<DirectPart>& parts,
-                                             std::uint64_t max_entries);
+                                             std::uint64_t max_keys);
 
 }  // namespace spikeweave::engine

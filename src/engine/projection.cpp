@@ -314,8 +314,8 @@ std::vector<std::vector<std::uint32_t>> use_direct_rows(
     for (const StaticProjection* m : members[p]) parts.push_back(m->direct_part());
     std::shared_ptr<DirectRows> rows = make_direct_rows(parts, kKeyLimit - (keys - slots));
     if (!rows) continue;
-    offsets[p] = rows->take_offsets();
-    keys += rows->entries() - slots;
+    offsets[p] = rows->take_keys();
+    keys += rows->key_span() - slots;
     for (std::size_t i = 0; i < members[p].size(); ++i) {
       members[p][i]->join_direct(rows, static_cast<int>(i));
     }

@@ -125,10 +125,10 @@ void fuse_static_deliveries(const std::vector<std::unique_ptr<Projection>>& proj
 // Moves the targets of static projections into direct rows (engine/direct_rows.hpp), one per
 // source population whose every projection on this rank is static, delivered on the host, with
 // one delay and one weight and no homeostatic gain (at most HostDeliver::kMaxParts of them):
-// received spikes of that population are then keyed by their row offset. Returns each
-// population's row offset per receive slot, empty where the population keeps its receive slots
-// as keys. `slot_begin`: SpikeExchange::slot_begins. Call after bind_receive_slots and before
-// fuse_static_deliveries (which takes the projections left).
+// received spikes of that population are then keyed by their row's key
+// (kernels::direct_row_key). Returns each population's row key per receive slot, empty where the
+// population keeps its receive slots as keys. `slot_begin`: SpikeExchange::slot_begins. Call after
+// bind_receive_slots and before fuse_static_deliveries (which takes the projections left).
 std::vector<std::vector<std::uint32_t>> use_direct_rows(
     const std::vector<std::unique_ptr<Projection>>& projections,
     const std::vector<std::uint64_t>& slot_begin);

@@ -67,7 +67,7 @@ class SpikeExchange {
   bool exchange(bool failed);
 
   // After exchange(): the received spikes, population by population, as words (key within the
-  // population: the slot, or the row offset where row_keys gave one; lag); each source's spikes
+  // population: the slot, or the row key where row_keys gave one; lag); each source's spikes
   // together and in lag order.
   const std::vector<std::uint64_t>& received() const { return received_; }
   // (first, count) of population p's spikes in received().

@@ -23,6 +23,24 @@
 
 namespace spikeweave::kernels {
 
+// A row's spike key: its offset, doubled, plus 1 where the row's last entry lies in a later
+// 64-byte line than its first. Why: at scale most rows are shorter than a line, and the kernel
+// requests a row's second line only where the row reaches it (requesting it always doubled the
+// cold lines in flight, which limit the receive path). The keys of a population's rows span
+// twice its entries.
+KOKKOS_INLINE_FUNCTION constexpr std::uint64_t direct_row_offset(std::uint64_t key) {
+  return key >> 1;
+}
+KOKKOS_INLINE_FUNCTION constexpr bool direct_row_spills(std::uint64_t key) {
+  return key & 1u;
+}
+inline std::uint64_t direct_row_key(const void* rows, std::uint64_t offset, std::uint64_t entries,
+                                    std::size_t entry_bytes) {
+  const auto first = reinterpret_cast<std::uintptr_t>(rows) + offset * entry_bytes;
+  const auto last = first + (entries > 0 ? entries - 1 : 0) * entry_bytes;
+  return offset << 1 | (first / 64 != last / 64 ? 1u : 0u);
+}
+
 template <class Word>
 struct DirectDeliver {
   static constexpr int kMaxParts = HostDeliver::kMaxParts;
@@ -58,12 +76,14 @@ struct DirectDeliver {
     const int first = group * kGroup;
     return spike_count - first < kGroup ? spike_count - first : kGroup;
   }
-  // The first two lines from the row's start: its header and, for most rows at scale, all of it.
+  // The row's first line (its header and, for most rows at scale, all of it) and, where the row
+  // reaches it, the next.
   KOKKOS_INLINE_FUNCTION void request_rows(const int group) const {
     for (int i = 0, n = group_size(group); i < n; ++i) {
-      const Word* row = rows.data() + comm::spike_key(spikes(group * kGroup + i));
+      const std::uint64_t key = comm::spike_key(spikes(group * kGroup + i));
+      const Word* row = rows.data() + direct_row_offset(key);
       prefetch_line(row);
-      prefetch_line(row + 64 / sizeof(Word) - 1);
+      if (direct_row_spills(key)) prefetch_line(reinterpret_cast<const char*>(row) + 64);
     }
   }
 
@@ -90,7 +110,7 @@ struct DirectDeliver {
   // Delivers spike `word`'s synapses onto the targets of the block planned; returns the events.
   KOKKOS_INLINE_FUNCTION std::uint64_t spike(const std::uint64_t word,
                                              const BlockPlan& plan) const {
-    const std::uint64_t first = comm::spike_key(word);
+    const std::uint64_t first = direct_row_offset(comm::spike_key(word));
     const Word* const header = rows.data() + first;
     const int lag = comm::spike_lag(word);
     std::uint64_t position = first + static_cast<std::uint64_t>(n_parts);
@@ -171,7 +191,8 @@ struct DirectRowsLayout {
     return total;
   }
 
-  // Writes the rows (host memory) and returns each slot's row offset. `release_targets`: the
+  // Writes the rows (host memory) and returns each slot's row key (direct_row_key, from the
+  // rows' addresses: the rows must stay where they are). `release_targets`: the
   // targets are not read again (the caller drops them): their pages go back to the system as
   // the copy passes them, so that it needs no more memory than the targets alone.
   template <class RowsView, class SlotTable, class TargetView>
@@ -181,7 +202,7 @@ struct DirectRowsLayout {
     using Word = typename RowsView::non_const_value_type;
     const std::uint64_t slots = slot_tables.empty() ? 0 : slot_tables[0].extent(0) - 1;
     const std::size_t parts = slot_tables.size();
-    std::vector<std::uint32_t> offsets(slots);
+    std::vector<std::uint32_t> keys(slots);
     std::vector<std::size_t> released(parts, 0);
     std::uint64_t position = 0;
     for (std::uint64_t s = 0; s < slots; ++s) {
@@ -192,7 +213,7 @@ struct DirectRowsLayout {
                              released[p]);
         }
       }
-      offsets[s] = static_cast<std::uint32_t>(position);
+      const std::uint64_t start = position;
       for (std::size_t p = 0; p < parts; ++p) {
         rows(position + p) = static_cast<Word>(slot_tables[p](s + 1) - slot_tables[p](s));
       }
@@ -202,9 +223,11 @@ struct DirectRowsLayout {
           rows(position++) = static_cast<Word>(targets[p](k));
         }
       }
+      keys[s] = static_cast<std::uint32_t>(
+          direct_row_key(rows.data(), start, position - start, sizeof(Word)));
     }
     require_invariant(position == rows.extent(0), "direct rows must hold every synapse once");
-    return offsets;
+    return keys;
   }
 
   // Calls f(row, k, position) for part p's synapses k = 0, 1, ... in order: `row` counts the

@@ -429,8 +429,8 @@ TEST(Delivery, FusedPartsAddWhatEachPartAddsAlone) {
 }
 
 // Direct rows (kernels/direct_rows.hpp) hold one source population's static projections with
-// a uniform delay: delivered with spikes keyed by row offset they add to each ring exactly what
-// each projection adds alone through its slot table, and count the same events; 16- and 32-bit
+// a uniform delay: delivered with spikes keyed by their rows' keys they add to each ring exactly
+// what each projection adds alone through its slot table, and count the same events; 16- and 32-bit
 // targets, one thread and target blocks, constant and per-synapse weights (the row-ordered
 // copy set between runs). The walk over a part's synapses gives back its targets in order.
 template <class Word>
@@ -466,8 +466,23 @@ void check_direct_rows() {
   const std::uint64_t entries = DirectRowsLayout::entries(tables, largest, filled);
   ASSERT_LE(largest, 65535u);
   View<Word*> rows("rows", entries);
-  const std::vector<std::uint32_t> offsets = DirectRowsLayout::fill(tables, part_targets, rows);
-  ASSERT_EQ(offsets.size(), slots);
+  const std::vector<std::uint32_t> row_keys = DirectRowsLayout::fill(tables, part_targets, rows);
+  ASSERT_EQ(row_keys.size(), slots);
+  // A key is its row's offset, doubled, plus 1 where the row's last entry lies in a later 64-byte
+  // line than its first; rows follow one another.
+  std::uint32_t spilling = 0;
+  for (std::uint32_t s = 0; s < slots; ++s) {
+    const std::uint64_t offset = direct_row_offset(row_keys[s]);
+    std::uint64_t length = 3;
+    for (int p = 0; p < 3; ++p) length += rows(offset + static_cast<std::uint64_t>(p));
+    const auto first = reinterpret_cast<std::uintptr_t>(&rows(offset));
+    const auto last = reinterpret_cast<std::uintptr_t>(&rows(offset + length - 1));
+    EXPECT_EQ(direct_row_spills(row_keys[s]), first / 64 != last / 64) << "slot " << s;
+    spilling += direct_row_spills(row_keys[s]) ? 1 : 0;
+    EXPECT_EQ(s + 1 < slots ? direct_row_offset(row_keys[s + 1]) : entries, offset + length);
+  }
+  EXPECT_GT(spilling, 0u);
+  EXPECT_LT(spilling, slots);
   View<float*> row_weight("row_weight", entries);
   for (int p = 0; p < 3; ++p) {
     std::uint64_t walked = 0;
@@ -492,7 +507,7 @@ void check_direct_rows() {
   }
   std::vector<std::uint64_t> keyed;
   for (std::uint64_t w : words) {
-    keyed.push_back(comm::pack_spike(offsets[comm::spike_key(w)], comm::spike_lag(w)));
+    keyed.push_back(comm::pack_spike(row_keys[comm::spike_key(w)], comm::spike_lag(w)));
   }
   View<std::uint64_t*> spikes("spikes", keyed.size());
   std::copy(keyed.begin(), keyed.end(), spikes.data());
