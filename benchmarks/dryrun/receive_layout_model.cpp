@@ -1,14 +1,17 @@
 // A model of the receive path of rank 0 at P = 1024 (static hpc_benchmark, 11,250 neurons per
 // rank, every rank receiving every spike), to decide the next layout before building it into the
-// engine. Three layouts deliver the same fabricated spikes into the same kind of input ring, one
-// interval at a time, alternating, so that the machine's drift falls on all three alike:
-//   slots    what the engine does now (kernels/deliver.hpp, fused_deliver.hpp): a spike carries
+// engine. Four layouts deliver the same fabricated spikes into the same kind of input ring, one
+// interval at a time, alternating, so that the machine's drift falls on all of them alike:
+//   slots    the receive slots (kernels/deliver.hpp, fused_deliver.hpp): a spike carries
 //            its source's receive slot; an interleaved slot table gives each projection's first
 //            synapse (one line), then each projection's targets (one or two lines each);
 //   direct   the spike carries the offset of its source's row in one array per source
 //            population: a header of per-projection counts, then both projections' targets
 //            (32-bit), so a spike costs the lines of one row and nothing before it;
-//   direct16 the same with 16-bit targets (a rank's target populations below 65,536 neurons).
+//   direct16 the same with 16-bit targets (a rank's target populations below 65,536 neurons);
+//   spill16  direct16 as the engine keys it (kernels/direct_rows.hpp): the key also says whether
+//            the row reaches a second cache line, which alone is then requested (direct16
+//            requests the line 62 bytes on, the next line for nearly every row).
 // Each runs the engine's group prefetching (32 spikes a group, a stage per cold load) after a
 // stable sort by lag. `--cached` draws every spike from 64 sources per population: rows in
 // cache, what is left is the ring adds and the loop (the floor).
@@ -53,6 +56,7 @@ constexpr int kRingSlots = 30;            // delay + interval
 constexpr int kGroup = 32;                // spikes per prefetch group, as HostDeliver
 constexpr std::int64_t kWeightFixed = 7;  // any integer: the adds are what is timed
 constexpr std::uint32_t kTargets[2] = {9000, 2250};  // E and I neurons on the rank
+constexpr int kLayouts = 4;
 
 // One source population of the whole network (E: 9,216,000; I: 2,304,000) and its two
 // projections onto this rank's E and I neurons, every layout built from the same rows.
@@ -65,6 +69,7 @@ struct Population {
   std::uint32_t* rows32 = nullptr;  // direct: [count0 | count1 << 16][targets0][targets1]
   std::uint16_t* rows16 = nullptr;  // direct16: [count0][count1][targets0][targets1]
   std::vector<std::uint32_t> row32_at, row16_at;  // what the sender would hold per (source, rank)
+  std::vector<std::uint32_t> spill16_key;         // spill16: row16_at doubled, + 1 if it spills
   std::int64_t* ring[2] = {nullptr, nullptr};
 };
 
@@ -102,6 +107,14 @@ void build_rows(Population& pop, std::mt19937_64& rng) {
         pop.rows16[at16++] = static_cast<std::uint16_t>(t);
       }
     }
+  }
+  pop.spill16_key.resize(pop.sources);
+  for (std::uint64_t s = 0; s < pop.sources; ++s) {
+    const std::uint16_t* header = pop.rows16 + pop.row16_at[s];
+    const auto start = reinterpret_cast<std::uintptr_t>(header);
+    const auto last =
+        start + (std::uintptr_t{2} + header[0] + header[1] - 1) * sizeof(std::uint16_t);
+    pop.spill16_key[s] = pop.row16_at[s] << 1 | (start / 64 != last / 64 ? 1u : 0u);
   }
   pop.slot_first[pop.sources * 2] = static_cast<std::uint32_t>(first[0]);
   pop.slot_first[pop.sources * 2 + 1] = static_cast<std::uint32_t>(first[1]);
@@ -166,17 +179,24 @@ std::uint64_t deliver_slots(const Population& pop, const std::uint64_t* spikes, 
 }
 
 // Direct rows (Word: 32- or 16-bit targets; the header is one Word per projection for 16 bits,
-// one 32-bit word for both otherwise): the row's first two lines requested three groups ahead.
-template <class Word>
+// one 32-bit word for both otherwise), requested three groups ahead: the row's first two lines,
+// or (Spill: keys are offset * 2 + spills) its first line and the next where the row reaches it.
+template <class Word, bool Spill = false>
 std::uint64_t deliver_direct(const Word* rows, const Population& pop, const std::uint64_t* spikes,
                              int n, std::int64_t first_step) {
   constexpr int kHeader = sizeof(Word) == 2 ? 2 : 1;
   const int groups = (n + kGroup - 1) / kGroup;
+  const auto row_of = [&](std::uint64_t w) { return rows + (Spill ? key_of(w) >> 1 : key_of(w)); };
   const auto request_rows = [&](int g) {
     for (int i = 0; i < group_size(g, n); ++i) {
-      const Word* row = rows + key_of(spikes[g * kGroup + i]);
+      const std::uint64_t w = spikes[g * kGroup + i];
+      const Word* row = row_of(w);
       prefetch_line(row);
-      prefetch_line(row + 64 / sizeof(Word) - 1);
+      if (!Spill) {
+        prefetch_line(row + 64 / sizeof(Word) - 1);
+      } else if (key_of(w) & 1) {
+        prefetch_line(reinterpret_cast<const char*>(row) + 64);
+      }
     }
   };
   for (int g = 0; g < 3 && g < groups; ++g) request_rows(g);
@@ -185,7 +205,7 @@ std::uint64_t deliver_direct(const Word* rows, const Population& pop, const std:
     if (g + 3 < groups) request_rows(g + 3);
     for (int i = 0; i < group_size(g, n); ++i) {
       const std::uint64_t w = spikes[g * kGroup + i];
-      const Word* row = rows + key_of(w);
+      const Word* row = row_of(w);
       const std::uint32_t n0 = kHeader == 2 ? row[0] : (row[0] & 0xFFFFu);
       const std::uint32_t n1 = kHeader == 2 ? row[1] : (static_cast<std::uint32_t>(row[0]) >> 16);
       const std::int64_t slot = ring_slot(w, first_step);
@@ -203,7 +223,7 @@ std::uint64_t deliver_direct(const Word* rows, const Population& pop, const std:
 // increasing), keyed per layout; each source fires in the interval with probability
 // 1 - (1 - rate dt)^15 at a uniform lag.
 void draw_spikes(const Population& pop, bool cached, std::mt19937_64& rng,
-                 std::vector<std::uint64_t> (&keyed)[3]) {
+                 std::vector<std::uint64_t> (&keyed)[kLayouts]) {
   std::bernoulli_distribution fires(1.0 - std::pow(1.0 - pop.rate_hz * 1e-4, kLags));
   std::uniform_int_distribution<int> lag(0, kLags - 1);
   for (auto& k : keyed) k.clear();
@@ -215,6 +235,7 @@ void draw_spikes(const Population& pop, bool cached, std::mt19937_64& rng,
       keyed[0].push_back(source << 8 | l);
       keyed[1].push_back(std::uint64_t{pop.row32_at[source]} << 8 | l);
       keyed[2].push_back(std::uint64_t{pop.row16_at[source]} << 8 | l);
+      keyed[3].push_back(std::uint64_t{pop.spill16_key[source]} << 8 | l);
     }
   }
 }
@@ -258,29 +279,31 @@ int main(int argc, char** argv) {
     }
     build_rows(pops[p], rng);
   }
-  const char* names[3] = {"slots", "direct", "direct16"};
-  double seconds[3] = {0, 0, 0};
-  std::uint64_t events[3] = {0, 0, 0}, spikes = 0;
-  std::vector<std::uint64_t> keyed[3], sorted;
+  const char* names[kLayouts] = {"slots", "direct", "direct16", "spill16"};
+  double seconds[kLayouts] = {};
+  std::uint64_t events[kLayouts] = {}, spikes = 0;
+  std::vector<std::uint64_t> keyed[kLayouts], sorted;
   for (int interval = 0; interval < intervals; ++interval) {
     const std::int64_t first_step = std::int64_t{interval} * kLags;
     for (const Population& pop : pops) {
       draw_spikes(pop, cached, rng, keyed);
       spikes += keyed[0].size();
-      for (int layout = 0; layout < 3; ++layout) {
+      for (int layout = 0; layout < kLayouts; ++layout) {
         const auto start = std::chrono::steady_clock::now();
         order_by_lag(keyed[layout], sorted);
         const int n = static_cast<int>(sorted.size());
-        events[layout] += layout == 0 ? deliver_slots(pop, sorted.data(), n, first_step)
-                          : layout == 1
-                              ? deliver_direct(pop.rows32, pop, sorted.data(), n, first_step)
-                              : deliver_direct(pop.rows16, pop, sorted.data(), n, first_step);
+        events[layout] +=
+            layout == 0   ? deliver_slots(pop, sorted.data(), n, first_step)
+            : layout == 1 ? deliver_direct(pop.rows32, pop, sorted.data(), n, first_step)
+            : layout == 2 ? deliver_direct(pop.rows16, pop, sorted.data(), n, first_step)
+                          : deliver_direct<std::uint16_t, true>(pop.rows16, pop, sorted.data(), n,
+                                                                first_step);
         seconds[layout] +=
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       }
     }
   }
-  for (int layout = 0; layout < 3; ++layout) {
+  for (int layout = 0; layout < kLayouts; ++layout) {
     std::printf(
         "{\"layout\": \"%s\", \"cached\": %s, \"intervals\": %d, \"spikes_per_interval\": %.0f, "
         "\"events\": %llu, \"ns_per_spike\": %.2f, \"ms_per_interval\": %.3f}\n",
@@ -288,5 +311,8 @@ int main(int argc, char** argv) {
         static_cast<double>(spikes) / intervals, static_cast<unsigned long long>(events[layout]),
         seconds[layout] / static_cast<double>(spikes) * 1e9, seconds[layout] / intervals * 1e3);
   }
-  return events[0] == events[1] && events[1] == events[2] ? 0 : 1;
+  for (int layout = 1; layout < kLayouts; ++layout) {
+    if (events[layout] != events[0]) return 1;
+  }
+  return 0;
 }
