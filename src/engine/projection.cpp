@@ -289,8 +289,8 @@ std::vector<std::vector<std::uint32_t>> use_direct_rows(
     const std::vector<std::unique_ptr<Projection>>& projections,
     const std::vector<std::uint64_t>& slot_begin) {
   const std::size_t populations = slot_begin.size() - 1;
-  std::vector<std::vector<std::uint32_t>> offsets(populations);
-  if (!direct_rows_wanted()) return offsets;
+  std::vector<std::vector<std::uint32_t>> row_keys(populations);
+  if (!direct_rows_wanted()) return row_keys;
   std::vector<std::vector<StaticProjection*>> members(populations);
   std::vector<bool> eligible(populations, true);
   for (const auto& projection : projections) {
@@ -314,13 +314,13 @@ std::vector<std::vector<std::uint32_t>> use_direct_rows(
     for (const StaticProjection* m : members[p]) parts.push_back(m->direct_part());
     std::shared_ptr<DirectRows> rows = make_direct_rows(parts, kKeyLimit - (keys - slots));
     if (!rows) continue;
-    offsets[p] = rows->take_keys();
+    row_keys[p] = rows->take_keys();
     keys += rows->key_span() - slots;
     for (std::size_t i = 0; i < members[p].size(); ++i) {
       members[p][i]->join_direct(rows, static_cast<int>(i));
     }
   }
-  return offsets;
+  return row_keys;
 }
 
 void fuse_static_deliveries(const std::vector<std::unique_ptr<Projection>>& projections) {
