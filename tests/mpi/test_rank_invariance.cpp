@@ -128,6 +128,21 @@ Raster run_in_halves(comm::Context& context, const network::NetworkSpec& spec,
   return raster_of(context, spec, out);
 }
 
+// run_in_halves through the receive slots (the reference) and through direct rows: the rasters
+// are bitwise equal, and hold more than `min_spikes` spikes (not a trivially empty comparison).
+void expect_direct_as_slots(comm::Context& context, const network::NetworkSpec& spec,
+                            const std::function<void(engine::Simulation&)>& change,
+                            std::size_t min_spikes, const char* what) {
+  Raster through_slots;
+  {
+    const test::ScopedReceiveLayout slots("slots");
+    through_slots = run_in_halves(context, spec, change);
+  }
+  const Raster direct = run_in_halves(context, spec, change);
+  EXPECT_GT(direct.size(), min_spikes) << what;
+  EXPECT_TRUE(direct == through_slots) << what;
+}
+
 // Weights set between runs go into the rows' own weight array, position by position: Brunel
 // with every 7th E->E synapse and every 5th E->I synapse given its own weight (E->E and E->I
 // are the two parts of the E rows) spikes as through the receive slots, bitwise. And rows with
@@ -151,14 +166,7 @@ TEST(RankInvariance, DirectRowsTakeSetWeightsAndWideTargetsAsSlotsDo) {
       engine::set_weights(sim, projection, sources, targets, weights);
     }
   };
-  Raster through_slots;
-  {
-    const test::ScopedReceiveLayout slots("slots");
-    through_slots = run_in_halves(world, brunel, set_some);
-  }
-  const Raster direct = run_in_halves(world, brunel, set_some);
-  EXPECT_GT(direct.size(), 50000u);
-  EXPECT_TRUE(direct == through_slots) << "weights set between runs";
+  expect_direct_as_slots(world, brunel, set_some, 50000, "weights set between runs");
 
   // 70,000 excitatory neurons driven by Poisson input, 20 recurrent synapses each: spikes, and
   // targets past 16 bits.
@@ -173,15 +181,8 @@ TEST(RankInvariance, DirectRowsTakeSetWeightsAndWideTargetsAsSlotsDo) {
       "weight_pa = 87.8\n"
       "[[record]]\nspikes = \"all\"\n",
       "wide.toml", {});
-  const auto nothing = [](engine::Simulation&) {};
-  Raster wide_slots;
-  {
-    const test::ScopedReceiveLayout slots("slots");
-    wide_slots = run_in_halves(world, wide, nothing);
-  }
-  const Raster wide_direct = run_in_halves(world, wide, nothing);
-  EXPECT_GT(wide_direct.size(), 10000u);
-  EXPECT_TRUE(wide_direct == wide_slots) << "32-bit targets";
+  expect_direct_as_slots(
+      world, wide, [](engine::Simulation&) {}, 10000, "32-bit targets");
 }
 
 }  // namespace
