@@ -70,6 +70,14 @@ inline Ownership delivery_ownership(bool segment_targets_increasing) {
   return segment_targets_increasing ? Ownership::kTargetBlocks : Ownership::kAtomic;
 }
 
+// Block b of `blocks` owns a target population's local targets [block_bound(n, b, blocks),
+// block_bound(n, b + 1, blocks)), n being the population's neurons on this rank.
+KOKKOS_INLINE_FUNCTION std::uint32_t block_bound(const std::uint32_t n, const int b,
+                                                 const int blocks) {
+  return static_cast<std::uint32_t>(std::uint64_t{n} * static_cast<std::uint64_t>(b) /
+                                    static_cast<std::uint64_t>(blocks));
+}
+
 // First position in targets[begin, end) (increasing) whose target is >= t. Word: the targets'
 // type (32 bits in the synapse tables, 16 or 32 in direct rows, kernels/direct_rows.hpp).
 template <class Word>
@@ -347,8 +355,8 @@ struct HostDeliver {
     std::uint64_t events = 0;
     for (int p = 0; p < n_parts; ++p) {
       const StaticDeliver& part = parts[p];
-      const auto lo = static_cast<std::uint32_t>(std::uint64_t{part.targets} * b / blocks);
-      const auto hi = static_cast<std::uint32_t>(std::uint64_t{part.targets} * (b + 1) / blocks);
+      const std::uint32_t lo = block_bound(part.targets, b, blocks);
+      const std::uint32_t hi = block_bound(part.targets, b + 1, blocks);
       for (int i = 0, n = group_size(group); i < n; ++i) {
         events += part.deliver_segments(rows.first[i][p], rows.end[i][p], spikes(first + i),
                                         blocks == 1, lo, hi, false, SerialRange{});

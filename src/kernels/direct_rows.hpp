@@ -102,8 +102,22 @@ struct DirectDeliver {
         const auto slot = static_cast<int>((first_step + lag + part.delay) % part.slots);
         plan.base[p][lag] = &part.ring(part.port, slot, 0);
       }
-      plan.lo[p] = static_cast<std::uint32_t>(std::uint64_t{part.targets} * b / blocks);
-      plan.hi[p] = static_cast<std::uint32_t>(std::uint64_t{part.targets} * (b + 1) / blocks);
+      plan.lo[p] = block_bound(part.targets, b, blocks);
+      plan.hi[p] = block_bound(part.targets, b + 1, blocks);
+    }
+  }
+
+  // Adds part `part`'s weights onto the targets at rows entries [position + begin, position + end).
+  KOKKOS_INLINE_FUNCTION void add_run(const Part& part, const std::uint64_t position,
+                                      const std::uint64_t begin, const std::uint64_t end,
+                                      std::int64_t* const base) const {
+    const Word* const target = rows.data() + position;
+    if (part.row_weights) {
+      const float* const weight = row_weight.data() + position;
+      for (std::uint64_t j = begin; j < end; ++j) base[target[j]] += to_fixed(weight[j]);
+    } else {
+      const std::int64_t w = to_fixed(part.weight);
+      for (std::uint64_t j = begin; j < end; ++j) base[target[j]] += w;
     }
   }
 
@@ -124,14 +138,7 @@ struct DirectDeliver {
         begin = find_block_cut(target, 0, count, plan.lo[p], part.targets);
         end = find_block_cut(target, begin, count, plan.hi[p], part.targets);
       }
-      std::int64_t* const base = plan.base[p][lag];
-      if (part.row_weights) {
-        const float* const weight = row_weight.data() + position;
-        for (std::uint64_t j = begin; j < end; ++j) base[target[j]] += to_fixed(weight[j]);
-      } else {
-        const std::int64_t w = to_fixed(part.weight);
-        for (std::uint64_t j = begin; j < end; ++j) base[target[j]] += w;
-      }
+      add_run(part, position, begin, end, plan.base[p][lag]);
       events += end - begin;
       position += count;
     }

@@ -139,8 +139,8 @@ struct PlasticDeliver {
 
   // Block b applies this round's spikes to the synapses onto targets [lo, hi).
   KOKKOS_INLINE_FUNCTION void operator()(DeliverRound, const int b) const {
-    const auto lo = static_cast<std::uint32_t>(std::uint64_t{block_targets} * b / blocks);
-    const auto hi = static_cast<std::uint32_t>(std::uint64_t{block_targets} * (b + 1) / blocks);
+    const std::uint32_t lo = block_bound(block_targets, b, blocks);
+    const std::uint32_t hi = block_bound(block_targets, b + 1, blocks);
     const std::uint32_t* const target = s.syn.target.data();
     for (int run = 0; run < runs; ++run) {
       const std::int64_t x = round_spike(run);
