@@ -16,22 +16,25 @@ using kernels::DirectRowsLayout;
 template <class Word>
 class DirectRowsOf final : public DirectRows {
  public:
-  DirectRowsOf(const std::vector<DirectPart>& parts, std::uint64_t entries) {
+  DirectRowsOf(const std::vector<DirectPart>& parts, std::uint64_t entries, int row_blocks) {
     kernels::View<Word*> rows(Kokkos::view_alloc(Kokkos::WithoutInitializing, "direct_rows"),
                               entries);
     // Read at random, once per received spike: huge pages spare the TLB.
     advise_huge_pages(rows.data(), entries * sizeof(Word));
     std::vector<kernels::View<const std::uint32_t*>> tables;
     std::vector<network::HostView<std::uint32_t*>> targets;
+    std::vector<std::uint32_t> part_targets;
     for (const DirectPart& part : parts) {
       tables.push_back(part.slot_table);
       targets.push_back(part.targets);
+      part_targets.push_back(part.delivery->targets);
     }
     // The projections drop their targets once the rows hold them (StaticProjection::join_direct).
-    keys_ = DirectRowsLayout::fill(tables, targets, rows, true);
+    keys_ = DirectRowsLayout::fill(tables, targets, part_targets, row_blocks, rows, true);
     kernel_.rows = rows;
     kernel_.n_parts = static_cast<int>(parts.size());
     kernel_.blocks = parts[0].delivery->blocks;
+    kernel_.row_blocks = row_blocks;
     for (std::size_t p = 0; p < parts.size(); ++p) {
       const kernels::StaticDeliver& d = *parts[p].delivery;
       auto& part = kernel_.parts[p];
@@ -51,7 +54,7 @@ class DirectRowsOf final : public DirectRows {
 
   void for_each_part_synapse(int part, const PartVisitor& f) const override {
     DirectRowsLayout::for_each_synapse(
-        kernel_.rows, kernel_.n_parts, part,
+        kernel_.rows, kernel_.n_parts, kernel_.row_blocks, part,
         [&](std::uint64_t row, std::uint64_t k, std::uint64_t position) {
           f(row, k, kernel_.rows(position));
         });
@@ -61,7 +64,7 @@ class DirectRowsOf final : public DirectRows {
     if (row_weight_.extent(0) == 0) {
       row_weight_ = kernels::View<float*>("direct_rows.weight", kernel_.rows.extent(0));
     }
-    DirectRowsLayout::for_each_synapse(kernel_.rows, kernel_.n_parts, part,
+    DirectRowsLayout::for_each_synapse(kernel_.rows, kernel_.n_parts, kernel_.row_blocks, part,
                                        [&](std::uint64_t, std::uint64_t k, std::uint64_t position) {
                                          row_weight_(position) = weights(k);
                                        });
@@ -91,7 +94,14 @@ std::shared_ptr<DirectRows> make_direct_rows(const std::vector<DirectPart>& part
   }
   std::uint64_t largest_count = 0;
   std::vector<std::uint64_t> filled;
-  const std::uint64_t entries = DirectRowsLayout::entries(tables, largest_count, filled);
+  const std::uint64_t part_major = DirectRowsLayout::entries(tables, 1, largest_count, filled);
+  const std::uint64_t slots = tables.empty() ? 0 : tables[0].extent(0) - 1;
+  const int row_blocks =
+      kernels::choose_row_blocks(part_major - slots * parts.size(), slots,
+                                 static_cast<int>(parts.size()), parts[0].delivery->blocks);
+  const std::uint64_t entries =
+      row_blocks == 1 ? part_major
+                      : DirectRowsLayout::entries(tables, row_blocks, largest_count, filled);
   // The walks number a part's rows by its non-empty slots: one per row of its tables.
   for (std::size_t p = 0; p < parts.size(); ++p) {
     require_invariant(filled[p] == parts[p].rows,
@@ -99,8 +109,8 @@ std::shared_ptr<DirectRows> make_direct_rows(const std::vector<DirectPart>& part
   }
   if (2 * entries >= max_keys) return nullptr;
   narrow = narrow && largest_count <= std::numeric_limits<std::uint16_t>::max();
-  if (narrow) return std::make_shared<DirectRowsOf<std::uint16_t>>(parts, entries);
-  return std::make_shared<DirectRowsOf<std::uint32_t>>(parts, entries);
+  if (narrow) return std::make_shared<DirectRowsOf<std::uint16_t>>(parts, entries, row_blocks);
+  return std::make_shared<DirectRowsOf<std::uint32_t>>(parts, entries, row_blocks);
 }
 
 }  // namespace spikeweave::engine

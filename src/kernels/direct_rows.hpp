@@ -6,6 +6,17 @@
 // the receive slots (increasing gids). Word: 16-bit targets where every part's target population
 // has at most 65,536 neurons on this rank, else 32-bit.
 //
+// With B row blocks (B > 1: long rows delivered by B threads, choose_row_blocks) a row is
+// ordered by target block first: the header holds B x parts counts, block b's count of part p
+// at b * parts + p, and the entries are block 0's targets of each part, then block 1's, and so
+// on (block b owning the targets [block_bound(n, b, B), block_bound(n, b + 1, B)) of a part's n).
+// Why: a thread then reads one contiguous run of the row, as a rank does, with no search for its
+// cuts; with the parts' runs interleaved across blocks, 1 thread delivering 2 blocks took 25%
+// longer than 1 block at scale 1 (the searches' cold probes and the short runs the hardware
+// prefetcher overshoots), block-major 11% (benchmarks/RESULTS.md, "Rows ordered by thread
+// block"). A part's synapses keep their order: its runs, block after block, are its targets in
+// increasing order.
+//
 // Why: at scale nearly every received spike's row is cold, and the receive path's cost is its
 // cold lines. Through the slot tables (deliver.hpp) a spike costs the slot entries' line, then
 // each part's targets; here it costs the lines of one row (26 bytes with 16-bit targets for a
@@ -70,6 +81,7 @@ struct DirectDeliver {
   int spike_count = 0;
   std::int64_t first_step = 0;
   int blocks = 1;               // target blocks (host threads), one per thread; 1: one thread
+  int row_blocks = 1;           // blocks the rows are ordered by: 1, or `blocks`
   View<std::uint64_t*> by_lag;  // scratch of order_by_lag
 
   KOKKOS_INLINE_FUNCTION int group_size(const int group) const {
@@ -93,9 +105,11 @@ struct DirectDeliver {
   struct BlockPlan {
     std::int64_t* base[kMaxParts][comm::kMaxIntervalSteps + 1];
     std::uint32_t lo[kMaxParts], hi[kMaxParts];
+    int block = 0;
   };
   // Lags [0, lags); block b of `blocks`.
   KOKKOS_INLINE_FUNCTION void plan(BlockPlan& plan, const int lags, const int b) const {
+    plan.block = b;
     for (int p = 0; p < n_parts; ++p) {
       const Part& part = parts[p];
       for (int lag = 0; lag < lags; ++lag) {
@@ -121,12 +135,31 @@ struct DirectDeliver {
     }
   }
 
+  // spike() for rows ordered by block: the planned block's runs follow those of the blocks
+  // before it, whose counts the header gives.
+  KOKKOS_INLINE_FUNCTION std::uint64_t block_runs(const Word* const header,
+                                                  const std::uint64_t first, const int lag,
+                                                  const BlockPlan& plan) const {
+    const int own = plan.block * n_parts;
+    std::uint64_t position = first + static_cast<std::uint64_t>(n_parts) * row_blocks;
+    for (int i = 0; i < own; ++i) position += header[i];
+    std::uint64_t events = 0;
+    for (int p = 0; p < n_parts; ++p) {
+      const std::uint64_t count = header[own + p];
+      add_run(parts[p], position, 0, count, plan.base[p][lag]);
+      events += count;
+      position += count;
+    }
+    return events;
+  }
+
   // Delivers spike `word`'s synapses onto the targets of the block planned; returns the events.
   KOKKOS_INLINE_FUNCTION std::uint64_t spike(const std::uint64_t word,
                                              const BlockPlan& plan) const {
     const std::uint64_t first = direct_row_offset(comm::spike_key(word));
     const Word* const header = rows.data() + first;
     const int lag = comm::spike_lag(word);
+    if (row_blocks > 1) return block_runs(header, first, lag, plan);
     std::uint64_t position = first + static_cast<std::uint64_t>(n_parts);
     std::uint64_t events = 0;
     for (int p = 0; p < n_parts; ++p) {
@@ -163,6 +196,8 @@ struct DirectDeliver {
   std::uint64_t run(std::size_t n_spikes, std::int64_t first) {
     std::uint64_t events = 0;
     if (n_spikes == 0) return events;
+    require_invariant(row_blocks == 1 || row_blocks == blocks,
+                      "direct rows must be ordered by the kernel's target blocks or by none");
     spike_count = static_cast<int>(n_spikes);
     spikes = order_by_lag(spikes, spike_count, by_lag);
     first_step = first;
@@ -172,15 +207,29 @@ struct DirectDeliver {
   }
 };
 
+// Row blocks for delivery by `blocks` target blocks: `blocks` where the rows' mean length is at
+// least kEntriesPerHeaderEntry times the header that would need (parts x blocks counts), else 1.
+// Why: a block-ordered row saves each block its searches and split runs, at the price of a
+// header entry per (block, part) in every row, which at scale (rows of ~11 entries, many
+// threads) would outgrow the rows; there a row fits a line or two and the searches stay in them.
+constexpr std::uint64_t kEntriesPerHeaderEntry = 16;
+inline int choose_row_blocks(const std::uint64_t synapses, const std::uint64_t rows,
+                             const int parts, const int blocks) {
+  const std::uint64_t header =
+      static_cast<std::uint64_t>(parts) * static_cast<std::uint64_t>(blocks);
+  return blocks > 1 && synapses >= kEntriesPerHeaderEntry * header * rows ? blocks : 1;
+}
+
 // The host side of one population's direct rows: their layout from the parts' slot tables, and
 // the walks that give each part's synapses back in the synapse tables' order (a part's synapse
-// k is its k-th target in row order: rows follow the slots, which follow the tables' rows).
+// k is its k-th target in row order, block after block: rows follow the slots, which follow the
+// tables' rows).
 struct DirectRowsLayout {
-  // Entries of the rows for the parts' slot tables (slot s's synapses of part p are
-  // [slot_tables[p](s), slot_tables[p](s + 1))); the largest count of a part in one row; each
-  // part's non-empty slots (its rows, as the walks below number them).
+  // Entries of the rows ordered by `row_blocks` for the parts' slot tables (slot s's synapses of
+  // part p are [slot_tables[p](s), slot_tables[p](s + 1))); the largest count of a part in one
+  // row; each part's non-empty slots (its rows, as the walks below number them).
   template <class SlotTable>
-  static std::uint64_t entries(const std::vector<SlotTable>& slot_tables,
+  static std::uint64_t entries(const std::vector<SlotTable>& slot_tables, const int row_blocks,
                                std::uint64_t& largest_count, std::vector<std::uint64_t>& filled) {
     std::uint64_t total = 0;
     largest_count = 0;
@@ -188,7 +237,7 @@ struct DirectRowsLayout {
     for (std::size_t p = 0; p < slot_tables.size(); ++p) {
       const SlotTable& table = slot_tables[p];
       const std::uint64_t slots = table.extent(0) - 1;
-      total += slots + table(slots) - table(0);
+      total += slots * static_cast<std::uint64_t>(row_blocks) + table(slots) - table(0);
       for (std::uint64_t s = 0; s < slots; ++s) {
         const std::uint64_t count = table(s + 1) - table(s);
         largest_count = count > largest_count ? count : largest_count;
@@ -198,19 +247,26 @@ struct DirectRowsLayout {
     return total;
   }
 
-  // Writes the rows (host memory) and returns each slot's row key (direct_row_key, from the
-  // rows' addresses: the rows must stay where they are). `release_targets`: the
-  // targets are not read again (the caller drops them): their pages go back to the system as
-  // the copy passes them, so that it needs no more memory than the targets alone.
+  // Writes the rows (host memory), ordered by `row_blocks` over the parts' target populations of
+  // `part_targets` neurons (unused where row_blocks is 1), and returns each slot's row key
+  // (direct_row_key, from the rows' addresses: the rows must stay where they are).
+  // `release_targets`: the targets are not read again (the caller drops them): their pages go
+  // back to the system as the copy passes them, so that it needs no more memory than the
+  // targets alone.
   template <class RowsView, class SlotTable, class TargetView>
   static std::vector<std::uint32_t> fill(const std::vector<SlotTable>& slot_tables,
                                          const std::vector<TargetView>& targets,
-                                         const RowsView& rows, bool release_targets = false) {
+                                         const std::vector<std::uint32_t>& part_targets,
+                                         const int row_blocks, const RowsView& rows,
+                                         bool release_targets = false) {
     using Word = typename RowsView::non_const_value_type;
     const std::uint64_t slots = slot_tables.empty() ? 0 : slot_tables[0].extent(0) - 1;
     const std::size_t parts = slot_tables.size();
+    require_invariant(row_blocks == 1 || part_targets.size() == parts,
+                      "block-ordered direct rows need each part's target count");
     std::vector<std::uint32_t> keys(slots);
     std::vector<std::size_t> released(parts, 0);
+    std::vector<std::uint64_t> next(parts);  // each part's next synapse of the row
     std::uint64_t position = 0;
     for (std::uint64_t s = 0; s < slots; ++s) {
       if (release_targets) {
@@ -221,13 +277,19 @@ struct DirectRowsLayout {
         }
       }
       const std::uint64_t start = position;
-      for (std::size_t p = 0; p < parts; ++p) {
-        rows(position + p) = static_cast<Word>(slot_tables[p](s + 1) - slot_tables[p](s));
-      }
-      position += parts;
-      for (std::size_t p = 0; p < parts; ++p) {
-        for (std::uint64_t k = slot_tables[p](s); k < slot_tables[p](s + 1); ++k) {
-          rows(position++) = static_cast<Word>(targets[p](k));
+      position += parts * static_cast<std::uint64_t>(row_blocks);
+      for (std::size_t p = 0; p < parts; ++p) next[p] = slot_tables[p](s);
+      for (int b = 0; b < row_blocks; ++b) {
+        for (std::size_t p = 0; p < parts; ++p) {
+          const std::uint64_t end = slot_tables[p](s + 1);
+          const bool last = b + 1 == row_blocks;
+          const std::uint32_t bound = last ? 0 : block_bound(part_targets[p], b + 1, row_blocks);
+          const std::uint64_t first = next[p];
+          while (next[p] < end && (last || targets[p](next[p]) < bound)) {
+            rows(position++) = static_cast<Word>(targets[p](next[p]++));
+          }
+          rows(start + static_cast<std::uint64_t>(b) * parts + p) =
+              static_cast<Word>(next[p] - first);
         }
       }
       keys[s] = static_cast<std::uint32_t>(
@@ -241,17 +303,23 @@ struct DirectRowsLayout {
   // rows in which part p has synapses (the part's rows in its synapse tables), `position` is the
   // entry of the rows holding synapse k's target.
   template <class RowsView, class F>
-  static void for_each_synapse(const RowsView& rows, int parts, int p, const F& f) {
+  static void for_each_synapse(const RowsView& rows, const int parts, const int row_blocks,
+                               const int p, const F& f) {
+    const std::uint64_t header = static_cast<std::uint64_t>(parts) * row_blocks;
     std::uint64_t position = 0, k = 0, row = 0;
     while (position < rows.extent(0)) {
-      std::uint64_t begin = position + static_cast<std::uint64_t>(parts);
-      for (int q = 0; q < p; ++q) begin += rows(position + static_cast<std::uint64_t>(q));
-      const std::uint64_t count = rows(position + static_cast<std::uint64_t>(p));
-      for (std::uint64_t j = 0; j < count; ++j) f(row, k++, begin + j);
-      if (count > 0) ++row;
-      std::uint64_t end = position + static_cast<std::uint64_t>(parts);
-      for (int q = 0; q < parts; ++q) end += rows(position + static_cast<std::uint64_t>(q));
-      position = end;
+      std::uint64_t run = position + header;  // the first entry of run (b, q)
+      bool any = false;
+      for (std::uint64_t i = 0; i < header; ++i) {
+        const std::uint64_t count = rows(position + i);
+        if (static_cast<int>(i % static_cast<std::uint64_t>(parts)) == p) {
+          for (std::uint64_t j = 0; j < count; ++j) f(row, k++, run + j);
+          any = any || count > 0;
+        }
+        run += count;
+      }
+      if (any) ++row;
+      position = run;
     }
   }
 };

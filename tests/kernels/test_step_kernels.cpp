@@ -428,11 +428,115 @@ TEST(Delivery, FusedPartsAddWhatEachPartAddsAlone) {
   }
 }
 
+// check_direct_rows with the rows ordered by `row_blocks` target blocks.
+template <class Word>
+void check_direct_rows_of(const StaticDeliver (&alone)[3],
+                          const std::vector<View<const std::uint32_t*>>& tables,
+                          const std::vector<View<const std::uint32_t*>>& part_targets,
+                          const std::vector<std::uint64_t>& words,
+                          const std::vector<std::vector<std::int64_t>>& expected,
+                          const std::uint64_t expected_events, const int row_blocks) {
+  const std::uint32_t slots = static_cast<std::uint32_t>(tables[0].extent(0) - 1);
+  const std::uint32_t targets[3] = {alone[0].targets, alone[1].targets, alone[2].targets};
+  std::uint64_t largest = 0;
+  std::vector<std::uint64_t> filled;
+  const std::uint64_t entries = DirectRowsLayout::entries(tables, row_blocks, largest, filled);
+  ASSERT_LE(largest, 65535u);
+  View<Word*> rows("rows", entries);
+  const std::vector<std::uint32_t> row_keys = DirectRowsLayout::fill(
+      tables, part_targets, std::vector<std::uint32_t>(targets, targets + 3), row_blocks, rows);
+  ASSERT_EQ(row_keys.size(), slots);
+  // A key is its row's offset, doubled, plus 1 where the row's last entry lies in a later 64-byte
+  // line than its first; rows follow one another.
+  std::uint32_t spilling = 0;
+  for (std::uint32_t s = 0; s < slots; ++s) {
+    const std::uint64_t offset = direct_row_offset(row_keys[s]);
+    const auto header = static_cast<std::uint64_t>(3 * row_blocks);
+    std::uint64_t length = header, run = offset + header;
+    for (std::uint64_t i = 0; i < header; ++i) {
+      // Run (b, p) holds part p's targets of block b, increasing.
+      const int b = static_cast<int>(i / 3), p = static_cast<int>(i % 3);
+      const std::uint64_t count = rows(offset + i);
+      for (std::uint64_t j = run; j < run + count; ++j) {
+        EXPECT_GE(static_cast<std::uint32_t>(rows(j)), block_bound(targets[p], b, row_blocks));
+        EXPECT_LT(static_cast<std::uint32_t>(rows(j)), block_bound(targets[p], b + 1, row_blocks));
+        if (j > run) {
+          EXPECT_LE(rows(j - 1), rows(j));
+        }
+      }
+      run += count;
+      length += count;
+    }
+    const auto first = reinterpret_cast<std::uintptr_t>(&rows(offset));
+    const auto last = reinterpret_cast<std::uintptr_t>(&rows(offset + length - 1));
+    EXPECT_EQ(direct_row_spills(row_keys[s]), first / 64 != last / 64) << "slot " << s;
+    spilling += direct_row_spills(row_keys[s]) ? 1 : 0;
+    EXPECT_EQ(s + 1 < slots ? direct_row_offset(row_keys[s + 1]) : entries, offset + length);
+  }
+  EXPECT_GT(spilling, 0u);
+  EXPECT_LT(spilling, slots);
+  View<float*> row_weight("row_weight", entries);
+  for (int p = 0; p < 3; ++p) {
+    std::uint64_t walked = 0;
+    // The part's non-empty rows (the engine's tables have no empty row; these may): synapse k
+    // lies in the row-th of them (one delay: one segment per row).
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> row_range;
+    for (std::uint64_t r = 0; r < alone[p].syn.rows; ++r) {
+      const std::uint64_t begin = alone[p].syn.segment_begin(alone[p].syn.row_begin(r));
+      const std::uint64_t end = alone[p].syn.segment_begin(alone[p].syn.row_begin(r + 1));
+      if (end > begin) row_range.emplace_back(begin, end);
+    }
+    EXPECT_EQ(filled[static_cast<std::size_t>(p)], row_range.size());
+    DirectRowsLayout::for_each_synapse(
+        rows, 3, row_blocks, p, [&](std::uint64_t row, std::uint64_t k, std::uint64_t position) {
+          EXPECT_EQ(k, walked++);
+          ASSERT_LT(row, row_range.size());
+          EXPECT_TRUE(row_range[row].first <= k && k < row_range[row].second) << "synapse " << k;
+          EXPECT_EQ(static_cast<std::uint32_t>(rows(position)), alone[p].syn.target(k));
+          if (!alone[p].syn.homogeneous) row_weight(position) = alone[p].syn.weight(k);
+        });
+    EXPECT_EQ(walked, alone[p].syn.target.extent(0));
+  }
+  std::vector<std::uint64_t> keyed;
+  for (std::uint64_t w : words) {
+    keyed.push_back(comm::pack_spike(row_keys[comm::spike_key(w)], comm::spike_lag(w)));
+  }
+  View<std::uint64_t*> spikes("spikes", keyed.size());
+  std::copy(keyed.begin(), keyed.end(), spikes.data());
+  for (const int blocks : {1, 3}) {
+    if (row_blocks != 1 && blocks != row_blocks) continue;
+    DirectDeliver<Word> direct;
+    direct.n_parts = 3;
+    direct.blocks = blocks;
+    direct.row_blocks = row_blocks;
+    direct.rows = rows;
+    direct.row_weight = row_weight;
+    for (int p = 0; p < 3; ++p) {
+      auto& part = direct.parts[p];
+      part.ring = InputRing("ring", kPortCount, alone[p].slots, targets[p]);
+      part.port = alone[p].port;
+      part.delay = alone[p].syn.uniform_delay;
+      part.slots = alone[p].slots;
+      part.weight = alone[p].syn.homogeneous_weight;
+      part.row_weights = !alone[p].syn.homogeneous;
+      part.targets = targets[p];
+    }
+    direct.spikes = spikes;
+    EXPECT_EQ(direct.run(keyed.size(), 77), expected_events) << "blocks " << blocks;
+    for (int p = 0; p < 3; ++p) {
+      auto ring = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), direct.parts[p].ring);
+      EXPECT_EQ(std::vector<std::int64_t>(ring.data(), ring.data() + ring.span()), expected[p])
+          << "part " << p << " blocks " << blocks;
+    }
+  }
+}
+
 // Direct rows (kernels/direct_rows.hpp) hold one source population's static projections with
 // a uniform delay: delivered with spikes keyed by their rows' keys they add to each ring exactly
 // what each projection adds alone through its slot table, and count the same events; 16- and 32-bit
 // targets, one thread and target blocks, constant and per-synapse weights (the row-ordered
-// copy set between runs). The walk over a part's synapses gives back its targets in order.
+// copy set between runs), rows in part order and ordered by target block. The walk over a
+// part's synapses gives back its targets in order.
 template <class Word>
 void check_direct_rows() {
   const std::uint32_t slots = 150;
@@ -461,79 +565,12 @@ void check_direct_rows() {
     part_targets.push_back(alone[p].syn.target);
   }
   ASSERT_GT(expected_events, 0u);
-  std::uint64_t largest = 0;
-  std::vector<std::uint64_t> filled;
-  const std::uint64_t entries = DirectRowsLayout::entries(tables, largest, filled);
-  ASSERT_LE(largest, 65535u);
-  View<Word*> rows("rows", entries);
-  const std::vector<std::uint32_t> row_keys = DirectRowsLayout::fill(tables, part_targets, rows);
-  ASSERT_EQ(row_keys.size(), slots);
-  // A key is its row's offset, doubled, plus 1 where the row's last entry lies in a later 64-byte
-  // line than its first; rows follow one another.
-  std::uint32_t spilling = 0;
-  for (std::uint32_t s = 0; s < slots; ++s) {
-    const std::uint64_t offset = direct_row_offset(row_keys[s]);
-    std::uint64_t length = 3;
-    for (int p = 0; p < 3; ++p) length += rows(offset + static_cast<std::uint64_t>(p));
-    const auto first = reinterpret_cast<std::uintptr_t>(&rows(offset));
-    const auto last = reinterpret_cast<std::uintptr_t>(&rows(offset + length - 1));
-    EXPECT_EQ(direct_row_spills(row_keys[s]), first / 64 != last / 64) << "slot " << s;
-    spilling += direct_row_spills(row_keys[s]) ? 1 : 0;
-    EXPECT_EQ(s + 1 < slots ? direct_row_offset(row_keys[s + 1]) : entries, offset + length);
-  }
-  EXPECT_GT(spilling, 0u);
-  EXPECT_LT(spilling, slots);
-  View<float*> row_weight("row_weight", entries);
-  for (int p = 0; p < 3; ++p) {
-    std::uint64_t walked = 0;
-    // The part's non-empty rows (the engine's tables have no empty row; these may): synapse k
-    // lies in the row-th of them (one delay: one segment per row).
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> row_range;
-    for (std::uint64_t r = 0; r < alone[p].syn.rows; ++r) {
-      const std::uint64_t begin = alone[p].syn.segment_begin(alone[p].syn.row_begin(r));
-      const std::uint64_t end = alone[p].syn.segment_begin(alone[p].syn.row_begin(r + 1));
-      if (end > begin) row_range.emplace_back(begin, end);
-    }
-    EXPECT_EQ(filled[static_cast<std::size_t>(p)], row_range.size());
-    DirectRowsLayout::for_each_synapse(
-        rows, 3, p, [&](std::uint64_t row, std::uint64_t k, std::uint64_t position) {
-          EXPECT_EQ(k, walked++);
-          ASSERT_LT(row, row_range.size());
-          EXPECT_TRUE(row_range[row].first <= k && k < row_range[row].second) << "synapse " << k;
-          EXPECT_EQ(static_cast<std::uint32_t>(rows(position)), alone[p].syn.target(k));
-          if (!alone[p].syn.homogeneous) row_weight(position) = alone[p].syn.weight(k);
-        });
-    EXPECT_EQ(walked, alone[p].syn.target.extent(0));
-  }
-  std::vector<std::uint64_t> keyed;
-  for (std::uint64_t w : words) {
-    keyed.push_back(comm::pack_spike(row_keys[comm::spike_key(w)], comm::spike_lag(w)));
-  }
-  View<std::uint64_t*> spikes("spikes", keyed.size());
-  std::copy(keyed.begin(), keyed.end(), spikes.data());
-  for (const int blocks : {1, 3}) {
-    DirectDeliver<Word> direct;
-    direct.n_parts = 3;
-    direct.blocks = blocks;
-    direct.rows = rows;
-    direct.row_weight = row_weight;
-    for (int p = 0; p < 3; ++p) {
-      auto& part = direct.parts[p];
-      part.ring = InputRing("ring", kPortCount, alone[p].slots, targets[p]);
-      part.port = alone[p].port;
-      part.delay = alone[p].syn.uniform_delay;
-      part.slots = alone[p].slots;
-      part.weight = alone[p].syn.homogeneous_weight;
-      part.row_weights = !alone[p].syn.homogeneous;
-      part.targets = targets[p];
-    }
-    direct.spikes = spikes;
-    EXPECT_EQ(direct.run(keyed.size(), 77), expected_events) << "blocks " << blocks;
-    for (int p = 0; p < 3; ++p) {
-      auto ring = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), direct.parts[p].ring);
-      EXPECT_EQ(std::vector<std::int64_t>(ring.data(), ring.data() + ring.span()), expected[p])
-          << "part " << p << " blocks " << blocks;
-    }
+  // Rows in part order (row_blocks 1: delivered by 1 or 3 blocks, which search for their cuts)
+  // and ordered by 3 target blocks (delivered by 3 blocks, which read their runs).
+  for (const int row_blocks : {1, 3}) {
+    SCOPED_TRACE("row_blocks " + std::to_string(row_blocks));
+    check_direct_rows_of<Word>(alone, tables, part_targets, words, expected, expected_events,
+                               row_blocks);
   }
 }
 
@@ -542,6 +579,16 @@ TEST(Delivery, DirectRowsAddWhatTheSlotTablesAdd16) {
 }
 TEST(Delivery, DirectRowsAddWhatTheSlotTablesAdd32) {
   check_direct_rows<std::uint32_t>();
+}
+
+// Rows are ordered by target block only for more than one block and where their mean length is
+// at least 16 times the header that needs (parts x blocks counts).
+TEST(Delivery, RowsAreOrderedByBlockOnlyWhereTheyAreLong) {
+  EXPECT_EQ(choose_row_blocks(1000000, 100, 2, 1), 1);
+  EXPECT_EQ(choose_row_blocks(16 * 2 * 4 * 100, 100, 2, 4), 4);
+  EXPECT_EQ(choose_row_blocks(16 * 2 * 4 * 100 - 1, 100, 2, 4), 1);
+  EXPECT_EQ(choose_row_blocks(11 * 11250, 11250, 2, 2), 1);        // P = 1024: 11 entries a row
+  EXPECT_EQ(choose_row_blocks(11250ull * 11250, 11250, 2, 2), 2);  // scale 1, 1 rank
 }
 
 TEST(Delivery, EveryOwnershipAddsTheSameInputAndCountsTheSameEvents) {
