@@ -6,6 +6,12 @@
 // the receive slots (increasing gids). Word: 16-bit targets where every part's target population
 // has at most 65,536 neurons on this rank, else 32-bit.
 //
+// Why: at scale nearly every received spike's row is cold, and the receive path's cost is its
+// cold lines. Through the slot tables (deliver.hpp) a spike costs the slot entries' line, then
+// each part's targets; here it costs the lines of one row (26 bytes with 16-bit targets for a
+// source with 9 + 2 synapses on the rank), which the loop requests three groups ahead. Same ring
+// sums, bitwise: integer adds. Host backends only, uniform delay per part, no homeostatic gain.
+//
 // With B row blocks (B > 1: long rows delivered by B threads, choose_row_blocks) a row is
 // ordered by target block first: the header holds B x parts counts, block b's count of part p
 // at b * parts + p, and the entries are block 0's targets of each part, then block 1's, and so
@@ -16,12 +22,6 @@
 // prefetcher overshoots), block-major 11% (benchmarks/RESULTS.md, "Rows ordered by thread
 // block"). A part's synapses keep their order: its runs, block after block, are its targets in
 // increasing order.
-//
-// Why: at scale nearly every received spike's row is cold, and the receive path's cost is its
-// cold lines. Through the slot tables (deliver.hpp) a spike costs the slot entries' line, then
-// each part's targets; here it costs the lines of one row (26 bytes with 16-bit targets for a
-// source with 9 + 2 synapses on the rank), which the loop requests three groups ahead. Same ring
-// sums, bitwise: integer adds. Host backends only, uniform delay per part, no homeostatic gain.
 #include <cstdint>
 #include <vector>
 
