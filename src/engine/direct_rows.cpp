@@ -16,7 +16,8 @@ using kernels::DirectRowsLayout;
 template <class Word>
 class DirectRowsOf final : public DirectRows {
  public:
-  DirectRowsOf(const std::vector<DirectPart>& parts, std::uint64_t entries, int row_blocks) {
+  DirectRowsOf(const std::vector<DirectPart>& parts, std::uint64_t entries, int row_blocks,
+               bool split_spikes) {
     kernels::View<Word*> rows(Kokkos::view_alloc(Kokkos::WithoutInitializing, "direct_rows"),
                               entries);
     // Read at random, once per received spike: huge pages spare the TLB.
@@ -35,6 +36,7 @@ class DirectRowsOf final : public DirectRows {
     kernel_.n_parts = static_cast<int>(parts.size());
     kernel_.blocks = parts[0].delivery->blocks;
     kernel_.row_blocks = row_blocks;
+    kernel_.split_spikes = split_spikes;
     for (std::size_t p = 0; p < parts.size(); ++p) {
       const kernels::StaticDeliver& d = *parts[p].delivery;
       auto& part = kernel_.parts[p];
@@ -82,6 +84,20 @@ class DirectRowsOf final : public DirectRows {
   kernels::View<float*> row_weight_;
 };
 
+// Whether two lags of an interval always reach two ring slots: parts that add into the same port
+// of one ring have one delay (lag l of part p goes to slot first + l + delay_p).
+bool lags_own_slots(const std::vector<DirectPart>& parts) {
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    for (std::size_t q = p + 1; q < parts.size(); ++q) {
+      const kernels::StaticDeliver& a = *parts[p].delivery;
+      const kernels::StaticDeliver& b = *parts[q].delivery;
+      const bool shared = a.ring.data() == b.ring.data() && a.port == b.port;
+      if (shared && a.syn.uniform_delay != b.syn.uniform_delay) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::shared_ptr<DirectRows> make_direct_rows(const std::vector<DirectPart>& parts,
@@ -96,9 +112,11 @@ std::shared_ptr<DirectRows> make_direct_rows(const std::vector<DirectPart>& part
   std::vector<std::uint64_t> filled;
   const std::uint64_t part_major = DirectRowsLayout::entries(tables, 1, largest_count, filled);
   const std::uint64_t slots = tables.empty() ? 0 : tables[0].extent(0) - 1;
+  const std::uint64_t synapses = part_major - slots * parts.size();
+  const int blocks = parts[0].delivery->blocks;
   const int row_blocks =
-      kernels::choose_row_blocks(part_major - slots * parts.size(), slots,
-                                 static_cast<int>(parts.size()), parts[0].delivery->blocks);
+      kernels::choose_row_blocks(synapses, slots, static_cast<int>(parts.size()), blocks);
+  const bool split_spikes = kernels::choose_split_spikes(row_blocks, blocks, lags_own_slots(parts));
   const std::uint64_t entries =
       row_blocks == 1 ? part_major
                       : DirectRowsLayout::entries(tables, row_blocks, largest_count, filled);
@@ -109,8 +127,10 @@ std::shared_ptr<DirectRows> make_direct_rows(const std::vector<DirectPart>& part
   }
   if (2 * entries >= max_keys) return nullptr;
   narrow = narrow && largest_count <= std::numeric_limits<std::uint16_t>::max();
-  if (narrow) return std::make_shared<DirectRowsOf<std::uint16_t>>(parts, entries, row_blocks);
-  return std::make_shared<DirectRowsOf<std::uint32_t>>(parts, entries, row_blocks);
+  if (narrow) {
+    return std::make_shared<DirectRowsOf<std::uint16_t>>(parts, entries, row_blocks, split_spikes);
+  }
+  return std::make_shared<DirectRowsOf<std::uint32_t>>(parts, entries, row_blocks, split_spikes);
 }
 
 }  // namespace spikeweave::engine

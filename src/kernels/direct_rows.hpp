@@ -22,6 +22,10 @@
 // prefetcher overshoots), block-major 11% (benchmarks/RESULTS.md, "Rows ordered by thread
 // block"). A part's synapses keep their order: its runs, block after block, are its targets in
 // increasing order.
+//
+// Where rows are short (choose_split_spikes) the B threads split the spikes instead: each takes
+// the spikes of a share of the interval's lags (sorted by lag) and adds each row whole; two lags
+// of one part go to two ring slots, so the adds stay plain.
 #include <cstdint>
 #include <vector>
 
@@ -82,6 +86,7 @@ struct DirectDeliver {
   std::int64_t first_step = 0;
   int blocks = 1;               // target blocks (host threads), one per thread; 1: one thread
   int row_blocks = 1;           // blocks the rows are ordered by: 1, or `blocks`
+  bool split_spikes = false;    // blocks take shares of the spikes' lags instead
   View<std::uint64_t*> by_lag;  // scratch of order_by_lag
 
   KOKKOS_INLINE_FUNCTION int group_size(const int group) const {
@@ -91,8 +96,11 @@ struct DirectDeliver {
   // The row's first line (its header and, for most rows at scale, all of it) and, where the row
   // reaches it, the next.
   KOKKOS_INLINE_FUNCTION void request_rows(const int group) const {
-    for (int i = 0, n = group_size(group); i < n; ++i) {
-      const std::uint64_t key = comm::spike_key(spikes(group * kGroup + i));
+    request_spikes(group * kGroup, group_size(group));
+  }
+  KOKKOS_INLINE_FUNCTION void request_spikes(const int first, const int n) const {
+    for (int i = 0; i < n; ++i) {
+      const std::uint64_t key = comm::spike_key(spikes(first + i));
       const Word* row = rows.data() + direct_row_offset(key);
       prefetch_line(row);
       if (direct_row_spills(key)) prefetch_line(reinterpret_cast<const char*>(row) + 64);
@@ -181,6 +189,10 @@ struct DirectDeliver {
   // Block b owns each part's targets [n b / blocks, n (b + 1) / blocks) and delivers every
   // spike's synapses onto them with plain adds; the spikes are sorted by lag (run sorts them).
   KOKKOS_INLINE_FUNCTION void operator()(PerBlock, const int b, std::uint64_t& events) const {
+    if (split_spikes) {
+      split(b, events);
+      return;
+    }
     const int groups = (spike_count + kGroup - 1) / kGroup;
     if (groups == 0) return;
     BlockPlan block;
@@ -192,11 +204,72 @@ struct DirectDeliver {
     }
   }
 
+  // The spike (of spikes sorted by lag) nearest `at` where the lag changes; 0 and spike_count
+  // count as changes. Non-decreasing in `at`.
+  KOKKOS_INLINE_FUNCTION int lag_cut(const int at) const {
+    if (at <= 0 || at >= spike_count) return at <= 0 ? 0 : spike_count;
+    const int lag = comm::spike_lag(spikes(at - 1));
+    int lo = at, hi = spike_count;  // after: the first spike at or after `at` of a later lag
+    while (lo < hi) {
+      const int mid = lo + (hi - lo) / 2;
+      if (comm::spike_lag(spikes(mid)) == lag)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    const int after = lo;
+    lo = 0;
+    hi = at - 1;  // before: the first spike of `lag`
+    while (lo < hi) {
+      const int mid = lo + (hi - lo) / 2;
+      if (comm::spike_lag(spikes(mid)) < lag)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    const int before = lo;
+    return at - before <= after - at ? before : after;
+  }
+
+  // Block b delivers the spikes of whole lags, from the lag change nearest its share's start
+  // (n b / blocks) to the one nearest its end, onto every target with plain adds: the lags of two
+  // blocks differ, hence their ring slots (split_spikes needs parts that share a ring port to
+  // share a delay).
+  KOKKOS_INLINE_FUNCTION void split(const int b, std::uint64_t& events) const {
+    const auto n = static_cast<std::uint32_t>(spike_count);
+    const int begin = lag_cut(static_cast<int>(block_bound(n, b, blocks)));
+    const int end = lag_cut(static_cast<int>(block_bound(n, b + 1, blocks)));
+    if (begin == end) return;
+    BlockPlan all;
+    plan(all, comm::spike_lag(spikes(end - 1)) + 1, 0);
+    const auto size = [&](const int first) { return end - first < kGroup ? end - first : kGroup; };
+    for (int g = 0; g < kAhead && begin + g * kGroup < end; ++g) {
+      request_spikes(begin + g * kGroup, size(begin + g * kGroup));
+    }
+    for (int first = begin; first < end; first += kGroup) {
+      const int ahead = first + kAhead * kGroup;
+      if (ahead < end) request_spikes(ahead, size(ahead));
+      for (int i = first, last = first + size(first); i < last; ++i) {
+        const std::uint64_t word = spikes(i);
+        const std::uint64_t row = direct_row_offset(comm::spike_key(word));
+        const Word* const header = rows.data() + row;
+        const int lag = comm::spike_lag(word);
+        std::uint64_t position = row + static_cast<std::uint64_t>(n_parts);
+        for (int p = 0; p < n_parts; ++p) {
+          const std::uint64_t count = header[p];
+          add_run(parts[p], position, 0, count, all.base[p][lag]);
+          events += count;
+          position += count;
+        }
+      }
+    }
+  }
+
   // Delivers `spikes`' first `n_spikes` (any order) emitted in the interval from `first`.
   std::uint64_t run(std::size_t n_spikes, std::int64_t first) {
     std::uint64_t events = 0;
     if (n_spikes == 0) return events;
-    require_invariant(row_blocks == 1 || row_blocks == blocks,
+    require_invariant(row_blocks == 1 || (row_blocks == blocks && !split_spikes),
                       "direct rows must be ordered by the kernel's target blocks or by none");
     spike_count = static_cast<int>(n_spikes);
     spikes = order_by_lag(spikes, spike_count, by_lag);
@@ -218,6 +291,18 @@ inline int choose_row_blocks(const std::uint64_t synapses, const std::uint64_t r
   const std::uint64_t header =
       static_cast<std::uint64_t>(parts) * static_cast<std::uint64_t>(blocks);
   return blocks > 1 && synapses >= kEntriesPerHeaderEntry * header * rows ? blocks : 1;
+}
+
+// Whether `blocks` threads take shares of the interval's lags (each spike's whole row) instead of
+// blocks of targets: where rows are not ordered by block (short rows) and no two lags reach one
+// ring slot (`lags_own_slots`: parts that add into one ring port share their delay). Why: with
+// target blocks every thread pays for every received spike's row (its cold lines and the
+// searches for its cuts), a cost that grows with the threads and that at scale, where rows hold
+// about 11 entries, outweighs the adds (dry run, 2 threads: slower than 1 thread; benchmarks/
+// RESULTS.md, "Threads that share the lags"). Lags bound the threads that get work: an interval
+// of D steps feeds at most D threads.
+inline bool choose_split_spikes(const int row_blocks, const int blocks, const bool lags_own_slots) {
+  return blocks > 1 && row_blocks == 1 && lags_own_slots;
 }
 
 // The host side of one population's direct rows: their layout from the parts' slot tables, and

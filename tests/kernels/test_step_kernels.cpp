@@ -503,12 +503,16 @@ void check_direct_rows_of(const StaticDeliver (&alone)[3],
   }
   View<std::uint64_t*> spikes("spikes", keyed.size());
   std::copy(keyed.begin(), keyed.end(), spikes.data());
-  for (const int blocks : {1, 3}) {
-    if (row_blocks != 1 && blocks != row_blocks) continue;
+  // Blocks own targets (searching for their cuts, or reading their runs of block-ordered rows)
+  // or take shares of the spikes' lags (split: rows in part order, plain adds).
+  for (const auto& [blocks, split] :
+       {std::pair{1, false}, std::pair{3, false}, std::pair{3, true}}) {
+    if (row_blocks != 1 && (blocks != row_blocks || split)) continue;
     DirectDeliver<Word> direct;
     direct.n_parts = 3;
     direct.blocks = blocks;
     direct.row_blocks = row_blocks;
+    direct.split_spikes = split;
     direct.rows = rows;
     direct.row_weight = row_weight;
     for (int p = 0; p < 3; ++p) {
@@ -522,11 +526,12 @@ void check_direct_rows_of(const StaticDeliver (&alone)[3],
       part.targets = targets[p];
     }
     direct.spikes = spikes;
-    EXPECT_EQ(direct.run(keyed.size(), 77), expected_events) << "blocks " << blocks;
+    EXPECT_EQ(direct.run(keyed.size(), 77), expected_events)
+        << "blocks " << blocks << " split " << split;
     for (int p = 0; p < 3; ++p) {
       auto ring = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), direct.parts[p].ring);
       EXPECT_EQ(std::vector<std::int64_t>(ring.data(), ring.data() + ring.span()), expected[p])
-          << "part " << p << " blocks " << blocks;
+          << "part " << p << " blocks " << blocks << " split " << split;
     }
   }
 }
@@ -589,6 +594,15 @@ TEST(Delivery, RowsAreOrderedByBlockOnlyWhereTheyAreLong) {
   EXPECT_EQ(choose_row_blocks(16 * 2 * 4 * 100 - 1, 100, 2, 4), 1);
   EXPECT_EQ(choose_row_blocks(11 * 11250, 11250, 2, 2), 1);        // P = 1024: 11 entries a row
   EXPECT_EQ(choose_row_blocks(11250ull * 11250, 11250, 2, 2), 2);  // scale 1, 1 rank
+}
+
+// Threads share the lags only with more than one thread, rows in part order and lags that own
+// their ring slots.
+TEST(Delivery, ThreadsShareTheLagsOnlyWhereRowsAreInPartOrderAndLagsOwnSlots) {
+  EXPECT_FALSE(choose_split_spikes(1, 1, true));
+  EXPECT_TRUE(choose_split_spikes(1, 2, true));
+  EXPECT_FALSE(choose_split_spikes(2, 2, true));
+  EXPECT_FALSE(choose_split_spikes(1, 2, false));
 }
 
 TEST(Delivery, EveryOwnershipAddsTheSameInputAndCountsTheSameEvents) {
