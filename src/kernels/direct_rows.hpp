@@ -284,7 +284,7 @@ struct DirectDeliver {
 // least kEntriesPerHeaderEntry times the header that would need (parts x blocks counts), else 1.
 // Why: a block-ordered row saves each block its searches and split runs, at the price of a
 // header entry per (block, part) in every row, which at scale (rows of ~11 entries, many
-// threads) would outgrow the rows; there a row fits a line or two and the searches stay in them.
+// threads) would outgrow the rows; there the threads share the lags instead (choose_split_spikes).
 constexpr std::uint64_t kEntriesPerHeaderEntry = 16;
 inline int choose_row_blocks(const std::uint64_t synapses, const std::uint64_t rows,
                              const int parts, const int blocks) {
