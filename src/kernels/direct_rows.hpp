@@ -89,15 +89,8 @@ struct DirectDeliver {
   bool split_spikes = false;    // blocks take shares of the spikes' lags instead
   View<std::uint64_t*> by_lag;  // scratch of order_by_lag
 
-  KOKKOS_INLINE_FUNCTION int group_size(const int group) const {
-    const int first = group * kGroup;
-    return spike_count - first < kGroup ? spike_count - first : kGroup;
-  }
   // The row's first line (its header and, for most rows at scale, all of it) and, where the row
-  // reaches it, the next.
-  KOKKOS_INLINE_FUNCTION void request_rows(const int group) const {
-    request_spikes(group * kGroup, group_size(group));
-  }
+  // reaches it, the next, for spikes [first, first + n).
   KOKKOS_INLINE_FUNCTION void request_spikes(const int first, const int n) const {
     for (int i = 0; i < n; ++i) {
       const std::uint64_t key = comm::spike_key(spikes(first + i));
@@ -175,7 +168,7 @@ struct DirectDeliver {
       const std::uint64_t count = header[p];
       const Word* const target = rows.data() + position;
       std::uint64_t begin = 0, end = count;
-      if (blocks > 1) {  // a row's targets of one part are increasing
+      if (blocks > 1 && !split_spikes) {  // a row's targets of one part are increasing
         begin = find_block_cut(target, 0, count, plan.lo[p], part.targets);
         end = find_block_cut(target, begin, count, plan.hi[p], part.targets);
       }
@@ -187,61 +180,21 @@ struct DirectDeliver {
   }
 
   // Block b owns each part's targets [n b / blocks, n (b + 1) / blocks) and delivers every
-  // spike's synapses onto them with plain adds; the spikes are sorted by lag (run sorts them).
+  // spike's synapses onto them with plain adds; or, with split_spikes, b delivers the spikes of
+  // whole lags, from the lag change nearest its share's start (n b / blocks) to the one nearest
+  // its end, onto every target, with plain adds too: the lags of two blocks differ, hence their
+  // ring slots (split_spikes needs parts that share a ring port to share a delay). The spikes are
+  // sorted by lag (run sorts them).
   KOKKOS_INLINE_FUNCTION void operator()(PerBlock, const int b, std::uint64_t& events) const {
+    int begin = 0, end = spike_count;
     if (split_spikes) {
-      split(b, events);
-      return;
+      const auto n = static_cast<std::uint32_t>(spike_count);
+      begin = lag_cut(static_cast<int>(block_bound(n, b, blocks)));
+      end = lag_cut(static_cast<int>(block_bound(n, b + 1, blocks)));
     }
-    const int groups = (spike_count + kGroup - 1) / kGroup;
-    if (groups == 0) return;
-    BlockPlan block;
-    plan(block, comm::spike_lag(spikes(spike_count - 1)) + 1, b);  // spikes sorted by lag
-    for (int g = 0; g < kAhead && g < groups; ++g) request_rows(g);
-    for (int g = 0; g < groups; ++g) {
-      if (g + kAhead < groups) request_rows(g + kAhead);
-      for (int i = 0, n = group_size(g); i < n; ++i) events += spike(spikes(g * kGroup + i), block);
-    }
-  }
-
-  // The spike (of spikes sorted by lag) nearest `at` where the lag changes; 0 and spike_count
-  // count as changes. Non-decreasing in `at`.
-  KOKKOS_INLINE_FUNCTION int lag_cut(const int at) const {
-    if (at <= 0 || at >= spike_count) return at <= 0 ? 0 : spike_count;
-    const int lag = comm::spike_lag(spikes(at - 1));
-    int lo = at, hi = spike_count;  // after: the first spike at or after `at` of a later lag
-    while (lo < hi) {
-      const int mid = lo + (hi - lo) / 2;
-      if (comm::spike_lag(spikes(mid)) == lag)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    const int after = lo;
-    lo = 0;
-    hi = at - 1;  // before: the first spike of `lag`
-    while (lo < hi) {
-      const int mid = lo + (hi - lo) / 2;
-      if (comm::spike_lag(spikes(mid)) < lag)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    const int before = lo;
-    return at - before <= after - at ? before : after;
-  }
-
-  // Block b delivers the spikes of whole lags, from the lag change nearest its share's start
-  // (n b / blocks) to the one nearest its end, onto every target with plain adds: the lags of two
-  // blocks differ, hence their ring slots (split_spikes needs parts that share a ring port to
-  // share a delay).
-  KOKKOS_INLINE_FUNCTION void split(const int b, std::uint64_t& events) const {
-    const auto n = static_cast<std::uint32_t>(spike_count);
-    const int begin = lag_cut(static_cast<int>(block_bound(n, b, blocks)));
-    const int end = lag_cut(static_cast<int>(block_bound(n, b + 1, blocks)));
     if (begin == end) return;
-    BlockPlan all;
-    plan(all, comm::spike_lag(spikes(end - 1)) + 1, 0);
+    BlockPlan block;
+    plan(block, comm::spike_lag(spikes(end - 1)) + 1, split_spikes ? 0 : b);
     const auto size = [&](const int first) { return end - first < kGroup ? end - first : kGroup; };
     for (int g = 0; g < kAhead && begin + g * kGroup < end; ++g) {
       request_spikes(begin + g * kGroup, size(begin + g * kGroup));
@@ -250,19 +203,31 @@ struct DirectDeliver {
       const int ahead = first + kAhead * kGroup;
       if (ahead < end) request_spikes(ahead, size(ahead));
       for (int i = first, last = first + size(first); i < last; ++i) {
-        const std::uint64_t word = spikes(i);
-        const std::uint64_t row = direct_row_offset(comm::spike_key(word));
-        const Word* const header = rows.data() + row;
-        const int lag = comm::spike_lag(word);
-        std::uint64_t position = row + static_cast<std::uint64_t>(n_parts);
-        for (int p = 0; p < n_parts; ++p) {
-          const std::uint64_t count = header[p];
-          add_run(parts[p], position, 0, count, all.base[p][lag]);
-          events += count;
-          position += count;
-        }
+        events += spike(spikes(i), block);
       }
     }
+  }
+
+  // The first of spikes [lo, hi) (sorted by lag) whose lag is above `lag`; hi if none.
+  KOKKOS_INLINE_FUNCTION int first_after_lag(int lo, int hi, const int lag) const {
+    while (lo < hi) {
+      const int mid = lo + (hi - lo) / 2;
+      if (comm::spike_lag(spikes(mid)) <= lag) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+  // The spike nearest `at` where the lag changes; 0 and spike_count count as changes.
+  // Non-decreasing in `at`.
+  KOKKOS_INLINE_FUNCTION int lag_cut(const int at) const {
+    if (at <= 0 || at >= spike_count) return at <= 0 ? 0 : spike_count;
+    const int lag = comm::spike_lag(spikes(at - 1));
+    const int after = first_after_lag(at, spike_count, lag);
+    const int before = first_after_lag(0, at - 1, lag - 1);  // the first spike of `lag`
+    return at - before <= after - at ? before : after;
   }
 
   // Delivers `spikes`' first `n_spikes` (any order) emitted in the interval from `first`.
